@@ -1,0 +1,14 @@
+import { OutcomeTriggers1795334140571 } from 'migrations/1795334140571-OutcomeTriggers';
+import { AuditLogAppendOnly1795332675556 } from 'migrations/1795332675556-AuditLogAppendOnly';
+import { Initial1795332674556 } from 'migrations/1795332674556-Initial';
+
+import { Ingest1795333292698 } from 'migrations/1795333292698-Ingest';
+
+import { Outcomes1795334139571 } from 'migrations/1795334139571-Outcomes';
+
+import { Alerts1795335475327 } from 'migrations/1795335475327-Alerts';
+
+import { AuditScopeLength1795337514189 } from 'migrations/1795337514189-AuditScopeLength';
+
+/** Every migration, in order. New migrations are appended here by `npm run migration:generate`. */
+export const MIGRATIONS: Function[] = [Initial1795332674556, AuditLogAppendOnly1795332675556, Ingest1795333292698, Outcomes1795334139571, OutcomeTriggers1795334140571, Alerts1795335475327, AuditScopeLength1795337514189];

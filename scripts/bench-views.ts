@@ -1,0 +1,1214 @@
+/**
+ * Views benchmark: a region of N generated enrolments (default 5,000,000) plus its leavers on
+ * PostgreSQL; the time of a full refresh of the summaries and of the alert detection that
+ * follows; then req/s and p50/p99 latency of every view at 20 concurrent clients (autocannon)
+ * next to, in the same run, a trivial authenticated endpoint of the same app, and their ratio;
+ * last, an upload of 10,000 new enrolments through the API and the incremental refresh its job
+ * triggers. A benchmark, not a test.
+ *
+ *   npm run bench:views                              # 5,000,000 enrolments
+ *   npm run bench:views -- --rows 200000             # a quick run
+ *   DATABASE_URL=postgres://user@host:5432/db npm run bench:views -- --rows 1000000
+ *
+ * Options: --rows N (default 5,000,000), --seed S (default 42), --duration SECONDS per
+ * endpoint (default 15), --warmup SECONDS per endpoint, not counted (default 3), --connections
+ * C (default 20), --load-concurrency C (INSERT statements in flight during the load, default 2),
+ * --chunk R (rows per INSERT, default 10,000), --upload-rows R (default 10,000), --no-build,
+ * --keep-db (leave the scratch database for inspection and print its name), --analyze-summaries
+ * (ANALYZE the summary tables before the views are measured; the service does not, and this
+ * server may run without autovacuum), --quiet-wait SECONDS (before each endpoint, wait up to
+ * this long for other processes on the machine to leave the CPUs alone, default 120),
+ * --max-minutes M (abort the whole run after M minutes, default 180), --json (print the results
+ * as JSON too).
+ *
+ * Next to req/s and latency, each endpoint's CPU cost is printed: milliseconds of CPU per request
+ * in the service process and in this database's PostgreSQL backends (from /proc), and the share
+ * of the machine's CPU that other processes took during the measurement. On a shared machine the
+ * CPU per request is the steadier figure; a high "others" share makes that endpoint's req/s
+ * unreliable.
+ *
+ * Everything happens in one new scratch database on the server of DATABASE_URL (default
+ * postgres://postgres@127.0.0.1:5432/test), created and dropped by this script; no other
+ * database is touched. Steps:
+ *  1. migrations, the generator's region, institutions, memberships, programmes and successions,
+ *     and three API clients (supplier 90VB, receiver 92HA, the coordinator), through the app's
+ *     own services in a Nest application context;
+ *  2. the records, streamed from the generator in chunks with plain `INSERT … SELECT FROM
+ *     unnest(…)` (the ingest API has its own benchmark), then VACUUM ANALYZE;
+ *  3. a full refresh (RefreshService.refreshRegion(region, 'all')) in the application context,
+ *     timed as: range queries, the summaries transaction, trendbreuk detection;
+ *  4. the built service as a child process (NODE_ENV=production, WORKER_ENABLED=false so that
+ *     nothing runs behind the measurements) and autocannon on each endpoint, the trivial
+ *     endpoint first and last;
+ *  5. POST /v1/enrolments:batch with 10,000 new enrolments of the last cohort (92HA), then the
+ *     refresh job that upload queued, run from the durable queue (RefreshService.runPending).
+ */
+import autocannon from 'autocannon';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import 'reflect-metadata';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Client, Pool } from 'pg';
+import { DataSource, EntityManager } from 'typeorm';
+import { DetectionRun, DetectionService } from 'src/alerts/detection.service';
+import { AppModule } from 'src/app.module';
+import { ClientsService } from 'src/auth/clients.service';
+import { Scope } from 'src/auth/scopes';
+import { loadConfig } from 'src/config/app-config';
+import { runMigrations } from 'src/database/data-source-options';
+import { createScratchDatabase } from 'src/database/scratch-database';
+import { CREBO_SUCCESSIONS, programmesForApi } from 'src/generator/catalogue';
+import { cohortOfDate, EnrolmentRecord, LeaverRecord } from 'src/generator/records';
+import { generateRegion, GeneratedRegion } from 'src/generator/region';
+import { ProgrammesService } from 'src/ingest/programmes.service';
+import { InstitutionsService } from 'src/institutions/institutions.service';
+import { JobsRepository } from 'src/jobs/jobs.repository';
+import { REFRESH_REGION, RefreshService } from 'src/outcomes/refresh.service';
+import { SummariesRepository } from 'src/outcomes/summaries.repository';
+
+// ---------------------------------------------------------------- options
+
+interface BenchOptions {
+  rows: number;
+  seed: number;
+  duration: number;
+  warmup: number;
+  connections: number;
+  loadConcurrency: number;
+  chunk: number;
+  uploadRows: number;
+  build: boolean;
+  keepDb: boolean;
+  analyzeSummaries: boolean;
+  quietWait: number;
+  maxMinutes: number;
+  printJson: boolean;
+}
+
+function parseArgs(argv: string[]): BenchOptions {
+  const options: BenchOptions = {
+    rows: 5_000_000,
+    seed: 42,
+    duration: 15,
+    warmup: 3,
+    connections: 20,
+    loadConcurrency: 2,
+    chunk: 10_000,
+    uploadRows: 10_000,
+    build: true,
+    keepDb: false,
+    analyzeSummaries: false,
+    quietWait: 120,
+    maxMinutes: 180,
+    printJson: false,
+  };
+  const integer = (name: string, value: string | undefined, min: number, max: number): number => {
+    const parsed = Number(value?.replace(/_/g, ''));
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new Error(`${name} must be an integer from ${min} to ${max}`);
+    return parsed;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    switch (flag) {
+      case '--rows':
+        options.rows = integer('--rows', value(), 1_000, 50_000_000);
+        break;
+      case '--seed':
+        options.seed = integer('--seed', value(), -2_147_483_648, 2_147_483_646);
+        break;
+      case '--duration':
+        options.duration = integer('--duration', value(), 1, 600);
+        break;
+      case '--warmup':
+        options.warmup = integer('--warmup', value(), 0, 120);
+        break;
+      case '--connections':
+        options.connections = integer('--connections', value(), 1, 1_000);
+        break;
+      case '--load-concurrency':
+        options.loadConcurrency = integer('--load-concurrency', value(), 1, 16);
+        break;
+      case '--chunk':
+        options.chunk = integer('--chunk', value(), 100, 100_000);
+        break;
+      case '--upload-rows':
+        options.uploadRows = integer('--upload-rows', value(), 1, 10_000);
+        break;
+      case '--no-build':
+        options.build = false;
+        break;
+      case '--keep-db':
+        options.keepDb = true;
+        break;
+      case '--analyze-summaries':
+        options.analyzeSummaries = true;
+        break;
+      case '--quiet-wait':
+        options.quietWait = integer('--quiet-wait', value(), 0, 3_600);
+        break;
+      case '--max-minutes':
+        options.maxMinutes = integer('--max-minutes', value(), 1, 24 * 60);
+        break;
+      case '--json':
+        options.printJson = true;
+        break;
+      case '--help':
+      case '-h':
+        process.stdout.write(`${readFileSync(__filename, 'utf8').split('*/')[0]}*/\n`);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown option ${arg} (see --help)`);
+    }
+  }
+  return options;
+}
+
+// ---------------------------------------------------------------- helpers
+
+const ROOT = join(__dirname, '..');
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+/** The service's default statement timeout (DB_STATEMENT_TIMEOUT_MS): a refresh statement longer than this fails in the worker. */
+const SERVICE_STATEMENT_TIMEOUT_MS = 60_000;
+const TARGET_RATIO = 0.6;
+const TARGET_P99_MS = 50;
+
+const log = (message: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const now = (): bigint => process.hrtime.bigint();
+const msSince = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
+const fmtInt = (value: number): string => Math.round(value).toLocaleString('en');
+const fmtMs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+const load = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** The newest modification time of the TypeScript sources the service is built from. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBuilt(build: boolean): void {
+  const main = join(ROOT, 'dist/src/main.js');
+  if (build) {
+    log('building dist/ (npm run build)…');
+    const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (result.status !== 0) throw new Error('npm run build failed');
+    return;
+  }
+  if (!existsSync(main)) throw new Error('dist/src/main.js is missing: run `npm run build` or drop --no-build');
+  if (statSync(main).mtimeMs < Math.max(newestSource(join(ROOT, 'src')), newestSource(join(ROOT, 'migrations')))) {
+    log('warning: dist/ is older than the sources (--no-build): the service runs the older build');
+  }
+}
+
+interface HttpResult {
+  status: number;
+  body: string;
+}
+
+function http(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    let responded = false;
+    const req = httpRequest(new URL(path, baseUrl), { method, headers, timeout: 600_000, agent: false }, (res) => {
+      responded = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    // A server that answers before reading the whole body (an early 4xx) closes the socket: keep its answer.
+    req.on('error', (error) => {
+      if (!responded) setTimeout(() => (responded ? undefined : reject(error)), 200);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
+    req.end(body);
+  });
+}
+
+async function jsonRequest<T>(baseUrl: string, method: string, path: string, token: string | undefined, payload?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
+  if (token) headers.authorization = `Bearer ${token}`;
+  let body: string | undefined;
+  if (payload !== undefined) {
+    body = JSON.stringify(payload);
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(body));
+  }
+  const result = await http(baseUrl, method, path, headers, body);
+  if (result.status < 200 || result.status >= 300) throw new Error(`${method} ${path}: HTTP ${result.status} ${result.body.slice(0, 500)}`);
+  return JSON.parse(result.body) as T;
+}
+
+// ---------------------------------------------------------------- the application context (setup and refreshes)
+
+interface Context {
+  app: INestApplicationContext;
+  close(): Promise<void>;
+}
+
+/** The app's modules without HTTP, on the scratch database: no worker, no demo data. */
+async function openContext(url: string, jwtSecret: string): Promise<Context> {
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    JWT_SECRET: jwtSecret,
+    DEMO_DATA: 'false',
+    WORKER_ENABLED: 'false',
+    LOG_LEVEL: 'warn',
+    DB_POOL_SIZE: '4',
+    // The refresh is measured, not cut off; a statement over the service default is reported below.
+    DB_STATEMENT_TIMEOUT_MS: '3600000',
+  });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { kind: 'postgres', url }), { logger: ['error', 'warn'] });
+  return { app, close: () => app.close() };
+}
+
+interface Tenants {
+  regionId: string;
+  regionCode: string;
+  institutionIds: Map<string, string>;
+  supplier: { brin: string; clientId: string; clientSecret: string };
+  receiver: { brin: string; clientId: string; clientSecret: string };
+  coordinator: { clientId: string; clientSecret: string };
+}
+
+const SUPPLIER_BRIN = '90VB';
+const RECEIVER_BRIN = '92HA';
+
+async function setUpTenants(context: Context, region: GeneratedRegion): Promise<Tenants> {
+  const { app } = context;
+  const institutions = app.get(InstitutionsService, { strict: false });
+  const clients = app.get(ClientsService, { strict: false });
+  const programmes = app.get(ProgrammesService, { strict: false });
+  const dataSource = app.get(DataSource);
+  const created = await institutions.createRegion({ code: region.region.code, name: region.region.name, retentionMonths: 600 });
+  for (const institution of region.institutions) {
+    await institutions.createInstitution({ brin: institution.brin, name: institution.name, sectors: institution.sectors, vestigingen: institution.vestigingen });
+    await institutions.putMembership(region.region.code, institution.brin, { startDate: '2008-08-01' });
+  }
+  await programmes.loadProgrammes({ records: programmesForApi() });
+  await programmes.loadSuccessors({ records: CREBO_SUCCESSIONS.map((succession) => ({ ...succession })) });
+  const rows: Array<{ id: string; brin: string }> = await dataSource.query(`SELECT id::text AS id, brin FROM institutions`);
+  const [regionRow]: Array<{ id: string }> = await dataSource.query(`SELECT id::text AS id FROM regions WHERE code = $1`, [created.code]);
+  const client = async (name: string, scopes: Scope[], owner: { institutionBrin?: string; regionCode?: string }): Promise<{ clientId: string; clientSecret: string }> => {
+    const result = await clients.createClient({ name, scopes, ...owner });
+    return { clientId: result.clientId, clientSecret: result.clientSecret };
+  };
+  return {
+    regionId: regionRow.id,
+    regionCode: created.code,
+    institutionIds: new Map(rows.map((row) => [row.brin, row.id])),
+    supplier: { brin: SUPPLIER_BRIN, ...(await client(`bench supplier ${SUPPLIER_BRIN}`, ['insights:read', 'records:read'], { institutionBrin: SUPPLIER_BRIN })) },
+    receiver: { brin: RECEIVER_BRIN, ...(await client(`bench receiver ${RECEIVER_BRIN}`, ['insights:read', 'records:read', 'records:write'], { institutionBrin: RECEIVER_BRIN })) },
+    coordinator: await client('bench coordinator', ['insights:read', 'alerts:read', 'region:admin'], { regionCode: created.code }),
+  };
+}
+
+interface RefreshTiming {
+  /** RefreshService.refreshRegion (or runPending) from call to return. */
+  totalMs: number;
+  /** The summaries transaction (delete, the outcome derivation, the leaver summaries). */
+  summariesMs: number;
+  /** Range queries before the transaction and the bookkeeping after it. */
+  otherMs: number;
+  /** Trendbreuk detection that runs after the refresh. */
+  detectionMs: number;
+  detection: DetectionRun['timings'] | null;
+  detectionCells: number;
+  detectionFindings: number;
+  cohorts: number;
+  summaryRows: number;
+  /** Statements of the summaries transaction that took 50 ms or more, longest first. */
+  statements: Array<{ statement: string; ms: number }>;
+}
+
+/** A readable name for a statement of the summaries transaction. */
+function statementLabel(sql: string): string {
+  if (sql.includes('INSERT INTO outcome_summaries')) return 'outcome derivation (INSERT INTO outcome_summaries … FROM enrolments)';
+  if (sql.includes('INSERT INTO leaver_summaries')) return 'leaver summaries (INSERT INTO leaver_summaries … FROM leavers)';
+  return sql.replace(/\s+/g, ' ').trim().slice(0, 60);
+}
+
+/**
+ * Times every statement run through `dataSource.transaction(…)` while `work` runs: each statement
+ * of a transaction is subject to the service's statement timeout on its own.
+ */
+async function withStatementTimes<T>(dataSource: DataSource, statements: Array<{ statement: string; ms: number }>, work: () => Promise<T>): Promise<T> {
+  const target = dataSource as unknown as { transaction: (...args: unknown[]) => Promise<unknown> };
+  const original = target.transaction;
+  target.transaction = (...args: unknown[]): Promise<unknown> => {
+    const index = args.findIndex((arg) => typeof arg === 'function');
+    if (index >= 0) {
+      const inner = args[index] as (manager: EntityManager) => Promise<unknown>;
+      args[index] = (manager: EntityManager): Promise<unknown> => {
+        const query = manager.query.bind(manager);
+        manager.query = (async (sql: string, parameters?: unknown[]): Promise<unknown> => {
+          const started = now();
+          try {
+            return await query(sql, parameters);
+          } finally {
+            const ms = msSince(started);
+            if (ms >= 50) statements.push({ statement: statementLabel(sql), ms });
+          }
+        }) as typeof manager.query;
+        return inner(manager);
+      };
+    }
+    return original.apply(dataSource, args);
+  };
+  try {
+    return await work();
+  } finally {
+    target.transaction = original;
+  }
+}
+
+/** Times a refresh, splitting the summaries transaction from the detection that follows it. */
+async function timedRefresh(context: Context, regionId: string, run: (refresh: RefreshService) => Promise<unknown>): Promise<RefreshTiming> {
+  const { app } = context;
+  const summaries = app.get(SummariesRepository, { strict: false });
+  const detection = app.get(DetectionService, { strict: false });
+  const refresh = app.get(RefreshService, { strict: false });
+  let summariesMs = 0;
+  let detectionMs = 0;
+  let cohorts = 0;
+  let lastRun: DetectionRun | null = null;
+  const originalRefresh = summaries.refresh.bind(summaries);
+  const originalDetect = detection.detectRegion.bind(detection);
+  summaries.refresh = async (id: string, list: number[]): Promise<void> => {
+    const started = now();
+    cohorts = list.length;
+    await originalRefresh(id, list);
+    summariesMs += msSince(started);
+  };
+  detection.detectRegion = async (id: string): Promise<DetectionRun> => {
+    const started = now();
+    lastRun = await originalDetect(id);
+    detectionMs += msSince(started);
+    return lastRun;
+  };
+  const statements: Array<{ statement: string; ms: number }> = [];
+  const started = now();
+  try {
+    await withStatementTimes(app.get(DataSource), statements, () => run(refresh));
+  } finally {
+    summaries.refresh = originalRefresh;
+    detection.detectRegion = originalDetect;
+  }
+  const totalMs = msSince(started);
+  const [row]: Array<{ n: string }> = await app.get(DataSource).query(`SELECT count(*) AS n FROM outcome_summaries WHERE region_id = $1`, [regionId]);
+  const finished = lastRun as DetectionRun | null;
+  return {
+    totalMs,
+    summariesMs,
+    detectionMs,
+    otherMs: totalMs - summariesMs - detectionMs,
+    detection: finished?.timings ?? null,
+    detectionCells: finished?.cells ?? 0,
+    detectionFindings: finished?.findings ?? 0,
+    cohorts,
+    summaryRows: Number(row?.n ?? 0),
+    statements: statements.sort((a, b) => b.ms - a.ms),
+  };
+}
+
+// ---------------------------------------------------------------- the load
+
+const ENROLMENT_INSERT = `
+INSERT INTO enrolments (institution_id, receiving_vestiging, pseudonym, programme_code, sector, level, form, start_date, end_date, end_reason,
+                        cohort, prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, created_batch_id, updated_batch_id)
+SELECT u.institution_id, u.receiving_vestiging, u.pseudonym, u.programme_code, u.sector, u.level, u.form, u.start_date, u.end_date, u.end_reason,
+       u.cohort, u.prior_brin, u.prior_vestiging, u.prior_diploma_type, u.prior_diploma_year, u.batch_id, u.batch_id
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::date[], $10::text[],
+              $11::smallint[], $12::text[], $13::text[], $14::text[], $15::smallint[], $16::uuid[])
+    AS u(institution_id, receiving_vestiging, pseudonym, programme_code, sector, level, form, start_date, end_date, end_reason,
+         cohort, prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, batch_id)`;
+
+const LEAVER_INSERT = `
+INSERT INTO leavers (institution_id, supplying_vestiging, pseudonym, school_year, onderwijssoort, profile, diploma, created_batch_id, updated_batch_id)
+SELECT u.institution_id, u.supplying_vestiging, u.pseudonym, u.school_year, u.onderwijssoort, u.profile, u.diploma, u.batch_id, u.batch_id
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::smallint[], $5::text[], $6::text[], $7::boolean[], $8::uuid[])
+    AS u(institution_id, supplying_vestiging, pseudonym, school_year, onderwijssoort, profile, diploma, batch_id)`;
+
+class EnrolmentColumns {
+  institutionId: string[] = [];
+  receivingVestiging: Array<string | null> = [];
+  pseudonym: string[] = [];
+  programmeCode: string[] = [];
+  sector: string[] = [];
+  level: string[] = [];
+  form: string[] = [];
+  startDate: string[] = [];
+  endDate: Array<string | null> = [];
+  endReason: Array<string | null> = [];
+  cohort: number[] = [];
+  priorBrin: string[] = [];
+  priorVestiging: Array<string | null> = [];
+  priorDiplomaType: string[] = [];
+  priorDiplomaYear: number[] = [];
+  batchId: string[] = [];
+
+  get length(): number {
+    return this.pseudonym.length;
+  }
+
+  push(record: EnrolmentRecord, institutionId: string, batchId: string): void {
+    this.institutionId.push(institutionId);
+    this.receivingVestiging.push(record.receivingVestiging ?? null);
+    this.pseudonym.push(record.pseudonym);
+    this.programmeCode.push(record.programmeCode);
+    this.sector.push(record.sector);
+    this.level.push(record.level);
+    this.form.push(record.form);
+    this.startDate.push(record.startDate);
+    this.endDate.push(record.endDate ?? null);
+    this.endReason.push(record.endReason ?? null);
+    this.cohort.push(cohortOfDate(record.startDate));
+    this.priorBrin.push(record.priorBrin);
+    this.priorVestiging.push(record.priorVestiging ?? null);
+    this.priorDiplomaType.push(record.priorDiplomaType);
+    this.priorDiplomaYear.push(record.priorDiplomaYear);
+    this.batchId.push(batchId);
+  }
+
+  params(): unknown[] {
+    return [
+      this.institutionId,
+      this.receivingVestiging,
+      this.pseudonym,
+      this.programmeCode,
+      this.sector,
+      this.level,
+      this.form,
+      this.startDate,
+      this.endDate,
+      this.endReason,
+      this.cohort,
+      this.priorBrin,
+      this.priorVestiging,
+      this.priorDiplomaType,
+      this.priorDiplomaYear,
+      this.batchId,
+    ];
+  }
+}
+
+class LeaverColumns {
+  institutionId: string[] = [];
+  supplyingVestiging: Array<string | null> = [];
+  pseudonym: string[] = [];
+  schoolYear: number[] = [];
+  onderwijssoort: string[] = [];
+  profile: Array<string | null> = [];
+  diploma: boolean[] = [];
+  batchId: string[] = [];
+
+  get length(): number {
+    return this.pseudonym.length;
+  }
+
+  push(record: LeaverRecord, institutionId: string, batchId: string): void {
+    this.institutionId.push(institutionId);
+    this.supplyingVestiging.push(record.supplyingVestiging ?? null);
+    this.pseudonym.push(record.pseudonym);
+    this.schoolYear.push(record.schoolYear);
+    this.onderwijssoort.push(record.onderwijssoort);
+    this.profile.push(record.profile ?? null);
+    this.diploma.push(record.diploma);
+    this.batchId.push(batchId);
+  }
+
+  params(): unknown[] {
+    return [this.institutionId, this.supplyingVestiging, this.pseudonym, this.schoolYear, this.onderwijssoort, this.profile, this.diploma, this.batchId];
+  }
+}
+
+/** Keeps up to `limit` statements in flight; the first failure is thrown at the next call. */
+class InFlight {
+  private readonly pending = new Set<Promise<void>>();
+  private failure: unknown;
+
+  constructor(private readonly limit: number) {}
+
+  async add(work: () => Promise<unknown>): Promise<void> {
+    while (this.pending.size >= this.limit) await Promise.race(this.pending);
+    this.check();
+    const tracked: Promise<void> = work()
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.pending);
+    this.check();
+  }
+
+  private check(): void {
+    if (this.failure !== undefined) throw this.failure instanceof Error ? this.failure : new Error(JSON.stringify(this.failure));
+  }
+}
+
+interface LoadResult {
+  enrolments: number;
+  leavers: number;
+  students: number;
+  loadMs: number;
+  vacuumMs: number;
+  enrolmentsPerCohort: Map<number, number>;
+}
+
+/** Students the generator needs for about `rows` enrolments, from a small sample of the same seed. */
+function studentsFor(rows: number, seed: number): number {
+  const sampleStudents = 20_000;
+  let enrolments = 0;
+  for (const _record of generateRegion({ seed, cohorts: [2015, 2025], students: sampleStudents }).enrolments()) enrolments++;
+  // A little more than needed, so that the stream reaches `rows`; the last students are left out.
+  return Math.ceil((rows / (enrolments / sampleStudents)) * 1.003) + 100;
+}
+
+/** Streams the generated region into the database in chunks; never holds more than a chunk. */
+async function loadRecords(pool: Pool, tenants: Tenants, options: BenchOptions): Promise<LoadResult> {
+  const students = studentsFor(options.rows, options.seed);
+  const region = generateRegion({ seed: options.seed, cohorts: [2015, 2025], students });
+  const batchIds = new Map<string, string>();
+  for (const [brin, institutionId] of tenants.institutionIds) {
+    const institution = region.institutions.find((candidate) => candidate.brin === brin);
+    if (!institution) continue;
+    const kind = institution.sectors.includes('vo') ? 'leavers' : 'enrolments';
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO ingest_batches (institution_id, client_id, kind, source, status) VALUES ($1, 'bench-views-loader', $2, 'json', 'receiving') RETURNING id::text AS id`,
+      [institutionId, kind],
+    );
+    batchIds.set(brin, rows[0].id);
+  }
+  const idOf = (brin: string): { institutionId: string; batchId: string } => {
+    const institutionId = tenants.institutionIds.get(brin);
+    const batchId = batchIds.get(brin);
+    if (!institutionId || !batchId) throw new Error(`the generator names an unknown institution ${brin}`);
+    return { institutionId, batchId };
+  };
+
+  const inFlight = new InFlight(options.loadConcurrency);
+  let enrolmentChunk = new EnrolmentColumns();
+  let leaverChunk = new LeaverColumns();
+  let enrolments = 0;
+  let leavers = 0;
+  const enrolmentsPerCohort = new Map<number, number>();
+  const started = now();
+  let nextReport = 500_000;
+  const flushEnrolments = async (): Promise<void> => {
+    if (enrolmentChunk.length === 0) return;
+    const params = enrolmentChunk.params();
+    enrolmentChunk = new EnrolmentColumns();
+    await inFlight.add(() => pool.query(ENROLMENT_INSERT, params));
+  };
+  const flushLeavers = async (): Promise<void> => {
+    if (leaverChunk.length === 0) return;
+    const params = leaverChunk.params();
+    leaverChunk = new LeaverColumns();
+    await inFlight.add(() => pool.query(LEAVER_INSERT, params));
+  };
+  for (const item of region.records()) {
+    if (item.kind === 'enrolment') {
+      if (enrolments === options.rows) break;
+      const ids = idOf(item.record.receivingBrin!);
+      enrolmentChunk.push(item.record, ids.institutionId, ids.batchId);
+      enrolments++;
+      const cohort = cohortOfDate(item.record.startDate);
+      enrolmentsPerCohort.set(cohort, (enrolmentsPerCohort.get(cohort) ?? 0) + 1);
+      if (enrolmentChunk.length === options.chunk) await flushEnrolments();
+    } else {
+      const ids = idOf(item.record.supplyingVestiging!.slice(0, 4));
+      leaverChunk.push(item.record, ids.institutionId, ids.batchId);
+      leavers++;
+      if (leaverChunk.length === options.chunk) await flushLeavers();
+    }
+    if (enrolments >= nextReport) {
+      const seconds = msSince(started) / 1000;
+      log(`  ${fmtInt(enrolments)} enrolments, ${fmtInt(leavers)} leavers (${fmtInt((enrolments + leavers) / seconds)} rows/s, load ${load()})`);
+      nextReport += 500_000;
+    }
+  }
+  await flushEnrolments();
+  await flushLeavers();
+  await inFlight.drain();
+  await pool.query(
+    `UPDATE ingest_batches b SET status = 'committed', finished_at = now(),
+            rows_total = c.n, rows_inserted = c.n
+       FROM (SELECT created_batch_id AS id, count(*)::int AS n FROM enrolments GROUP BY 1
+             UNION ALL SELECT created_batch_id, count(*)::int FROM leavers GROUP BY 1) c
+      WHERE b.id = c.id`,
+  );
+  const loadMs = msSince(started);
+  log(`loaded ${fmtInt(enrolments)} enrolments and ${fmtInt(leavers)} leavers in ${fmtMs(loadMs)}; VACUUM ANALYZE…`);
+  const vacuumStarted = now();
+  await pool.query('VACUUM ANALYZE enrolments');
+  await pool.query('VACUUM ANALYZE leavers');
+  const vacuumMs = msSince(vacuumStarted);
+  if (enrolments < options.rows) log(`note: the generator gave ${fmtInt(enrolments)} enrolments, fewer than --rows ${fmtInt(options.rows)}`);
+  return { enrolments, leavers, students, loadMs, vacuumMs, enrolmentsPerCohort };
+}
+
+// ---------------------------------------------------------------- the service
+
+interface Service {
+  child: ChildProcess;
+  baseUrl: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+async function startService(dir: string, url: string, jwtSecret: string): Promise<Service> {
+  const port = await freePort();
+  const logFile = join(dir, 'service.log');
+  const out = createWriteStream(logFile, { flags: 'a' });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_URL: url,
+    JWT_SECRET: jwtSecret,
+    LOG_LEVEL: 'warn',
+    WORKER_ENABLED: 'false',
+    TOKEN_TTL_SECONDS: '3600',
+    // One client makes all the requests of a run: the per-client rate limit must not answer 429.
+    RATE_LIMIT_PER_MINUTE: '100000000',
+  };
+  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}; see ${logFile}`);
+    try {
+      const ready = await http(baseUrl, 'GET', '/health/ready', {});
+      if (ready.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the service did not become ready in 180 s; see ${logFile}`);
+    }
+    await sleep(200);
+  }
+  return {
+    child,
+    baseUrl,
+    logFile,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function rssOf(pid: number): { rssKb: number; hwmKb: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { rssKb: field('VmRSS'), hwmKb: field('VmHWM') };
+  } catch {
+    return { rssKb: 0, hwmKb: 0 };
+  }
+}
+
+// ---------------------------------------------------------------- CPU accounting (Linux /proc)
+
+const CLOCK_TICKS = ((): number => {
+  const result = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  const value = Number(result.stdout?.trim());
+  return Number.isInteger(value) && value > 0 ? value : 100;
+})();
+
+/** utime + stime of a process in ms, 0 when it is gone. */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Busy CPU time of the whole machine in ms (all cores). */
+function machineBusyMs(): number {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line;
+    return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** PostgreSQL client backends serving the scratch database (not autovacuum). */
+function backendPids(database: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (title.startsWith('postgres:') && title.includes(` ${database} `) && !title.includes('autovacuum')) pids.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+interface CpuSnapshot {
+  at: bigint;
+  service: number;
+  postgres: Map<number, number>;
+  self: number;
+  machine: number;
+}
+
+function cpuSnapshot(servicePid: number, database: string): CpuSnapshot {
+  const usage = process.cpuUsage();
+  return {
+    at: now(),
+    service: processCpuMs(servicePid),
+    postgres: new Map(backendPids(database).map((pid) => [pid, processCpuMs(pid)])),
+    self: (usage.user + usage.system) / 1000,
+    machine: machineBusyMs(),
+  };
+}
+
+interface CpuUse {
+  seconds: number;
+  serviceMs: number;
+  postgresMs: number;
+  /** This process: autocannon. */
+  selfMs: number;
+  /** Everything else on the machine, in ms of CPU. */
+  othersMs: number;
+}
+
+function cpuSince(before: CpuSnapshot, servicePid: number, database: string): CpuUse {
+  const after = cpuSnapshot(servicePid, database);
+  let postgresMs = 0;
+  for (const [pid, ms] of after.postgres) postgresMs += ms - (before.postgres.get(pid) ?? 0);
+  const serviceMs = after.service - before.service;
+  const selfMs = after.self - before.self;
+  const machineMs = after.machine - before.machine;
+  return { seconds: Number(after.at - before.at) / 1e9, serviceMs, postgresMs, selfMs, othersMs: Math.max(0, machineMs - serviceMs - postgresMs - selfMs) };
+}
+
+/** Waits (up to `maxSeconds`) until other processes use less than a third of one core. */
+async function waitForQuiet(servicePid: number, database: string, maxSeconds: number): Promise<{ waitedSeconds: number; othersCores: number }> {
+  const started = Date.now();
+  for (;;) {
+    const before = cpuSnapshot(servicePid, database);
+    await sleep(2_000);
+    const use = cpuSince(before, servicePid, database);
+    const othersCores = use.othersMs / 1000 / use.seconds;
+    const waitedSeconds = (Date.now() - started) / 1000;
+    if (othersCores < 0.33 || waitedSeconds >= maxSeconds) return { waitedSeconds, othersCores };
+  }
+}
+
+const tokenFor = async (baseUrl: string, client: { clientId: string; clientSecret: string }): Promise<string> =>
+  (await jsonRequest<{ access_token: string }>(baseUrl, 'POST', '/v1/auth/token', undefined, { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret })).access_token;
+
+// ---------------------------------------------------------------- the measurements
+
+interface Endpoint {
+  name: string;
+  kind: 'view' | 'trivial';
+  path: string;
+  token: string;
+  /** What a sane answer looks like: checked once before measuring. */
+  check: (body: unknown) => string | undefined;
+}
+
+interface EndpointResult {
+  name: string;
+  kind: 'view' | 'trivial';
+  path: string;
+  responseBytes: number;
+  requests: number;
+  seconds: number;
+  reqPerSec: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** CPU per request, in ms: the service process, this database's PostgreSQL backends. */
+  serviceCpuMsPerRequest: number;
+  postgresCpuMsPerRequest: number;
+  /** Share of the machine's CPU (all cores) taken by other processes during the measurement. */
+  othersShare: number;
+  /** Seconds waited for the machine to become quiet before the measurement. */
+  waitedSeconds: number;
+}
+
+async function measure(baseUrl: string, endpoint: Endpoint, options: BenchOptions, service: Service, database: string): Promise<EndpointResult> {
+  const probe = await http(baseUrl, 'GET', endpoint.path, { authorization: `Bearer ${endpoint.token}`, accept: 'application/json' });
+  if (probe.status !== 200) throw new Error(`${endpoint.name}: GET ${endpoint.path} answered HTTP ${probe.status}: ${probe.body.slice(0, 500)}`);
+  const problem = endpoint.check(JSON.parse(probe.body));
+  if (problem) throw new Error(`${endpoint.name}: GET ${endpoint.path}: ${problem}`);
+  const run = (seconds: number): Promise<autocannon.Result> =>
+    autocannon({
+      url: `${baseUrl}${endpoint.path}`,
+      method: 'GET',
+      headers: { authorization: `Bearer ${endpoint.token}`, accept: 'application/json' },
+      connections: options.connections,
+      duration: seconds,
+      timeout: 10,
+    });
+  const quiet = options.quietWait > 0 ? await waitForQuiet(service.child.pid!, database, options.quietWait) : { waitedSeconds: 0, othersCores: 0 };
+  if (quiet.waitedSeconds >= 4) log(`  waited ${Math.round(quiet.waitedSeconds)} s for other processes to quieten (now ${quiet.othersCores.toFixed(2)} cores busy elsewhere)`);
+  if (options.warmup > 0) await run(options.warmup);
+  const before = cpuSnapshot(service.child.pid!, database);
+  const result = await run(options.duration);
+  const cpu = cpuSince(before, service.child.pid!, database);
+  const requests = Math.max(1, result.requests.total);
+  return {
+    name: endpoint.name,
+    kind: endpoint.kind,
+    path: endpoint.path,
+    responseBytes: Buffer.byteLength(probe.body),
+    requests: result.requests.total,
+    seconds: result.duration,
+    reqPerSec: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    serviceCpuMsPerRequest: cpu.serviceMs / requests,
+    postgresCpuMsPerRequest: cpu.postgresMs / requests,
+    othersShare: cpu.othersMs / (cpu.seconds * 1000 * cpus().length),
+    waitedSeconds: quiet.waitedSeconds,
+  };
+}
+
+/** 10,000 (or --upload-rows) new enrolments of the receiver's last cohort: other students (another seed). */
+function uploadRecords(options: BenchOptions, lastCohort: number): EnrolmentRecord[] {
+  // The generator walks cohort by cohort; about a tenth of a million students start in the last one.
+  const region = generateRegion({ seed: options.seed + 1, cohorts: [2015, lastCohort], students: 2_000_000 });
+  const records: EnrolmentRecord[] = [];
+  for (const record of region.enrolmentsOf(RECEIVER_BRIN)) {
+    if (cohortOfDate(record.startDate) !== lastCohort) continue;
+    records.push(record);
+    if (records.length === options.uploadRows) break;
+  }
+  if (records.length < options.uploadRows) throw new Error(`the generator gave only ${records.length} upload records`);
+  return records;
+}
+
+// ---------------------------------------------------------------- main
+
+interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  memoryGb: number;
+  node: string;
+  postgres: string;
+  postgresSettings: string;
+}
+
+async function machineInfo(url: string): Promise<MachineInfo> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const version = (await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
+    const settings = (
+      await client.query<{ name: string; setting: string }>(
+        `SELECT name, current_setting(name) AS setting FROM pg_settings
+          WHERE name IN ('shared_buffers', 'work_mem', 'effective_cache_size', 'max_parallel_workers_per_gather', 'jit') ORDER BY name`,
+      )
+    ).rows;
+    return {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      postgres: `PostgreSQL ${version}`,
+      postgresSettings: settings.map((row) => `${row.name}=${row.setting}`).join(', '),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+const redactUrl = (url: string): string => {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+};
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const baseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const startedAll = now();
+  const abortTimer = setTimeout(() => {
+    log(`aborting: the run took longer than --max-minutes ${options.maxMinutes}`);
+    void cleanup().finally(() => process.exit(2));
+  }, options.maxMinutes * 60_000);
+  abortTimer.unref();
+
+  ensureBuilt(options.build);
+  const dir = mkdtempSync(join(tmpdir(), 'doorstroom-bench-views-'));
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
+  let scratchName = '';
+  let context: Context | undefined;
+  let service: Service | undefined;
+  let pool: Pool | undefined;
+  let cleaned = false;
+  let failed = true;
+  const cleanup = async (): Promise<void> => {
+    if (cleaned) return;
+    cleaned = true;
+    const logFile = join(dir, 'service.log');
+    if (failed && existsSync(logFile)) log(`last lines of the service log:\n${readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n')}`);
+    await service?.stop().catch(() => undefined);
+    await context?.close().catch(() => undefined);
+    await pool?.end().catch(() => undefined);
+    if (scratch && options.keepDb) log(`kept the scratch database ${scratchName} (drop it with: DROP DATABASE "${scratchName}" WITH (FORCE))`);
+    else await scratch?.close().catch((error: unknown) => log(`could not drop the scratch database ${scratchName}: ${String(error)}`));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: cleaning up`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+
+  try {
+    scratch = await createScratchDatabase(baseUrl);
+    const url = (scratch.target as { url: string }).url;
+    scratchName = new URL(url).pathname.slice(1);
+    const machine = await machineInfo(url);
+    log(`scratch database ${scratchName} on ${redactUrl(baseUrl).replace(/\/[^/]*$/, '')} (${machine.postgres}); ${machine.cpus} cores, node ${machine.node}; load ${load()}`);
+    const jwtSecret = randomBytes(32).toString('hex');
+
+    // 1. schema, organisation, clients
+    context = await openContext(url, jwtSecret);
+    const migrations = await runMigrations(context.app.get(DataSource));
+    log(`applied ${migrations.length} migrations`);
+    const region = generateRegion({ seed: options.seed, cohorts: [2015, 2025], students: 1 });
+    const tenants = await setUpTenants(context, region);
+    log(`region ${tenants.regionCode}: ${region.institutions.length} institutions and memberships, ${region.programmes.length} programmes, 3 clients`);
+
+    // 2. the records
+    pool = new Pool({ connectionString: url, max: options.loadConcurrency });
+    log(`loading about ${fmtInt(options.rows)} enrolments and their leavers (INSERT … SELECT FROM unnest, ${fmtInt(options.chunk)} rows a statement, ${options.loadConcurrency} in flight)…`);
+    const loaded = await loadRecords(pool, tenants, options);
+    const sizes = (
+      await pool.query<{ db: string; enrolments: string }>(
+        `SELECT pg_size_pretty(pg_database_size(current_database())) AS db, pg_size_pretty(pg_total_relation_size('enrolments')) AS enrolments`,
+      )
+    ).rows[0];
+    await pool.end();
+    pool = undefined;
+    log(`VACUUM ANALYZE took ${fmtMs(loaded.vacuumMs)}; database ${sizes.db} (enrolments with indexes ${sizes.enrolments})`);
+
+    // 3. the full refresh and the detection that follows it
+    log(`full refresh of the summaries (RefreshService.refreshRegion, 'all'), load ${load()}…`);
+    const full = await timedRefresh(context, tenants.regionId, (refresh) => refresh.refreshRegion(tenants.regionId, 'all'));
+    // The membership changes queued whole-region refresh jobs; the full refresh above covered them.
+    const jobs = context.app.get(JobsRepository, { strict: false });
+    for (const job of await jobs.claim({ kinds: [REFRESH_REGION], limit: 1_000 })) await jobs.complete(job.id);
+    log(
+      `full refresh: ${fmtMs(full.totalMs)} (summaries transaction ${fmtMs(full.summariesMs)}, range queries ${fmtMs(full.otherMs)}, detection ${fmtMs(full.detectionMs)}); ${fmtInt(full.summaryRows)} summary rows, ${full.cohorts} cohorts`,
+    );
+    if (options.analyzeSummaries) {
+      const analyzeStarted = now();
+      await context.app.get(DataSource).query('ANALYZE outcome_summaries, leaver_summaries');
+      log(`ANALYZE outcome_summaries, leaver_summaries (--analyze-summaries): ${fmtMs(msSince(analyzeStarted))}`);
+    }
+    const [autovacuum]: Array<{ setting: string }> = await context.app.get(DataSource).query(`SELECT current_setting('autovacuum') AS setting`);
+    await context.close();
+    context = undefined;
+
+    // The upload of step 5, generated now so that no CPU work falls between the measurements.
+    const uploadCohort = Math.min(2025, Math.max(...[...loaded.enrolmentsPerCohort.keys()].filter((cohort) => cohort <= 2025)));
+    const upload = uploadRecords(options, uploadCohort);
+
+    // 4. the views under load
+    log('starting the service (NODE_ENV=production, WORKER_ENABLED=false)…');
+    service = await startService(dir, url, jwtSecret);
+    const supplierToken = await tokenFor(service.baseUrl, tenants.supplier);
+    const receiverToken = await tokenFor(service.baseUrl, tenants.receiver);
+    const coordinatorToken = await tokenFor(service.baseUrl, tenants.coordinator);
+    const cohortsOf = (body: unknown): string | undefined => ((body as { cohorts?: unknown[] }).cohorts?.length ? undefined : 'no cohorts in the answer');
+    const linksOf = (body: unknown): string | undefined => ((body as { links?: unknown[] }).links?.length ? undefined : 'no links in the answer');
+    const trivial: Endpoint = {
+      name: `trivial: GET /v1/institutions/${SUPPLIER_BRIN}`,
+      kind: 'trivial',
+      path: `/v1/institutions/${SUPPLIER_BRIN}`,
+      token: supplierToken,
+      check: (body) => ((body as { brin?: string }).brin === SUPPLIER_BRIN ? undefined : 'not the institution'),
+    };
+    const views: Endpoint[] = [
+      { name: `alumni (supplier ${SUPPLIER_BRIN})`, kind: 'view', path: '/v1/insights/alumni', token: supplierToken, check: cohortsOf },
+      { name: `intake (receiver ${RECEIVER_BRIN})`, kind: 'view', path: '/v1/insights/intake', token: receiverToken, check: cohortsOf },
+      { name: `flows (supplier ${SUPPLIER_BRIN})`, kind: 'view', path: '/v1/insights/flows', token: supplierToken, check: linksOf },
+      { name: 'flows (coordinator, region)', kind: 'view', path: '/v1/insights/flows', token: coordinatorToken, check: linksOf },
+      {
+        name: 'region report (coordinator)',
+        kind: 'view',
+        path: `/v1/regions/${tenants.regionCode}/report`,
+        token: coordinatorToken,
+        check: (body) => ((body as { cells?: unknown[] }).cells?.length ? undefined : 'no cells in the answer'),
+      },
+    ];
+    const serviceIdle = rssOf(service.child.pid!);
+    const loadBefore = load();
+    const results: EndpointResult[] = [];
+    for (const endpoint of [trivial, ...views, { ...trivial, name: `${trivial.name} (again)` }]) {
+      log(`autocannon ${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s: ${endpoint.name}…`);
+      const result = await measure(service.baseUrl, endpoint, options, service, scratchName);
+      results.push(result);
+      log(
+        `  ${fmtInt(result.reqPerSec)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}; CPU per request: service ${result.serviceCpuMsPerRequest.toFixed(2)} ms, PostgreSQL ${result.postgresCpuMsPerRequest.toFixed(2)} ms; others took ${Math.round(result.othersShare * 100)}% of the machine`,
+      );
+    }
+    const loadAfter = load();
+    const serviceAfter = rssOf(service.child.pid!);
+
+    // 5. an upload through the API, then the refresh job it queued
+    const uploadStarted = now();
+    const uploaded = await jsonRequest<{ inserted: number; updated?: number }>(service.baseUrl, 'POST', '/v1/enrolments:batch', receiverToken, { records: upload }, {
+      'idempotency-key': `bench-views-${randomBytes(8).toString('hex')}`,
+    });
+    const uploadMs = msSince(uploadStarted);
+    if (uploaded.inserted !== upload.length) throw new Error(`the upload inserted ${uploaded.inserted} of ${upload.length} records`);
+    log(`uploaded ${fmtInt(upload.length)} new enrolments (cohort ${uploadCohort}, ${RECEIVER_BRIN}) through POST /v1/enrolments:batch in ${fmtMs(uploadMs)}`);
+    await service.stop();
+    service = undefined;
+
+    context = await openContext(url, jwtSecret);
+    const pending: Array<{ kind: string; payload: unknown }> = await context.app.get(DataSource).query(`SELECT kind, payload FROM jobs WHERE status = 'pending' ORDER BY id`);
+    log(`incremental refresh: running the queued job(s) ${JSON.stringify(pending)} (RefreshService.runPending)…`);
+    let jobsRun = 0;
+    const incremental = await timedRefresh(context, tenants.regionId, async (refresh) => {
+      jobsRun = await refresh.runPending();
+    });
+    const [notDone]: Array<{ n: string }> = await context.app.get(DataSource).query(`SELECT count(*) AS n FROM jobs WHERE status <> 'done'`);
+    if (jobsRun === 0 || Number(notDone?.n ?? 0) > 0) throw new Error(`the incremental refresh ran ${jobsRun} jobs; ${notDone?.n} jobs are not done`);
+    log(`incremental refresh: ${fmtMs(incremental.totalMs)} (summaries ${fmtMs(incremental.summariesMs)} over ${incremental.cohorts} cohorts, detection ${fmtMs(incremental.detectionMs)})`);
+    await context.close();
+    context = undefined;
+
+    // the report
+    const trivials = results.filter((result) => result.kind === 'trivial');
+    const trivialRps = trivials.reduce((sum, result) => sum + result.reqPerSec, 0) / trivials.length;
+    const verdict = (result: EndpointResult): string => {
+      if (result.kind === 'trivial') return '';
+      const ratioOk = result.reqPerSec / trivialRps >= TARGET_RATIO;
+      const p99Ok = result.p99 < TARGET_P99_MS;
+      return ratioOk && p99Ok ? 'met' : `MISSED (${[ratioOk ? '' : `ratio < ${TARGET_RATIO}`, p99Ok ? '' : `p99 ≥ ${TARGET_P99_MS} ms`].filter(Boolean).join(', ')})`;
+    };
+    const timeoutNote = (ms: number): string =>
+      ms > SERVICE_STATEMENT_TIMEOUT_MS
+        ? `  ← over the service's default statement timeout (DB_STATEMENT_TIMEOUT_MS ${SERVICE_STATEMENT_TIMEOUT_MS / 1000} s): the worker would fail this refresh`
+        : ms > SERVICE_STATEMENT_TIMEOUT_MS / 2
+          ? `  ← more than half the service's default statement timeout (${SERVICE_STATEMENT_TIMEOUT_MS / 1000} s)`
+          : '';
+    const refreshLines = (name: string, timing: RefreshTiming): string[] => [
+      `${name.padEnd(34)} ${fmtMs(timing.totalMs).padStart(9)}  = summaries transaction ${fmtMs(timing.summariesMs)} (${timing.cohorts} cohorts)`,
+      ...timing.statements.slice(0, 3).map((item) => `${''.padEnd(34)} ${''.padStart(9)}      of which ${item.statement}: ${fmtMs(item.ms)}${timeoutNote(item.ms)}`),
+      `${''.padEnd(34)} ${''.padStart(9)}  + trendbreuk detection ${fmtMs(timing.detectionMs)}${timing.detection ? ` (read ${timing.detection.readMs} ms, statistics ${timing.detection.detectMs} ms, write ${timing.detection.writeMs} ms; ${fmtInt(timing.detectionCells)} cells, ${timing.detectionFindings} findings)` : ''}`,
+      `${''.padEnd(34)} ${''.padStart(9)}  + range queries and bookkeeping ${fmtMs(timing.otherMs)}`,
+    ];
+    const perCohort = [...loaded.enrolmentsPerCohort.entries()].sort((a, b) => a[0] - b[0]);
+    const lines = [
+      '',
+      `Views benchmark, ${new Date().toISOString().slice(0, 10)}: region ${tenants.regionCode}, ${fmtInt(loaded.enrolments)} enrolments + ${fmtInt(loaded.leavers)} leavers (${fmtInt(loaded.students)} generated students, seed ${options.seed})`,
+      `machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GB RAM, node ${machine.node}, ${machine.postgres} on the same machine (${machine.postgresSettings})`,
+      `enrolments per cohort: ${perCohort.map(([cohort, n]) => `${cohort}: ${fmtInt(n)}`).join(', ')}`,
+      '',
+      `load (INSERT … SELECT FROM unnest)   ${fmtMs(loaded.loadMs).padStart(9)}  (${fmtInt((loaded.enrolments + loaded.leavers) / (loaded.loadMs / 1000))} rows/s), then VACUUM ANALYZE ${fmtMs(loaded.vacuumMs)}; database ${sizes.db}`,
+      ...refreshLines(`full refresh (${fmtInt(loaded.enrolments)} enrolments)`, full),
+      `summary rows of the region          ${fmtInt(full.summaryRows).padStart(9)}`,
+      `upload of ${fmtInt(upload.length)} enrolments (API)    ${fmtMs(uploadMs).padStart(9)}`,
+      ...refreshLines('incremental refresh (its job)', incremental),
+      '',
+      `${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s per endpoint; service NODE_ENV=production, LOG_LEVEL=warn, worker off, DB_POOL_SIZE=10; summaries ${options.analyzeSummaries ? 'ANALYZEd' : 'not ANALYZEd'} (autovacuum ${autovacuum?.setting ?? '?'}); load average ${loadBefore} before, ${loadAfter} after`,
+      `${'endpoint'.padEnd(42)} ${'req/s'.padStart(7)} ${'p50'.padStart(5)} ${'p90'.padStart(5)} ${'p99'.padStart(5)} ${'max'.padStart(6)} ${'non2xx'.padStart(6)} ${'errors'.padStart(6)} ${'bytes'.padStart(7)} ${'svc ms'.padStart(6)} ${'pg ms'.padStart(6)} ${'others'.padStart(6)} ${'ratio'.padStart(6)}  target (≥ ${TARGET_RATIO} × trivial, p99 < ${TARGET_P99_MS} ms)`,
+      ...results.map(
+        (result) =>
+          `${result.name.padEnd(42)} ${fmtInt(result.reqPerSec).padStart(7)} ${String(result.p50).padStart(5)} ${String(result.p90).padStart(5)} ${String(result.p99).padStart(5)} ${String(result.max).padStart(6)} ${String(result.non2xx).padStart(6)} ${String(result.errors + result.timeouts).padStart(6)} ${fmtInt(result.responseBytes).padStart(7)} ${result.serviceCpuMsPerRequest.toFixed(2).padStart(6)} ${result.postgresCpuMsPerRequest.toFixed(2).padStart(6)} ${`${Math.round(result.othersShare * 100)}%`.padStart(6)} ${(result.reqPerSec / trivialRps).toFixed(2).padStart(6)}  ${verdict(result)}`,
+      ),
+      `latencies in ms; svc ms / pg ms = CPU per request in the service process / in this database's PostgreSQL backends; others = share of the machine's CPU used by other processes meanwhile`,
+      `ratio = req/s ÷ ${fmtInt(trivialRps)} (the mean of the two trivial runs); service RSS ${Math.round(serviceIdle.rssKb / 1024)} MB before, peak ${Math.round(serviceAfter.hwmKb / 1024)} MB`,
+      `whole run ${fmtMs(msSince(startedAll))}`,
+      '',
+    ];
+    failed = false;
+    process.stdout.write(lines.join('\n'));
+    if (options.printJson) {
+      process.stdout.write(
+        `${JSON.stringify(
+          {
+            date: new Date().toISOString(),
+            machine,
+            options,
+            load: { ...loaded, enrolmentsPerCohort: Object.fromEntries(perCohort), databaseSize: sizes.db },
+            fullRefresh: full,
+            upload: { rows: upload.length, ms: uploadMs },
+            incrementalRefresh: incremental,
+            trivialReqPerSec: trivialRps,
+            endpoints: results.map((result) => ({ ...result, ratio: result.reqPerSec / trivialRps })),
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    }
+  } finally {
+    await cleanup();
+    clearTimeout(abortTimer);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

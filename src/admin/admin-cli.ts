@@ -1,0 +1,110 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { Command } from 'commander';
+import { DataSource } from 'typeorm';
+import { AppModule } from 'src/app.module';
+import { ClientsService } from 'src/auth/clients.service';
+import { CreateClientDto } from 'src/auth/dto/client.dto';
+import { SCOPES } from 'src/auth/scopes';
+import { loadConfig } from 'src/config/app-config';
+import { openDatabase } from 'src/database/database-connection';
+import { runMigrations } from 'src/database/data-source-options';
+import { CreateInstitutionDto, CreateRegionDto, MembershipRequestDto } from 'src/institutions/dto/institution.dto';
+import { InstitutionsService } from 'src/institutions/institutions.service';
+
+/**
+ * Operator commands against the configured database (DATABASE_URL, or the embedded one in
+ * DATA_DIR while the service is stopped). Bootstraps the first platform administrator.
+ */
+async function withServices<T>(work: (services: { clients: ClientsService; institutions: InstitutionsService }) => Promise<T>): Promise<T> {
+  const config = loadConfig({ ...process.env, DEMO_DATA: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 2 });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, database.target), { logger: ['error'] });
+  try {
+    await runMigrations(app.get(DataSource));
+    return await work({ clients: app.get(ClientsService), institutions: app.get(InstitutionsService) });
+  } finally {
+    await app.close();
+    await database.close();
+  }
+}
+
+async function validated<T extends object>(type: new () => T, plain: object): Promise<T> {
+  const dto = plainToInstance(type, plain);
+  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    const messages = errors.flatMap((error) => Object.values(error.constraints ?? {}));
+    throw new Error(`Invalid input:\n  - ${messages.join('\n  - ')}`);
+  }
+  return dto;
+}
+
+const print = (value: unknown): void => {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+};
+
+const program = new Command('admin').description('Doorstroom operator commands').showHelpAfterError();
+
+program
+  .command('create-client')
+  .description('Create an API client; prints its secret once')
+  .requiredOption('--name <name>', 'what the client is for')
+  .option('--institution <brin>', 'the institution it acts for')
+  .option('--region <code>', 'the region it coordinates')
+  .requiredOption('--scopes <scopes>', `comma-separated, from: ${SCOPES.join(', ')}`)
+  .action(async (options: { name: string; institution?: string; region?: string; scopes: string }) => {
+    const dto = await validated(CreateClientDto, {
+      name: options.name,
+      ...(options.institution ? { institutionBrin: options.institution } : {}),
+      ...(options.region ? { regionCode: options.region } : {}),
+      scopes: options.scopes.split(',').map((scope) => scope.trim()),
+    });
+    print(await withServices(({ clients }) => clients.createClient(dto)));
+  });
+
+program
+  .command('rotate-secret <clientId>')
+  .description('Give a client a new secret; the old one and its tokens stop working')
+  .action(async (clientId: string) => print(await withServices(({ clients }) => clients.rotateSecret(clientId))));
+
+program
+  .command('revoke <clientId>')
+  .description('Revoke a client and every token it holds')
+  .action(async (clientId: string) => print(await withServices(({ clients }) => clients.revoke(clientId))));
+
+program
+  .command('create-region')
+  .requiredOption('--code <code>')
+  .requiredOption('--name <name>')
+  .action(async (options: { code: string; name: string }) => {
+    const dto = await validated(CreateRegionDto, options);
+    print(await withServices(({ institutions }) => institutions.createRegion(dto)));
+  });
+
+program
+  .command('create-institution')
+  .requiredOption('--brin <brin>')
+  .requiredOption('--name <name>')
+  .requiredOption('--sectors <sectors>', 'comma-separated: vo, mbo, hbo, wo')
+  .action(async (options: { brin: string; name: string; sectors: string }) => {
+    const dto = await validated(CreateInstitutionDto, { ...options, sectors: options.sectors.split(',').map((sector) => sector.trim()) });
+    print(await withServices(({ institutions }) => institutions.createInstitution(dto)));
+  });
+
+program
+  .command('add-member')
+  .requiredOption('--region <code>')
+  .requiredOption('--institution <brin>')
+  .requiredOption('--start-date <date>', 'YYYY-MM-DD')
+  .action(async (options: { region: string; institution: string; startDate: string }) => {
+    const dto = await validated(MembershipRequestDto, { startDate: options.startDate });
+    print(await withServices(({ institutions }) => institutions.putMembership(options.region, options.institution, dto)));
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const problem = error as { title?: string; detail?: string; message?: string };
+  process.stderr.write(`${problem.detail ?? problem.message ?? String(error)}\n`);
+  process.exit(1);
+});

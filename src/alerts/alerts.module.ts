@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { AlertsController } from 'src/alerts/alerts.controller';
+import { AlertsRepository } from 'src/alerts/alerts.repository';
+import { AlertsService } from 'src/alerts/alerts.service';
+import { DetectionService } from 'src/alerts/detection.service';
+import { systemResolver, WEBHOOK_RESOLVER } from 'src/alerts/webhooks/url-policy';
+import { WebhookDeliveryService } from 'src/alerts/webhooks/webhook-delivery.service';
+import { WebhooksController } from 'src/alerts/webhooks/webhooks.controller';
+import { WebhooksRepository } from 'src/alerts/webhooks/webhooks.repository';
+import { WebhooksService } from 'src/alerts/webhooks/webhooks.service';
+import { InstitutionsModule } from 'src/institutions/institutions.module';
+import { OutcomesModule } from 'src/outcomes/outcomes.module';
+
+/**
+ * Trendbreuk alerts: detection after every summary refresh (hooked into the refresh job), the
+ * alert lifecycle with scoped visibility, and signed webhooks with a delivery log.
+ */
+@Module({
+  imports: [InstitutionsModule, OutcomesModule],
+  controllers: [AlertsController, WebhooksController],
+  providers: [
+    AlertsRepository,
+    AlertsService,
+    DetectionService,
+    WebhooksRepository,
+    WebhooksService,
+    WebhookDeliveryService,
+    { provide: WEBHOOK_RESOLVER, useValue: systemResolver },
+  ],
+  exports: [DetectionService, WebhookDeliveryService],
+})
+export class AlertsModule {}

@@ -1,0 +1,115 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { alertSeries, alertVisibleTo, toAlertDto, toHistoryDto } from 'src/alerts/alert-presenter';
+import { AlertEvent, AlertState } from 'src/alerts/alert.entity';
+import { AlertScope, AlertsRepository, AlertView } from 'src/alerts/alerts.repository';
+import { parametersOf } from 'src/alerts/detection.service';
+import { AlertDetailDto, AlertListDto, AlertListQueryDto, AlertTransitionDto } from 'src/alerts/dto/alert.dto';
+import { WebhooksService } from 'src/alerts/webhooks/webhooks.service';
+import { Principal } from 'src/auth/scopes';
+import { notFound, ProblemException } from 'src/common/problem';
+import { InstitutionsRepository } from 'src/institutions/institutions.repository';
+import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
+import { toDefinitionReference } from 'src/outcomes/definitions.service';
+
+const TRANSITIONS: Record<'acknowledge' | 'resolve', { from: AlertState[]; to: AlertState; event: AlertEvent }> = {
+  acknowledge: { from: ['open'], to: 'acknowledged', event: 'acknowledged' },
+  resolve: { from: ['open', 'acknowledged'], to: 'resolved', event: 'resolved' },
+};
+
+@Injectable()
+export class AlertsService {
+  constructor(
+    private readonly repository: AlertsRepository,
+    private readonly institutions: InstitutionsRepository,
+    private readonly definitions: DefinitionsRepository,
+    private readonly webhooks: WebhooksService,
+  ) {}
+
+  /** The alerts a caller may see; null for callers who see none (platform administrators). */
+  private async scopeOf(auth: Principal): Promise<AlertScope | null> {
+    switch (auth.kind) {
+      case 'region':
+        return auth.regionId ? { kind: 'region', regionId: auth.regionId } : null;
+      case 'institution':
+        return auth.institutionId ? { kind: 'institution', institutionId: auth.institutionId, regionIds: await this.institutions.regionIdsOfInstitution(auth.institutionId) } : null;
+      case 'platform':
+        return null;
+    }
+  }
+
+  async list(auth: Principal, query: AlertListQueryDto): Promise<AlertListDto> {
+    const scope = await this.scopeOf(auth);
+    if (!scope || (scope.kind === 'institution' && scope.regionIds.length === 0)) return { items: [], total: 0, limit: query.limit, offset: query.offset };
+    const { items, total } = await this.repository.list(
+      scope,
+      {
+        type: query.type,
+        state: query.state,
+        cohort: query.cohort,
+        metric: query.metric,
+        cellKind: query.cellKind,
+        institutionBrin: query.institution,
+        regionCode: query.region,
+      },
+      query.sort ?? '-updatedAt',
+      query.limit,
+      query.offset,
+    );
+    return { items: items.map(toAlertDto), total, limit: query.limit, offset: query.offset };
+  }
+
+  /** A visible alert, or the same 404 as a missing one. */
+  private async visible(auth: Principal, id: string): Promise<AlertView> {
+    const [view, scope] = await Promise.all([this.repository.findView(id), this.scopeOf(auth)]);
+    if (!view || !scope || !alertVisibleTo(scope, view)) throw notFound(`Alert ${id}`);
+    return view;
+  }
+
+  async get(auth: Principal, id: string): Promise<AlertDetailDto> {
+    return this.detail(await this.visible(auth, id));
+  }
+
+  private async detail(view: AlertView): Promise<AlertDetailDto> {
+    const cell = { kind: view.cellKind, supplierId: view.supplierInstitutionId, receiverId: view.receiverInstitutionId, sector: view.sector };
+    const [{ cohorts, points }, definitionSets, history] = await Promise.all([
+      this.repository.cellSeries(view.regionId, cell),
+      this.definitions.listForRegion(view.regionId),
+      this.repository.history(view.id),
+    ]);
+    const parameters = new Map(definitionSets.map((definition) => [definition.id, parametersOf(definition)]));
+    const references = new Map(definitionSets.map((definition) => [definition.id, toDefinitionReference(definition)]));
+    const known = cohorts.filter((cohort) => parameters.has(cohort.definitionSetId));
+    return {
+      ...toAlertDto(view),
+      series: alertSeries(cell, view.metric, known, points, parameters, references),
+      history: history.map(toHistoryDto),
+    };
+  }
+
+  acknowledge(auth: Principal, id: string, dto: AlertTransitionDto): Promise<AlertDetailDto> {
+    return this.transition(auth, id, 'acknowledge', dto.note);
+  }
+
+  resolve(auth: Principal, id: string, dto: AlertTransitionDto): Promise<AlertDetailDto> {
+    return this.transition(auth, id, 'resolve', dto.note);
+  }
+
+  private async transition(auth: Principal, id: string, action: 'acknowledge' | 'resolve', note: string): Promise<AlertDetailDto> {
+    const view = await this.visible(auth, id);
+    const rule = TRANSITIONS[action];
+    const result = await this.repository.transition(view, { ...rule, note: note.trim(), actorKind: auth.kind, actorClientId: auth.clientId }, (manager, regionId, changes) =>
+      this.webhooks.enqueue(manager, regionId, changes).then(() => undefined),
+    );
+    if (!result.ok) {
+      throw new ProblemException(
+        HttpStatus.CONFLICT,
+        'invalid-transition',
+        'Conflict',
+        `The alert is ${result.state}; ${action === 'acknowledge' ? 'only an open alert can be acknowledged' : 'only an open or acknowledged alert can be resolved'}.`,
+        undefined,
+        { state: result.state },
+      );
+    }
+    return this.detail((await this.repository.findView(id))!);
+  }
+}

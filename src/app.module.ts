@@ -1,0 +1,55 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AlertsModule } from 'src/alerts/alerts.module';
+import { AuditModule } from 'src/audit/audit.module';
+import { AccessGuard } from 'src/auth/access.guard';
+import { AuthModule } from 'src/auth/auth.module';
+import { ClientThrottlerGuard } from 'src/common/client-throttler.guard';
+import { buildLoggerOptions } from 'src/common/logging';
+import { ProblemFilter } from 'src/common/problem.filter';
+import { ProblemValidationPipe } from 'src/common/validation.pipe';
+import { AppConfig } from 'src/config/app-config';
+import { ConfigModule } from 'src/config/config.module';
+import { DatabaseTarget } from 'src/database/database-connection';
+import { buildDataSourceOptions } from 'src/database/data-source-options';
+import { DemoModule } from 'src/demo/demo.module';
+import { HealthModule } from 'src/health/health.module';
+import { IngestModule } from 'src/ingest/ingest.module';
+import { InsightsModule } from 'src/insights/insights.module';
+import { InstitutionsModule } from 'src/institutions/institutions.module';
+import { OutcomesModule } from 'src/outcomes/outcomes.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, database: DatabaseTarget): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(buildLoggerOptions(config)),
+        TypeOrmModule.forRoot(
+          buildDataSourceOptions(database, { poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs }),
+        ),
+        ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }]),
+        AuditModule,
+        HealthModule,
+        AuthModule,
+        InstitutionsModule,
+        IngestModule,
+        OutcomesModule,
+        AlertsModule,
+        InsightsModule,
+        DemoModule,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_GUARD, useClass: ClientThrottlerGuard },
+        { provide: APP_PIPE, useClass: ProblemValidationPipe },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+}

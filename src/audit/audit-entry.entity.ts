@@ -1,0 +1,50 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** allowed: served; denied: 401/403/429; rejected: other 4xx; failed: 5xx. */
+export type AuditOutcome = 'allowed' | 'denied' | 'rejected' | 'failed';
+
+/** Append-only: a trigger in the database refuses UPDATE, DELETE and TRUNCATE. */
+@Entity({ name: 'audit_log' })
+@Index('idx_audit_log_institution_time', ['institutionId', 'occurredAt'])
+@Index('idx_audit_log_region_time', ['regionId', 'occurredAt'])
+export class AuditEntryEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id!: string;
+
+  @CreateDateColumn({ name: 'occurred_at', type: 'timestamptz' })
+  occurredAt!: Date;
+
+  @Column({ name: 'request_id', type: 'varchar', length: 100 })
+  requestId!: string;
+
+  /** The API client's public id; null for anonymous requests. */
+  @Column({ name: 'client_id', type: 'varchar', length: 64, nullable: true })
+  clientId!: string | null;
+
+  @Column({ name: 'institution_id', type: 'uuid', nullable: true })
+  institutionId!: string | null;
+
+  @Column({ name: 'region_id', type: 'uuid', nullable: true })
+  regionId!: string | null;
+
+  @Column({ type: 'varchar', length: 10 })
+  method!: string;
+
+  /** The route pattern (`/v1/regions/:code`), never the raw URL with its query string. */
+  @Column({ type: 'varchar', length: 300 })
+  route!: string;
+
+  /** The scopes the route accepts, e.g. `records:read` (space-separated when several). */
+  @Column({ name: 'required_scope', type: 'varchar', length: 300, nullable: true })
+  requiredScope!: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  outcome!: AuditOutcome;
+
+  @Column({ name: 'status_code', type: 'integer' })
+  statusCode!: number;
+
+  /** What data the request touched (ids, filters), never student-level values. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  detail!: Record<string, unknown>;
+}

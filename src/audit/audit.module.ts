@@ -1,0 +1,18 @@
+import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { AuditController } from 'src/audit/audit.controller';
+import { AuditMiddleware } from 'src/audit/audit.middleware';
+import { AuditRepository } from 'src/audit/audit.repository';
+import { AuditService } from 'src/audit/audit.service';
+import { AuditWriter } from 'src/audit/audit-writer';
+
+@Global()
+@Module({
+  controllers: [AuditController],
+  providers: [AuditRepository, AuditWriter, AuditService],
+  exports: [AuditWriter],
+})
+export class AuditModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AuditMiddleware).forRoutes('*path');
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditEntryEntity } from 'src/audit/audit-entry.entity';
+
+export type NewAuditEntry = Omit<AuditEntryEntity, 'id' | 'occurredAt'> & { occurredAt: Date };
+
+/** Whose audit rows a reader may see: everything (platform), one region, or one institution. */
+export type AuditReadScope = { all: true } | { regionId: string } | { institutionId: string };
+
+@Injectable()
+export class AuditRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** One multi-row insert for a batch of entries. */
+  async append(entries: NewAuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const column = <K extends keyof NewAuditEntry>(key: K) => entries.map((entry) => entry[key]);
+    await this.dataSource.query(
+      `INSERT INTO audit_log (occurred_at, request_id, client_id, institution_id, region_id, method, route, required_scope, outcome, status_code, detail)
+       SELECT * FROM unnest($1::timestamptz[], $2::varchar[], $3::varchar[], $4::uuid[], $5::uuid[], $6::varchar[], $7::varchar[], $8::varchar[], $9::varchar[], $10::int[], $11::jsonb[])`,
+      [
+        column('occurredAt'),
+        column('requestId'),
+        column('clientId'),
+        column('institutionId'),
+        column('regionId'),
+        column('method'),
+        column('route'),
+        column('requiredScope'),
+        column('outcome'),
+        column('statusCode'),
+        entries.map((entry) => JSON.stringify(entry.detail)),
+      ],
+    );
+  }
+
+  async list(scope: AuditReadScope, filter: { since?: Date; until?: Date }, limit: number, offset: number): Promise<{ items: AuditEntryEntity[]; total: number }> {
+    const query = this.dataSource.getRepository(AuditEntryEntity).createQueryBuilder('entry');
+    // Explicit branches: a missing tenant id must never widen the query to every tenant.
+    if ('regionId' in scope) query.where('entry.region_id = :regionId', { regionId: scope.regionId });
+    else if ('institutionId' in scope) query.where('entry.institution_id = :institutionId', { institutionId: scope.institutionId });
+    else query.where('TRUE');
+    if (filter.since) query.andWhere('entry.occurred_at >= :since', { since: filter.since });
+    if (filter.until) query.andWhere('entry.occurred_at < :until', { until: filter.until });
+    const [items, total] = await query.orderBy('entry.id', 'DESC').take(limit).skip(offset).getManyAndCount();
+    return { items, total };
+  }
+}

@@ -1,0 +1,65 @@
+import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+import { ACCESS_RULE, AccessRule } from 'src/auth/authenticated.decorator';
+import { Principal } from 'src/auth/scopes';
+import { ProblemException } from 'src/common/problem';
+
+export type AuthenticatedRequest = Request & { principal?: Principal; accessRule?: AccessRule };
+
+/**
+ * The one global guard. Deny by default: a route that declares no access rule is refused
+ * (and the route-inventory test fails before such a route ships).
+ */
+@Injectable()
+export class AccessGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
+    if (!rule) {
+      throw new ProblemException(HttpStatus.FORBIDDEN, 'forbidden', 'Forbidden', 'This route declares no access rule.');
+    }
+    request.accessRule = rule;
+    if (rule.public) return true;
+
+    await super.canActivate(context);
+    const principal = request.user as Principal;
+    request.principal = principal;
+    if (!rule.scopes.some((scope) => principal.scopes.includes(scope))) {
+      throw new ProblemException(
+        HttpStatus.FORBIDDEN,
+        'insufficient-scope',
+        'Forbidden',
+        `This route requires scope ${rule.scopes.join(' or ')}.`,
+        undefined,
+        { requiredScopes: rule.scopes },
+      );
+    }
+    return true;
+  }
+
+  override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {
+    // An error (not `info`) comes from checking the client's current state, e.g. the database is
+    // unreachable: not the caller's fault, so not a 401 (the filter answers 503 or 500).
+    if (error instanceof Error) throw error;
+    if (error) throw new Error('the token could not be checked');
+    if (!user) {
+      const reason = info instanceof Error ? info.name : undefined;
+      const detail =
+        reason === 'TokenExpiredError'
+          ? 'The token has expired.'
+          : reason === 'NotBeforeError'
+            ? 'The token is not valid yet.'
+            : info instanceof Error && /No auth token/i.test(info.message)
+              ? 'A bearer token is required (POST /v1/auth/token).'
+              : 'The token is invalid, or its client was revoked.';
+      throw new ProblemException(HttpStatus.UNAUTHORIZED, 'unauthorized', 'Unauthorized', detail);
+    }
+    return user;
+  }
+}

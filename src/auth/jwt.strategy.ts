@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { AccessTokenClaims, AuthService } from 'src/auth/auth.service';
+import { Principal } from 'src/auth/scopes';
+import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+
+/**
+ * Verifies tokens of the built-in issuer with a pinned algorithm, issuer, audience and expiry.
+ * A second strategy for an external OpenID Connect issuer (keys from its JWKS, e.g. via
+ * jwks-rsa's passport helper) can be registered beside this one; the guard tries them in turn.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly auth: AuthService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.auth.jwtSecret,
+      algorithms: ['HS256'],
+      issuer: config.auth.issuer,
+      audience: config.auth.audience,
+      ignoreExpiration: false,
+      jsonWebTokenOptions: { clockTolerance: 5, maxAge: `${config.auth.tokenTtlSeconds + 5}s` },
+    });
+  }
+
+  async validate(claims: AccessTokenClaims): Promise<Principal | false> {
+    if (typeof claims.sub !== 'string' || typeof claims.scope !== 'string' || typeof claims.iat !== 'number') return false;
+    return (await this.auth.principalFromClaims(claims)) ?? false;
+  }
+}

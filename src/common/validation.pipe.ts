@@ -1,0 +1,112 @@
+import { ArgumentMetadata, HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ProblemException, ProblemFieldError, toPointer } from 'src/common/problem';
+
+/** Deeper JSON than this is refused before it reaches class-transformer (which recurses). */
+export const MAX_NESTING_DEPTH = 32;
+/** Keys that reach an object's prototype when copied onto an instance; never valid in this API. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The first place where a request value nests deeper than MAX_NESTING_DEPTH or carries a
+ * prototype key. Iterative, so that hostile nesting cannot overflow the stack here either.
+ */
+export function findHostileShape(value: unknown): { path: Array<string | number>; code: 'maxDepth' | 'prototypeKey' } | undefined {
+  const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value, path: [] }];
+  while (stack.length > 0) {
+    const { value: current, path } = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (path.length >= MAX_NESTING_DEPTH) return { path, code: 'maxDepth' };
+    if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i] as unknown, path: [...path, i] });
+      continue;
+    }
+    for (const key of Object.keys(current)) {
+      if (PROTOTYPE_KEYS.has(key)) return { path: [...path, key], code: 'prototypeKey' };
+      stack.push({ value: (current as Record<string, unknown>)[key], path: [...path, key] });
+    }
+  }
+  return undefined;
+}
+
+class RawValidationFailure extends Error {
+  constructor(readonly validationErrors: ValidationError[]) {
+    super('validation failed');
+  }
+}
+
+/** Flattens class-validator's tree into one entry per failed constraint, with its path. */
+export function flattenValidationErrors(
+  errors: ValidationError[],
+  parentPath: Array<string | number> = [],
+): Array<{ path: Array<string | number>; code: string; detail: string }> {
+  return errors.flatMap((error) => {
+    const path = [...parentPath, /^\d+$/.test(error.property) ? Number(error.property) : error.property];
+    const own = Object.entries(error.constraints ?? {}).map(([code, detail]) => ({ path, code, detail }));
+    return [...own, ...flattenValidationErrors(error.children ?? [], path)];
+  });
+}
+
+/**
+ * The single global validation pipe: strips nothing silently (unknown properties are errors),
+ * transforms to DTO classes, and reports every failure with a JSON pointer (body) or the
+ * parameter name (query, path) in one RFC 9457 response.
+ */
+export class ProblemValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => new RawValidationFailure(errors),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
+      const hostile = findHostileShape(value);
+      if (hostile) {
+        const detail =
+          hostile.code === 'maxDepth'
+            ? `Values may nest at most ${MAX_NESTING_DEPTH} levels deep.`
+            : `The key "${String(hostile.path[hostile.path.length - 1])}" is not allowed anywhere in a request.`;
+        const locator = metadata.type === 'body' ? { pointer: toPointer(hostile.path) } : { parameter: hostile.path.join('.') };
+        throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', detail, [{ ...locator, code: hostile.code, detail }]);
+      }
+    }
+    if (metadata.type === 'body' && (value === undefined || value === null || typeof value !== 'object')) {
+      if (metadata.metatype && metadata.metatype !== Object && !isPrimitiveType(metadata.metatype)) {
+        throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', 'The request body must be a JSON object.', [
+          { pointer: '#', code: 'isObject', detail: 'The request body must be a JSON object.' },
+        ]);
+      }
+    }
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (!(error instanceof RawValidationFailure)) throw error;
+      const errors: ProblemFieldError[] = flattenValidationErrors(error.validationErrors).map(({ path, code, detail }) => {
+        switch (metadata.type) {
+          case 'body':
+            return { pointer: toPointer(path), code, detail };
+          case 'query':
+          case 'param':
+            return { parameter: path.join('.'), code, detail };
+          case 'custom':
+            return { pointer: toPointer(path), code, detail };
+        }
+      });
+      throw new ProblemException(
+        HttpStatus.BAD_REQUEST,
+        'invalid-request',
+        'Invalid request',
+        `${errors.length} invalid ${errors.length === 1 ? 'value' : 'values'} in the request ${metadata.type === 'body' ? 'body' : 'parameters'}.`,
+        errors,
+      );
+    }
+  }
+}
+
+const isPrimitiveType = (type: unknown): boolean => [String, Boolean, Number, Array].includes(type as never);

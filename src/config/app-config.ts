@@ -1,0 +1,250 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+import { randomBytes } from 'node:crypto';
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const lowered = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(lowered)) return true;
+  if (['false', '0', 'no', 'off'].includes(lowered)) return false;
+  return value;
+};
+const toInteger = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0)
+    : value;
+
+/**
+ * Every setting the service reads from the environment. Names are the environment variable
+ * names, so a validation message names exactly the variable an operator has to fix.
+ */
+export class EnvironmentVariables {
+  @IsOptional()
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @IsOptional()
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  /** PostgreSQL connection string; without it the service runs on embedded PGlite. */
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_URL?: string;
+
+  /** Folder of the embedded database; ignored when DATABASE_URL is set. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  DATA_DIR: string = './data';
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DB_POOL_SIZE: number = 10;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DB_STATEMENT_TIMEOUT_MS: number = 60_000;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  /** HMAC key for the built-in token issuer (HS256); at least 32 characters. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters (256 bits)' })
+  JWT_SECRET?: string;
+
+  @IsOptional()
+  @IsString()
+  JWT_ISSUER: string = 'doorstroom';
+
+  @IsOptional()
+  @IsString()
+  JWT_AUDIENCE: string = 'doorstroom-api';
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  TOKEN_TTL_SECONDS: number = 900;
+
+  /** Loads the demo region into an empty database; never in production. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  DEMO_DATA?: boolean;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  DOCS_ENABLED?: boolean;
+
+  /** Comma-separated list of allowed browser origins; empty means CORS is closed. */
+  @IsOptional()
+  @Transform(toList)
+  @IsString({ each: true })
+  CORS_ORIGINS: string[] = [];
+
+  @IsOptional()
+  @IsString()
+  BODY_LIMIT: string = '10mb';
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE: number = 600;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS: number = 30_000;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  REQUEST_TIMEOUT_MS: number = 120_000;
+
+  /** Runs the background worker that refreshes summaries and detects trend breaks. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  WORKER_ENABLED: boolean = true;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  WORKER_POLL_MS: number = 1000;
+}
+
+export interface AppConfig {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  database: {
+    /** Absent means: start the embedded PGlite database. */
+    url?: string;
+    dataDir: string;
+    poolSize: number;
+    statementTimeoutMs: number;
+  };
+  logLevel: string;
+  auth: {
+    jwtSecret: string;
+    /** True when no JWT_SECRET was configured and one was generated for this process. */
+    jwtSecretGenerated: boolean;
+    issuer: string;
+    audience: string;
+    tokenTtlSeconds: number;
+  };
+  demoData: boolean;
+  docsEnabled: boolean;
+  corsOrigins: string[];
+  bodyLimit: string;
+  rateLimitPerMinute: number;
+  shutdownTimeoutMs: number;
+  requestTimeoutMs: number;
+  worker: { enabled: boolean; pollMs: number };
+}
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** One line per bad setting, naming the environment variable. */
+const describe = (errors: ValidationError[]): string[] =>
+  errors.map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).map((message) => message.replace(`${error.property} `, '')).join('; ')}`);
+
+/** Reads and validates the environment; throws ConfigurationError naming every bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const vars = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
+  const problems = describe(validateSync(vars, { skipMissingProperties: false }));
+  const production = vars.NODE_ENV === 'production';
+  if (production && !vars.JWT_SECRET) {
+    problems.push('JWT_SECRET: required when NODE_ENV=production');
+  }
+  if (production && !vars.DATABASE_URL) {
+    problems.push('DATABASE_URL: required when NODE_ENV=production (the embedded database is for development)');
+  }
+  if (production && vars.DEMO_DATA === true) {
+    problems.push('DEMO_DATA: demo data never loads when NODE_ENV=production');
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
+
+  return {
+    env: vars.NODE_ENV,
+    port: vars.PORT,
+    host: vars.HOST,
+    database: {
+      url: vars.DATABASE_URL,
+      dataDir: vars.DATA_DIR,
+      poolSize: vars.DB_POOL_SIZE,
+      statementTimeoutMs: vars.DB_STATEMENT_TIMEOUT_MS,
+    },
+    logLevel: vars.LOG_LEVEL,
+    auth: {
+      // Without a configured secret, tokens are valid for this process only.
+      jwtSecret: vars.JWT_SECRET ?? randomBytes(32).toString('hex'),
+      jwtSecretGenerated: !vars.JWT_SECRET,
+      issuer: vars.JWT_ISSUER,
+      audience: vars.JWT_AUDIENCE,
+      tokenTtlSeconds: vars.TOKEN_TTL_SECONDS,
+    },
+    demoData: !production && (vars.DEMO_DATA ?? vars.NODE_ENV === 'development'),
+    docsEnabled: vars.DOCS_ENABLED ?? !production,
+    corsOrigins: vars.CORS_ORIGINS,
+    bodyLimit: vars.BODY_LIMIT,
+    rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
+    shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+    requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
+    worker: { enabled: vars.WORKER_ENABLED, pollMs: vars.WORKER_POLL_MS },
+  };
+}
+
+/** Injection token for the validated configuration. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

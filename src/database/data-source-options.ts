@@ -1,0 +1,58 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from 'migrations/index';
+import { DatabaseTarget } from 'src/database/database-connection';
+import { ENTITIES } from 'src/database/entities';
+
+export interface PoolSettings {
+  poolSize: number;
+  statementTimeoutMs: number;
+}
+
+export function buildDataSourceOptions(target: DatabaseTarget, pool: PoolSettings): DataSourceOptions {
+  const connection =
+    target.kind === 'postgres'
+      ? { url: target.url }
+      : { host: target.socketDir, port: target.port, username: target.user, database: target.database };
+  return {
+    type: 'postgres',
+    ...connection,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    // gen_random_uuid() is built into PostgreSQL 13+ and PGlite; no extension to install.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    // The schema changes only through reviewed migrations.
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: {
+      max: pool.poolSize,
+      // A request never waits forever for a connection or a runaway query.
+      connectionTimeoutMillis: 5_000,
+      statement_timeout: pool.statementTimeoutMs,
+      idle_in_transaction_session_timeout: pool.statementTimeoutMs,
+      application_name: 'doorstroom',
+    },
+  };
+}
+
+// Serialises migration runs of several replicas starting at once.
+const MIGRATION_LOCK_ID = 7_263_551_002;
+
+/** Applies pending migrations under an advisory lock; returns the names applied. */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      return applied.map((migration) => migration.name);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+    }
+  } finally {
+    await runner.release();
+  }
+}

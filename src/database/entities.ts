@@ -1,0 +1,39 @@
+import { AlertEntity, AlertHistoryEntity } from 'src/alerts/alert.entity';
+import { WebhookDeliveryEntity, WebhookEntity } from 'src/alerts/webhooks/webhook.entity';
+import { AuditEntryEntity } from 'src/audit/audit-entry.entity';
+import { ApiClientEntity } from 'src/auth/api-client.entity';
+import { EnrolmentEntity } from 'src/ingest/enrolment.entity';
+import { IdempotencyKeyEntity } from 'src/ingest/idempotency/idempotency-key.entity';
+import { IngestBatchEntity } from 'src/ingest/ingest-batch.entity';
+import { LeaverEntity } from 'src/ingest/leaver.entity';
+import { ProgrammeEntity, ProgrammeSuccessorEntity } from 'src/ingest/programme.entity';
+import { InstitutionEntity } from 'src/institutions/institution.entity';
+import { MembershipEntity } from 'src/institutions/membership.entity';
+import { RegionEntity } from 'src/institutions/region.entity';
+import { JobEntity } from 'src/jobs/job.entity';
+import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
+import { LeaverSummaryEntity, OutcomeSummaryEntity, SummaryRefreshEntity } from 'src/outcomes/outcome-summary.entity';
+
+/** Every entity of the application; the migration drift check compares these to the schema. */
+export const ENTITIES = [
+  RegionEntity,
+  InstitutionEntity,
+  MembershipEntity,
+  ApiClientEntity,
+  AuditEntryEntity,
+  ProgrammeEntity,
+  ProgrammeSuccessorEntity,
+  EnrolmentEntity,
+  LeaverEntity,
+  IngestBatchEntity,
+  IdempotencyKeyEntity,
+  JobEntity,
+  DefinitionSetEntity,
+  OutcomeSummaryEntity,
+  LeaverSummaryEntity,
+  SummaryRefreshEntity,
+  AlertEntity,
+  AlertHistoryEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
+];

@@ -1,0 +1,127 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ApiClientEntity } from 'src/auth/api-client.entity';
+import { hashClientSecret } from 'src/auth/client-secret';
+import { Principal } from 'src/auth/scopes';
+import { CREBO_SUCCESSIONS, programmesForApi } from 'src/generator/catalogue';
+import { EnrolmentRecord, LeaverRecord } from 'src/generator/records';
+import { generateRegion } from 'src/generator/region';
+import { IngestService } from 'src/ingest/ingest.service';
+import { ProgrammesService } from 'src/ingest/programmes.service';
+import { DEMO_CLIENTS, DEMO_COHORTS, DEMO_INSTITUTIONS, DEMO_REGION, DEMO_SEED, DEMO_STUDENTS, OTHER_DEMO_REGION, demoSecret } from 'src/demo/demo-region';
+import { InstitutionEntity } from 'src/institutions/institution.entity';
+import { MembershipEntity } from 'src/institutions/membership.entity';
+import { RegionEntity } from 'src/institutions/region.entity';
+
+const BATCH = 10_000;
+
+@Injectable()
+export class DemoService {
+  private readonly logger = new Logger(DemoService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly ingest: IngestService,
+    private readonly programmes: ProgrammesService,
+  ) {}
+
+  /**
+   * Loads the demo regions into an empty database: institutions, memberships and clients in one
+   * transaction, then the generated records through the same ingest path an institution's
+   * upload takes. The summaries and alerts follow in the background job. Returns whether it did.
+   */
+  async seedIfEmpty(): Promise<boolean> {
+    const institutionIds = await this.seedOrganisation();
+    if (!institutionIds) return false;
+    const started = Date.now();
+    await this.programmes.loadProgrammes({ records: programmesForApi() });
+    await this.programmes.loadSuccessors({ records: CREBO_SUCCESSIONS.map((succession) => ({ ...succession })) });
+    const region = generateRegion({ seed: DEMO_SEED, cohorts: DEMO_COHORTS, students: DEMO_STUDENTS });
+    let enrolments = 0;
+    let leavers = 0;
+    for (const brin of region.receivers) {
+      enrolments += await this.load(institutionIds.get(brin)!, region.enrolmentsOf(brin), (auth, records) => this.ingest.submitEnrolments(auth, records, undefined));
+    }
+    for (const brin of region.suppliers) {
+      leavers += await this.load(institutionIds.get(brin)!, region.leaversOf(brin), (auth, records) => this.ingest.submitLeavers(auth, records, undefined));
+    }
+    this.logger.log(
+      `Loaded demo regions ${DEMO_REGION.code} and ${OTHER_DEMO_REGION.code}: ${DEMO_INSTITUTIONS.length} institutions, ${enrolments} enrolments and ${leavers} leavers of synthetic students in ${Date.now() - started} ms; planted: ${region.plantedBreaks.map((planted) => planted.description).join('; ')}`,
+    );
+    return true;
+  }
+
+  /** Regions, institutions, memberships and demo clients; undefined when the database is not empty. */
+  private async seedOrganisation(): Promise<Map<string, string> | undefined> {
+    return this.dataSource.transaction(async (manager) => {
+      if ((await manager.getRepository(RegionEntity).count()) > 0) return undefined;
+      const regionIds = new Map<string, string>();
+      for (const region of [DEMO_REGION, OTHER_DEMO_REGION]) {
+        const saved = await manager.getRepository(RegionEntity).save({ ...region, retentionMonths: 120 });
+        regionIds.set(region.code, saved.id);
+      }
+      const institutionIds = new Map<string, string>();
+      for (const institution of DEMO_INSTITUTIONS) {
+        const saved = await manager.getRepository(InstitutionEntity).save({
+          brin: institution.brin,
+          name: institution.name,
+          sectors: institution.sectors,
+          vestigingen: institution.vestigingen,
+        });
+        institutionIds.set(institution.brin, saved.id);
+        for (const code of institution.regions) {
+          await manager.getRepository(MembershipEntity).save({ regionId: regionIds.get(code)!, institutionId: saved.id, startDate: '2015-08-01', endDate: null });
+        }
+      }
+      for (const client of DEMO_CLIENTS) {
+        await manager.getRepository(ApiClientEntity).save({
+          clientId: client.clientId,
+          name: `Demo: ${client.role}`,
+          institutionId: client.institutionBrin ? institutionIds.get(client.institutionBrin)! : null,
+          regionId: client.regionCode ? regionIds.get(client.regionCode)! : null,
+          scopes: client.scopes,
+          secretHash: await hashClientSecret(demoSecret(client.clientId)),
+          secretRotatedAt: new Date(Date.now() - 60_000),
+          revokedAt: null,
+        });
+      }
+      return institutionIds;
+    });
+  }
+
+  /** Sends one institution's records in batches, as its upload would. */
+  private async load<T extends EnrolmentRecord | LeaverRecord>(
+    institutionId: string,
+    records: Iterable<T>,
+    submit: (auth: Principal, records: T[]) => Promise<unknown>,
+  ): Promise<number> {
+    const auth: Principal = { clientId: 'demo-loader', kind: 'institution', institutionId, regionId: null, scopes: ['records:write'] };
+    let batch: T[] = [];
+    let count = 0;
+    for (const record of records) {
+      batch.push(record);
+      if (batch.length === BATCH) {
+        await submit(auth, batch);
+        count += batch.length;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) {
+      await submit(auth, batch);
+      count += batch.length;
+    }
+    return count;
+  }
+
+  /** How to get a token for each demo role, for the start-up banner. */
+  async instructions(baseUrl: string): Promise<string> {
+    const present = await this.dataSource.getRepository(ApiClientEntity).count({ where: DEMO_CLIENTS.map(({ clientId }) => ({ clientId })) });
+    if (present === 0) return '';
+    const lines = DEMO_CLIENTS.map(
+      (client) =>
+        `  ${client.role}:\n    curl -s -X POST ${baseUrl}/v1/auth/token -d grant_type=client_credentials -d client_id=${client.clientId} -d client_secret=${demoSecret(client.clientId)}`,
+    );
+    return `Demo regions loaded (synthetic data). Get a token for a demo role:\n${lines.join('\n')}\nThen call the API with: -H "Authorization: Bearer <access_token>"  (Swagger UI: ${baseUrl}/docs, report: ${baseUrl}/app/)`;
+  }
+}

@@ -1,0 +1,103 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageQueryDto } from 'src/common/paging';
+import { ValidateEnum, ValidateQueryInt, ValidateString, ValidateUuid } from 'src/common/property.decorators';
+import { PROGRAMME_CODE_PATTERN, RECORD_KINDS, RecordKind } from 'src/ingest/codes';
+import { BATCH_SOURCES, BATCH_STATUSES, BatchSource, BatchStatus } from 'src/ingest/ingest-batch.entity';
+
+/** Sort keys of record lists; `-` sorts descending. The id breaks ties. */
+export const ENROLMENT_SORTS = ['id', '-id', 'startDate', '-startDate', 'cohort', '-cohort', 'updatedAt', '-updatedAt'] as const;
+export type EnrolmentSort = (typeof ENROLMENT_SORTS)[number];
+export const LEAVER_SORTS = ['id', '-id', 'schoolYear', '-schoolYear', 'updatedAt', '-updatedAt'] as const;
+export type LeaverSort = (typeof LEAVER_SORTS)[number];
+
+const PSEUDONYM_FILTER = 'Only records of this pseudonym (64 lowercase hexadecimal characters).';
+
+export class EnrolmentQueryDto extends PageQueryDto {
+  @ValidateEnum(ENROLMENT_SORTS, { optional: true, description: 'Sort key; `-` for descending. Default `id`.' })
+  sort?: EnrolmentSort;
+
+  @ValidateQueryInt({ min: 2000, max: 2100, optional: true, description: 'Only this cohort.' })
+  cohort?: number;
+
+  // Checked by the service, which explains a value that looks like a raw identifier.
+  @ValidateString({ maxLength: 128, optional: true, description: PSEUDONYM_FILTER })
+  pseudonym?: string;
+
+  @ValidateString({ minLength: 5, maxLength: 5, pattern: PROGRAMME_CODE_PATTERN, optional: true, description: 'Only this programme.' })
+  programmeCode?: string;
+}
+
+export class LeaverQueryDto extends PageQueryDto {
+  @ValidateEnum(LEAVER_SORTS, { optional: true, description: 'Sort key; `-` for descending. Default `id`.' })
+  sort?: LeaverSort;
+
+  @ValidateQueryInt({ min: 2000, max: 2100, optional: true, description: 'Only this school year.' })
+  schoolYear?: number;
+
+  @ValidateString({ maxLength: 128, optional: true, description: PSEUDONYM_FILTER })
+  pseudonym?: string;
+}
+
+export class BatchQueryDto extends PageQueryDto {
+  @ValidateEnum(RECORD_KINDS, { optional: true })
+  kind?: RecordKind;
+
+  @ValidateEnum(BATCH_STATUSES, { optional: true })
+  status?: BatchStatus;
+}
+
+export class UploadQueryDto {
+  @ValidateEnum(RECORD_KINDS, { description: 'What the CSV file holds.' })
+  kind!: RecordKind;
+}
+
+export class RecordIdParamDto {
+  @ValidateString({ maxLength: 19, pattern: /^[1-9][0-9]{0,18}$/, patternMessage: '$property must be a record id (a positive integer)' })
+  id!: string;
+}
+
+export class BatchIdParamDto {
+  @ValidateUuid()
+  id!: string;
+}
+
+export class PseudonymParamDto {
+  // Checked by the service, which explains a value that looks like a raw identifier.
+  @ValidateString({ maxLength: 128, description: 'The pseudonym to erase (64 lowercase hexadecimal characters).' })
+  pseudonym!: string;
+}
+
+export class BatchDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: RECORD_KINDS }) kind!: RecordKind;
+  @ApiProperty({ enum: BATCH_SOURCES }) source!: BatchSource;
+  @ApiProperty({ enum: BATCH_STATUSES, description: '`receiving` while a CSV upload runs; then `committed` or `failed`; `deleted` after DELETE /v1/batches/{id}.' })
+  status!: BatchStatus;
+  @ApiProperty({ description: 'The API client that sent it.' }) clientId!: string;
+  @ApiProperty({ description: 'Rows received so far (progress while receiving).' }) rows!: number;
+  @ApiProperty() inserted!: number;
+  @ApiProperty() updated!: number;
+  @ApiProperty() unchanged!: number;
+  @ApiProperty({ description: 'Rows removed by deleting the batch.' }) deleted!: number;
+  @ApiProperty({ description: 'Invalid values found (a failed batch).' }) errorCount!: number;
+  @ApiProperty() startedAt!: Date;
+  @ApiPropertyOptional({ type: Date, nullable: true }) finishedAt!: Date | null;
+}
+
+export class BatchPageDto {
+  @ApiProperty({ type: BatchDto, isArray: true }) items!: BatchDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}
+
+export class BatchDeletedDto {
+  @ApiProperty({ format: 'uuid' }) batchId!: string;
+  @ApiProperty({ enum: RECORD_KINDS }) kind!: RecordKind;
+  @ApiProperty({ description: 'Records removed: those the batch created (records it only updated stay).' }) deleted!: number;
+}
+
+export class ErasureResultDto {
+  @ApiProperty() enrolmentsDeleted!: number;
+  @ApiProperty() leaversDeleted!: number;
+}

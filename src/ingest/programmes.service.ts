@@ -1,0 +1,104 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Page, page } from 'src/common/paging';
+import { ProblemException, ProblemFieldError, toPointer } from 'src/common/problem';
+import { LEVELS_BY_SECTOR, RecordSector } from 'src/ingest/codes';
+import {
+  ProgrammeBatchDto,
+  ProgrammeDto,
+  ProgrammeLoadResultDto,
+  ProgrammeQueryDto,
+  ProgrammeSuccessorBatchDto,
+  ProgrammeSuccessorListDto,
+} from 'src/ingest/dto/programme.dto';
+import { ProgrammesRepository } from 'src/ingest/programmes.repository';
+import { ProgrammeCatalogue } from 'src/ingest/validation/record-validator';
+
+/** Replicas pick up programmes loaded elsewhere within this time. */
+const CATALOGUE_TTL_MS = 30_000;
+
+class CodeCatalogue implements ProgrammeCatalogue {
+  private readonly bySector: Record<RecordSector, Set<string>> = { mbo: new Set(), hbo: new Set(), wo: new Set() };
+
+  constructor(rows: Array<{ sector: RecordSector; code: string }>) {
+    for (const row of rows) this.bySector[row.sector]?.add(row.code);
+  }
+
+  has(sector: RecordSector, code: string): boolean {
+    return this.bySector[sector].has(code);
+  }
+}
+
+const invalid = (errors: ProblemFieldError[]): ProblemException =>
+  new ProblemException(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'invalid-records',
+    'Invalid records',
+    `${errors.length} invalid ${errors.length === 1 ? 'value' : 'values'}; nothing was written.`,
+    errors,
+  );
+
+@Injectable()
+export class ProgrammesService {
+  private cached: { catalogue: ProgrammeCatalogue; loadedAt: number } | undefined;
+
+  constructor(private readonly repository: ProgrammesRepository) {}
+
+  /** The programme codes per sector, cached briefly; one query per batch at most. */
+  async catalogue(): Promise<ProgrammeCatalogue> {
+    if (this.cached && Date.now() - this.cached.loadedAt < CATALOGUE_TTL_MS) return this.cached.catalogue;
+    const catalogue = new CodeCatalogue(await this.repository.allCodes());
+    this.cached = { catalogue, loadedAt: Date.now() };
+    return catalogue;
+  }
+
+  async loadProgrammes(dto: ProgrammeBatchDto): Promise<ProgrammeLoadResultDto> {
+    const errors: ProblemFieldError[] = [];
+    const seen = new Map<string, number>();
+    dto.records.forEach((record, i) => {
+      if (!LEVELS_BY_SECTOR[record.sector].includes(record.level)) {
+        errors.push({ pointer: toPointer(['records', i, 'level']), code: 'invalid_level', detail: `level must be one of ${LEVELS_BY_SECTOR[record.sector].join(', ')} for sector ${record.sector}.` });
+      }
+      if (record.validToCohort != null && record.validToCohort < record.validFromCohort) {
+        errors.push({ pointer: toPointer(['records', i, 'validToCohort']), code: 'before_valid_from', detail: 'validToCohort is before validFromCohort.' });
+      }
+      const key = `${record.sector}:${record.code}`;
+      const first = seen.get(key);
+      if (first !== undefined) errors.push({ pointer: toPointer(['records', i]), code: 'duplicate_key', detail: `Same sector and code as record ${first}.` });
+      else seen.set(key, i);
+    });
+    if (errors.length > 0) throw invalid(errors);
+    const { inserted, updated } = await this.repository.upsertProgrammes(dto.records);
+    this.cached = undefined;
+    return { inserted, updated, unchanged: dto.records.length - inserted - updated };
+  }
+
+  /** crebo successors: both codes must be known mbo programmes. */
+  async loadSuccessors(dto: ProgrammeSuccessorBatchDto): Promise<ProgrammeLoadResultDto> {
+    const codes = [...new Set(dto.records.flatMap((record) => [record.oldCode, record.newCode]))];
+    const known = await this.repository.existingCodes('mbo', codes);
+    const errors: ProblemFieldError[] = [];
+    const seen = new Map<string, number>();
+    dto.records.forEach((record, i) => {
+      if (record.oldCode === record.newCode) errors.push({ pointer: toPointer(['records', i, 'newCode']), code: 'same_code', detail: 'newCode equals oldCode.' });
+      for (const field of ['oldCode', 'newCode'] as const) {
+        if (!known.has(record[field])) errors.push({ pointer: toPointer(['records', i, field]), code: 'unknown_programme', detail: `${field} is not a known mbo programme (crebo).` });
+      }
+      const key = `${record.oldCode}:${record.newCode}`;
+      const first = seen.get(key);
+      if (first !== undefined) errors.push({ pointer: toPointer(['records', i]), code: 'duplicate_key', detail: `Same oldCode and newCode as record ${first}.` });
+      else seen.set(key, i);
+    });
+    if (errors.length > 0) throw invalid(errors);
+    const { inserted, updated } = await this.repository.upsertSuccessors(dto.records);
+    return { inserted, updated, unchanged: dto.records.length - inserted - updated };
+  }
+
+  async listProgrammes(query: ProgrammeQueryDto): Promise<Page<ProgrammeDto>> {
+    const { items, total } = await this.repository.listProgrammes({ sector: query.sector, code: query.code }, query.limit, query.offset);
+    return page(items, total, query);
+  }
+
+  async listSuccessors(): Promise<ProgrammeSuccessorListDto> {
+    return { items: await this.repository.listSuccessors() };
+  }
+}

@@ -1,0 +1,163 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { Principal } from 'src/auth/scopes';
+import { Page, page } from 'src/common/paging';
+import { notFound, ProblemException } from 'src/common/problem';
+import { checkPseudonym } from 'src/ingest/identifiers/pseudonym';
+import { BatchDeletedDto, BatchDto, BatchQueryDto, ENROLMENT_SORTS, EnrolmentQueryDto, ErasureResultDto, LEAVER_SORTS, LeaverQueryDto } from 'src/ingest/dto/query.dto';
+import { EnrolmentDto, LeaverDto } from 'src/ingest/dto/record.dto';
+import { IdempotencyClaim, IdempotencyService, IdempotentResponse } from 'src/ingest/idempotency/idempotency.service';
+import { IngestRepository, IngestTransaction } from 'src/ingest/ingest.repository';
+import { IngestService } from 'src/ingest/ingest.service';
+import { RecordsRepository, SortOrder } from 'src/ingest/records.repository';
+import { JobsRepository, REFRESH_SUMMARIES, RefreshSummariesPayload } from 'src/jobs/jobs.repository';
+
+const ENROLMENT_SORT_COLUMNS: Record<string, string> = { id: 'id', startDate: 'start_date', cohort: 'cohort', updatedAt: 'updated_at' };
+const LEAVER_SORT_COLUMNS: Record<string, string> = { id: 'id', schoolYear: 'school_year', updatedAt: 'updated_at' };
+
+/** A sort key from a fixed list (`-` = descending) → its column; the lists are checked by the DTOs. */
+const sortOrder = (key: string | undefined, columns: Record<string, string>, allowed: readonly string[]): SortOrder => {
+  const chosen = key !== undefined && allowed.includes(key) ? key : 'id';
+  const descending = chosen.startsWith('-');
+  return { column: columns[descending ? chosen.slice(1) : chosen], descending };
+};
+
+/**
+ * An institution's own records: paged reads, deleting a batch, erasing a pseudonym (AVG). Every
+ * query carries the caller's institution; another institution's record answers 404.
+ */
+@Injectable()
+export class RecordsService {
+  constructor(
+    private readonly records: RecordsRepository,
+    private readonly ingest: IngestService,
+    private readonly ingestRepository: IngestRepository,
+    private readonly idempotency: IdempotencyService,
+    private readonly jobs: JobsRepository,
+  ) {}
+
+  async listEnrolments(auth: Principal, query: EnrolmentQueryDto): Promise<Page<EnrolmentDto>> {
+    const { id } = await this.ingest.requireUploader(auth);
+    if (query.pseudonym !== undefined) this.assertPseudonym(query.pseudonym);
+    const { items, total } = await this.records.listEnrolments(
+      id,
+      { cohort: query.cohort, pseudonym: query.pseudonym, programmeCode: query.programmeCode },
+      sortOrder(query.sort, ENROLMENT_SORT_COLUMNS, ENROLMENT_SORTS),
+      query.limit,
+      query.offset,
+    );
+    return page(items, total, query);
+  }
+
+  async getEnrolment(auth: Principal, recordId: string): Promise<EnrolmentDto> {
+    const { id } = await this.ingest.requireUploader(auth);
+    const enrolment = await this.records.getEnrolment(id, recordId);
+    if (!enrolment) throw notFound(`Enrolment ${recordId}`);
+    return enrolment;
+  }
+
+  async listLeavers(auth: Principal, query: LeaverQueryDto): Promise<Page<LeaverDto>> {
+    const { id } = await this.ingest.requireUploader(auth);
+    if (query.pseudonym !== undefined) this.assertPseudonym(query.pseudonym);
+    const { items, total } = await this.records.listLeavers(
+      id,
+      { schoolYear: query.schoolYear, pseudonym: query.pseudonym },
+      sortOrder(query.sort, LEAVER_SORT_COLUMNS, LEAVER_SORTS),
+      query.limit,
+      query.offset,
+    );
+    return page(items, total, query);
+  }
+
+  async getLeaver(auth: Principal, recordId: string): Promise<LeaverDto> {
+    const { id } = await this.ingest.requireUploader(auth);
+    const leaver = await this.records.getLeaver(id, recordId);
+    if (!leaver) throw notFound(`Leaver ${recordId}`);
+    return leaver;
+  }
+
+  async getBatch(auth: Principal, batchId: string): Promise<BatchDto> {
+    const { id } = await this.ingest.requireUploader(auth);
+    const batch = await this.records.getBatch(id, batchId);
+    if (!batch) throw notFound(`Upload ${batchId}`);
+    return batch;
+  }
+
+  async listBatches(auth: Principal, query: BatchQueryDto): Promise<Page<BatchDto>> {
+    const { id } = await this.ingest.requireUploader(auth);
+    const { items, total } = await this.records.listBatches(id, { kind: query.kind, status: query.status }, query.limit, query.offset);
+    return page(items, total, query);
+  }
+
+  /** Removes the records a batch created (records it only updated keep their values). */
+  async deleteBatch(auth: Principal, batchId: string, idempotencyKey: unknown): Promise<IdempotentResponse<BatchDeletedDto>> {
+    const uploader = await this.ingest.requireUploader(auth);
+    return this.inTransaction(auth, idempotencyKey, `/v1/batches/${batchId}`, async (tx) => {
+      const batch = await tx.lockBatch(uploader.id, batchId);
+      if (!batch) throw notFound(`Batch ${batchId}`);
+      if (batch.status !== 'committed') {
+        throw new ProblemException(
+          HttpStatus.CONFLICT,
+          'batch-not-deletable',
+          'Conflict',
+          batch.status === 'deleted'
+            ? 'The batch has been deleted already.'
+            : batch.status === 'receiving'
+              ? 'The upload is still running.'
+              : 'The batch failed: it wrote nothing, so there is nothing to delete.',
+        );
+      }
+      const { deleted, cohorts } = await tx.deleteBatchRows(uploader.id, batchId, batch.kind);
+      await tx.markBatchDeleted(batchId, deleted);
+      if (deleted > 0) await this.enqueueRefresh(tx, { institutionId: uploader.id, cohorts });
+      return { batchId, kind: batch.kind, deleted };
+    });
+  }
+
+  /** AVG erasure: everything the caller's institution holds about a pseudonym. */
+  async erasePseudonym(auth: Principal, pseudonym: string, idempotencyKey: unknown): Promise<IdempotentResponse<ErasureResultDto>> {
+    const uploader = await this.ingest.requireUploader(auth);
+    this.assertPseudonym(pseudonym);
+    return this.inTransaction(auth, idempotencyKey, `/v1/pseudonyms/${pseudonym}`, async (tx) => {
+      const erased = await tx.erasePseudonym(uploader.id, pseudonym);
+      if (erased.enrolments + erased.leavers === 0) throw notFound('Records of this pseudonym');
+      await this.enqueueRefresh(tx, { institutionId: uploader.id, cohorts: erased.cohorts });
+      return { enrolmentsDeleted: erased.enrolments, leaversDeleted: erased.leavers };
+    });
+  }
+
+  /** Runs a correction in one transaction with its refresh job and idempotent response. */
+  private async inTransaction<T>(auth: Principal, idempotencyKey: unknown, route: string, work: (tx: IngestTransaction) => Promise<T>): Promise<IdempotentResponse<T>> {
+    const key = this.idempotency.parseKey(idempotencyKey);
+    const fingerprint = this.idempotency.fingerprint('DELETE', route, '');
+    const start = await this.idempotency.begin(auth.clientId, key, fingerprint);
+    if (start.kind === 'replay') return start.response as IdempotentResponse<T>;
+    const claim: IdempotencyClaim | undefined = start.kind === 'owned' ? start.claim : undefined;
+    const tx = await this.ingestRepository.openTransaction().catch(async (error: unknown) => {
+      await this.idempotency.release(claim);
+      throw error;
+    });
+    try {
+      const body = await work(tx);
+      await this.idempotency.complete(tx.manager, claim, fingerprint, HttpStatus.OK, body);
+      await tx.commit();
+      return new IdempotentResponse(HttpStatus.OK, body, false);
+    } catch (error) {
+      await tx.rollback();
+      await this.idempotency.release(claim);
+      throw error;
+    }
+  }
+
+  private async enqueueRefresh(tx: IngestTransaction, payload: RefreshSummariesPayload): Promise<void> {
+    await this.jobs.enqueue(tx.manager, REFRESH_SUMMARIES, { institutionId: payload.institutionId, cohorts: [...payload.cohorts].sort((a, b) => a - b) });
+  }
+
+  /** 400 for anything but a pseudonym, explaining a raw identifier without repeating it. */
+  private assertPseudonym(value: string): void {
+    const check = checkPseudonym(value);
+    if (check.ok) return;
+    throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-pseudonym', 'Invalid request', check.message, [
+      { parameter: 'pseudonym', code: check.reason, detail: check.message },
+    ]);
+  }
+}

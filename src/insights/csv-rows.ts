@@ -1,0 +1,61 @@
+import { CsvRow } from 'src/common/csv-export';
+import { FiguresDto, FlowsDto, InsightsViewDto, RegionReportDto } from 'src/insights/dto/insights.dto';
+
+const figureColumns = (figures: FiguresDto): CsvRow => ({
+  n: figures.n,
+  suppressed: figures.suppressed,
+  direct: figures.direct,
+  uitval: figures.uitval,
+  switch_internal: figures.switchInternal,
+  switch_external: figures.switchExternal,
+  enrolled_year2: figures.enrolledYear2,
+  diploma_year1: figures.diplomaYear1,
+  rendement: figures.rendement,
+});
+
+/** One row per cohort × breakdown key, plus the total and benchmark rows, each naming its definitions. */
+export const viewToCsv = (view: InsightsViewDto): CsvRow[] =>
+  view.cohorts.flatMap((cohort) => {
+    const common = { region: view.region, cohort: cohort.cohort, definition_set: cohort.definitionSet.id, definition_version: cohort.definitionSet.version };
+    return [
+      ...cohort.rows.map((row) => ({ ...common, part: view.breakdown, key: row.key, label: row.label, ...figureColumns(row) })),
+      { ...common, part: 'total', key: '', label: 'Totaal', ...figureColumns(cohort.total) },
+      ...(cohort.benchmark ?? []).map((row) => ({ ...common, part: 'benchmark', key: row.key, label: row.label, ...figureColumns(row) })),
+      ...(cohort.benchmarkTotal ? [{ ...common, part: 'benchmark-total', key: '', label: 'Regio', ...figureColumns(cohort.benchmarkTotal) }] : []),
+    ];
+  });
+
+export const reportToCsv = (report: RegionReportDto): CsvRow[] => {
+  const common = { region: report.region, cohort: report.cohort, definition_set: report.definitionSet?.id ?? '', definition_version: report.definitionSet?.version ?? '' };
+  return [
+    ...report.cells.map((cell) => ({ ...common, part: 'cell', supplier: cell.supplier, receiver: cell.receiver, ...figureColumns(cell) })),
+    ...report.supplierTotals.map((total) => ({ ...common, part: 'supplier-total', supplier: total.key, receiver: '', ...figureColumns(total) })),
+    ...report.receiverTotals.map((total) => ({ ...common, part: 'receiver-total', supplier: '', receiver: total.key, ...figureColumns(total) })),
+    { ...common, part: 'total', supplier: '', receiver: '', ...figureColumns(report.total) },
+    ...report.trend.map((point) => ({
+      region: report.region,
+      cohort: point.cohort,
+      definition_set: point.definitionSet.id,
+      definition_version: point.definitionSet.version,
+      part: 'trend',
+      supplier: '',
+      receiver: '',
+      ...figureColumns(point),
+    })),
+  ];
+};
+
+export const flowsToCsv = (flows: FlowsDto): CsvRow[] => {
+  const labels = new Map(flows.nodes.map((node) => [node.id, node.label]));
+  return flows.links.map((link) => ({
+    region: flows.region,
+    cohort: flows.cohort,
+    definition_set: flows.definitionSet?.id ?? '',
+    definition_version: flows.definitionSet?.version ?? '',
+    source: link.source,
+    source_label: labels.get(link.source) ?? link.source,
+    target: link.target,
+    target_label: labels.get(link.target) ?? link.target,
+    value: link.value,
+  }));
+};

@@ -1,0 +1,159 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ValidateEnum, ValidateQueryInt, ValidateString } from 'src/common/property.decorators';
+import { METRICS, Metric } from 'src/insights/figures';
+import { REGION_CODE_PATTERN } from 'src/institutions/dto/institution.dto';
+import { DefinitionReferenceDto } from 'src/outcomes/dto/definition.dto';
+
+export const ALUMNI_BREAKDOWNS = ['receiver', 'sector', 'programme', 'vestiging', 'diplomaType'] as const;
+export const INTAKE_BREAKDOWNS = ['supplier', 'diplomaType', 'programme'] as const;
+export type AlumniBreakdown = (typeof ALUMNI_BREAKDOWNS)[number];
+export type IntakeBreakdown = (typeof INTAKE_BREAKDOWNS)[number];
+
+class CohortWindowQueryDto {
+  @ValidateString({ optional: true, maxLength: 32, pattern: REGION_CODE_PATTERN, description: 'Region code; may be left out when the institution belongs to one region.' })
+  region?: string;
+
+  @ValidateQueryInt({ optional: true, min: 2000, max: 2100, description: 'First cohort (default: 10 cohorts before the last).' })
+  cohortFrom?: number;
+
+  @ValidateQueryInt({ optional: true, min: 2000, max: 2100, description: 'Last cohort (default: the latest with data).' })
+  cohortTo?: number;
+}
+
+export class AlumniQueryDto extends CohortWindowQueryDto {
+  @ValidateEnum(ALUMNI_BREAKDOWNS, { optional: true, description: 'How to break down the alumni (default receiver).' })
+  breakdown?: AlumniBreakdown;
+}
+
+export class IntakeQueryDto extends CohortWindowQueryDto {
+  @ValidateEnum(INTAKE_BREAKDOWNS, { optional: true, description: 'How to break down the intake (default supplier).' })
+  breakdown?: IntakeBreakdown;
+}
+
+export class RegionReportQueryDto {
+  @ValidateQueryInt({ optional: true, min: 2000, max: 2100, description: 'Cohort of the matrix (default: the latest with data).' })
+  cohort?: number;
+
+  @ValidateQueryInt({ optional: true, min: 2000, max: 2100 })
+  cohortFrom?: number;
+
+  @ValidateQueryInt({ optional: true, min: 2000, max: 2100 })
+  cohortTo?: number;
+}
+
+export class FlowsQueryDto {
+  @ValidateString({ optional: true, maxLength: 32, pattern: REGION_CODE_PATTERN })
+  region?: string;
+
+  @ValidateQueryInt({ optional: true, min: 2000, max: 2100, description: 'Cohort (default: the latest with data).' })
+  cohort?: number;
+
+  @ValidateEnum(['alumni', 'intake'] as const, { optional: true, description: 'For institutions: flows of my alumni (default) or of my intake.' })
+  perspective?: 'alumni' | 'intake';
+
+  @ValidateEnum(['receiver', 'sector'] as const, { optional: true, description: 'Middle layer: receiving institution (default) or sector.' })
+  via?: 'receiver' | 'sector';
+}
+
+export class FiguresDto {
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Instroom; null when suppressed.' }) n!: number | null;
+  @ApiProperty({ description: 'True when 0 < n < k, or suppressed to protect another cell.' }) suppressed!: boolean;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Share of direct instroom (0–1).' }) direct!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Share uitval after year 1.' }) uitval!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) switchInternal!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) switchExternal!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Share still enrolled in the same programme in year 2.' }) enrolledYear2!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Share with a diploma in year 1.' }) diplomaYear1!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Diploma within nominal duration + 1 year, where known.' }) rendement!: number | null;
+}
+
+export class BreakdownRowDto extends FiguresDto {
+  @ApiProperty({ description: 'BRIN, sector, programme code, vestiging or diploma type.' }) key!: string;
+  @ApiProperty() label!: string;
+}
+
+export class CohortFiguresDto {
+  @ApiProperty() cohort!: number;
+  @ApiProperty({ type: DefinitionReferenceDto }) definitionSet!: DefinitionReferenceDto;
+  @ApiProperty({ type: FiguresDto }) total!: FiguresDto;
+  @ApiProperty({ type: BreakdownRowDto, isArray: true }) rows!: BreakdownRowDto[];
+  @ApiPropertyOptional({ type: FiguresDto, description: 'The region, all suppliers together.' }) benchmarkTotal?: FiguresDto;
+  @ApiPropertyOptional({ type: BreakdownRowDto, isArray: true, description: 'The region per prior diploma type.' }) benchmark?: BreakdownRowDto[];
+}
+
+export class DoorstroomDto {
+  @ApiProperty() schoolYear!: number;
+  @ApiPropertyOptional({ type: Number, nullable: true }) leavers!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true }) continued!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Share of leavers that started in the region the next cohort.' }) rate!: number | null;
+  @ApiProperty() suppressed!: boolean;
+}
+
+export class InstitutionRefDto {
+  @ApiProperty() brin!: string;
+  @ApiProperty() name!: string;
+}
+
+export class InsightsViewDto {
+  @ApiProperty() region!: string;
+  @ApiProperty({ type: InstitutionRefDto }) institution!: InstitutionRefDto;
+  @ApiProperty() breakdown!: string;
+  @ApiProperty({ type: DefinitionReferenceDto, isArray: true }) definitionSets!: DefinitionReferenceDto[];
+  @ApiProperty({ type: Number, isArray: true, description: 'Cohorts from which another definition set applies (methodebreuk).' }) methodebreuken!: number[];
+  @ApiProperty({ type: CohortFiguresDto, isArray: true }) cohorts!: CohortFiguresDto[];
+  @ApiPropertyOptional({ type: DoorstroomDto, isArray: true, description: 'Suppliers with leaver data: share of leavers that continued in the region.' }) doorstroom?: DoorstroomDto[];
+}
+
+export class MatrixCellDto extends FiguresDto {
+  @ApiProperty() supplier!: string;
+  @ApiProperty() receiver!: string;
+}
+
+export class MatrixTotalDto extends FiguresDto {
+  @ApiProperty() key!: string;
+  @ApiProperty() label!: string;
+}
+
+export class TrendPointDto extends FiguresDto {
+  @ApiProperty() cohort!: number;
+  @ApiProperty({ type: DefinitionReferenceDto }) definitionSet!: DefinitionReferenceDto;
+}
+
+export class RegionReportDto {
+  @ApiProperty() region!: string;
+  @ApiProperty() name!: string;
+  @ApiPropertyOptional({ type: Number, nullable: true }) cohort!: number | null;
+  @ApiPropertyOptional({ type: DefinitionReferenceDto, nullable: true }) definitionSet!: DefinitionReferenceDto | null;
+  @ApiProperty({ type: InstitutionRefDto, isArray: true }) suppliers!: InstitutionRefDto[];
+  @ApiProperty({ type: InstitutionRefDto, isArray: true }) receivers!: InstitutionRefDto[];
+  @ApiProperty({ type: MatrixCellDto, isArray: true, description: 'Supplier × receiver cells with instroom (only non-empty cells).' }) cells!: MatrixCellDto[];
+  @ApiProperty({ type: MatrixTotalDto, isArray: true }) supplierTotals!: MatrixTotalDto[];
+  @ApiProperty({ type: MatrixTotalDto, isArray: true }) receiverTotals!: MatrixTotalDto[];
+  @ApiProperty({ type: FiguresDto }) total!: FiguresDto;
+  @ApiProperty({ type: TrendPointDto, isArray: true, description: 'Region totals per cohort.' }) trend!: TrendPointDto[];
+  @ApiProperty({ type: Number, isArray: true }) methodebreuken!: number[];
+  @ApiProperty({ type: DefinitionReferenceDto, isArray: true }) definitionSets!: DefinitionReferenceDto[];
+}
+
+export class FlowNodeDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() label!: string;
+  @ApiProperty({ enum: ['supplier', 'receiver', 'sector', 'outcome', 'suppressed'] }) kind!: string;
+}
+
+export class FlowLinkDto {
+  @ApiProperty() source!: string;
+  @ApiProperty() target!: string;
+  @ApiProperty() value!: number;
+}
+
+export class FlowsDto {
+  @ApiProperty() region!: string;
+  @ApiPropertyOptional({ type: Number, nullable: true }) cohort!: number | null;
+  @ApiPropertyOptional({ type: DefinitionReferenceDto, nullable: true }) definitionSet!: DefinitionReferenceDto | null;
+  @ApiProperty({ type: FlowNodeDto, isArray: true }) nodes!: FlowNodeDto[];
+  @ApiProperty({ type: FlowLinkDto, isArray: true, description: 'Small links are merged into the "suppressed" node, never shown alone.' }) links!: FlowLinkDto[];
+}
+
+export type { Metric };
+export { METRICS };

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { InstitutionsModule } from 'src/institutions/institutions.module';
+import { JobsModule } from 'src/jobs/jobs.module';
+import { DefinitionsController } from 'src/outcomes/definitions.controller';
+import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
+import { DefinitionsService } from 'src/outcomes/definitions.service';
+import { RefreshService } from 'src/outcomes/refresh.service';
+import { RefreshWorker } from 'src/outcomes/refresh.worker';
+import { SummariesRepository } from 'src/outcomes/summaries.repository';
+
+@Module({
+  imports: [InstitutionsModule, JobsModule],
+  controllers: [DefinitionsController],
+  providers: [DefinitionsRepository, DefinitionsService, SummariesRepository, RefreshService, RefreshWorker],
+  exports: [DefinitionsService, DefinitionsRepository, RefreshService],
+})
+export class OutcomesModule {}

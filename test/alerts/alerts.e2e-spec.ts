@@ -1,0 +1,243 @@
+import { DetectionService } from 'src/alerts/detection.service';
+import { METHOD_VERSION } from 'src/alerts/statistics';
+import { buildPlantedRegion, PlantedRegion } from 'test/alerts/planted-region';
+import { createTestContext, TestContext } from 'test/utils/test-context';
+
+interface Alert {
+  id: string;
+  type: string;
+  state: string;
+  region: string;
+  cell: { kind: string; supplier: { brin: string } | null; receiver: { brin: string } | null; sector: string | null };
+  metric: string;
+  cohort: number;
+  direction: string | null;
+  [key: string]: unknown;
+}
+
+describe('trendbreuk alerts on a region with planted changes', () => {
+  let ctx: TestContext;
+  let planted: PlantedRegion;
+  const tokens: Record<'supplierA' | 'supplierB' | 'receiverX' | 'coordinatorR' | 'coordinatorS' | 'admin' | 'readOnlyA', string> = {} as never;
+  let breakAlert: Alert;
+  let supplyAlert: Alert;
+
+  const get = (token: string, path: string) => ctx.http.get(path).set('Authorization', `Bearer ${token}`);
+  const post = (token: string, path: string, body: unknown) => ctx.http.post(path).set('Authorization', `Bearer ${token}`).send(body as object);
+  const all = async (token: string, query = ''): Promise<Alert[]> => {
+    const response = await get(token, `/v1/alerts?limit=500${query}`).expect(200);
+    return response.body.items as Alert[];
+  };
+  const isCell = (alert: Alert, supplier: string | null, receiver: string | null) => alert.cell.kind === 'supplier_receiver' && alert.cell.supplier?.brin === supplier && alert.cell.receiver?.brin === receiver;
+  const alertRows = async () => Number((await ctx.dataSource.query(`SELECT count(*) AS n FROM alerts WHERE region_id = $1`, [planted.region.id]))[0].n);
+  const historyRows = async () => Number((await ctx.dataSource.query(`SELECT count(*) AS n FROM alert_history h JOIN alerts a ON a.id = h.alert_id WHERE a.region_id = $1`, [planted.region.id]))[0].n);
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    planted = await buildPlantedRegion(ctx);
+    const { region, otherRegion, A, B, X } = planted;
+    tokens.supplierA = await ctx.tokenFor({ institution: A, scopes: ['alerts:read', 'alerts:write'] });
+    tokens.readOnlyA = await ctx.tokenFor({ institution: A, scopes: ['alerts:read'] });
+    tokens.supplierB = await ctx.tokenFor({ institution: B, scopes: ['alerts:read', 'alerts:write'] });
+    tokens.receiverX = await ctx.tokenFor({ institution: X, scopes: ['alerts:read', 'alerts:write'] });
+    tokens.coordinatorR = await ctx.tokenFor({ region, scopes: ['alerts:read', 'alerts:write', 'region:admin'] });
+    tokens.coordinatorS = await ctx.tokenFor({ region: otherRegion, scopes: ['alerts:read', 'alerts:write', 'region:admin'] });
+    tokens.admin = await ctx.tokenFor({ scopes: ['platform:admin', 'alerts:read'] });
+    await ctx.runJobs();
+  });
+  afterAll(() => ctx.close());
+
+  it('finds the planted +20-point uitval jump as a trendbreuk, with its evidence and method', async () => {
+    const { A, X } = planted;
+    const found = (await all(tokens.coordinatorR, '&type=trendbreuk&metric=uitval')).filter((alert) => isCell(alert, A.brin, X.brin));
+    expect(found).toHaveLength(1);
+    breakAlert = found[0]!;
+    expect(breakAlert).toMatchObject({
+      type: 'trendbreuk',
+      state: 'open',
+      region: planted.region.code,
+      metric: 'uitval',
+      cohort: 2022,
+      direction: 'up',
+      rule: 'fdr',
+      effectPp: 20,
+      baselineRate: 0.15,
+      currentRate: 0.35,
+      nCurrent: 80,
+      eventsCurrent: 28,
+      nBaseline: 240,
+      eventsBaseline: 36,
+      baselineCohorts: [2019, 2020, 2021],
+      suppressed: false,
+      methodVersion: METHOD_VERSION,
+      definitionSet: { version: 1, href: expect.stringMatching(/^\/v1\/definitions\//) },
+      parameters: { baselineCohorts: 3, minBaselineCohorts: 2, minBaselineN: 30, minCurrentN: 10, fdrQ: 0.05, supplyLowRatio: 0.5, supplyHighRatio: 2, suppressionK: 10, switchersCountAsUitval: false },
+    });
+    expect(breakAlert.p as number).toBeLessThan(0.001);
+    expect(breakAlert.q as number).toBeGreaterThanOrEqual(breakAlert.p as number);
+    expect(breakAlert.q as number).toBeLessThanOrEqual(0.05);
+  });
+
+  it('reports the 70% supply drop as a leveringsbreuk, and does not test its trend', async () => {
+    const { B, X } = planted;
+    const forCell = (await all(tokens.coordinatorR, '&cohort=2022')).filter((alert) => isCell(alert, B.brin, X.brin));
+    expect(forCell).toEqual([expect.objectContaining({ type: 'leveringsbreuk', metric: 'n', direction: 'down', rule: 'supply-low', nCurrent: 24, nBaseline: 240 })]);
+    supplyAlert = forCell[0]!;
+    expect(supplyAlert.details).toMatchObject({ baselineMedianN: 80, supplyRatio: 0.3 });
+  });
+
+  it('withholds pooled figures when a baseline cohort is below k, and shows that cohort as suppressed', async () => {
+    const { A, Y } = planted;
+    const [alert] = (await all(tokens.coordinatorR, '&type=leveringsbreuk')).filter((item) => isCell(item, A.brin, Y.brin));
+    expect(alert).toMatchObject({ cohort: 2022, nCurrent: 12, nBaseline: null, baselineRate: null, suppressed: true, baselineCohorts: [2019, 2020, 2021], details: {} });
+    const detail = await get(tokens.supplierA, `/v1/alerts/${alert.id}`).expect(200);
+    expect(detail.body.series[0]).toMatchObject({ cohort: 2019, suppressed: true, n: null, events: null, rate: null });
+    expect(detail.body.series.find((point: { cohort: number }) => point.cohort === 2022)).toMatchObject({ n: 12, baselineN: null, baselineMedianN: null, supplyLow: null });
+  });
+
+  it('creates no duplicates and changes nothing when detection runs again on unchanged data', async () => {
+    const before = { alerts: await alertRows(), history: await historyRows(), updatedAt: (await get(tokens.coordinatorR, `/v1/alerts/${breakAlert.id}`)).body.updatedAt };
+    await ctx.dataSource.query(`INSERT INTO jobs (kind, payload) VALUES ('refresh-region', $1::jsonb)`, [JSON.stringify({ regionId: planted.region.id })]);
+    expect(await ctx.runJobs()).toBe(1);
+    const run = await ctx.app.get(DetectionService).detectRegion(planted.region.id);
+    expect(run).toMatchObject({ created: 0, updated: 0, reopened: 0, resolved: 0, notifications: 0 });
+    expect({ alerts: await alertRows(), history: await historyRows(), updatedAt: (await get(tokens.coordinatorR, `/v1/alerts/${breakAlert.id}`)).body.updatedAt }).toEqual(before);
+  });
+
+  it('shows each party exactly the alerts on cells it may see', async () => {
+    const { A, B, X, Y } = planted;
+    const ofA = await all(tokens.supplierA);
+    expect(ofA.map((alert) => alert.id)).toContain(breakAlert.id);
+    expect(ofA.map((alert) => alert.id)).not.toContain(supplyAlert.id);
+    for (const alert of ofA) {
+      expect(['supplier_receiver', 'supplier_sector']).toContain(alert.cell.kind);
+      expect(alert.cell.supplier?.brin).toBe(A.brin);
+    }
+    const ofB = await all(tokens.supplierB);
+    expect(ofB.map((alert) => alert.id)).toContain(supplyAlert.id);
+    expect(ofB.map((alert) => alert.id)).not.toContain(breakAlert.id);
+    for (const alert of ofB) expect(alert.cell.supplier?.brin).toBe(B.brin);
+    const notFound = await get(tokens.supplierB, `/v1/alerts/${breakAlert.id}`).expect(404);
+    expect(notFound.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(notFound.body).toMatchObject({ status: 404, type: expect.stringContaining('not-found') });
+
+    const ofX = await all(tokens.receiverX);
+    expect(ofX.map((alert) => alert.id)).toEqual(expect.arrayContaining([breakAlert.id, supplyAlert.id]));
+    for (const alert of ofX) {
+      expect(['supplier_receiver', 'receiver']).toContain(alert.cell.kind);
+      expect(alert.cell.receiver?.brin).toBe(X.brin);
+    }
+    expect(ofX.some((alert) => alert.cell.receiver?.brin === Y.brin)).toBe(false);
+    await get(tokens.receiverX, `/v1/alerts/${breakAlert.id}`).expect(200);
+
+    const ofR = await all(tokens.coordinatorR);
+    expect(ofR.length).toBeGreaterThan(ofA.length);
+    expect(ofR.some((alert) => alert.cell.kind === 'region')).toBe(true);
+    expect(ofR.map((alert) => alert.id)).toEqual(expect.arrayContaining([breakAlert.id, supplyAlert.id]));
+    expect(ofR.length).toBe(await alertRows());
+
+    const ofS = await get(tokens.coordinatorS, '/v1/alerts').expect(200);
+    expect(ofS.body).toMatchObject({ items: [], total: 0 });
+    await get(tokens.coordinatorS, `/v1/alerts/${breakAlert.id}`).expect(404);
+    await get(tokens.coordinatorS, `/v1/alerts?region=${planted.region.code}`).expect(200, { items: [], total: 0, limit: 100, offset: 0 });
+    const ofAdmin = await get(tokens.admin, '/v1/alerts').expect(200);
+    expect(ofAdmin.body.total).toBe(0);
+    await get(tokens.admin, `/v1/alerts/${breakAlert.id}`).expect(404);
+    await get(tokens.supplierA, '/v1/alerts/00000000-0000-4000-8000-000000000000').expect(404);
+  });
+
+  it('counts and pages after scoping, filters and sorts by fixed keys, and validates every parameter', async () => {
+    const ofA = await all(tokens.supplierA);
+    const firstPage = await get(tokens.supplierA, '/v1/alerts?limit=1&sort=cohort').expect(200);
+    expect(firstPage.body).toMatchObject({ total: ofA.length, limit: 1, offset: 0 });
+    expect(firstPage.body.items).toHaveLength(1);
+    const secondPage = await get(tokens.supplierA, '/v1/alerts?limit=1&offset=1&sort=cohort').expect(200);
+    expect(secondPage.body.items[0].id).not.toBe(firstPage.body.items[0].id);
+    const byEffect = (await get(tokens.coordinatorR, '/v1/alerts?type=trendbreuk&sort=-absEffect').expect(200)).body.items as Alert[];
+    const effects = byEffect.map((alert) => Math.abs(alert.effectPp as number));
+    expect(effects).toEqual([...effects].sort((a, b) => b - a));
+    const onlyX = await all(tokens.coordinatorR, `&institution=${planted.X.brin}&state=open&cellKind=receiver`);
+    expect(onlyX.length).toBeGreaterThan(0);
+    for (const alert of onlyX) expect(alert.cell).toMatchObject({ kind: 'receiver', receiver: { brin: planted.X.brin } });
+
+    const bad = await get(tokens.supplierA, '/v1/alerts?limit=501&sort=p;drop&type=alarm&metric=x&institution=abc&cohort=19&state=gone&region=%20').expect(400);
+    expect([...new Set(bad.body.errors.map((error: { parameter: string }) => error.parameter))].sort()).toEqual(['cohort', 'institution', 'limit', 'metric', 'region', 'sort', 'state', 'type']);
+    await get(tokens.supplierA, '/v1/alerts/not-a-uuid').expect(400);
+    await get(tokens.supplierA, '/v1/alerts?unknown=1').expect(400);
+  });
+
+  it('shows the evidence with the series behind it', async () => {
+    const response = await get(tokens.supplierA, `/v1/alerts/${breakAlert.id}`).expect(200);
+    const { series, history } = response.body;
+    expect(series.map((point: { cohort: number }) => point.cohort)).toEqual([2019, 2020, 2021, 2022]);
+    expect(series[0]).toMatchObject({ n: 80, events: 12, rate: 0.15, suppressed: false, tested: false, baselineRate: null, definitionSet: { version: 1 } });
+    expect(series[2]).toMatchObject({ n: 80, events: 12, tested: true, baselineCohorts: [2019, 2020], baselineN: 160, baselineRate: 0.15 });
+    expect(series[3]).toMatchObject({ n: 80, events: 28, rate: 0.35, tested: true, baselineCohorts: [2019, 2020, 2021], baselineN: 240, baselineRate: 0.15, supplyBreak: null });
+    expect(series[3].upper95).toBeLessThan(0.35);
+    expect(series[3].lower95).toBeLessThan(0.15);
+    expect(history).toEqual([expect.objectContaining({ event: 'created', fromState: null, toState: 'open', actor: 'system', actorKind: 'system' })]);
+  });
+
+  it('acknowledges and resolves with a note and history; invalid transitions answer 409', async () => {
+    await post(tokens.supplierA, `/v1/alerts/${breakAlert.id}/acknowledge`, {}).expect(400);
+    const blank = await post(tokens.supplierA, `/v1/alerts/${breakAlert.id}/acknowledge`, { note: '   ' }).expect(400);
+    expect(blank.body.errors[0]).toMatchObject({ pointer: '#/note' });
+    await post(tokens.supplierA, `/v1/alerts/${breakAlert.id}/acknowledge`, { note: 'x'.repeat(2001) }).expect(400);
+    await post(tokens.readOnlyA, `/v1/alerts/${breakAlert.id}/acknowledge`, { note: 'no scope' }).expect(403);
+    await post(tokens.supplierB, `/v1/alerts/${breakAlert.id}/acknowledge`, { note: 'not mine' }).expect(404);
+
+    const acknowledged = await post(tokens.supplierA, `/v1/alerts/${breakAlert.id}/acknowledge`, { note: 'We bespreken dit met Hogeschool X.' }).expect(200);
+    expect(acknowledged.body).toMatchObject({ state: 'acknowledged', acknowledgedAt: expect.any(String) });
+    expect(acknowledged.body.history.at(-1)).toMatchObject({ event: 'acknowledged', fromState: 'open', toState: 'acknowledged', note: 'We bespreken dit met Hogeschool X.', actorKind: 'institution' });
+    const again = await post(tokens.receiverX, `/v1/alerts/${breakAlert.id}/acknowledge`, { note: 'ook gezien' }).expect(409);
+    expect(again.body).toMatchObject({ status: 409, state: 'acknowledged' });
+
+    const resolved = await post(tokens.supplierB, `/v1/alerts/${supplyAlert.id}/resolve`, { note: 'Levering 2022 was onvolledig; aangevuld.' }).expect(200);
+    expect(resolved.body).toMatchObject({ state: 'resolved', resolutionReason: 'manual' });
+    expect(resolved.body.history.map((entry: { event: string }) => entry.event)).toEqual(['created', 'resolved']);
+    await post(tokens.supplierB, `/v1/alerts/${supplyAlert.id}/resolve`, { note: 'nogmaals' }).expect(409);
+    await post(tokens.coordinatorR, `/v1/alerts/${supplyAlert.id}/acknowledge`, { note: 'te laat' }).expect(409);
+    // The person's decision stands when detection runs again on the same data.
+    await ctx.app.get(DetectionService).detectRegion(planted.region.id);
+    expect((await get(tokens.coordinatorR, `/v1/alerts/${supplyAlert.id}`).expect(200)).body.state).toBe('resolved');
+    expect((await get(tokens.coordinatorR, `/v1/alerts/${breakAlert.id}`).expect(200)).body.state).toBe('acknowledged');
+  });
+
+  it('resolves an alert automatically (evidence-gone) when a correction removes its evidence', async () => {
+    await ctx.dataSource.query(`DELETE FROM enrolments WHERE id = ANY($1::bigint[])`, [planted.plantedDropouts]);
+    await ctx.dataSource.query(`INSERT INTO jobs (kind, payload) VALUES ('refresh-summaries', $1::jsonb)`, [JSON.stringify({ institutionId: planted.X.id, cohorts: [2022] })]);
+    await ctx.runJobs();
+    const detail = await get(tokens.supplierA, `/v1/alerts/${breakAlert.id}`).expect(200);
+    expect(detail.body).toMatchObject({ state: 'resolved', resolutionReason: 'evidence-gone', resolvedAt: expect.any(String) });
+    expect(detail.body.history.at(-1)).toMatchObject({ event: 'resolved', fromState: 'acknowledged', toState: 'resolved', reason: 'evidence-gone', actor: 'system', actorKind: 'system' });
+    expect(detail.body.series.at(-1)).toMatchObject({ cohort: 2022, n: 64, events: 12 });
+    // The other cells of the jump (receiver X, the region) lost their evidence too; nothing open is left about uitval in 2022 at X.
+    const open = await all(tokens.receiverX, '&state=open&type=trendbreuk&metric=uitval&cohort=2022');
+    expect(open).toEqual([]);
+    await post(tokens.supplierA, `/v1/alerts/${breakAlert.id}/resolve`, { note: 'dubbel' }).expect(409);
+  });
+
+  it('raises a methodebreuk when the definitions change, and never pools a baseline across it', async () => {
+    const created = await post(tokens.coordinatorR, `/v1/regions/${planted.region.code}/definitions`, { name: 'Switchvenster 6 maanden', switchWindowMonths: 6 }).expect(201);
+    await post(tokens.coordinatorR, `/v1/definitions/${created.body.id}/activate`, { fromCohort: 2021 }).expect(200);
+    await ctx.runJobs();
+    const notices = await all(tokens.coordinatorR, '&type=methodebreuk');
+    expect(notices).toEqual([
+      expect.objectContaining({ cohort: 2021, metric: 'definition', state: 'open', cell: { kind: 'region', supplier: null, receiver: null, sector: null }, definitionSet: expect.objectContaining({ id: created.body.id, version: 2 }) }),
+    ]);
+    // A notice about the region's definitions is the coordinators'.
+    expect(await all(tokens.supplierA, '&type=methodebreuk')).toEqual([]);
+    // 2022 now has a single baseline cohort (2021) in its definition segment: nothing about 2021–2022 is tested any more.
+    const open = (await all(tokens.coordinatorR, '&state=open')).filter((alert) => alert.type !== 'methodebreuk' && alert.cohort >= 2021);
+    expect(open).toEqual([]);
+    const [supplyNow] = await all(tokens.coordinatorR, `&type=leveringsbreuk&cohort=2022&institution=${planted.Y.brin}`);
+    expect(supplyNow).toMatchObject({ state: 'resolved', resolutionReason: 'evidence-gone' });
+    const series = (await get(tokens.coordinatorR, `/v1/alerts/${supplyNow.id}`).expect(200)).body.series as Array<{ cohort: number; baselineCohorts: number[]; definitionSet: { version: number } }>;
+    expect(series.map((point) => [point.cohort, point.definitionSet.version, point.baselineCohorts])).toEqual([
+      [2019, 1, []],
+      [2020, 1, [2019]],
+      [2021, 2, []],
+      [2022, 2, [2021]],
+    ]);
+  });
+});

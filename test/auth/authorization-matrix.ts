@@ -1,0 +1,96 @@
+/**
+ * The committed authorization matrix: for every route, for every actor, the expected status
+ * for [own object, another tenant's object, missing object]. Routes without an object use the
+ * same request in all three columns. A route of the application missing here fails the test.
+ *
+ * Actors: supplier schools A and B and receiving institution X are members of region R;
+ * coordinatorS coordinates region S, where institution Y is a member.
+ */
+export const ACTORS = ['anonymous', 'supplierA', 'supplierB', 'receiverX', 'coordinatorR', 'coordinatorS', 'admin'] as const;
+export type Actor = (typeof ACTORS)[number];
+export type Expectation = [own: number, other: number, missing: number];
+export type MatrixRow = Record<Actor, Expectation>;
+
+const all = (status: number): Expectation => [status, status, status];
+const row = (anonymous: Expectation, supplierA: Expectation, supplierB: Expectation, receiverX: Expectation, coordinatorR: Expectation, coordinatorS: Expectation, admin: Expectation): MatrixRow => ({
+  anonymous,
+  supplierA,
+  supplierB,
+  receiverX,
+  coordinatorR,
+  coordinatorS,
+  admin,
+});
+/** Only platform administrators; everybody else is refused before the object is looked at. */
+const adminOnly = (admin: Expectation): MatrixRow => row(all(401), all(403), all(403), all(403), all(403), all(403), admin);
+
+export const AUTHORIZATION_MATRIX: Record<string, MatrixRow> = {
+  'GET /health': row(all(200), all(200), all(200), all(200), all(200), all(200), all(200)),
+  'GET /health/ready': row(all(200), all(200), all(200), all(200), all(200), all(200), all(200)),
+  // own: valid credentials; other: a wrong secret; missing: an unknown client. The caller's token plays no part.
+  'POST /v1/auth/token': row([200, 401, 401], [200, 401, 401], [200, 401, 401], [200, 401, 401], [200, 401, 401], [200, 401, 401], [200, 401, 401]),
+  'GET /v1/audit': row(all(401), all(403), all(403), all(403), all(200), all(200), all(200)),
+
+  'GET /v1/clients': adminOnly(all(200)),
+  'POST /v1/clients': adminOnly([201, 201, 400]),
+  'GET /v1/clients/:clientId': adminOnly([200, 200, 404]),
+  'POST /v1/clients/:clientId/rotate-secret': adminOnly([200, 200, 404]),
+  'POST /v1/clients/:clientId/revoke': adminOnly([200, 200, 404]),
+
+  'POST /v1/regions': adminOnly([201, 201, 400]),
+  'GET /v1/regions': row(all(401), all(200), all(200), all(200), all(200), all(200), all(200)),
+  'GET /v1/regions/:code': row(all(401), [200, 404, 404], [200, 404, 404], [200, 404, 404], [200, 404, 404], [404, 200, 404], [200, 200, 404]),
+  'PATCH /v1/regions/:code': adminOnly([200, 200, 404]),
+  'GET /v1/regions/:code/members': row(all(401), all(403), all(403), all(403), [200, 404, 404], [404, 200, 404], [200, 200, 404]),
+  'PUT /v1/regions/:code/members/:brin': adminOnly([200, 200, 404]),
+  'DELETE /v1/regions/:code/members/:brin': adminOnly([204, 204, 404]),
+
+  'POST /v1/institutions': adminOnly([201, 201, 400]),
+  'GET /v1/institutions': adminOnly(all(200)),
+  // own: the caller's own institution (A for coordinators and the admin); other: Y.
+  'GET /v1/institutions/:brin': row(all(401), [200, 404, 404], [200, 404, 404], [200, 404, 404], all(404), all(404), [200, 200, 404]),
+  'PATCH /v1/institutions/:brin': adminOnly([200, 200, 404]),
+
+  // Definitions: own = region R's, other = region S's.
+  'GET /v1/regions/:code/definitions': row(all(401), [200, 404, 404], [200, 404, 404], [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  'POST /v1/regions/:code/definitions': row(all(401), all(403), all(403), all(403), [201, 404, 404], [404, 201, 404], all(403)),
+  'GET /v1/definitions/:id': row(all(401), [200, 404, 404], [200, 404, 404], [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  'POST /v1/definitions/:id/activate': row(all(401), all(403), all(403), all(403), [200, 404, 404], [404, 200, 404], all(403)),
+
+  // Views: own = ?region=R, other = ?region=S, missing = an unknown region. Institution views refuse coordinators (403).
+  'GET /v1/insights/alumni': row(all(401), [200, 404, 404], [200, 404, 404], [200, 404, 404], all(403), all(403), all(403)),
+  'GET /v1/insights/intake': row(all(401), [200, 404, 404], [200, 404, 404], [200, 404, 404], all(403), all(403), all(403)),
+  'GET /v1/insights/flows': row(all(401), [200, 404, 404], [200, 404, 404], [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  'GET /v1/regions/:code/report': row(all(401), all(403), all(403), all(403), [200, 404, 404], [404, 200, 404], all(403)),
+
+  // Ingest. own: X's records; other: Y's (another region); missing: ids that do not exist.
+  // Records belong to institutions: coordinators and administrators hold no records scope.
+  // Batches: own = a valid batch; other = one naming another receiving institution; missing = one naming an unknown BRIN.
+  'POST /v1/enrolments:batch': row(all(401), [200, 403, 403], [200, 403, 403], [200, 403, 403], all(403), all(403), all(403)),
+  'POST /v1/leavers:batch': row(all(401), [200, 403, 403], [200, 403, 403], [200, 403, 403], all(403), all(403), all(403)),
+  'POST /v1/uploads': row(all(401), [200, 403, 403], [200, 403, 403], [200, 403, 403], all(403), all(403), all(403)),
+  'GET /v1/uploads': row(all(401), all(200), all(200), all(200), all(403), all(403), all(403)),
+  'GET /v1/uploads/:id': row(all(401), all(404), all(404), [200, 404, 404], all(403), all(403), all(403)),
+  'GET /v1/enrolments': row(all(401), all(200), all(200), all(200), all(403), all(403), all(403)),
+  'GET /v1/enrolments/:id': row(all(401), all(404), all(404), [200, 404, 404], all(403), all(403), all(403)),
+  'GET /v1/leavers': row(all(401), all(200), all(200), all(200), all(403), all(403), all(403)),
+  'GET /v1/leavers/:id': row(all(401), [200, 404, 404], all(404), all(404), all(403), all(403), all(403)),
+  'DELETE /v1/batches/:id': row(all(401), all(404), all(404), [200, 404, 404], all(403), all(403), all(403)),
+  'DELETE /v1/pseudonyms/:pseudonym': row(all(401), all(404), all(404), [200, 404, 404], all(403), all(403), all(403)),
+  'GET /v1/programmes': row(all(401), all(200), all(200), all(200), all(200), all(200), all(200)),
+  'GET /v1/programme-successors': row(all(401), all(200), all(200), all(200), all(200), all(200), all(200)),
+  'POST /v1/programmes:batch': adminOnly(all(200)),
+  'POST /v1/programme-successors:batch': adminOnly([200, 200, 422]),
+
+  // Alerts. own: an alert on the cell A → X in region R; other: one on Y's cell in region S.
+  'GET /v1/alerts': row(all(401), all(200), all(200), all(200), all(200), all(200), all(403)),
+  'GET /v1/alerts/:id': row(all(401), [200, 404, 404], all(404), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  'POST /v1/alerts/:id/acknowledge': row(all(401), all(403), all(403), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  'POST /v1/alerts/:id/resolve': row(all(401), all(403), all(403), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  // Webhooks: own = the caller's own webhook (X's for institutions, R's for coordinators); other = S's.
+  'POST /v1/webhooks': row(all(401), all(403), all(403), all(201), all(201), all(201), all(403)),
+  'GET /v1/webhooks': row(all(401), all(403), all(403), all(200), all(200), all(200), all(403)),
+  'GET /v1/webhooks/:id': row(all(401), all(403), all(403), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  'GET /v1/webhooks/:id/deliveries': row(all(401), all(403), all(403), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  'DELETE /v1/webhooks/:id': row(all(401), all(403), all(403), [204, 404, 404], [204, 404, 404], [404, 204, 404], all(403)),
+};

@@ -1,0 +1,72 @@
+// The public API, as this front end uses it: every call carries the bearer token of the session.
+// A 401 ends the session (expired or revoked token) and sends the user to sign in.
+
+import { accessToken, signOut } from './auth';
+import type { AlertDetail, AlertState, DefinitionSet, Flows, InsightsView, Page, Problem, Alert, Region, RegionReport } from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | null,
+  ) {
+    super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
+  }
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+function url(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  const search = params.toString();
+  return search ? `${path}?${search}` : path;
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+  const token = accessToken();
+  if (!token) {
+    signOut('expired');
+    throw new ApiError(401, null);
+  }
+  const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(url(path, options.query), {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    cache: 'no-store',
+  });
+  if (!response.ok) {
+    let problem: Problem | null = null;
+    try {
+      problem = (await response.json()) as Problem;
+    } catch {
+      problem = null;
+    }
+    if (response.status === 401) signOut('expired');
+    throw new ApiError(response.status, problem);
+  }
+  return (await response.json()) as T;
+}
+
+export const api = {
+  regions: () => request<Page<Region>>('GET', '/v1/regions', { query: { limit: 100 } }),
+  regionReport: (code: string, query: { cohort?: number }) => request<RegionReport>('GET', `/v1/regions/${encodeURIComponent(code)}/report`, { query }),
+  alumni: (query: { region?: string; breakdown?: string; cohortFrom?: number; cohortTo?: number }) => request<InsightsView>('GET', '/v1/insights/alumni', { query }),
+  intake: (query: { region?: string; breakdown?: string; cohortFrom?: number; cohortTo?: number }) => request<InsightsView>('GET', '/v1/insights/intake', { query }),
+  flows: (query: { region?: string; cohort?: number; perspective?: 'alumni' | 'intake'; via?: 'receiver' | 'sector' }) => request<Flows>('GET', '/v1/insights/flows', { query }),
+  definition: (id: string) => request<DefinitionSet>('GET', `/v1/definitions/${encodeURIComponent(id)}`),
+  alerts: (query: { state?: AlertState; type?: string; region?: string; institution?: string; sort?: string; limit?: number; offset?: number }) => request<Page<Alert>>('GET', '/v1/alerts', { query }),
+  alert: (id: string) => request<AlertDetail>('GET', `/v1/alerts/${encodeURIComponent(id)}`),
+  transitionAlert: (id: string, action: 'acknowledge' | 'resolve', note: string) => request<AlertDetail>('POST', `/v1/alerts/${encodeURIComponent(id)}/${action}`, { body: { note } }),
+};
+
+/** Every open alert the caller may see (pages through the API's hard maximum). */
+export async function allAlerts(query: { state?: AlertState; region?: string }): Promise<Alert[]> {
+  const items: Alert[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = await api.alerts({ ...query, sort: '-absEffect', limit: 500, offset });
+    items.push(...page.items);
+    if (items.length >= page.total || page.items.length === 0) return items;
+  }
+}

@@ -1,0 +1,214 @@
+// The shell: header with navigation, language switch, print and sign-out; a hash router that
+// draws one page at a time into <main>. The service serves these files at /app/.
+
+import { api } from './api';
+import { currentSession, onSessionChange, Session, signOut, SignOutReason } from './auth';
+import { disposeCharts } from './charts';
+import { h } from './dom';
+import { Language, language, LANGUAGES, setLanguage, t } from './i18n';
+import { errorMessage, Page, PageContext } from './page';
+import { alertDetailPage, alertsPage } from './page-alerts';
+import { definitionPage } from './page-definition';
+import { alumniPage, intakePage } from './page-insights';
+import { reportPage } from './page-report';
+import { signInPage } from './page-signin';
+import type { Region } from './types';
+
+const ROUTES: Record<string, Page> = {
+  report: reportPage,
+  alumni: alumniPage,
+  intake: intakePage,
+  alerts: (context) => (context.params[0] ? alertDetailPage(context) : alertsPage(context)),
+  definitions: definitionPage,
+};
+
+let regionsPromise: { token: string; regions: Promise<Region[]> } | null = null;
+let signOutReason: SignOutReason | null = null;
+let renderSequence = 0;
+/** Focus moves to a page's heading on navigation, not on the first load (the skip link comes first). */
+let firstRender = true;
+
+function parseHash(): { page: string; params: string[]; query: URLSearchParams } {
+  const hash = location.hash.replace(/^#\/?/, '');
+  const [path = '', search = ''] = hash.split('?');
+  const [page = '', ...params] = path.split('/').filter(Boolean).map(decodeURIComponent);
+  return { page, params, query: new URLSearchParams(search) };
+}
+
+/** The page a principal lands on: coordinators the region report, institutions their alumni. */
+function homeOf(session: Session): string {
+  if (session.kind === 'region' && session.scopes.includes('insights:read')) return '#/report';
+  if (session.kind === 'institution' && session.scopes.includes('insights:read')) return '#/alumni';
+  return '#/alerts';
+}
+
+function navigation(session: Session, active: string): HTMLElement {
+  const items: Array<{ page: string; label: string }> = [];
+  if (session.kind === 'region' && session.scopes.includes('insights:read')) items.push({ page: 'report', label: t('nav.report') });
+  if (session.kind === 'institution' && session.scopes.includes('insights:read')) items.push({ page: 'alumni', label: t('nav.alumni') }, { page: 'intake', label: t('nav.intake') });
+  if (session.scopes.includes('alerts:read')) items.push({ page: 'alerts', label: t('nav.alerts') });
+  return h(
+    'nav',
+    { 'aria-label': t('nav.label'), class: 'main-nav' },
+    h('ul', {}, ...items.map((item) => h('li', {}, h('a', { href: `#/${item.page}`, 'aria-current': item.page === active ? 'page' : null }, item.label)))),
+  );
+}
+
+function languageSwitch(): HTMLElement {
+  return h(
+    'div',
+    { class: 'language', role: 'group', 'aria-label': t('app.language') },
+    ...LANGUAGES.map((code: Language) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          lang: code,
+          'aria-pressed': code === language() ? 'true' : 'false',
+          'data-language': code,
+          onclick: () => {
+            setLanguage(code);
+            void render();
+          },
+        },
+        code === 'nl' ? 'Nederlands' : 'English',
+      ),
+    ),
+  );
+}
+
+function header(session: Session | null, active: string): HTMLElement {
+  return h(
+    'header',
+    { class: 'app-header' },
+    h('div', { class: 'brand' }, h('span', { class: 'brand-name' }, t('app.title')), h('span', { class: 'brand-sub' }, t('app.subtitle'))),
+    session ? navigation(session, active) : null,
+    h(
+      'div',
+      { class: 'header-tools' },
+      languageSwitch(),
+      session ? h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t('app.print')) : null,
+      session ? h('span', { class: 'who' }, t('nav.signedInAs', { client: session.clientId })) : null,
+      session ? h('button', { type: 'button', class: 'secondary', 'data-action': 'sign-out', onclick: () => signOut('signed-out') }, t('nav.signOut')) : null,
+    ),
+  );
+}
+
+function context(session: Session, params: string[], query: URLSearchParams, page: string): PageContext {
+  return {
+    session,
+    params,
+    query,
+    setQuery(changes) {
+      const next = new URLSearchParams(query);
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === undefined || value === '') next.delete(key);
+        else next.set(key, String(value));
+      }
+      const search = next.toString();
+      location.hash = `#/${[page, ...params.map(encodeURIComponent)].join('/')}${search ? `?${search}` : ''}`;
+    },
+    regions() {
+      if (!regionsPromise || regionsPromise.token !== session.accessToken) {
+        const regions = api.regions().then((result) => result.items);
+        regions.catch(() => (regionsPromise = null));
+        regionsPromise = { token: session.accessToken, regions };
+      }
+      return regionsPromise.regions;
+    },
+  };
+}
+
+async function render(): Promise<void> {
+  const sequence = ++renderSequence;
+  const root = document.getElementById('app')!;
+  document.documentElement.lang = language();
+  disposeCharts();
+  const session = currentSession();
+  const { page, params, query } = parseHash();
+
+  if (!session) {
+    if (page !== 'signin') {
+      sessionStorage.setItem('doorstroom.after-signin', location.hash);
+      history.replaceState(null, '', '#/signin');
+    }
+    root.replaceChildren(header(null, 'signin'), h('main', { id: 'main', tabindex: -1 }, signInPage(signOutReason)));
+    document.title = `${t('signin.title')} · ${t('app.title')}`;
+    signOutReason = null;
+    focusHeading(root);
+    return;
+  }
+  if (!session.scopes.includes('insights:read') && !session.scopes.includes('alerts:read')) {
+    root.replaceChildren(header(session, ''), h('main', { id: 'main', tabindex: -1 }, h('h1', { tabindex: -1, class: 'page-title' }, t('app.title')), h('p', { role: 'alert' }, t('signin.noViews'))));
+    return;
+  }
+  const renderPage = ROUTES[page];
+  if (!renderPage) {
+    location.replace(homeOf(session));
+    return;
+  }
+
+  const main = h('main', { id: 'main', tabindex: -1, 'aria-busy': 'true' }, h('p', { class: 'loading', role: 'status' }, t('app.loading')));
+  root.replaceChildren(skipLink(), header(session, page), main, h('footer', { class: 'print-only' }, t('app.printedAt', { date: new Date().toLocaleString(language() === 'nl' ? 'nl-NL' : 'en-GB') })));
+  let content: HTMLElement;
+  try {
+    content = await renderPage(context(session, params, query, page));
+  } catch (error) {
+    content = h('div', { class: 'page-error' }, h('h1', { tabindex: -1, class: 'page-title' }, t('app.error')), h('p', { role: 'alert' }, errorMessage(error)), h('button', { type: 'button', onclick: () => void render() }, t('app.retry')));
+  }
+  if (sequence !== renderSequence) return; // a later navigation won
+  main.replaceChildren(content);
+  main.removeAttribute('aria-busy');
+  main.dataset.page = page;
+  main.dataset.ready = 'true';
+  const title = content.querySelector('h1')?.textContent ?? t('app.title');
+  document.title = `${title} · ${t('app.title')}`;
+  focusHeading(root);
+}
+
+function skipLink(): HTMLElement {
+  return h(
+    'a',
+    {
+      href: '#main',
+      class: 'skip-link',
+      onclick: (event: Event) => {
+        event.preventDefault();
+        document.getElementById('main')?.focus();
+      },
+    },
+    t('app.skip'),
+  );
+}
+
+/** After a page change, move focus to its heading so screen readers announce the new page. */
+function focusHeading(root: HTMLElement): void {
+  if (firstRender) {
+    firstRender = false;
+    return;
+  }
+  const heading = root.querySelector<HTMLElement>('main h1');
+  heading?.focus({ preventScroll: true });
+}
+
+onSessionChange((session, reason) => {
+  regionsPromise = null;
+  if (session) {
+    const back = sessionStorage.getItem('doorstroom.after-signin');
+    sessionStorage.removeItem('doorstroom.after-signin');
+    go(back && !back.startsWith('#/signin') && back !== '#' && back !== '' ? back : homeOf(session));
+  } else {
+    signOutReason = reason;
+    go('#/signin');
+  }
+});
+
+/** Navigates to a hash, and redraws even when the address does not change. */
+function go(hash: string): void {
+  if (location.hash === hash) void render();
+  else location.hash = hash;
+}
+
+window.addEventListener('hashchange', () => void render());
+setLanguage(language());
+void render();

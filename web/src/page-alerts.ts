@@ -1,0 +1,165 @@
+// Alerts: the list of what the caller may see, and one alert with its evidence, its series
+// (baseline, 95% limits, the current cohort) and the acknowledge / resolve actions.
+
+import { allAlerts, api, ApiError } from './api';
+import { alertsTable, cellText, metricText, sortAlerts, stateText, typeText } from './alerts-view';
+import { hasScope } from './auth';
+import { bandOption, chartFigure, countText, dataTable, rateText, suppressedLegend } from './charts';
+import { definitionNote, suppressionK } from './definitions';
+import { append, h, select, status, uid } from './dom';
+import { formatDateTime, formatNumber, formatP, formatPp, formatRate, hasMessage, t } from './i18n';
+import { errorMessage, PageContext, pageHeading, section } from './page';
+import type { AlertDetail, AlertState } from './types';
+
+const STATES: AlertState[] = ['open', 'acknowledged', 'resolved'];
+
+export async function alertsPage(context: PageContext): Promise<HTMLElement> {
+  const stateParam = context.query.get('state');
+  const state = stateParam === 'all' ? undefined : STATES.find((value) => value === stateParam) ?? 'open';
+  const alerts = sortAlerts(await allAlerts({ state }));
+  return h(
+    'div',
+    { class: 'page page-alerts' },
+    pageHeading(t('alerts.title')),
+    h(
+      'form',
+      { class: 'filters', 'aria-label': t('filters.label'), onsubmit: (event: Event) => event.preventDefault() },
+      select<string>(t('alerts.stateFilter'), [...STATES.map((value) => ({ value, label: stateText(value) })), { value: 'all', label: t('alerts.allStates') }], state ?? 'all', (value) => context.setQuery({ state: value }), 'state'),
+    ),
+    alerts.length === 0 ? h('p', {}, t('alerts.none')) : alertsTable(alerts, t('alerts.showing', { shown: alerts.length, total: alerts.length })),
+  );
+}
+
+export async function alertDetailPage(context: PageContext, notice?: HTMLElement): Promise<HTMLElement> {
+  const alert = await api.alert(context.params[0]!);
+  const k = await suppressionK([alert.definitionSet, ...alert.series.map((point) => point.definitionSet)]);
+  const root = h('div', { class: 'page page-alert', 'data-alert-id': alert.id, 'data-state': alert.state });
+  const redraw = async (message: HTMLElement): Promise<void> => {
+    root.replaceWith(await alertDetailPage(context, message));
+  };
+  append(root, [
+    pageHeading(t('alert.title', { type: typeText(alert.type), metric: metricText(alert.metric), cohort: alert.cohort })),
+    h('p', { class: 'alert-cell' }, cellText(alert.cell)),
+    notice ?? null,
+    evidence(alert),
+    section(t('alert.series'), seriesFigure(alert, k)),
+    actions(alert, redraw),
+    history(alert),
+  ]);
+  return root;
+}
+
+function evidence(alert: AlertDetail): HTMLElement {
+  const ruleKey = `rule.${alert.rule}`;
+  const rate = (value: number | null): string => (value === null ? (alert.suppressed ? t('alerts.suppressed') : t('value.none')) : formatRate(value));
+  const items: Array<[string, string | HTMLElement]> = [
+    [t('alerts.type'), typeText(alert.type)],
+    [t('alerts.state'), stateText(alert.state)],
+    [t('alerts.cell'), cellText(alert.cell)],
+    [t('alerts.metric'), metricText(alert.metric)],
+    [t('alerts.cohort'), String(alert.cohort)],
+    [t('alerts.direction'), alert.direction ? t(alert.direction === 'up' ? 'alerts.up' : 'alerts.down') : t('value.none')],
+    [t('alerts.effect'), alert.effectPp === null ? t('value.none') : formatPp(alert.effectPp)],
+    [t('alerts.baseline'), `${rate(alert.baselineRate)}${alert.nBaseline !== null ? ` (n = ${formatNumber(alert.nBaseline)})` : ''}`],
+    [t('alert.baselineCohorts'), alert.baselineCohorts.join(', ') || t('value.none')],
+    [t('alerts.current'), `${rate(alert.currentRate)}${alert.nCurrent !== null ? ` (n = ${formatNumber(alert.nCurrent)})` : ''}`],
+    [t('alerts.p'), alert.p === null ? t('value.none') : formatP(alert.p)],
+    [t('alerts.q'), alert.q === null ? t('value.none') : formatP(alert.q)],
+    [t('alert.rule'), hasMessage(ruleKey) ? t(ruleKey) : alert.rule],
+    [t('alert.method'), alert.methodVersion],
+  ];
+  for (const key of ['lower95', 'upper95'] as const) {
+    const value = alert.details[key];
+    if (typeof value === 'number') items.push([t(key === 'lower95' ? 'alert.lower95' : 'alert.upper95'), formatRate(value)]);
+  }
+  return section(
+    t('alert.evidence'),
+    h('dl', { class: 'evidence' }, ...items.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
+    definitionNote([alert.definitionSet]),
+  );
+}
+
+function seriesFigure(alert: AlertDetail, k: number): HTMLElement {
+  const supply = alert.metric === 'n' || alert.metric === 'definition';
+  const names = supply
+    ? { value: t('metric.n'), baseline: t('alert.baselineRate'), band: `${t('alert.supplyLow')} – ${t('alert.supplyHigh')}` }
+    : { value: metricText(alert.metric), baseline: t('alert.baselineRate'), band: `${t('alert.lower95')} – ${t('alert.upper95')}` };
+  const points = alert.series.map((point) => ({
+    cohort: point.cohort,
+    value: supply ? point.n : point.rate,
+    suppressed: point.suppressed,
+    baseline: supply ? point.baselineMedianN : point.baselineRate,
+    lower: supply ? point.supplyLow : point.lower95,
+    upper: supply ? point.supplyHigh : point.upper95,
+  }));
+  const format = (value: number | null): string => (value === null ? t('value.none') : supply ? formatNumber(value, Number.isInteger(value) ? 0 : 1) : formatRate(value));
+  const table = dataTable(
+    t('alert.series'),
+    [t('table.cohort'), t('table.n'), names.value, names.baseline, supply ? t('alert.supplyLow') : t('alert.lower95'), supply ? t('alert.supplyHigh') : t('alert.upper95'), t('alert.tested'), t('table.definition')],
+    alert.series.map((point, index) => [
+      `${point.cohort}${point.cohort === alert.cohort ? ` (${t('alert.currentCohort')})` : ''}`,
+      countText(point.n, point.suppressed, k),
+      supply ? countText(point.n, point.suppressed, k) : rateText(point.rate, point.suppressed, k),
+      format(points[index]!.baseline),
+      format(points[index]!.lower),
+      format(points[index]!.upper),
+      point.tested ? t('alert.yes') : t('alert.no'),
+      point.definitionSet ? `${point.definitionSet.name} (${t('definition.version', { version: point.definitionSet.version })})` : t('value.none'),
+    ]),
+  );
+  Array.from(table.tBodies[0]!.rows).forEach((row, index) => (row.dataset.cohort = String(alert.series[index]!.cohort)));
+  return chartFigure({
+    name: 'alert-series',
+    title: t('alert.series'),
+    summary: t('chart.summaryAlert', { metric: names.value, cohort: alert.cohort }),
+    option: points.length > 0 ? bandOption(points, { k, highlight: alert.cohort, kind: supply ? 'count' : 'rate', names }) : null,
+    table,
+    notes: [definitionNote(alert.series.map((point) => point.definitionSet)), alert.series.some((point) => point.suppressed) ? suppressedLegend(k) : null],
+  });
+}
+
+function actions(alert: AlertDetail, redraw: (message: HTMLElement) => Promise<void>): HTMLElement {
+  if (alert.state === 'resolved') return section(t('alert.actions'), h('p', {}, t('alert.closed')));
+  if (!hasScope('alerts:write')) return section(t('alert.actions'), h('p', {}, t('alert.readOnly')));
+  const noteId = uid('note');
+  const helpId = uid('note-help');
+  const message = h('div', { 'aria-live': 'polite' });
+  const note = h('textarea', { id: noteId, name: 'note', rows: 3, maxlength: 2000, required: true, 'aria-describedby': helpId });
+  const act = (action: 'acknowledge' | 'resolve') => async (): Promise<void> => {
+    if (note.value.trim().length === 0) {
+      message.replaceChildren(status(t('alert.noteRequired'), 'error'));
+      note.focus();
+      return;
+    }
+    try {
+      const updated = await api.transitionAlert(alert.id, action, note.value.trim());
+      await redraw(status(t('alert.done', { state: stateText(updated.state) }), 'success'));
+    } catch (error) {
+      message.replaceChildren(status(error instanceof ApiError ? errorMessage(error) : String(error), 'error'));
+    }
+  };
+  const form = h(
+    'form',
+    { class: 'alert-actions', onsubmit: (event: Event) => event.preventDefault() },
+    h('div', { class: 'field' }, h('label', { for: noteId }, t('alert.note')), note, h('p', { id: helpId, class: 'hint' }, t('alert.noteHelp'))),
+    h(
+      'div',
+      { class: 'buttons' },
+      alert.state === 'open' ? h('button', { type: 'button', 'data-action': 'acknowledge', onclick: () => void act('acknowledge')() }, t('alert.acknowledge')) : null,
+      h('button', { type: 'button', 'data-action': 'resolve', onclick: () => void act('resolve')() }, t('alert.resolve')),
+    ),
+    message,
+  );
+  return section(t('alert.actions'), form);
+}
+
+function history(alert: AlertDetail): HTMLElement {
+  return section(
+    t('alert.history'),
+    dataTable(
+      t('alert.history'),
+      [t('alert.at'), t('alert.event'), t('alerts.state'), t('alert.actor'), t('alert.historyNote')],
+      alert.history.map((entry) => [formatDateTime(entry.at), entry.event, `${entry.fromState ? `${stateText(entry.fromState)} → ` : ''}${stateText(entry.toState)}`, entry.actor, entry.note ?? '']),
+    ),
+  );
+}

@@ -1,0 +1,237 @@
+// The JSON the front end reads, as the API sends it (src/insights/dto, src/outcomes/dto,
+// src/alerts/dto): dates are ISO strings, rates are proportions 0–1, null when suppressed.
+// test/web/contract.spec.ts checks at compile time that these stay in step with the DTOs.
+
+export interface DefinitionReference {
+  id: string;
+  version: number;
+  name: string;
+  href: string;
+}
+
+export interface Figures {
+  n: number | null;
+  suppressed: boolean;
+  direct: number | null;
+  uitval: number | null;
+  switchInternal: number | null;
+  switchExternal: number | null;
+  enrolledYear2: number | null;
+  diplomaYear1: number | null;
+  rendement: number | null;
+}
+
+export interface BreakdownRow extends Figures {
+  key: string;
+  label: string;
+}
+
+export interface CohortFigures {
+  cohort: number;
+  definitionSet: DefinitionReference;
+  total: Figures;
+  rows: BreakdownRow[];
+  benchmarkTotal?: Figures;
+  benchmark?: BreakdownRow[];
+}
+
+export interface InstitutionRef {
+  brin: string;
+  name: string;
+}
+
+export interface Doorstroom {
+  schoolYear: number;
+  leavers: number | null;
+  continued: number | null;
+  rate: number | null;
+  suppressed: boolean;
+}
+
+export interface InsightsView {
+  region: string;
+  institution: InstitutionRef;
+  breakdown: string;
+  definitionSets: DefinitionReference[];
+  methodebreuken: number[];
+  cohorts: CohortFigures[];
+  doorstroom?: Doorstroom[];
+}
+
+export interface MatrixCell extends Figures {
+  supplier: string;
+  receiver: string;
+}
+
+export interface MatrixTotal extends Figures {
+  key: string;
+  label: string;
+}
+
+export interface TrendPoint extends Figures {
+  cohort: number;
+  definitionSet: DefinitionReference;
+}
+
+export interface RegionReport {
+  region: string;
+  name: string;
+  cohort: number | null;
+  definitionSet: DefinitionReference | null;
+  suppliers: InstitutionRef[];
+  receivers: InstitutionRef[];
+  cells: MatrixCell[];
+  supplierTotals: MatrixTotal[];
+  receiverTotals: MatrixTotal[];
+  total: Figures;
+  trend: TrendPoint[];
+  methodebreuken: number[];
+  definitionSets: DefinitionReference[];
+}
+
+export interface FlowNode {
+  id: string;
+  label: string;
+  kind: string;
+}
+
+export interface FlowLink {
+  source: string;
+  target: string;
+  value: number;
+}
+
+export interface Flows {
+  region: string;
+  cohort: number | null;
+  definitionSet: DefinitionReference | null;
+  nodes: FlowNode[];
+  links: FlowLink[];
+}
+
+export interface DefinitionSet {
+  id: string;
+  regionCode: string;
+  version: number;
+  name: string;
+  notes: string;
+  description: string;
+  referenceDate: string;
+  switchWindowMonths: number;
+  switchersCountAsUitval: boolean;
+  firstYearInSectorOnly: boolean;
+  voltijdOnly: boolean;
+  suppressionK: number;
+  effectiveFromCohort: number | null;
+  effectiveToCohort: number | null;
+  status: 'draft' | 'active' | 'superseded';
+}
+
+export interface Region {
+  id: string;
+  code: string;
+  name: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export type AlertType = 'trendbreuk' | 'aandacht' | 'leveringsbreuk' | 'methodebreuk';
+export type AlertState = 'open' | 'acknowledged' | 'resolved';
+export type AlertMetric = 'uitval' | 'switch' | 'enrolledYear2' | 'diplomaYear1' | 'n' | 'definition';
+export type CellKind = 'supplier_receiver' | 'supplier_sector' | 'receiver' | 'region';
+
+export interface AlertCell {
+  kind: CellKind;
+  supplier: InstitutionRef | null;
+  receiver: InstitutionRef | null;
+  sector: string | null;
+}
+
+export interface Alert {
+  id: string;
+  href: string;
+  type: AlertType;
+  state: AlertState;
+  region: string;
+  cell: AlertCell;
+  metric: AlertMetric;
+  cohort: number;
+  direction: 'up' | 'down' | null;
+  rule: string;
+  effectPp: number | null;
+  baselineRate: number | null;
+  currentRate: number | null;
+  nCurrent: number | null;
+  eventsCurrent: number | null;
+  nBaseline: number | null;
+  eventsBaseline: number | null;
+  baselineCohorts: number[];
+  p: number | null;
+  q: number | null;
+  suppressed: boolean;
+  details: Record<string, unknown>;
+  methodVersion: string;
+  parameters: Record<string, number | boolean>;
+  definitionSet: DefinitionReference;
+  resolutionReason: string | null;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AlertSeriesPoint {
+  cohort: number;
+  definitionSet: DefinitionReference | null;
+  suppressed: boolean;
+  n: number | null;
+  events: number | null;
+  rate: number | null;
+  baselineCohorts: number[];
+  baselineN: number | null;
+  baselineRate: number | null;
+  baselineMedianN: number | null;
+  lower95: number | null;
+  upper95: number | null;
+  supplyLow: number | null;
+  supplyHigh: number | null;
+  tested: boolean;
+  supplyBreak: 'up' | 'down' | null;
+}
+
+export interface AlertHistory {
+  at: string;
+  event: string;
+  fromState: AlertState | null;
+  toState: AlertState;
+  note: string | null;
+  reason: string | null;
+  actorKind: string;
+  actor: string;
+}
+
+export interface AlertDetail extends Alert {
+  series: AlertSeriesPoint[];
+  history: AlertHistory[];
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+}
+
+/** RFC 9457 problem+json, as every error of the API. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  errors?: Array<{ pointer?: string; parameter?: string; detail?: string; code?: string }>;
+}
