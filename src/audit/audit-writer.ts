@@ -4,7 +4,10 @@ import { AuditRepository, NewAuditEntry } from 'src/audit/audit.repository';
 const FLUSH_EVERY_MS = 50;
 
 // SQLSTATE classes 22 (data exception) and 23 (integrity): retrying the same rows cannot help.
-const isDataError = (error: unknown): boolean => /^2[23]/.test(String((error as { code?: unknown }).code ?? ''));
+const isDataError = (error: unknown): boolean => {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^2[23]/.test(code);
+};
 const MAX_BATCH = 500;
 /** How long a batch is retried while the database is away (a restart, a failover), and how often. */
 const RETRY_FOR_MS = 120_000;

@@ -26,7 +26,7 @@ export class CsvExportInterceptor implements NestInterceptor {
         response.type('text/csv; charset=utf-8');
         response.setHeader('Content-Disposition', `attachment; filename="${context.getHandler().name}.csv"`);
         if (rows.length === 0) return '';
-        return stringify(rows, { header: true, columns: Object.keys(rows[0]!), cast: { boolean: (value) => (value ? 'true' : 'false') } });
+        return stringify(rows, { header: true, columns: Object.keys(rows[0]), cast: { boolean: (value) => (value ? 'true' : 'false') } });
       }),
     );
   }

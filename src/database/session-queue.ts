@@ -46,8 +46,8 @@ export class SessionQueue {
   /** A connection went away: drop its queued messages. */
   clearQueueForHandler(handlerId: number): void {
     for (let index = this.waiting.length - 1; index >= 0; index--) {
-      if (this.waiting[index]!.handlerId === handlerId) {
-        this.waiting.splice(index, 1)[0]!.reject(new Error('connection closed'));
+      if (this.waiting[index].handlerId === handlerId) {
+        this.waiting.splice(index, 1)[0].reject(new Error('connection closed'));
       }
     }
   }
@@ -67,7 +67,7 @@ export class SessionQueue {
       for (;;) {
         const index = this.owner === null ? 0 : this.waiting.findIndex((item) => item.handlerId === this.owner);
         if (index < 0 || index >= this.waiting.length) return;
-        const item = this.waiting.splice(index, 1)[0]!;
+        const item = this.waiting.splice(index, 1)[0];
         this.owner = item.handlerId;
         let bytes = 0;
         try {

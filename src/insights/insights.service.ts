@@ -65,7 +65,7 @@ class Definitions {
   /** Cohorts where the definition set differs from the previous cohort's. */
   static breaks(points: Array<{ cohort: number; definitionSetId: string }>): number[] {
     const sorted = [...points].sort((a, b) => a.cohort - b.cohort);
-    return sorted.filter((point, index) => index > 0 && point.definitionSetId !== sorted[index - 1]!.definitionSetId).map((point) => point.cohort);
+    return sorted.filter((point, index) => index > 0 && point.definitionSetId !== sorted[index - 1].definitionSetId).map((point) => point.cohort);
   }
 }
 
@@ -83,7 +83,7 @@ export class InsightsService {
     const breakdown = query.breakdown ?? 'receiver';
     const scope: ViewScope = { side: 'supplier', regionId: region.id, institutionId };
     const view = await this.breakdownView(scope, region, institutionId, breakdown, query, true);
-    const window = view.cohorts.length > 0 ? { from: view.cohorts[0]!.cohort - 1, to: view.cohorts[view.cohorts.length - 1]!.cohort } : null;
+    const window = view.cohorts.length > 0 ? { from: view.cohorts[0].cohort - 1, to: view.cohorts[view.cohorts.length - 1].cohort } : null;
     if (window) view.doorstroom = await this.doorstroom(region, institutionId, window.from, window.to, await this.loadDefinitions(region.id));
     return view;
   }
@@ -141,7 +141,7 @@ export class InsightsService {
     supplierIds.sort((a, b) => brinOf(a).localeCompare(brinOf(b)));
     receiverIds.sort((a, b) => brinOf(a).localeCompare(brinOf(b)));
     const grid = supplierIds.map(() => receiverIds.map(() => emptyCounts()));
-    for (const row of rows) grid[supplierIds.indexOf(row.supplierId)]![receiverIds.indexOf(row.receiverId)] = countsOf(row);
+    for (const row of rows) grid[supplierIds.indexOf(row.supplierId)][receiverIds.indexOf(row.receiverId)] = countsOf(row);
     const k = cohortDefinition.suppressionK;
     const switchers = cohortDefinition.switchersCountAsUitval;
     const mask = suppressTable(grid.map((line) => line.map((counts) => counts.n)), k);
@@ -150,18 +150,18 @@ export class InsightsService {
     grid.forEach((line, i) =>
       line.forEach((counts, j) => {
         if (counts.n === 0) return;
-        cells.push({ supplier: brinOf(supplierIds[i]!), receiver: brinOf(receiverIds[j]!), ...toFigures(counts, mask.suppressed[i]![j]!, switchers, k) });
+        cells.push({ supplier: brinOf(supplierIds[i]), receiver: brinOf(receiverIds[j]), ...toFigures(counts, mask.suppressed[i][j], switchers, k) });
       }),
     );
     const supplierTotals: MatrixTotalDto[] = supplierIds.map((id, i) => ({
       key: brinOf(id),
       label: labels.get(id)?.name ?? id,
-      ...toFigures(grid[i]!.reduce(addCounts, emptyCounts()), mask.rowTotalSuppressed[i]!, switchers, k),
+      ...toFigures(grid[i].reduce(addCounts, emptyCounts()), mask.rowTotalSuppressed[i], switchers, k),
     }));
     const receiverTotals: MatrixTotalDto[] = receiverIds.map((id, j) => ({
       key: brinOf(id),
       label: labels.get(id)?.name ?? id,
-      ...toFigures(grid.reduce((sum, line) => addCounts(sum, line[j]!), emptyCounts()), mask.columnTotalSuppressed[j]!, switchers, k),
+      ...toFigures(grid.reduce((sum, line) => addCounts(sum, line[j]), emptyCounts()), mask.columnTotalSuppressed[j], switchers, k),
     }));
     const total = grid.flat().reduce(addCounts, emptyCounts());
     return {
@@ -309,7 +309,7 @@ export class InsightsService {
     const mask = suppressList(counts.map((item) => item.n), k, { totalPublished: true });
     const total = counts.reduce(addCounts, emptyCounts());
     return {
-      rows: rows.map((row, index) => ({ ...labelOf(row.key), ...toFigures(counts[index]!, mask.suppressed[index]!, switchers, k) })),
+      rows: rows.map((row, index) => ({ ...labelOf(row.key), ...toFigures(counts[index], mask.suppressed[index], switchers, k) })),
       total: toFigures(total, mask.totalSuppressed, switchers, k),
     };
   }
@@ -384,7 +384,7 @@ export class InsightsService {
         { parameter: 'region', code: 'regionRequired', detail: 'name the region of the view' },
       ]);
     }
-    return { region: (await this.institutions.findRegionById(regionIds[0]!))!, institutionId: auth.institutionId };
+    return { region: (await this.institutions.findRegionById(regionIds[0]))!, institutionId: auth.institutionId };
   }
 
   /** Coordinators see their own region only; any other region answers 404. */

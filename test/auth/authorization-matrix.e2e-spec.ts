@@ -55,15 +55,15 @@ const uploadBatch = async (ctx: TestContext, token: string, supplier: Institutio
 
 /** An open alert on a supplier × receiver cell, written as detection would. */
 const newAlert = async (ctx: TestContext, region: RegionEntity, supplier: InstitutionEntity, receiver: InstitutionEntity): Promise<string> => {
-  const [definition] = (await ctx.dataSource.query(`SELECT id, version FROM definition_sets WHERE region_id = $1 AND version = 1`, [region.id])) as Array<{ id: string; version: number }>;
+  const [definition] = await ctx.dataSource.query<Array<{ id: string; version: number }>>(`SELECT id, version FROM definition_sets WHERE region_id = $1 AND version = 1`, [region.id]);
   const cohort = 2000 + (sequence++ % 90);
-  const [row] = (await ctx.dataSource.query(
+  const [row] = await ctx.dataSource.query<Array<{ id: string }>>(
     `INSERT INTO alerts (region_id, type, cell_kind, cell_key, supplier_institution_id, receiver_institution_id, metric, cohort, direction, rule,
                          method_version, definition_set_id, definition_set_version, parameters, evidence_hash)
      VALUES ($1, 'trendbreuk', 'supplier_receiver', $2, $3, $4, 'uitval', $5, 'up', 'fdr', 'trendbreuk-1.0', $6, $7, '{}', repeat('0', 64)) RETURNING id`,
-    [region.id, `supplier_receiver|${supplier.id}|${receiver.id}|`, supplier.id, receiver.id, cohort, definition!.id, definition!.version],
-  )) as Array<{ id: string }>;
-  return row!.id;
+    [region.id, `supplier_receiver|${supplier.id}|${receiver.id}|`, supplier.id, receiver.id, cohort, definition.id, definition.version],
+  );
+  return row.id;
 };
 
 const alertFor = async (ctx: TestContext, world: World, objectCase: Case): Promise<string> =>
@@ -74,11 +74,11 @@ const alertFor = async (ctx: TestContext, world: World, objectCase: Case): Promi
       : MISSING_UUID;
 
 const newWebhook = async (ctx: TestContext, owner: { region?: RegionEntity; institution?: InstitutionEntity }): Promise<string> => {
-  const [row] = (await ctx.dataSource.query(
+  const [row] = await ctx.dataSource.query<Array<{ id: string }>>(
     `INSERT INTO webhooks (owner_kind, region_id, institution_id, url, secret, created_by_client_id) VALUES ($1, $2, $3, 'http://127.0.0.1:9/hook', repeat('s', 64), 'matrix') RETURNING id`,
     [owner.region ? 'region' : 'institution', owner.region?.id ?? null, owner.institution?.id ?? null],
-  )) as Array<{ id: string }>;
-  return row!.id;
+  );
+  return row.id;
 };
 
 const webhookOf = (world: World, objectCase: Case, actor: Actor): string =>
@@ -248,7 +248,7 @@ const disposableClient = async (ctx: TestContext, world: World, objectCase: Case
   objectCase === 'missing' ? 'no-such-client' : (await ctx.newClient({ institution: objectCase === 'own' ? world.institutions.A : world.institutions.Y, scopes: ['records:read'] })).clientId;
 
 const definitionIdOf = async (ctx: TestContext, region: RegionEntity): Promise<string> =>
-  ((await ctx.dataSource.query(`SELECT id FROM definition_sets WHERE region_id = $1 AND version = 1`, [region.id])) as Array<{ id: string }>)[0]!.id;
+  (await ctx.dataSource.query<Array<{ id: string }>>(`SELECT id FROM definition_sets WHERE region_id = $1 AND version = 1`, [region.id]))[0].id;
 
 describe('authorization matrix', () => {
   let ctx: TestContext;
@@ -297,11 +297,11 @@ describe('authorization matrix', () => {
     world.enrolmentX = await ctx.newEnrolment({ receiver: X, supplier: A, startDate: '2022-09-01' });
     world.enrolmentY = await ctx.newEnrolment({ receiver: Y, supplier: Y, pseudonym: world.pseudonymY, startDate: '2022-09-01' });
     const leaver = async (institution: InstitutionEntity): Promise<string> =>
-      ((await ctx.dataSource.query(
+      (await ctx.dataSource.query<Array<{ id: string }>>(
         `INSERT INTO leavers (institution_id, pseudonym, school_year, onderwijssoort, diploma, created_batch_id, updated_batch_id)
          VALUES ($1, $2, 2022, 'havo', true, $3, $3) RETURNING id::text AS id`,
         [institution.id, pseudonym(`matrix-leaver-of-${institution.brin}`), randomUUID()],
-      )) as Array<{ id: string }>)[0]!.id;
+      ))[0].id;
     world.leaverA = await leaver(A);
     world.leaverY = await leaver(Y);
     world.alertR = await newAlert(ctx, regionR, A, X);

@@ -33,7 +33,7 @@ describe('embedded database (PGlite over a socket)', () => {
       const outside = pool.query<{ count: string }>('SELECT count(*) FROM items');
       await new Promise((resolve) => setTimeout(resolve, 50));
       await inTransaction.query('ROLLBACK');
-      expect((await outside).rows[0]!.count).toBe('0');
+      expect((await outside).rows[0].count).toBe('0');
     } finally {
       inTransaction.release();
     }
@@ -67,6 +67,6 @@ describe('embedded database (PGlite over a socket)', () => {
     await client.query('INSERT INTO items VALUES ($1, $2)', [999, 'lost']);
     client.release(new Error('drop this connection'));
     const { rows } = await pool.query<{ count: string }>('SELECT count(*) FROM items WHERE id = 999');
-    expect(rows[0]!.count).toBe('0');
+    expect(rows[0].count).toBe('0');
   });
 });

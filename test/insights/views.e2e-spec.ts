@@ -52,7 +52,7 @@ describe('insight views', () => {
   afterAll(() => ctx.close());
 
   it('shows a supplier its alumni per receiver with rates, the definition set and the benchmark', async () => {
-    const response = await get('/v1/insights/alumni?breakdown=receiver', tokens.S1!).expect(200);
+    const response = await get('/v1/insights/alumni?breakdown=receiver', tokens.S1).expect(200);
     expect(response.body).toMatchObject({ region: R.code, institution: { brin: S1.brin }, breakdown: 'receiver' });
     const [cohort] = response.body.cohorts;
     expect(cohort.cohort).toBe(2022);
@@ -64,12 +64,12 @@ describe('insight views', () => {
     // The regional benchmark for the same prior diploma type (all havo here): 60 students, 4 uitval.
     expect(cohort.benchmarkTotal).toMatchObject({ n: 60, uitval: 0.0667 });
     expect(cohort.benchmark).toEqual([expect.objectContaining({ key: 'havo', n: 60 })]);
-    const definition = await get(cohort.definitionSet.href, tokens.S1!).expect(200);
+    const definition = await get(cohort.definitionSet.href, tokens.S1).expect(200);
     expect(definition.body.description).toContain('Peildatum');
   });
 
   it('suppresses a small cell with its rates, and the total that would reveal it', async () => {
-    const response = await get('/v1/insights/alumni', tokens.S2!).expect(200);
+    const response = await get('/v1/insights/alumni', tokens.S2).expect(200);
     const [cohort] = response.body.cohorts;
     expect(cohort.rows).toEqual([expect.objectContaining({ key: X.brin, n: null, uitval: null, enrolledYear2: null, suppressed: true })]);
     expect(cohort.total).toMatchObject({ n: null, suppressed: true });
@@ -77,7 +77,7 @@ describe('insight views', () => {
   });
 
   it('adds a complementary suppression so the small cell cannot be recovered from the total', async () => {
-    const response = await get('/v1/insights/intake?breakdown=supplier', tokens.X!).expect(200);
+    const response = await get('/v1/insights/intake?breakdown=supplier', tokens.X).expect(200);
     const [cohort] = response.body.cohorts;
     const bySupplier = Object.fromEntries(cohort.rows.map((row: { key: string }) => [row.key, row]));
     expect(bySupplier[S1.brin]).toMatchObject({ n: 20, suppressed: false });
@@ -87,7 +87,7 @@ describe('insight views', () => {
   });
 
   it('gives the coordinator a matrix where no line reveals a suppressed cell', async () => {
-    const response = await get(`/v1/regions/${R.code}/report?cohort=2022`, tokens.coordinatorR!).expect(200);
+    const response = await get(`/v1/regions/${R.code}/report?cohort=2022`, tokens.coordinatorR).expect(200);
     const report = response.body;
     expect(report.cohort).toBe(2022);
     const cell = (supplier: InstitutionEntity, receiver: InstitutionEntity) => report.cells.find((item: { supplier: string; receiver: string }) => item.supplier === supplier.brin && item.receiver === receiver.brin);
@@ -108,20 +108,20 @@ describe('insight views', () => {
   });
 
   it('serves every view as CSV, naming the definition set on every row', async () => {
-    const csv = await get('/v1/insights/alumni', tokens.S1!).set('Accept', 'text/csv').expect(200);
+    const csv = await get('/v1/insights/alumni', tokens.S1).set('Accept', 'text/csv').expect(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     const [header, ...rows] = csv.text.trim().split('\n');
     expect(header).toContain('definition_set');
     expect(rows.length).toBeGreaterThanOrEqual(3);
     expect(rows.every((row) => row.includes(','))).toBe(true);
-    const report = await get(`/v1/regions/${R.code}/report`, tokens.coordinatorR!).set('Accept', 'text/csv').expect(200);
+    const report = await get(`/v1/regions/${R.code}/report`, tokens.coordinatorR).set('Accept', 'text/csv').expect(200);
     expect(report.text).toContain('supplier-total');
-    const flows = await get('/v1/insights/flows', tokens.S1!).set('Accept', 'text/csv').expect(200);
+    const flows = await get('/v1/insights/flows', tokens.S1).set('Accept', 'text/csv').expect(200);
     expect(flows.text.split('\n')[0]).toContain('source');
   });
 
   it('returns Sankey flows supplier → receiver → outcome that add up', async () => {
-    const response = await get('/v1/insights/flows?cohort=2022', tokens.S1!).expect(200);
+    const response = await get('/v1/insights/flows?cohort=2022', tokens.S1).expect(200);
     const { nodes, links } = response.body;
     const id = (kind: string, key: string) => `${kind}:${key}`;
     expect(nodes.map((node: { id: string }) => node.id)).toEqual(expect.arrayContaining([id('supplier', S1.brin), id('receiver', X.brin), 'outcome:uitval']));
@@ -132,14 +132,14 @@ describe('insight views', () => {
   });
 
   it('keeps every view inside the caller’s region and role', async () => {
-    const other = await get('/v1/insights/alumni', tokens.T!).expect(200);
+    const other = await get('/v1/insights/alumni', tokens.T).expect(200);
     expect(other.body.region).toBe(Q.code);
     expect(JSON.stringify(other.body)).not.toContain(X.brin);
-    await get(`/v1/insights/alumni?region=${R.code}`, tokens.T!).expect(404);
-    await get(`/v1/regions/${R.code}/report`, tokens.coordinatorQ!).expect(404);
-    await get(`/v1/regions/${R.code}/report`, tokens.S1!).expect(403);
-    await get('/v1/insights/alumni', tokens.coordinatorR!).expect(403);
-    const bad = await get('/v1/insights/alumni?breakdown=everything&cohortFrom=1800', tokens.S1!).expect(400);
+    await get(`/v1/insights/alumni?region=${R.code}`, tokens.T).expect(404);
+    await get(`/v1/regions/${R.code}/report`, tokens.coordinatorQ).expect(404);
+    await get(`/v1/regions/${R.code}/report`, tokens.S1).expect(403);
+    await get('/v1/insights/alumni', tokens.coordinatorR).expect(403);
+    const bad = await get('/v1/insights/alumni?breakdown=everything&cohortFrom=1800', tokens.S1).expect(400);
     expect(bad.body.errors.map((error: { parameter: string }) => error.parameter).sort()).toEqual(['breakdown', 'cohortFrom']);
   });
 });

@@ -179,7 +179,7 @@ export async function createTestContext(env: NodeJS.ProcessEnv = {}): Promise<Te
         ],
       );
       await dataSource.query(`INSERT INTO jobs (kind, payload) VALUES ('refresh-summaries', $1::jsonb)`, [JSON.stringify({ institutionId: enrolment.receiver.id, cohorts: [cohort] })]);
-      return row!.id;
+      return row.id;
     },
     runJobs: () => app.get(RefreshService).runPending(),
     flushAudit: () => app.get(AuditWriter).flush(),
