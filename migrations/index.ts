@@ -10,5 +10,7 @@ import { Alerts1795335475327 } from 'migrations/1795335475327-Alerts';
 
 import { AuditScopeLength1795337514189 } from 'migrations/1795337514189-AuditScopeLength';
 
+import { ViewVersions1796141088739 } from 'migrations/1796141088739-ViewVersions';
+
 /** Every migration, in order. New migrations are appended here by `npm run migration:generate`. */
-export const MIGRATIONS: Function[] = [Initial1795332674556, AuditLogAppendOnly1795332675556, Ingest1795333292698, Outcomes1795334139571, OutcomeTriggers1795334140571, Alerts1795335475327, AuditScopeLength1795337514189];
+export const MIGRATIONS: Function[] = [Initial1795332674556, AuditLogAppendOnly1795332675556, Ingest1795333292698, Outcomes1795334139571, OutcomeTriggers1795334140571, Alerts1795335475327, AuditScopeLength1795337514189, ViewVersions1796141088739];

@@ -154,6 +154,14 @@ export class EnvironmentVariables {
   @Min(50)
   @Max(60_000)
   WORKER_POLL_MS: number = 1000;
+
+  /** Memory for computed views, kept until the data behind them changes; 0 turns the cache off. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(4096)
+  VIEW_CACHE_MB: number = 64;
 }
 
 export interface AppConfig {
@@ -184,6 +192,7 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   requestTimeoutMs: number;
   worker: { enabled: boolean; pollMs: number };
+  viewCacheMb: number;
 }
 
 export class ConfigurationError extends Error {
@@ -243,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
     worker: { enabled: vars.WORKER_ENABLED, pollMs: vars.WORKER_POLL_MS },
+    viewCacheMb: vars.VIEW_CACHE_MB,
   };
 }
 

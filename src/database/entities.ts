@@ -7,6 +7,7 @@ import { IdempotencyKeyEntity } from 'src/ingest/idempotency/idempotency-key.ent
 import { IngestBatchEntity } from 'src/ingest/ingest-batch.entity';
 import { LeaverEntity } from 'src/ingest/leaver.entity';
 import { ProgrammeEntity, ProgrammeSuccessorEntity } from 'src/ingest/programme.entity';
+import { ViewVersionEntity } from 'src/insights/view-version.entity';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { MembershipEntity } from 'src/institutions/membership.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
@@ -36,4 +37,5 @@ export const ENTITIES = [
   AlertHistoryEntity,
   WebhookEntity,
   WebhookDeliveryEntity,
+  ViewVersionEntity,
 ];

@@ -58,6 +58,17 @@ const scopeFilter = (scope: ViewScope, offset: number): { sql: string; params: s
 export class InsightsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * The counters that triggers raise when what views are computed from changes (see
+   * ViewVersionEntity), and the database's date, which decides current memberships.
+   */
+  async viewVersions(): Promise<{ today: string; versions: Map<string, string> }> {
+    const rows: Array<{ scope: string; version: string }> = await this.dataSource.query(
+      `SELECT '' AS scope, CURRENT_DATE::text AS version UNION ALL SELECT scope, version::text FROM view_versions`,
+    );
+    return { today: rows.find((row) => row.scope === '')?.version ?? '', versions: new Map(rows.filter((row) => row.scope !== '').map((row) => [row.scope, row.version])) };
+  }
+
   /** Counts per cohort and breakdown key within the scope. */
   async cells(scope: ViewScope, breakdown: BreakdownColumn, cohortFrom: number, cohortTo: number, extra: { priorDiplomaTypes?: string[] } = {}): Promise<CellRow[]> {
     const filter = scopeFilter(scope, 1);

@@ -22,6 +22,7 @@ import { addCounts, COUNT_COLUMNS, Counts, emptyCounts, toFigures } from 'src/in
 import { BreakdownColumn, CellRow, InsightsRepository, ViewScope } from 'src/insights/insights.repository';
 import { suppressList, suppressTable } from 'src/insights/suppression';
 import { InstitutionsRepository } from 'src/institutions/institutions.repository';
+import { ViewCache } from 'src/insights/view-cache';
 import { RegionEntity } from 'src/institutions/region.entity';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
@@ -75,29 +76,40 @@ export class InsightsService {
     private readonly repository: InsightsRepository,
     private readonly institutions: InstitutionsRepository,
     private readonly definitions: DefinitionsRepository,
+    private readonly cache: ViewCache,
   ) {}
 
   /** A supplying school's alumni per cohort, broken down, next to the regional benchmark. */
-  async alumni(auth: Principal, query: AlumniQueryDto): Promise<InsightsViewDto> {
-    const { region, institutionId } = await this.institutionScope(auth, query.region);
-    const breakdown = query.breakdown ?? 'receiver';
-    const scope: ViewScope = { side: 'supplier', regionId: region.id, institutionId };
-    const view = await this.breakdownView(scope, region, institutionId, breakdown, query, true);
-    const window = view.cohorts.length > 0 ? { from: view.cohorts[0].cohort - 1, to: view.cohorts[view.cohorts.length - 1].cohort } : null;
-    if (window) view.doorstroom = await this.doorstroom(region, institutionId, window.from, window.to, await this.loadDefinitions(region.id));
-    return view;
+  alumni(auth: Principal, query: AlumniQueryDto): Promise<InsightsViewDto> {
+    return this.cache.remember('alumni', auth, query, async () => {
+      const { region, institutionId } = await this.institutionScope(auth, query.region);
+      const breakdown = query.breakdown ?? 'receiver';
+      const scope: ViewScope = { side: 'supplier', regionId: region.id, institutionId };
+      const view = await this.breakdownView(scope, region, institutionId, breakdown, query, true);
+      const window = view.cohorts.length > 0 ? { from: view.cohorts[0].cohort - 1, to: view.cohorts[view.cohorts.length - 1].cohort } : null;
+      if (window) view.doorstroom = await this.doorstroom(region, institutionId, window.from, window.to, await this.loadDefinitions(region.id));
+      return { value: view, regionId: region.id };
+    });
   }
 
   /** A receiving institution's intake per cohort, by supplying school, diploma type or programme. */
-  async intake(auth: Principal, query: IntakeQueryDto): Promise<InsightsViewDto> {
-    const { region, institutionId } = await this.institutionScope(auth, query.region);
-    const scope: ViewScope = { side: 'receiver', regionId: region.id, institutionId };
-    return this.breakdownView(scope, region, institutionId, query.breakdown ?? 'supplier', query, false);
+  intake(auth: Principal, query: IntakeQueryDto): Promise<InsightsViewDto> {
+    return this.cache.remember('intake', auth, query, async () => {
+      const { region, institutionId } = await this.institutionScope(auth, query.region);
+      const scope: ViewScope = { side: 'receiver', regionId: region.id, institutionId };
+      return { value: await this.breakdownView(scope, region, institutionId, query.breakdown ?? 'supplier', query, false), regionId: region.id };
+    });
   }
 
   /** The coordinator's report: supplier × receiver matrix of a cohort, totals and the trend. */
-  async regionReport(auth: Principal, regionCode: string, query: RegionReportQueryDto): Promise<RegionReportDto> {
-    const region = await this.coordinatedRegion(auth, regionCode);
+  regionReport(auth: Principal, regionCode: string, query: RegionReportQueryDto): Promise<RegionReportDto> {
+    return this.cache.remember('regionReport', auth, { regionCode, query }, async () => {
+      const region = await this.coordinatedRegion(auth, regionCode);
+      return { value: await this.computeRegionReport(region, query), regionId: region.id };
+    });
+  }
+
+  private async computeRegionReport(region: RegionEntity, query: RegionReportQueryDto): Promise<RegionReportDto> {
     const definitions = await this.loadDefinitions(region.id);
     const scope: ViewScope = { side: 'region', regionId: region.id };
     const range = await this.repository.cohortRange(scope);
@@ -182,7 +194,14 @@ export class InsightsService {
   }
 
   /** Sankey nodes and links: supplier → receiver (or sector) → outcome, for one cohort. */
-  async flows(auth: Principal, query: FlowsQueryDto): Promise<FlowsDto> {
+  flows(auth: Principal, query: FlowsQueryDto): Promise<FlowsDto> {
+    return this.cache.remember('flows', auth, query, async () => {
+      const { region, scope } = await this.flowsScope(auth, query);
+      return { value: await this.computeFlows(region, scope, query), regionId: region.id };
+    });
+  }
+
+  private async flowsScope(auth: Principal, query: FlowsQueryDto): Promise<{ region: RegionEntity; scope: ViewScope }> {
     let region: RegionEntity;
     let scope: ViewScope;
     if (auth.kind === 'region') {
@@ -193,6 +212,10 @@ export class InsightsService {
       region = resolved.region;
       scope = query.perspective === 'intake' ? { side: 'receiver', regionId: region.id, institutionId: resolved.institutionId } : { side: 'supplier', regionId: region.id, institutionId: resolved.institutionId };
     }
+    return { region, scope };
+  }
+
+  private async computeFlows(region: RegionEntity, scope: ViewScope, query: FlowsQueryDto): Promise<FlowsDto> {
     const definitions = await this.loadDefinitions(region.id);
     const range = await this.repository.cohortRange(scope);
     const cohort = query.cohort ?? range?.max ?? null;

@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { Principal } from 'src/auth/scopes';
+import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { InsightsRepository } from 'src/insights/insights.repository';
+
+/** A computed view and the region whose summaries and definitions it was computed from. */
+export interface ComputedView<T> {
+  value: T;
+  regionId: string;
+}
+
+interface Entry {
+  value: unknown;
+  today: string;
+  globalVersion: string | undefined;
+  regionId: string;
+  regionVersion: string | undefined;
+  bytes: number;
+}
+
+/** Sorted keys, undefined left out: one key for every spelling of the same query. */
+const canonical = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, item]) => item !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, item]) => [key, canonical(item)]),
+    );
+  }
+  return value;
+};
+
+const deepFreeze = <T>(value: T): T => {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+};
+
+/**
+ * Views are pure functions of the summaries, the definition sets and the code lists, and are
+ * read far more often than those change. A computed view is kept per tenant and query, and
+ * served while the counters that database triggers raise on every change of its inputs are the
+ * ones it was computed with (one small read per request). The counters commit with the data, and
+ * are read before the view is computed, so a kept view is never older than the counters say.
+ * Each API replica keeps its own cache; the counters live in the database they share.
+ */
+@Injectable()
+export class ViewCache {
+  private readonly entries: LRUCache<string, Entry> | null;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly repository: InsightsRepository,
+  ) {
+    this.entries = config.viewCacheMb > 0 ? new LRUCache<string, Entry>({ maxSize: config.viewCacheMb * 1024 * 1024, sizeCalculation: (entry) => entry.bytes }) : null;
+  }
+
+  /** The view for this tenant and query: kept, or computed now. Failures are never kept. */
+  async remember<T>(view: string, auth: Principal, query: object, compute: () => Promise<ComputedView<T>>): Promise<T> {
+    if (!this.entries) return (await compute()).value;
+    const { today, versions } = await this.repository.viewVersions();
+    // The tenant, not the client: the output depends on whose data it is, never on which client asks.
+    const key = JSON.stringify([view, auth.kind, auth.institutionId, auth.regionId, canonical(query)]);
+    const kept = this.entries.get(key);
+    if (kept && kept.today === today && kept.globalVersion === versions.get('global') && kept.regionVersion === versions.get(kept.regionId)) {
+      return kept.value as T;
+    }
+    const computed = await compute();
+    // Frozen: every later request shares this object, so nothing may change it on the way out.
+    const value = deepFreeze(computed.value);
+    const bytes = 2 * (key.length + JSON.stringify(value).length);
+    this.entries.set(key, { value, today, globalVersion: versions.get('global'), regionId: computed.regionId, regionVersion: versions.get(computed.regionId), bytes });
+    return value;
+  }
+}
