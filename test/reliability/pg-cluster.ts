@@ -4,14 +4,16 @@
  * removed at the end. The main cluster (port 5432) is never touched.
  *
  * initdb and postgres refuse to run as root: as root the cluster runs as the `postgres` user
- * (runuser), and the temp folder is handed to that user.
+ * (runuser), and the temp folder is handed to that user. The folder lies in the system's temp
+ * folder, not in the results folder: that user must be able to reach it, and a results folder
+ * made with `mktemp -d` is closed to everyone but its owner.
  */
 import { execFile, spawnSync, SpawnSyncReturns } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort, log, resultsDir } from 'test/reliability/harness';
+import { freePort, log } from 'test/reliability/harness';
 
 /** The newest PostgreSQL binaries on the machine (/usr/lib/postgresql/<version>/bin). */
 export function postgresBinDir(): string {
@@ -60,7 +62,7 @@ export class ThrowawayCluster {
   static async create(): Promise<ThrowawayCluster> {
     const bin = postgresBinDir();
     const user = userInfo().uid === 0 ? 'postgres' : undefined;
-    const dir = mkdtempSync(join(resultsDir(), 'pg-cluster-'));
+    const dir = mkdtempSync(join(tmpdir(), 'doorstroom-pg-cluster-'));
     if (user) {
       const pw = spawnSync('id', ['-u', user], { encoding: 'utf8' });
       const gid = spawnSync('id', ['-g', user], { encoding: 'utf8' });
