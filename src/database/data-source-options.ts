@@ -25,6 +25,9 @@ export function buildDataSourceOptions(target: DatabaseTarget, pool: PoolSetting
     // The schema changes only through reviewed migrations.
     synchronize: false,
     migrationsRun: false,
+    // TypeORM drops a `where` key whose value is undefined or null by default, which turns a
+    // lookup scoped to a tenant into one over every tenant. Refuse such a query instead.
+    invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
     logging: false,
     extra: {
       max: pool.poolSize,
