@@ -76,6 +76,14 @@ export class EnvironmentVariables {
   @Max(3_600_000)
   DB_STATEMENT_TIMEOUT_MS: number = 60_000;
 
+  /** Statement timeout inside a summary refresh, which at national scale runs for minutes. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  REFRESH_STATEMENT_TIMEOUT_MS: number = 1_800_000;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
@@ -174,6 +182,7 @@ export interface AppConfig {
     dataDir: string;
     poolSize: number;
     statementTimeoutMs: number;
+    refreshTimeoutMs: number;
   };
   logLevel: string;
   auth: {
@@ -234,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dataDir: vars.DATA_DIR,
       poolSize: vars.DB_POOL_SIZE,
       statementTimeoutMs: vars.DB_STATEMENT_TIMEOUT_MS,
+      refreshTimeoutMs: vars.REFRESH_STATEMENT_TIMEOUT_MS,
     },
     logLevel: vars.LOG_LEVEL,
     auth: {
