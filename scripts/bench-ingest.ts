@@ -2,8 +2,9 @@
  * Ingest benchmark: loads N generated enrolments into the running service through its HTTP API
  * (JSON batches of 10,000, a few at a time, and one streamed CSV upload) and, in the same run,
  * the same rows with a plain `INSERT … SELECT FROM unnest(…)` into a scratch table of the same
- * shape as `enrolments`. Prints rows/s for each, the ratio API/raw, and the API process's peak
- * memory. A benchmark, not a test.
+ * shape as `enrolments` (with C connections, and with one, like the single transaction of a CSV
+ * upload). Prints rows/s for each, the ratios API/raw, and the API process's peak memory. A
+ * benchmark, not a test.
  *
  *   npm run bench:ingest -- --rows 1000000            # embedded PGlite (or DATABASE_URL when set)
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:ingest -- --rows 20000
@@ -557,7 +558,13 @@ async function main(): Promise<void> {
       try {
         const run = await loadRaw(baseline.pool, data, options.concurrency);
         if (run.inserted !== data.rows) throw new Error(`raw insert inserted ${run.inserted} of ${data.rows} rows`);
-        results.unshift({ name: `raw INSERT…unnest (${options.batchSize}, ×${options.concurrency})`, rows: data.rows, seconds: run.seconds, rowsPerSecond: data.rows / run.seconds });
+        // One connection, like the CSV upload, whose single transaction is one backend.
+        const single = await loadRaw(baseline.pool, data, 1);
+        if (single.inserted !== data.rows) throw new Error(`raw insert inserted ${single.inserted} of ${data.rows} rows`);
+        results.unshift(
+          { name: `raw INSERT…unnest (${options.batchSize}, ×${options.concurrency})`, rows: data.rows, seconds: run.seconds, rowsPerSecond: data.rows / run.seconds },
+          { name: `raw INSERT…unnest (${options.batchSize}, ×1)`, rows: data.rows, seconds: single.seconds, rowsPerSecond: data.rows / single.seconds },
+        );
         await baseline.pool.query(`DROP TABLE IF EXISTS ${RAW_TABLE}`);
       } finally {
         await baseline.close();
@@ -565,14 +572,16 @@ async function main(): Promise<void> {
     }
 
     const raw = options.raw ? results[0] : undefined;
+    const rawSingle = options.raw ? results[1] : undefined;
     const lines = [
       '',
       `Ingest benchmark: ${data.rows.toLocaleString('en')} enrolments, database ${baselineKind}, ${process.platform} ${process.arch}, node ${process.version}`,
-      `${'load'.padEnd(40)} ${'seconds'.padStart(9)} ${'rows/s'.padStart(10)} ${'vs raw'.padStart(7)} ${'API RSS before'.padStart(15)} ${'API peak (VmHWM)'.padStart(17)}`,
+      `${'load'.padEnd(40)} ${'seconds'.padStart(9)} ${'rows/s'.padStart(10)} ${'vs raw'.padStart(7)} ${'vs ×1'.padStart(6)} ${'API RSS before'.padStart(15)} ${'API peak (VmHWM)'.padStart(17)}`,
       ...results.map(
         (r) =>
-          `${r.name.padEnd(40)} ${r.seconds.toFixed(2).padStart(9)} ${Math.round(r.rowsPerSecond).toLocaleString('en').padStart(10)} ${(raw ? (r.rowsPerSecond / raw.rowsPerSecond).toFixed(2) : '–').padStart(7)} ${(r.idleRssKb ? mb(r.idleRssKb) : '–').padStart(15)} ${(r.hwmKb ? mb(r.hwmKb) : '–').padStart(17)}`,
+          `${r.name.padEnd(40)} ${r.seconds.toFixed(2).padStart(9)} ${Math.round(r.rowsPerSecond).toLocaleString('en').padStart(10)} ${(raw ? (r.rowsPerSecond / raw.rowsPerSecond).toFixed(2) : '–').padStart(7)} ${(rawSingle ? (r.rowsPerSecond / rawSingle.rowsPerSecond).toFixed(2) : '–').padStart(6)} ${(r.idleRssKb ? mb(r.idleRssKb) : '–').padStart(15)} ${(r.hwmKb ? mb(r.hwmKb) : '–').padStart(17)}`,
       ),
+      `vs raw: against raw ×${options.concurrency}; vs ×1: against raw on one connection. The CSV upload is one transaction, so one PostgreSQL backend.`,
       'The API process is started afresh for each API load; VmHWM is its peak resident memory since that start.',
       '',
     ];
