@@ -214,6 +214,17 @@ export class IngestTransaction {
     return insertBatch(this.runner.manager, batch);
   }
 
+  /**
+   * Marks this transaction as the live writer of a streamed upload whose batch row committed on
+   * its own: an advisory lock that PostgreSQL releases with the transaction, also when the
+   * process dies. Refuses a batch that was declared abandoned meanwhile.
+   */
+  async holdBatch(batchId: string): Promise<void> {
+    await this.runner.query(`SELECT pg_advisory_xact_lock(${batchLockKey('$1::text')})`, [batchId]);
+    const [batch] = await this.rows<{ status: BatchStatus }>(`SELECT status FROM ingest_batches WHERE id = $1`, [batchId]);
+    if (batch?.status !== 'receiving') throw new Error(`batch ${batchId} is no longer receiving (${batch?.status ?? 'missing'})`);
+  }
+
   async commitBatch(batchId: string, counts: BatchCounts): Promise<void> {
     await this.runner.query(
       `UPDATE ingest_batches
@@ -284,6 +295,9 @@ export class IngestTransaction {
   }
 }
 
+/** The advisory lock key of a streamed upload's batch, from an SQL expression of its id as text. */
+const batchLockKey = (idText: string): string => `hashtextextended('ingest-batch:' || ${idText}, 0)`;
+
 async function insertBatch(manager: EntityManager | DataSource, batch: NewBatch): Promise<string> {
   const rows: Array<{ id: string }> = await manager.query(
     `INSERT INTO ingest_batches (institution_id, client_id, kind, source, status) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
@@ -291,6 +305,9 @@ async function insertBatch(manager: EntityManager | DataSource, batch: NewBatch)
   );
   return rows[0].id;
 }
+
+/** How old a 'receiving' batch without a live writer must be before it counts as abandoned. */
+const ABANDONED_AFTER_SECONDS = 30;
 
 @Injectable()
 export class IngestRepository {
@@ -327,10 +344,30 @@ export class IngestRepository {
   }
 
   async failBatch(batchId: string, rows: number, errorCount: number): Promise<void> {
+    // 'failed' too: the sweep below may have got there first, once the rollback freed the lock.
     await this.dataSource.query(
       `UPDATE ingest_batches SET status = 'failed', rows_total = $2, error_count = $3, rows_inserted = 0, rows_updated = 0, rows_unchanged = 0, finished_at = now()
-        WHERE id = $1 AND status = 'receiving'`,
+        WHERE id = $1 AND status IN ('receiving', 'failed')`,
       [batchId, rows, errorCount],
     );
+  }
+
+  /**
+   * Streamed uploads of the institution whose writer is gone (its process died, its connection
+   * was cut): still 'receiving', but no transaction holds their lock. Their rows were rolled back
+   * with that transaction, so they are marked failed. Only batches older than a grace period,
+   * so that an upload between creating its batch and taking the lock is never caught.
+   */
+  async failAbandonedBatches(institutionId: string): Promise<number> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `UPDATE ingest_batches SET status = 'failed', finished_at = now()
+        WHERE id IN (SELECT id FROM ingest_batches
+                      WHERE institution_id = $1 AND status = 'receiving' AND started_at < now() - make_interval(secs => $2))
+          AND status = 'receiving'
+          AND pg_try_advisory_xact_lock(${batchLockKey('id::text')})
+        RETURNING id`,
+      [institutionId, ABANDONED_AFTER_SECONDS],
+    );
+    return rows.length;
   }
 }

@@ -208,6 +208,7 @@ export class IngestService {
       batchId = await this.repository.createBatch({ institutionId: uploader.id, clientId: auth.clientId, kind: handler.kind, source: 'csv', status: 'receiving' });
       const id = batchId;
       const open = (tx = await this.repository.openTransaction());
+      await open.holdBatch(id);
       const errors = new ErrorList(MAX_LISTED_ERRORS);
       const structure = new ErrorList(MAX_LISTED_ERRORS);
       const writer: ChunkWriter<C> = new ChunkWriter<C>(

@@ -77,6 +77,7 @@ export class RecordsService {
 
   async getBatch(auth: Principal, batchId: string): Promise<BatchDto> {
     const { id } = await this.ingest.requireUploader(auth);
+    await this.ingestRepository.failAbandonedBatches(id);
     const batch = await this.records.getBatch(id, batchId);
     if (!batch) throw notFound(`Upload ${batchId}`);
     return batch;
@@ -84,6 +85,7 @@ export class RecordsService {
 
   async listBatches(auth: Principal, query: BatchQueryDto): Promise<Page<BatchDto>> {
     const { id } = await this.ingest.requireUploader(auth);
+    await this.ingestRepository.failAbandonedBatches(id);
     const { items, total } = await this.records.listBatches(id, { kind: query.kind, status: query.status }, query.limit, query.offset);
     return page(items, total, query);
   }
@@ -91,6 +93,7 @@ export class RecordsService {
   /** Removes the records a batch created (records it only updated keep their values). */
   async deleteBatch(auth: Principal, batchId: string, idempotencyKey: unknown): Promise<IdempotentResponse<BatchDeletedDto>> {
     const uploader = await this.ingest.requireUploader(auth);
+    await this.ingestRepository.failAbandonedBatches(uploader.id);
     return this.inTransaction(auth, idempotencyKey, `/v1/batches/${batchId}`, async (tx) => {
       const batch = await tx.lockBatch(uploader.id, batchId);
       if (!batch) throw notFound(`Batch ${batchId}`);

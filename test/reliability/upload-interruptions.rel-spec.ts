@@ -214,8 +214,13 @@ describe('large uploads interrupted by SIGTERM and kill -9 (PostgreSQL)', () => 
       conflicts.push(Date.now() - retryStarted);
       await sleep(2_000);
     }
+    // The killed upload's batch row committed on its own before the crash; its writer is gone,
+    // so the API shows it as failed (and the database then holds it so), never as running.
+    const listed = await http(restarted.baseUrl, 'GET', '/v1/uploads?limit=100', { headers: { authorization: `Bearer ${tenant.token}` } });
+    const uploads = json<{ items: Array<{ status: string }> }>(listed).items;
     const final = await counts(tenant.brin);
     figure('kill9-upload-postgres', {
+      uploadsListedAfterRetry: uploads.map((item) => item.status),
       rows: ROWS,
       statusBeforeKill: status ?? null,
       transportError: transportError ?? null,
@@ -230,5 +235,9 @@ describe('large uploads interrupted by SIGTERM and kill -9 (PostgreSQL)', () => 
     expect(retry?.status).toBe(200);
     expect(final.rows).toBe(ROWS);
     expect(final.distinct).toBe(ROWS);
+    expect(listed.status).toBe(200);
+    expect(uploads.filter((item) => item.status === 'receiving')).toEqual([]);
+    expect(uploads.filter((item) => item.status === 'committed')).toHaveLength(1);
+    expect(final.batches.receiving).toBeUndefined();
   });
 });

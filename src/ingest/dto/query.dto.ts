@@ -71,7 +71,7 @@ export class BatchDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: RECORD_KINDS }) kind!: RecordKind;
   @ApiProperty({ enum: BATCH_SOURCES }) source!: BatchSource;
-  @ApiProperty({ enum: BATCH_STATUSES, description: '`receiving` while a CSV upload runs; then `committed` or `failed`; `deleted` after DELETE /v1/batches/{id}.' })
+  @ApiProperty({ enum: BATCH_STATUSES, description: '`receiving` while a CSV upload runs; then `committed` or `failed` (also when the upload was cut off by a crash: its rows were rolled back); `deleted` after DELETE /v1/batches/{id}.' })
   status!: BatchStatus;
   @ApiProperty({ description: 'The API client that sent it.' }) clientId!: string;
   @ApiProperty({ description: 'Rows received so far (progress while receiving).' }) rows!: number;
