@@ -39,10 +39,15 @@ export class RefreshService {
     this.listeners.push(listener);
   }
 
-  /** Claims and runs due refresh jobs until none are left; returns how many jobs it ran. */
-  async runPending(options: { maxJobs?: number } = {}): Promise<number> {
+  /**
+   * Claims and runs due refresh jobs until none are left, or until `stop` says so (checked
+   * before each claim: a shutting-down worker finishes what it holds and takes nothing new);
+   * returns how many jobs it ran.
+   */
+  async runPending(options: { maxJobs?: number; stop?: () => boolean } = {}): Promise<number> {
     let done = 0;
     for (;;) {
+      if (options.stop?.()) return done;
       const claimed = await this.jobs.claim({ kinds: [REFRESH_SUMMARIES, REFRESH_REGION], limit: 100 });
       if (claimed.length === 0) return done;
       await this.runJobs(claimed);

@@ -38,7 +38,7 @@ export class RefreshWorker implements OnApplicationBootstrap, OnApplicationShutd
   private async tick(): Promise<void> {
     try {
       await this.jobs.requeueStale(STALE_AFTER_MS);
-      await this.refresh.runPending();
+      await this.refresh.runPending({ stop: () => this.stopped });
     } catch (error) {
       // The database may be away for a moment; the jobs wait in the queue.
       this.logger.warn({ err: error }, 'background refresh could not run');

@@ -1,4 +1,5 @@
 import { JobsRepository } from 'src/jobs/jobs.repository';
+import { RefreshService } from 'src/outcomes/refresh.service';
 import { createTestContext, TestContext } from 'test/utils/test-context';
 
 describe('jobs: the durable queue ingest enqueues into', () => {
@@ -71,5 +72,26 @@ describe('jobs: the durable queue ingest enqueues into', () => {
     const ids = results.flat().map((job) => job.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(20);
+  });
+
+  it('takes no new jobs once the worker is told to stop, and leaves them queued', async () => {
+    const institution = await ctx.newInstitution({ sectors: ['hbo'] });
+    const enqueue = (n: number) =>
+      Promise.all(Array.from({ length: n }, () => jobs.enqueue(ctx.dataSource.manager, 'refresh-summaries', { institutionId: institution.id, cohorts: [2022] })));
+    const refresh = ctx.app.get(RefreshService);
+    const queued = await enqueue(101);
+    expect(await refresh.runPending({ stop: () => true })).toBe(0);
+    // Stop asked after the first claim (100 jobs at a time): that claim is finished, no other taken.
+    let checks = 0;
+    expect(await refresh.runPending({ stop: () => checks++ > 0 })).toBe(100);
+    const statuses = await ctx.dataSource.query<Array<{ status: string; n: number }>>(
+      `SELECT status, count(*)::int AS n FROM jobs WHERE id = ANY($1::bigint[]) GROUP BY status ORDER BY status`,
+      [queued],
+    );
+    expect(statuses).toEqual([
+      { status: 'done', n: 100 },
+      { status: 'pending', n: 1 },
+    ]);
+    expect(await refresh.runPending()).toBe(1);
   });
 });
