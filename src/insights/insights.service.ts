@@ -85,9 +85,10 @@ export class InsightsService {
       const { region, institutionId } = await this.institutionScope(auth, query.region);
       const breakdown = query.breakdown ?? 'receiver';
       const scope: ViewScope = { side: 'supplier', regionId: region.id, institutionId };
-      const view = await this.breakdownView(scope, region, institutionId, breakdown, query, true);
+      const definitions = await this.loadDefinitions(region.id);
+      const view = await this.breakdownView(scope, region, institutionId, definitions, breakdown, query, true);
       const window = view.cohorts.length > 0 ? { from: view.cohorts[0].cohort - 1, to: view.cohorts[view.cohorts.length - 1].cohort } : null;
-      if (window) view.doorstroom = await this.doorstroom(region, institutionId, window.from, window.to, await this.loadDefinitions(region.id));
+      if (window) view.doorstroom = await this.doorstroom(region, institutionId, window.from, window.to, definitions);
       return { value: view, regionId: region.id };
     });
   }
@@ -97,7 +98,8 @@ export class InsightsService {
     return this.cache.remember('intake', auth, query, async () => {
       const { region, institutionId } = await this.institutionScope(auth, query.region);
       const scope: ViewScope = { side: 'receiver', regionId: region.id, institutionId };
-      return { value: await this.breakdownView(scope, region, institutionId, query.breakdown ?? 'supplier', query, false), regionId: region.id };
+      const definitions = await this.loadDefinitions(region.id);
+      return { value: await this.breakdownView(scope, region, institutionId, definitions, query.breakdown ?? 'supplier', query, false), regionId: region.id };
     });
   }
 
@@ -280,12 +282,12 @@ export class InsightsService {
     scope: ViewScope,
     region: RegionEntity,
     institutionId: string,
+    definitions: Definitions,
     breakdown: BreakdownColumn,
     query: { cohortFrom?: number; cohortTo?: number },
     withBenchmark: boolean,
   ): Promise<InsightsViewDto> {
     const institution = await this.institutions.findInstitutionById(institutionId);
-    const definitions = await this.loadDefinitions(region.id);
     const range = await this.repository.cohortRange(scope);
     const base: InsightsViewDto = {
       region: region.code,
