@@ -1,5 +1,4 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
@@ -7,12 +6,17 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DemoService } from 'src/demo/demo.service';
 import { buildWeb } from 'scripts/build-web';
 import { createTestContext, TestContext } from 'test/utils/test-context';
+import { chromiumExecutable } from 'test/web/chromium';
 
-/** Debian's Chromium; playwright-core drives it and never downloads a browser of its own. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = resolve(__dirname, '..', '..', 'test-artifacts', 'web');
 export const BROWSER_TIMEOUT = 240_000;
 
+/**
+ * Our own flags, for either browser: no sandbox (tests run as root in CI), no GPU, and none of
+ * Chromium's background traffic (component updates, sync, field trials) leaving the machine.
+ * The npm package's recommended flags are for serverless sandboxes (single process, web
+ * security off) and are left out: the tests must see what a real browser enforces (CSP, CORS).
+ */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -28,34 +32,43 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Headless Chromium with a fresh profile; fails loudly (never skips) when Chromium is missing. */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM_PATH}: the browser tests need Debian's chromium package ` +
-        `(apt-get install chromium; .ci/run installs it), or CHROMIUM_PATH pointing at a Chromium binary.`,
-    );
-  }
+export interface LaunchOptions {
+  /** Host names the browser resolves to 127.0.0.1 (to open the service at an address that is not localhost). */
+  hostAliases?: string[];
+}
+
+/** Headless Chromium with a fresh profile; fails loudly (never skips) when it cannot start. */
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
+  const executable = await chromiumExecutable();
   const userDataDir = await mkdtemp(join(tmpdir(), 'doorstroom-chromium-'));
-  // launchPersistentContext passes userDataDir to Chromium as --user-data-dir.
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1366, height: 900 },
-    deviceScaleFactor: 1,
-    locale: 'nl-NL',
-    reducedMotion: 'reduce',
-    timeout: 60_000,
-  });
-  context.setDefaultTimeout(30_000);
-  return {
-    context,
-    async close() {
-      await context.close();
-      await rm(userDataDir, { recursive: true, force: true });
-    },
-  };
+  const aliases = options.hostAliases ?? [];
+  try {
+    // launchPersistentContext passes userDataDir to Chromium as --user-data-dir.
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: executable.path,
+      headless: true,
+      args: [...CHROMIUM_ARGS, ...(aliases.length > 0 ? [`--host-resolver-rules=${aliases.map((host) => `MAP ${host} 127.0.0.1`).join(', ')}`] : [])],
+      viewport: { width: 1366, height: 900 },
+      deviceScaleFactor: 1,
+      locale: 'nl-NL',
+      reducedMotion: 'reduce',
+      timeout: 60_000,
+    });
+    context.setDefaultTimeout(30_000);
+    return {
+      context,
+      async close() {
+        await context.close();
+        await rm(userDataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(userDataDir, { recursive: true, force: true });
+    const message = error instanceof Error ? error.message : String(error);
+    // The one thing the npm-provided Chromium needs from the system: NSS and expat (Debian: libnss3, libexpat1).
+    const hint = /error while loading shared libraries/.test(message) ? ' Install the missing library named above (on Debian or Ubuntu: apt-get install libnss3 libexpat1).' : '';
+    throw new Error(`Chromium from ${executable.source} did not start: ${message}${hint}`);
+  }
 }
 
 export interface DemoServer {
