@@ -33,8 +33,16 @@ export async function createApp(config: AppConfig, database: DatabaseTarget, opt
   app.disable('x-powered-by');
   app.use(
     helmet({
-      // Swagger UI needs inline styles and scripts of its own.
-      contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
+      // Swagger UI needs inline styles and scripts of its own. helmet's default upgrade-insecure-requests
+      // only where configured: over plain http it leaves /app/ and /docs blank off localhost.
+      contentSecurityPolicy: {
+        directives: {
+          'script-src': ["'self'", "'unsafe-inline'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          'upgrade-insecure-requests': config.cspUpgradeInsecureRequests ? [] : null,
+        },
+      },
     }),
   );
   // Static files at /app/ that use the public API with a bearer token like any other client.

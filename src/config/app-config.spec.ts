@@ -31,6 +31,7 @@ describe('loadConfig', () => {
     [{ DEMO_DATA: 'maybe' }, 'DEMO_DATA'],
     [{ DB_POOL_SIZE: '0' }, 'DB_POOL_SIZE'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ CSP_UPGRADE_INSECURE_REQUESTS: 'sometimes' }, 'CSP_UPGRADE_INSECURE_REQUESTS'],
   ])('names the bad setting in %j', (env, name) => {
     const problems = problemsOf(env);
     expect(problems.length).toBeGreaterThan(0);
@@ -56,5 +57,11 @@ describe('loadConfig', () => {
     expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(config.demoData).toBe(false);
     expect(config.docsEnabled).toBe(true);
+  });
+
+  it('upgrades insecure requests only when configured, in every environment (plain http must work off localhost)', () => {
+    expect(loadConfig({}).cspUpgradeInsecureRequests).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db/doorstroom' }).cspUpgradeInsecureRequests).toBe(false);
+    expect(loadConfig({ CSP_UPGRADE_INSECURE_REQUESTS: 'true' }).cspUpgradeInsecureRequests).toBe(true);
   });
 });

@@ -126,6 +126,16 @@ export class EnvironmentVariables {
   @IsString({ each: true })
   CORS_ORIGINS: string[] = [];
 
+  /**
+   * Adds upgrade-insecure-requests to the CSP: set it only when browsers reach the service over
+   * https (e.g. behind a TLS-terminating proxy). Over plain http at any address but localhost it
+   * makes browsers fetch the pages' CSS and JavaScript over https, and /app/ and /docs stay blank.
+   */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  CSP_UPGRADE_INSECURE_REQUESTS: boolean = false;
+
   @IsOptional()
   @IsString()
   BODY_LIMIT: string = '10mb';
@@ -196,6 +206,8 @@ export interface AppConfig {
   demoData: boolean;
   docsEnabled: boolean;
   corsOrigins: string[];
+  /** Browsers reach the service over https only: the CSP may tell them to upgrade http requests. */
+  cspUpgradeInsecureRequests: boolean;
   bodyLimit: string;
   rateLimitPerMinute: number;
   shutdownTimeoutMs: number;
@@ -257,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demoData: !production && (vars.DEMO_DATA ?? vars.NODE_ENV === 'development'),
     docsEnabled: vars.DOCS_ENABLED ?? !production,
     corsOrigins: vars.CORS_ORIGINS,
+    cspUpgradeInsecureRequests: vars.CSP_UPGRADE_INSECURE_REQUESTS,
     bodyLimit: vars.BODY_LIMIT,
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
