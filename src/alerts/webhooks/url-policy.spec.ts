@@ -43,6 +43,17 @@ describe('webhook URL policy', () => {
     expect(await checkWebhookUrl(url, production)).toMatchObject({ allowed: false, code });
   });
 
+  it('says why in a phrase that reads after "it" and "url" (the API writes "The webhook URL is refused: it …")', async () => {
+    const refusals = await Promise.all(
+      ['hooks.example.nl/path', 'https://user:secret@hooks.example.nl/', 'http://hooks.example.nl/', 'https://localhost/', 'https://10.0.0.1/', 'https://nowhere.example.nl/', 'https://intern.example.nl/'].map((url) => checkWebhookUrl(url, production)),
+    );
+    for (const verdict of refusals) {
+      expect(verdict.allowed).toBe(false);
+      if (!verdict.allowed) expect(verdict.detail).toMatch(/^(must|must not|points to) /);
+    }
+    expect(await checkWebhookUrl('https://nowhere.example.nl/', production)).toMatchObject({ detail: 'points to nowhere.example.nl, a host name that does not resolve' });
+  });
+
   it.each(['https://hooks.example.nl/doorstroom', 'https://93.184.216.34:8443/x', 'https://[2606:2800:220:1:248:1893:25c8:1946]/'])('allows the public %s', async (url) => {
     expect(await checkWebhookUrl(url, production)).toMatchObject({ allowed: true });
   });

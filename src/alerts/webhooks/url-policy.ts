@@ -88,6 +88,7 @@ export interface UrlPolicyOptions {
   resolve?: Resolver;
 }
 
+/** detail is a predicate of the URL ("must use https"), read after "it" or "url" in messages. */
 export type UrlVerdict = { allowed: true; url: URL } | { allowed: false; code: string; detail: string };
 
 const refuse = (code: string, detail: string): UrlVerdict => ({ allowed: false, code, detail });
@@ -114,9 +115,9 @@ export async function checkWebhookUrl(raw: string, options: UrlPolicyOptions): P
   try {
     addresses = await (options.resolve ?? systemResolver)(host);
   } catch {
-    return refuse('unresolvable', `the host ${host} does not resolve`);
+    return refuse('unresolvable', `points to ${host}, a host name that does not resolve`);
   }
-  if (addresses.length === 0) return refuse('unresolvable', `the host ${host} does not resolve`);
-  if (!addresses.every(isPublicAddress)) return refuse('privateAddress', `the host ${host} resolves to a loopback, private, link-local or unique-local address`);
+  if (addresses.length === 0) return refuse('unresolvable', `points to ${host}, a host name that does not resolve`);
+  if (!addresses.every(isPublicAddress)) return refuse('privateAddress', `points to ${host}, which resolves to a loopback, private, link-local or unique-local address`);
   return { allowed: true, url };
 }
