@@ -165,9 +165,7 @@ describe('web views for institutions, in headless Chromium', () => {
 
     it('shows my intake per cohort and by supplying school, as the API has them', async () => {
       await signInWithSecret(page, server.baseUrl, 'demo-hogeschool');
-      await ready(page, 'alumni');
-      await page.locator('nav a', { hasText: 'Mijn instroom' }).click();
-      await ready(page, 'intake');
+      await ready(page, 'intake'); // where an institution with intake lands
       expect(await page.locator('h1').textContent()).toBe(`Mijn instroom: ${view.institution.name}`);
 
       const trend = await evaluate<Row[]>(page, TABLE_ROWS('trend'));
@@ -211,6 +209,104 @@ describe('web views for institutions, in headless Chromium', () => {
       expect(await other.locator('.signin-message').textContent()).toContain('Uw sessie is verlopen');
       expect(await evaluate<string | null>(other, `sessionStorage.getItem('doorstroom.session')`)).toBeNull();
       await other.close();
+    });
+  });
+  describe('signing in', () => {
+    it('lands each role on the page with its figures, as the API has them: report, intake or alumni', async () => {
+      const landings: Record<string, string> = {};
+      for (const clientId of ['demo-coordinator', 'demo-vo-school', 'demo-hogeschool', 'demo-mbo-college']) {
+        const page = await browser.context.newPage();
+        await signInWithSecret(page, server.baseUrl, clientId);
+        await page.waitForSelector('main[data-ready="true"]');
+        landings[clientId] = (await page.locator('main').getAttribute('data-page'))!;
+        expect({ clientId, url: page.url() }).toEqual({ clientId, url: expect.stringContaining(`#/${landings[clientId]}`) });
+        expect({ clientId, text: await page.locator('main').textContent() }).not.toEqual({ clientId, text: expect.stringContaining('Er zijn nog geen cijfers') });
+        await page.close();
+      }
+      expect(landings).toEqual({ 'demo-coordinator': 'report', 'demo-vo-school': 'alumni', 'demo-hogeschool': 'intake', 'demo-mbo-college': 'intake' });
+      // The choice follows the API: the hbo has intake and no alumni, the vo school the reverse.
+      const cohorts = async (clientId: string, view: 'alumni' | 'intake') => (await server.get<View>(await server.token(clientId), `/v1/insights/${view}`)).cohorts.length;
+      expect(await cohorts('demo-hogeschool', 'alumni')).toBe(0);
+      expect(await cohorts('demo-hogeschool', 'intake')).toBeGreaterThan(0);
+      expect(await cohorts('demo-vo-school', 'intake')).toBe(0);
+      expect(await cohorts('demo-vo-school', 'alumni')).toBeGreaterThan(0);
+    });
+
+    it('says in Dutch why signing in failed: wrong secret, no server, too many attempts, an expired token', async () => {
+      const page = await browser.context.newPage();
+      const failure = async (): Promise<string> => (await page.locator('.signin-message .status-error').textContent())!;
+      const submit = async (secret: string): Promise<string> => {
+        await page.getByLabel('Client-id').fill('demo-hogeschool');
+        await page.getByLabel('Geheim').fill(secret);
+        await page.locator('.signin-message').evaluate((element) => element.replaceChildren());
+        await page.locator('form[data-form="client-credentials"] button[type="submit"]').click();
+        await page.waitForSelector('.signin-message .status-error');
+        return failure();
+      };
+      await page.goto(`${server.baseUrl}/app/`);
+      expect(await submit('wrong-secret')).toBe('Aanmelden mislukt. De client-id of het geheim klopt niet, of de client is ingetrokken.');
+
+      await page.route('**/v1/auth/token', (route) => route.abort('connectionrefused'));
+      expect(await submit('demo-hogeschool-secret')).toBe('Aanmelden mislukt. De server is niet bereikbaar. Controleer de verbinding en probeer het opnieuw.');
+      await page.unroute('**/v1/auth/token');
+
+      // The service's answer when an address asks for tokens too often.
+      await page.route('**/v1/auth/token', (route) =>
+        route.fulfill({ status: 429, contentType: 'application/problem+json', body: JSON.stringify({ type: 'https://doorstroom.nl/problems/too-many-requests', title: 'Too many requests', status: 429, detail: 'ThrottlerException: Too Many Requests' }) }),
+      );
+      expect(await submit('demo-hogeschool-secret')).toBe('Aanmelden mislukt. Te veel verzoeken in korte tijd. Wacht een minuut en probeer het opnieuw.');
+      await page.unroute('**/v1/auth/token');
+
+      const expired = [
+        Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url'),
+        Buffer.from(JSON.stringify({ sub: 'demo-hogeschool', scope: 'insights:read', inst: 'x', exp: Math.floor(Date.now() / 1000) - 60 })).toString('base64url'),
+        'c2lnbmF0dXJl',
+      ].join('.');
+      await page.getByLabel('Toegangstoken (JWT)').fill(expired);
+      await page.locator('form[data-form="token"] button[type="submit"]').click();
+      await page.waitForSelector('.signin-message .status-error');
+      expect(await failure()).toBe('Aanmelden mislukt. Dit toegangstoken is verlopen. Vraag een nieuw token aan.');
+      await page.close();
+    });
+
+    it('says in the language of the page what went wrong with an API call, never the API text', async () => {
+      const page = await browser.context.newPage();
+      await signInWithSecret(page, server.baseUrl, 'demo-vo-school');
+      await ready(page, 'alumni');
+      await page.goto(`${server.baseUrl}/app/#/alerts/00000000-0000-4000-8000-000000000000`);
+      await page.waitForSelector('.page-error [role="alert"]');
+      expect(await page.locator('.page-error h1').textContent()).toBe('Er ging iets mis');
+      expect(await page.locator('.page-error [role="alert"]').textContent()).toBe('Deze gegevens bestaan niet, of u hebt er geen toegang toe.');
+
+      await page.locator('button[data-language="en"]').click();
+      await page.waitForSelector('.page-error [role="alert"]');
+      expect(await page.locator('.page-error [role="alert"]').textContent()).toBe('This does not exist, or you have no access to it.');
+      await page.locator('button[data-language="nl"]').click();
+
+      // A failure on the server names the request, so that a report can be traced in the logs.
+      await page.route('**/v1/alerts?*', (route) =>
+        route.fulfill({ status: 500, contentType: 'application/problem+json', body: JSON.stringify({ type: 'https://doorstroom.nl/problems/internal-server-error', title: 'Internal server error', status: 500, detail: 'An unexpected error occurred.', requestId: 'req-42' }) }),
+      );
+      await page.goto(`${server.baseUrl}/app/#/alerts`);
+      await page.waitForSelector('.page-error [role="alert"]');
+      expect(await page.locator('.page-error [role="alert"]').textContent()).toBe('Er ging iets mis op de server. Vermeld bij een melding de code req-42.');
+      await page.unroute('**/v1/alerts?*');
+      await page.close();
+    });
+
+    it('writes the history of an alert in Dutch', async () => {
+      const page = await browser.context.newPage();
+      await signInWithSecret(page, server.baseUrl, 'demo-vo-school');
+      await ready(page, 'alumni');
+      await page.locator('nav a', { hasText: 'Signalen' }).click();
+      await ready(page, 'alerts');
+      await page.locator('tr[data-alert-id] a').first().click();
+      await ready(page, 'alerts');
+      const events = await evaluate<string[]>(page, `Array.from(Array.from(document.querySelectorAll('table.data')).pop().querySelectorAll('tbody tr td:nth-child(2)')).map((td) => td.textContent)`);
+      expect(events.length).toBeGreaterThan(0);
+      expect(events).toContain('Aangemaakt');
+      expect(events).not.toContain('created');
+      await page.close();
     });
   });
 });

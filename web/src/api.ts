@@ -2,16 +2,8 @@
 // A 401 ends the session (expired or revoked token) and sends the user to sign in.
 
 import { accessToken, signOut } from './auth';
-import type { AlertDetail, AlertState, DefinitionSet, Flows, InsightsView, Page, Problem, Alert, Region, RegionReport } from './types';
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly problem: Problem | null,
-  ) {
-    super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
-  }
-}
+import { ApiError, readProblem, send } from './errors';
+import type { AlertDetail, AlertState, DefinitionSet, Flows, InsightsView, Page, Alert, Region, RegionReport } from './types';
 
 type Query = Record<string, string | number | undefined | null>;
 
@@ -30,19 +22,14 @@ async function request<T>(method: 'GET' | 'POST', path: string, options: { query
   }
   const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(url(path, options.query), {
+  const response = await send(url(path, options.query), {
     method,
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
     cache: 'no-store',
   });
   if (!response.ok) {
-    let problem: Problem | null = null;
-    try {
-      problem = (await response.json()) as Problem;
-    } catch {
-      problem = null;
-    }
+    const problem = await readProblem(response);
     if (response.status === 401) signOut('expired');
     throw new ApiError(response.status, problem);
   }

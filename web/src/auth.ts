@@ -4,7 +4,8 @@
 // `establish(accessToken, source)`; nothing else in the front end knows where tokens come from.
 // The token lives in sessionStorage only: gone with the tab, never in localStorage or a cookie.
 
-import type { Problem, TokenResponse } from './types';
+import { ApiError, readProblem, send } from './errors';
+import type { TokenResponse } from './types';
 
 export type TokenSource = 'client-credentials' | 'pasted-token';
 export type PrincipalKind = 'region' | 'institution' | 'platform';
@@ -24,7 +25,12 @@ type Listener = (session: Session | null, reason: SignOutReason | null) => void;
 export type SignOutReason = 'signed-out' | 'expired';
 const listeners: Listener[] = [];
 
-export class SignInError extends Error {}
+/** A pasted token that cannot be used: not a JWT at all, or already expired. */
+export class SignInError extends Error {
+  constructor(readonly reason: 'invalid-token' | 'expired') {
+    super(reason);
+  }
+}
 
 /** The current session, or null when there is none or its token has expired. */
 export function currentSession(): Session | null {
@@ -59,22 +65,13 @@ export function onSessionChange(listener: Listener): void {
 
 /** Client credentials → token (RFC 6749 §4.4), as any API client would get one. */
 export async function signInWithClientCredentials(clientId: string, clientSecret: string): Promise<Session> {
-  const response = await fetch('/v1/auth/token', {
+  const response = await send('/v1/auth/token', {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
     body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(),
     cache: 'no-store',
   });
-  if (!response.ok) {
-    let detail = `${response.status}`;
-    try {
-      const problem = (await response.json()) as Problem & { error_description?: string };
-      detail = problem.detail ?? problem.error_description ?? problem.title ?? detail;
-    } catch {
-      // Not JSON: keep the status.
-    }
-    throw new SignInError(detail);
-  }
+  if (!response.ok) throw new ApiError(response.status, await readProblem(response));
   const token = (await response.json()) as TokenResponse;
   return establish(token.access_token, 'client-credentials');
 }

@@ -6,7 +6,8 @@ import { currentSession, onSessionChange, Session, signOut, SignOutReason } from
 import { disposeCharts } from './charts';
 import { h } from './dom';
 import { Language, language, LANGUAGES, setLanguage, t } from './i18n';
-import { errorMessage, Page, PageContext } from './page';
+import { ApiError, failureText } from './errors';
+import { Page, PageContext } from './page';
 import { alertDetailPage, alertsPage } from './page-alerts';
 import { definitionPage } from './page-definition';
 import { alumniPage, intakePage } from './page-insights';
@@ -35,11 +36,35 @@ function parseHash(): { page: string; params: string[]; query: URLSearchParams }
   return { page, params, query: new URLSearchParams(search) };
 }
 
-/** The page a principal lands on: coordinators the region report, institutions their alumni. */
-function homeOf(session: Session): string {
-  if (session.kind === 'region' && session.scopes.includes('insights:read')) return '#/report';
-  if (session.kind === 'institution' && session.scopes.includes('insights:read')) return '#/alumni';
-  return '#/alerts';
+/**
+ * The page a principal lands on, the one with its figures: a coordinator the region report; an
+ * institution its intake when the API has intake figures for it (it receives students), else its
+ * alumni (it supplies them); a client that reads only alerts, the alerts.
+ */
+async function landingOf(session: Session): Promise<string | null> {
+  if (!session.scopes.includes('insights:read')) return '#/alerts';
+  if (session.kind === 'region') return '#/report';
+  if (session.kind !== 'institution') return '#/alerts';
+  try {
+    // The region the pages show first (see chosenRegion): named only when there are several.
+    const regions = await regionsOf(session);
+    const intake = await api.intake({ region: regions.length > 1 ? regions[0]?.code : undefined });
+    return intake.cohorts.length > 0 ? '#/intake' : '#/alumni';
+  } catch (error) {
+    // A refused token has ended the session and sign-in takes over; any other failure is
+    // explained by the alumni page, which meets it again.
+    return error instanceof ApiError && error.status === 401 ? null : '#/alumni';
+  }
+}
+
+/** The regions the caller may see, asked once per token. */
+function regionsOf(session: Session): Promise<Region[]> {
+  if (!regionsPromise || regionsPromise.token !== session.accessToken) {
+    const regions = api.regions().then((result) => result.items);
+    regions.catch(() => (regionsPromise = null));
+    regionsPromise = { token: session.accessToken, regions };
+  }
+  return regionsPromise.regions;
 }
 
 function navigation(session: Session, active: string): HTMLElement {
@@ -108,14 +133,7 @@ function context(session: Session, params: string[], query: URLSearchParams, pag
       const search = next.toString();
       location.hash = `#/${[page, ...params.map(encodeURIComponent)].join('/')}${search ? `?${search}` : ''}`;
     },
-    regions() {
-      if (!regionsPromise || regionsPromise.token !== session.accessToken) {
-        const regions = api.regions().then((result) => result.items);
-        regions.catch(() => (regionsPromise = null));
-        regionsPromise = { token: session.accessToken, regions };
-      }
-      return regionsPromise.regions;
-    },
+    regions: () => regionsOf(session),
   };
 }
 
@@ -143,18 +161,18 @@ async function render(): Promise<void> {
     return;
   }
   const renderPage = ROUTES[page];
-  if (!renderPage) {
-    location.replace(homeOf(session));
-    return;
-  }
-
   const main = h('main', { id: 'main', tabindex: -1, 'aria-busy': 'true' }, h('p', { class: 'loading', role: 'status' }, t('app.loading')));
   root.replaceChildren(skipLink(), header(session, page), main, h('footer', { class: 'print-only' }, t('app.printedAt', { date: new Date().toLocaleString(language() === 'nl' ? 'nl-NL' : 'en-GB') })));
+  if (!renderPage) {
+    const landing = await landingOf(session);
+    if (landing && sequence === renderSequence) location.replace(landing);
+    return;
+  }
   let content: HTMLElement;
   try {
     content = await renderPage(context(session, params, query, page));
   } catch (error) {
-    content = h('div', { class: 'page-error' }, h('h1', { tabindex: -1, class: 'page-title' }, t('app.error')), h('p', { role: 'alert' }, errorMessage(error)), h('button', { type: 'button', onclick: () => void render() }, t('app.retry')));
+    content = h('div', { class: 'page-error' }, h('h1', { tabindex: -1, class: 'page-title' }, t('app.error')), h('p', { role: 'alert' }, failureText(error)), h('button', { type: 'button', onclick: () => void render() }, t('app.retry')));
   }
   if (sequence !== renderSequence) return; // a later navigation won
   main.replaceChildren(content);
@@ -196,7 +214,7 @@ onSessionChange((session, reason) => {
   if (session) {
     const back = sessionStorage.getItem('doorstroom.after-signin');
     sessionStorage.removeItem('doorstroom.after-signin');
-    go(back && !back.startsWith('#/signin') && back !== '#' && back !== '' ? back : homeOf(session));
+    go(back && !back.startsWith('#/signin') && back !== '#' && back !== '' ? back : '#/');
   } else {
     signOutReason = reason;
     go('#/signin');

@@ -1,14 +1,15 @@
 // Alerts: the list of what the caller may see, and one alert with its evidence, its series
 // (baseline, 95% limits, the current cohort) and the acknowledge / resolve actions.
 
-import { allAlerts, api, ApiError } from './api';
+import { allAlerts, api } from './api';
 import { alertsTable, cellText, metricText, sortAlerts, stateText, typeText } from './alerts-view';
 import { hasScope } from './auth';
 import { bandOption, chartFigure, countText, dataTable, rateText, suppressedLegend } from './charts';
 import { definitionNote, suppressionK } from './definitions';
 import { append, h, select, status, uid } from './dom';
+import { failureText } from './errors';
 import { formatDateTime, formatNumber, formatP, formatPp, formatRate, hasMessage, t } from './i18n';
-import { errorMessage, PageContext, pageHeading, section } from './page';
+import { PageContext, pageHeading, section } from './page';
 import type { AlertDetail, AlertState } from './types';
 
 const STATES: AlertState[] = ['open', 'acknowledged', 'resolved'];
@@ -135,7 +136,7 @@ function actions(alert: AlertDetail, redraw: (message: HTMLElement) => Promise<v
       const updated = await api.transitionAlert(alert.id, action, note.value.trim());
       await redraw(status(t('alert.done', { state: stateText(updated.state) }), 'success'));
     } catch (error) {
-      message.replaceChildren(status(error instanceof ApiError ? errorMessage(error) : String(error), 'error'));
+      message.replaceChildren(status(failureText(error), 'error'));
     }
   };
   const form = h(
@@ -159,7 +160,12 @@ function history(alert: AlertDetail): HTMLElement {
     dataTable(
       t('alert.history'),
       [t('alert.at'), t('alert.event'), t('alerts.state'), t('alert.actor'), t('alert.historyNote')],
-      alert.history.map((entry) => [formatDateTime(entry.at), entry.event, `${entry.fromState ? `${stateText(entry.fromState)} → ` : ''}${stateText(entry.toState)}`, entry.actor, entry.note ?? '']),
+      alert.history.map((entry) => [formatDateTime(entry.at), eventText(entry.event), `${entry.fromState ? `${stateText(entry.fromState)} → ` : ''}${stateText(entry.toState)}`, entry.actor, entry.note ?? '']),
     ),
   );
 }
+
+const eventText = (event: string): string => {
+  const key = `alert.event.${event}`;
+  return hasMessage(key) ? t(key) : event;
+};

@@ -3,6 +3,7 @@
 
 import { SignInError, SignOutReason, signInWithClientCredentials, signInWithToken } from './auth';
 import { h, status, uid } from './dom';
+import { ApiError, failureText } from './errors';
 import { t } from './i18n';
 
 export function signInPage(reason: SignOutReason | null): HTMLElement {
@@ -10,8 +11,7 @@ export function signInPage(reason: SignOutReason | null): HTMLElement {
   if (reason === 'expired') message.append(status(t('signin.expired'), 'info'));
   if (reason === 'signed-out') message.append(status(t('signin.signedOut'), 'info'));
   const fail = (error: unknown): void => {
-    const detail = error instanceof SignInError && error.message === 'invalid-token' ? t('signin.badToken') : error instanceof Error ? error.message : String(error);
-    message.replaceChildren(status(t('signin.failed', { detail }), 'error'));
+    message.replaceChildren(status(t('signin.failed', { detail: signInFailure(error) }), 'error'));
   };
 
   const clientIdField = uid('client-id');
@@ -61,4 +61,12 @@ export function signInPage(reason: SignOutReason | null): HTMLElement {
 function field(data: FormData, name: string): string {
   const value = data.get(name);
   return typeof value === 'string' ? value : '';
+}
+
+/** Why signing in failed, in the interface language. */
+function signInFailure(error: unknown): string {
+  if (error instanceof SignInError) return t(error.reason === 'expired' ? 'signin.tokenExpired' : 'signin.badToken');
+  if (error instanceof ApiError && error.problemType === 'invalid-client') return t('signin.invalidClient');
+  if (error instanceof ApiError && error.status === 400) return t('signin.incomplete');
+  return failureText(error);
 }

@@ -1,9 +1,7 @@
 // What every page gets from the shell, and the pieces pages share.
 
-import { ApiError } from './api';
 import type { Session } from './auth';
 import { h } from './dom';
-import { t } from './i18n';
 import type { Region } from './types';
 
 export interface PageContext {
@@ -25,11 +23,6 @@ export function pageHeading(text: string): HTMLElement {
 
 export function section(title: string, ...content: Array<HTMLElement | null>): HTMLElement {
   return h('section', { class: 'report-section' }, h('h2', {}, title), ...content);
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return `${t('app.error')}: ${error.message} (HTTP ${error.status})`;
-  return `${t('app.error')}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /** A number from the address, if it is one of the allowed values. */

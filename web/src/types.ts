@@ -234,4 +234,6 @@ export interface Problem {
   status?: number;
   detail?: string;
   errors?: Array<{ pointer?: string; parameter?: string; detail?: string; code?: string }>;
+  /** Names the request in the service's logs (on every problem the service writes). */
+  requestId?: string;
 }
