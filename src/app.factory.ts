@@ -33,8 +33,8 @@ export async function createApp(config: AppConfig, database: DatabaseTarget, opt
   app.disable('x-powered-by');
   app.use(
     helmet({
-      // Swagger UI needs inline styles and scripts of its own. helmet's default upgrade-insecure-requests
-      // only where configured: over plain http it leaves /app/ and /docs blank off localhost.
+      // Swagger UI needs inline styles and scripts of its own. upgrade-insecure-requests (on by
+      // default in helmet) only when configured: over plain http it blanks /app/ and /docs off localhost.
       contentSecurityPolicy: {
         directives: {
           'script-src': ["'self'", "'unsafe-inline'"],
