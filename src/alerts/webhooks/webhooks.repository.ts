@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { WebhookOwner } from 'src/access/tenancy';
 import { DeliveryStatus, WebhookOwnerKind } from 'src/alerts/webhooks/webhook.entity';
 import { affectedOf, rowsOf } from 'src/ingest/sql-result';
-
-export type WebhookOwner = { kind: 'region'; regionId: string } | { kind: 'institution'; institutionId: string };
 
 export interface WebhookRow {
   id: string;
