@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { AccessRepository } from 'src/access/access.repository';
 import { Principal } from 'src/access/principal';
 import { AlertScope, AuditScope, InstitutionRef, InstitutionView, RegionAccess, RegionRef, Uploader, ViewTenant, WebhookOwner } from 'src/access/tenancy';
@@ -122,9 +123,17 @@ export class AccessService {
   }
 
   /**
+   * The institutions whose webhooks may hear about a region's alerts, besides its coordinators':
+   * those that belong to the region now. Read in the transaction that changes the alerts.
+   */
+  webhookMemberIds(manager: EntityManager, regionId: string): Promise<string[]> {
+    return this.repository.memberIdsOfRegion(regionId, manager);
+  }
+
+  /**
    * Which alerts of a region a webhook may hear about: the region's, for a webhook of its
    * coordinators; the owner's cells, for a webhook of an institution that is a member now (the
-   * caller only passes webhooks of current members).
+   * caller passes only webhooks of `webhookMemberIds`).
    */
   webhookAlertScope(webhook: { ownerKind: WebhookOwner['kind']; regionId: string | null; institutionId: string | null }, regionId: string): AlertScope | null {
     if (webhook.ownerKind === 'region') return webhook.regionId ? { kind: 'region', regionId: webhook.regionId } : null;

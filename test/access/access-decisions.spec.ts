@@ -189,6 +189,11 @@ describe('AccessService', () => {
       expect(await access.alertScope(admin)).toBeNull();
     });
 
+    it('lets the webhooks of current members hear about a region’s alerts', async () => {
+      const members = await ctx.dataSource.transaction((manager) => access.webhookMemberIds(manager, R.id));
+      expect([...members].sort()).toEqual([A.id, X.id, T.id, M.id].sort());
+    });
+
     it('lets a webhook hear about the alerts its owner may see', () => {
       expect(access.webhookAlertScope({ ownerKind: 'region', regionId: R.id, institutionId: null }, R.id)).toEqual({ kind: 'region', regionId: R.id });
       expect(access.webhookAlertScope({ ownerKind: 'institution', regionId: null, institutionId: X.id }, R.id)).toEqual({ kind: 'institution', institutionId: X.id, regionIds: [R.id] });

@@ -85,8 +85,9 @@ export class WebhooksService {
    * transaction that changed the alerts (so a notification exists exactly when the change does).
    */
   async enqueue(manager: EntityManager, regionId: string, changes: AlertChange[]): Promise<number> {
-    const webhooks = await this.repository.forRegion(manager, regionId);
-    if (webhooks.length === 0 || changes.length === 0) return 0;
+    if (changes.length === 0) return 0;
+    const webhooks = await this.repository.forRegion(manager, regionId, await this.access.webhookMemberIds(manager, regionId));
+    if (webhooks.length === 0) return 0;
     const views = new Map((await this.alerts.viewsByIds(manager, [...new Set(changes.map((change) => change.alertId))])).map((view) => [view.id, view]));
     const occurredAt = new Date().toISOString();
     const deliveries: NewDelivery[] = [];
