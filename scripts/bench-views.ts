@@ -62,7 +62,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DetectionRun, DetectionService } from 'src/alerts/detection.service';
 import { AppModule } from 'src/app.module';
 import { ClientsService } from 'src/auth/clients.service';
-import { Scope } from 'src/auth/scopes';
+import { Scope } from 'src/access/scopes';
 import { loadConfig } from 'src/config/app-config';
 import { runMigrations } from 'src/database/data-source-options';
 import { createScratchDatabase } from 'src/database/scratch-database';

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from 'src/app.module';
 import { ClientsService } from 'src/auth/clients.service';
 import { CreateClientDto } from 'src/auth/dto/client.dto';
-import { SCOPES } from 'src/auth/scopes';
+import { SCOPES } from 'src/access/scopes';
 import { loadConfig } from 'src/config/app-config';
 import { openDatabase } from 'src/database/database-connection';
 import { runMigrations } from 'src/database/data-source-options';

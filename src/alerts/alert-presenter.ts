@@ -1,4 +1,5 @@
-import { AlertHistoryRow, AlertScope, AlertView } from 'src/alerts/alerts.repository';
+import { AlertScope } from 'src/access/tenancy';
+import { AlertHistoryRow, AlertView } from 'src/alerts/alerts.repository';
 import { evaluateCell, isSmall, rateMetricEvents, testMetric } from 'src/alerts/detection/detect';
 import { CellRef, CohortDefinition, ParametersByDefinitionSet, RATE_METRICS, RateMetric } from 'src/alerts/detection/model';
 import { AlertDto, AlertHistoryDto, AlertSeriesPointDto } from 'src/alerts/dto/alert.dto';

@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AlertsService } from 'src/alerts/alerts.service';
 import { AlertDetailDto, AlertIdParamDto, AlertListDto, AlertListQueryDto, AlertTransitionDto } from 'src/alerts/dto/alert.dto';
-import { Auth, Authenticated } from 'src/auth/authenticated.decorator';
-import { Principal } from 'src/auth/scopes';
+import { Auth, Authenticated } from 'src/access/authenticated.decorator';
+import { Principal } from 'src/access/principal';
 
 @ApiTags('alerts')
 @Controller('alerts')

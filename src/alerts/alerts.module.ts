@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from 'src/access/access.module';
 import { AlertsController } from 'src/alerts/alerts.controller';
 import { AlertsRepository } from 'src/alerts/alerts.repository';
 import { AlertsService } from 'src/alerts/alerts.service';
@@ -8,7 +9,6 @@ import { WebhookDeliveryService } from 'src/alerts/webhooks/webhook-delivery.ser
 import { WebhooksController } from 'src/alerts/webhooks/webhooks.controller';
 import { WebhooksRepository } from 'src/alerts/webhooks/webhooks.repository';
 import { WebhooksService } from 'src/alerts/webhooks/webhooks.service';
-import { InstitutionsModule } from 'src/institutions/institutions.module';
 import { OutcomesModule } from 'src/outcomes/outcomes.module';
 
 /**
@@ -16,7 +16,7 @@ import { OutcomesModule } from 'src/outcomes/outcomes.module';
  * alert lifecycle with scoped visibility, and signed webhooks with a delivery log.
  */
 @Module({
-  imports: [InstitutionsModule, OutcomesModule],
+  imports: [AccessModule, OutcomesModule],
   controllers: [AlertsController, WebhooksController],
   providers: [
     AlertsRepository,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AlertScope } from 'src/access/tenancy';
 import { AlertEntity, AlertEvent, AlertState, ResolutionReason } from 'src/alerts/alert.entity';
 import { AlertSort } from 'src/alerts/dto/alert.dto';
 import { FlowRow } from 'src/alerts/detection/cells';
@@ -28,9 +29,6 @@ export interface AlertHistoryRow {
   actorKind: string;
   actorClientId: string | null;
 }
-
-/** Which alerts a caller may see; mirrors `alertVisibleTo` in alert-visibility.ts. */
-export type AlertScope = { kind: 'region'; regionId: string } | { kind: 'institution'; institutionId: string; regionIds: string[] };
 
 export interface AlertFilters {
   type?: AlertType;

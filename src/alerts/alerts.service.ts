@@ -1,13 +1,13 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { alertSeries, alertVisibleTo, toAlertDto, toHistoryDto } from 'src/alerts/alert-presenter';
 import { AlertEvent, AlertState } from 'src/alerts/alert.entity';
-import { AlertScope, AlertsRepository, AlertView } from 'src/alerts/alerts.repository';
+import { AlertsRepository, AlertView } from 'src/alerts/alerts.repository';
 import { parametersOf } from 'src/alerts/detection.service';
 import { AlertDetailDto, AlertListDto, AlertListQueryDto, AlertTransitionDto } from 'src/alerts/dto/alert.dto';
 import { WebhooksService } from 'src/alerts/webhooks/webhooks.service';
-import { Principal } from 'src/auth/scopes';
+import { AccessService } from 'src/access/access.service';
+import { actorOf, Principal } from 'src/access/principal';
 import { notFound, ProblemException } from 'src/common/problem';
-import { InstitutionsRepository } from 'src/institutions/institutions.repository';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { toDefinitionReference } from 'src/outcomes/definitions.service';
 
@@ -20,25 +20,13 @@ const TRANSITIONS: Record<'acknowledge' | 'resolve', { from: AlertState[]; to: A
 export class AlertsService {
   constructor(
     private readonly repository: AlertsRepository,
-    private readonly institutions: InstitutionsRepository,
+    private readonly access: AccessService,
     private readonly definitions: DefinitionsRepository,
     private readonly webhooks: WebhooksService,
   ) {}
 
-  /** The alerts a caller may see; null for callers who see none (platform administrators). */
-  private async scopeOf(auth: Principal): Promise<AlertScope | null> {
-    switch (auth.kind) {
-      case 'region':
-        return auth.regionId ? { kind: 'region', regionId: auth.regionId } : null;
-      case 'institution':
-        return auth.institutionId ? { kind: 'institution', institutionId: auth.institutionId, regionIds: await this.institutions.regionIdsOfInstitution(auth.institutionId) } : null;
-      case 'platform':
-        return null;
-    }
-  }
-
   async list(auth: Principal, query: AlertListQueryDto): Promise<AlertListDto> {
-    const scope = await this.scopeOf(auth);
+    const scope = await this.access.alertScope(auth);
     if (!scope || (scope.kind === 'institution' && scope.regionIds.length === 0)) return { items: [], total: 0, limit: query.limit, offset: query.offset };
     const { items, total } = await this.repository.list(
       scope,
@@ -60,7 +48,7 @@ export class AlertsService {
 
   /** A visible alert, or the same 404 as a missing one. */
   private async visible(auth: Principal, id: string): Promise<AlertView> {
-    const [view, scope] = await Promise.all([this.repository.findView(id), this.scopeOf(auth)]);
+    const [view, scope] = await Promise.all([this.repository.findView(id), this.access.alertScope(auth)]);
     if (!view || !scope || !alertVisibleTo(scope, view)) throw notFound(`Alert ${id}`);
     return view;
   }
@@ -97,7 +85,7 @@ export class AlertsService {
   private async transition(auth: Principal, id: string, action: 'acknowledge' | 'resolve', note: string): Promise<AlertDetailDto> {
     const view = await this.visible(auth, id);
     const rule = TRANSITIONS[action];
-    const result = await this.repository.transition(view, { ...rule, note: note.trim(), actorKind: auth.kind, actorClientId: auth.clientId }, (manager, regionId, changes) =>
+    const result = await this.repository.transition(view, { ...rule, note: note.trim(), ...actorOf(auth) }, (manager, regionId, changes) =>
       this.webhooks.enqueue(manager, regionId, changes).then(() => undefined),
     );
     if (!result.ok) {

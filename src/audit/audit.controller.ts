@@ -2,8 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuditEntryDto, AuditPageDto, AuditQueryDto } from 'src/audit/dto/audit.dto';
 import { AuditService } from 'src/audit/audit.service';
-import { Auth, Authenticated } from 'src/auth/authenticated.decorator';
-import { Principal } from 'src/auth/scopes';
+import { Auth, Authenticated } from 'src/access/authenticated.decorator';
+import { Principal } from 'src/access/principal';
 import { Page } from 'src/common/paging';
 
 @ApiTags('audit')

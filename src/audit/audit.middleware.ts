@@ -2,7 +2,8 @@ import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
 import { AuditOutcome } from 'src/audit/audit-entry.entity';
 import { AuditWriter } from 'src/audit/audit-writer';
-import type { AuthenticatedRequest } from 'src/auth/access.guard';
+import type { AuthenticatedRequest } from 'src/access/access.guard';
+import { tenantColumnsOf } from 'src/access/principal';
 
 export const outcomeOf = (status: number): AuditOutcome =>
   status >= 500 ? 'failed' : status === 401 || status === 403 || status === 429 ? 'denied' : status >= 400 ? 'rejected' : 'allowed';
@@ -27,8 +28,7 @@ export class AuditMiddleware implements NestMiddleware {
         occurredAt: startedAt,
         requestId: typeof request.id === 'string' || typeof request.id === 'number' ? String(request.id) : '',
         clientId: principal?.clientId ?? null,
-        institutionId: principal?.institutionId ?? null,
-        regionId: principal?.regionId ?? null,
+        ...(principal ? tenantColumnsOf(principal) : { institutionId: null, regionId: null }),
         method: request.method,
         route: `${request.baseUrl ?? ''}${routePath ?? '(unmatched)'}`.slice(0, 300),
         requiredScope: rule && !rule.public ? rule.scopes.join(' ').slice(0, 300) : null,

@@ -1,4 +1,5 @@
 import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { AccessModule } from 'src/access/access.module';
 import { AuditController } from 'src/audit/audit.controller';
 import { AuditMiddleware } from 'src/audit/audit.middleware';
 import { AuditRepository } from 'src/audit/audit.repository';
@@ -7,6 +8,7 @@ import { AuditWriter } from 'src/audit/audit-writer';
 
 @Global()
 @Module({
+  imports: [AccessModule],
   controllers: [AuditController],
   providers: [AuditRepository, AuditWriter, AuditService],
   exports: [AuditWriter],

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditScope } from 'src/access/tenancy';
 import { AuditEntryEntity } from 'src/audit/audit-entry.entity';
 
 export type NewAuditEntry = Omit<AuditEntryEntity, 'id' | 'occurredAt'> & { occurredAt: Date };
-
-/** Whose audit rows a reader may see: everything (platform), one region, or one institution. */
-export type AuditReadScope = { all: true } | { regionId: string } | { institutionId: string };
 
 @Injectable()
 export class AuditRepository {
@@ -35,7 +33,7 @@ export class AuditRepository {
     );
   }
 
-  async list(scope: AuditReadScope, filter: { since?: Date; until?: Date }, limit: number, offset: number): Promise<{ items: AuditEntryEntity[]; total: number }> {
+  async list(scope: AuditScope, filter: { since?: Date; until?: Date }, limit: number, offset: number): Promise<{ items: AuditEntryEntity[]; total: number }> {
     const query = this.dataSource.getRepository(AuditEntryEntity).createQueryBuilder('entry');
     // Explicit branches: a missing tenant id must never widen the query to every tenant.
     if ('regionId' in scope) query.where('entry.region_id = :regionId', { regionId: scope.regionId });

@@ -1,7 +1,7 @@
 import { Body, Controller, Header, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthService } from 'src/auth/auth.service';
-import { PublicRoute } from 'src/auth/authenticated.decorator';
+import { PublicRoute } from 'src/access/authenticated.decorator';
 import { TokenRequestDto, TokenResponseDto } from 'src/auth/dto/token.dto';
 
 @ApiTags('auth')

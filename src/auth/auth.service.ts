@@ -4,7 +4,8 @@ import { ApiClientEntity } from 'src/auth/api-client.entity';
 import { ApiClientRepository } from 'src/auth/api-client.repository';
 import { verifyClientSecret } from 'src/auth/client-secret';
 import { TokenRequestDto, TokenResponseDto } from 'src/auth/dto/token.dto';
-import { isScope, Principal, PrincipalKind, Scope } from 'src/auth/scopes';
+import { Principal, principalOf } from 'src/access/principal';
+import { isScope, Scope } from 'src/access/scopes';
 import { ProblemException } from 'src/common/problem';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 
@@ -21,9 +22,6 @@ const invalidClient = (): ProblemException =>
   new ProblemException(HttpStatus.UNAUTHORIZED, 'invalid-client', 'Invalid client', 'Unknown client, wrong secret, or revoked client.', undefined, {
     error: 'invalid_client',
   });
-
-export const principalKind = (client: Pick<ApiClientEntity, 'institutionId' | 'regionId'>): PrincipalKind =>
-  client.institutionId ? 'institution' : client.regionId ? 'region' : 'platform';
 
 @Injectable()
 export class AuthService {
@@ -69,7 +67,7 @@ export class AuthService {
     if ((claims.inst ?? null) !== client.institutionId || (claims.region ?? null) !== client.regionId) return null;
     const current = new Set(client.scopes);
     const scopes = claims.scope.split(' ').filter((scope): scope is Scope => isScope(scope) && current.has(scope));
-    return { clientId: client.clientId, kind: principalKind(client), institutionId: client.institutionId, regionId: client.regionId, scopes };
+    return principalOf({ clientId: client.clientId, institutionId: client.institutionId, regionId: client.regionId, scopes });
   }
 
   private readCredentials(request: TokenRequestDto, basicAuthorization?: string): { clientId: string; secret: string } {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Authenticated } from 'src/auth/authenticated.decorator';
+import { Authenticated } from 'src/access/authenticated.decorator';
 import { ClientsService } from 'src/auth/clients.service';
 import { ClientDto, ClientIdParamDto, ClientPageDto, ClientWithSecretDto, CreateClientDto } from 'src/auth/dto/client.dto';
 import { Page, PageQueryDto } from 'src/common/paging';

@@ -1,10 +1,10 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ApiClientEntity } from 'src/auth/api-client.entity';
 import { ApiClientRepository } from 'src/auth/api-client.repository';
-import { principalKind } from 'src/auth/auth.service';
 import { generateClientId, generateClientSecret, hashClientSecret } from 'src/auth/client-secret';
 import { ClientDto, ClientWithSecretDto, CreateClientDto } from 'src/auth/dto/client.dto';
-import { PrincipalKind, Scope } from 'src/auth/scopes';
+import { principalKind, PrincipalKind } from 'src/access/principal';
+import { Scope } from 'src/access/scopes';
 import { Page, PageQueryDto, page } from 'src/common/paging';
 import { notFound, ProblemException } from 'src/common/problem';
 import { InstitutionsRepository } from 'src/institutions/institutions.repository';

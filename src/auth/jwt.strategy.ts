@@ -3,7 +3,7 @@ import { createSecretKey } from 'node:crypto';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AccessTokenClaims, AuthService } from 'src/auth/auth.service';
-import { Principal } from 'src/auth/scopes';
+import { Principal } from 'src/access/principal';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 
 /**

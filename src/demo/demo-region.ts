@@ -1,4 +1,4 @@
-import { Scope } from 'src/auth/scopes';
+import { Scope } from 'src/access/scopes';
 import { INSTITUTIONS, REGION } from 'src/generator/catalogue';
 import { Sector } from 'src/institutions/institution.entity';
 

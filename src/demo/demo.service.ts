@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiClientEntity } from 'src/auth/api-client.entity';
 import { hashClientSecret } from 'src/auth/client-secret';
-import { Principal } from 'src/auth/scopes';
+import { Principal } from 'src/access/principal';
 import { CREBO_SUCCESSIONS, programmesForApi } from 'src/generator/catalogue';
 import { EnrolmentRecord, LeaverRecord } from 'src/generator/records';
 import { generateRegion } from 'src/generator/region';
@@ -96,7 +96,7 @@ export class DemoService {
     records: Iterable<T>,
     submit: (auth: Principal, records: T[]) => Promise<unknown>,
   ): Promise<number> {
-    const auth: Principal = { clientId: 'demo-loader', kind: 'institution', institutionId, regionId: null, scopes: ['records:write'] };
+    const auth: Principal = { clientId: 'demo-loader', kind: 'institution', institutionId, scopes: ['records:write'] };
     let batch: T[] = [];
     let count = 0;
     for (const record of records) {

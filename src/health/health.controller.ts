@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { PublicRoute } from 'src/auth/authenticated.decorator';
+import { PublicRoute } from 'src/access/authenticated.decorator';
 
 @ApiTags('health')
 @Controller('health')

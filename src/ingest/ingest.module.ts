@@ -1,4 +1,5 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { AccessModule } from 'src/access/access.module';
 import { IdempotencyRepository } from 'src/ingest/idempotency/idempotency.repository';
 import { IdempotencyService } from 'src/ingest/idempotency/idempotency.service';
 import { INGEST_CONFIG, loadIngestConfig } from 'src/ingest/ingest.config';
@@ -15,7 +16,7 @@ import { JobsModule } from 'src/jobs/jobs.module';
 
 /** Bulk ingest of enrolments and leavers, the programme code lists, corrections and erasure. */
 @Module({
-  imports: [JobsModule],
+  imports: [AccessModule, JobsModule],
   controllers: [RecordsController, CorrectionsController, ProgrammesController],
   providers: [
     { provide: INGEST_CONFIG, useFactory: () => loadIngestConfig() },

@@ -325,11 +325,6 @@ export class IngestRepository {
     return new IngestTransaction(runner);
   }
 
-  async findInstitution(id: string): Promise<{ id: string; brin: string } | undefined> {
-    const rows: Array<{ id: string; brin: string }> = await this.dataSource.query(`SELECT id, brin FROM institutions WHERE id = $1`, [id]);
-    return rows[0];
-  }
-
   /** A batch row of its own, committed at once, so that progress is visible while it runs. */
   createBatch(batch: NewBatch): Promise<string> {
     return insertBatch(this.dataSource, batch);

@@ -1,7 +1,9 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Principal } from 'src/auth/scopes';
+import { AccessService } from 'src/access/access.service';
+import { Principal } from 'src/access/principal';
+import { Uploader } from 'src/access/tenancy';
 import { ProblemException, ProblemFieldError } from 'src/common/problem';
 import { MAX_BATCH_RECORDS, maxCohort, RecordKind } from 'src/ingest/codes';
 import { drainAndMeasure, MalformedCsvError, streamCsvRecords, UploadAbortedError, UploadTooLargeError } from 'src/ingest/csv/csv-stream';
@@ -16,12 +18,6 @@ import { JobsRepository, REFRESH_SUMMARIES, RefreshSummariesPayload } from 'src/
 
 /** At most this many errors are listed in one response; all are counted. */
 export const MAX_LISTED_ERRORS = 1_000;
-
-/** The institution a records client acts for. */
-export interface Uploader {
-  id: string;
-  brin: string;
-}
 
 /**
  * Sends chunks to the database one statement at a time, while the caller prepares the next
@@ -89,6 +85,7 @@ export class IngestService {
 
   constructor(
     private readonly repository: IngestRepository,
+    private readonly access: AccessService,
     private readonly programmes: ProgrammesService,
     private readonly idempotency: IdempotencyService,
     private readonly jobs: JobsRepository,
@@ -110,15 +107,6 @@ export class IngestService {
       : this.uploadCsv(auth, LEAVER_HANDLER, body, idempotencyKey, (tx, institutionId, batchId, chunk: LeaverChunk) => tx.upsertLeavers(institutionId, batchId, chunk));
   }
 
-  /** The institution of a records client; other principals hold no records. */
-  async requireUploader(auth: Principal): Promise<Uploader> {
-    const institution = auth.kind === 'institution' && auth.institutionId ? await this.repository.findInstitution(auth.institutionId) : undefined;
-    if (!institution) {
-      throw problem(HttpStatus.FORBIDDEN, 'institution-required', 'Forbidden', 'Records belong to an institution: use a client that acts for one.');
-    }
-    return institution;
-  }
-
   private async submitBatch<C extends RecordChunk>(
     auth: Principal,
     handler: RecordKindHandler<C>,
@@ -126,7 +114,7 @@ export class IngestService {
     idempotencyKey: unknown,
     write: (tx: IngestTransaction, institutionId: string, batchId: string, chunk: C) => Promise<ChunkResult>,
   ): Promise<IdempotentResponse<BatchResultDto>> {
-    const uploader = await this.requireUploader(auth);
+    const uploader = await this.access.uploaderOf(auth);
     const key = this.idempotency.parseKey(idempotencyKey);
     if (records.length > MAX_BATCH_RECORDS) {
       throw problem(
@@ -182,7 +170,7 @@ export class IngestService {
     idempotencyKey: unknown,
     write: (tx: IngestTransaction, institutionId: string, batchId: string, chunk: C) => Promise<ChunkResult>,
   ): Promise<IdempotentResponse<BatchResultDto>> {
-    const uploader = await this.requireUploader(auth);
+    const uploader = await this.access.uploaderOf(auth);
     const key = this.idempotency.parseKey(idempotencyKey);
     this.checkCsvHeaders(body.headers);
     const hash = this.idempotency.streamingFingerprint('POST', `/v1/uploads?kind=${handler.kind}`);

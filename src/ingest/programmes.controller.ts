@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated } from 'src/auth/authenticated.decorator';
+import { Authenticated } from 'src/access/authenticated.decorator';
 import { Page } from 'src/common/paging';
 import {
   ProgrammeBatchDto,

@@ -12,8 +12,8 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Auth, Authenticated } from 'src/auth/authenticated.decorator';
-import { Principal } from 'src/auth/scopes';
+import { Auth, Authenticated } from 'src/access/authenticated.decorator';
+import { Principal } from 'src/access/principal';
 import { Page } from 'src/common/paging';
 import { MAX_BATCH_RECORDS } from 'src/ingest/codes';
 import {

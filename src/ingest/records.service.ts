@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Principal } from 'src/auth/scopes';
+import { AccessService } from 'src/access/access.service';
+import { Principal } from 'src/access/principal';
 import { Page, page } from 'src/common/paging';
 import { notFound, ProblemException } from 'src/common/problem';
 import { checkPseudonym } from 'src/ingest/identifiers/pseudonym';
@@ -7,7 +8,6 @@ import { BatchDeletedDto, BatchDto, BatchQueryDto, ENROLMENT_SORTS, EnrolmentQue
 import { EnrolmentDto, LeaverDto } from 'src/ingest/dto/record.dto';
 import { IdempotencyClaim, IdempotencyService, IdempotentResponse } from 'src/ingest/idempotency/idempotency.service';
 import { IngestRepository, IngestTransaction } from 'src/ingest/ingest.repository';
-import { IngestService } from 'src/ingest/ingest.service';
 import { RecordsRepository, SortOrder } from 'src/ingest/records.repository';
 import { JobsRepository, REFRESH_SUMMARIES, RefreshSummariesPayload } from 'src/jobs/jobs.repository';
 
@@ -29,14 +29,14 @@ const sortOrder = (key: string | undefined, columns: Record<string, string>, all
 export class RecordsService {
   constructor(
     private readonly records: RecordsRepository,
-    private readonly ingest: IngestService,
+    private readonly access: AccessService,
     private readonly ingestRepository: IngestRepository,
     private readonly idempotency: IdempotencyService,
     private readonly jobs: JobsRepository,
   ) {}
 
   async listEnrolments(auth: Principal, query: EnrolmentQueryDto): Promise<Page<EnrolmentDto>> {
-    const { id } = await this.ingest.requireUploader(auth);
+    const { id } = await this.access.uploaderOf(auth);
     if (query.pseudonym !== undefined) this.assertPseudonym(query.pseudonym);
     const { items, total } = await this.records.listEnrolments(
       id,
@@ -49,14 +49,14 @@ export class RecordsService {
   }
 
   async getEnrolment(auth: Principal, recordId: string): Promise<EnrolmentDto> {
-    const { id } = await this.ingest.requireUploader(auth);
+    const { id } = await this.access.uploaderOf(auth);
     const enrolment = await this.records.getEnrolment(id, recordId);
     if (!enrolment) throw notFound(`Enrolment ${recordId}`);
     return enrolment;
   }
 
   async listLeavers(auth: Principal, query: LeaverQueryDto): Promise<Page<LeaverDto>> {
-    const { id } = await this.ingest.requireUploader(auth);
+    const { id } = await this.access.uploaderOf(auth);
     if (query.pseudonym !== undefined) this.assertPseudonym(query.pseudonym);
     const { items, total } = await this.records.listLeavers(
       id,
@@ -69,14 +69,14 @@ export class RecordsService {
   }
 
   async getLeaver(auth: Principal, recordId: string): Promise<LeaverDto> {
-    const { id } = await this.ingest.requireUploader(auth);
+    const { id } = await this.access.uploaderOf(auth);
     const leaver = await this.records.getLeaver(id, recordId);
     if (!leaver) throw notFound(`Leaver ${recordId}`);
     return leaver;
   }
 
   async getBatch(auth: Principal, batchId: string): Promise<BatchDto> {
-    const { id } = await this.ingest.requireUploader(auth);
+    const { id } = await this.access.uploaderOf(auth);
     await this.ingestRepository.failAbandonedBatches(id);
     const batch = await this.records.getBatch(id, batchId);
     if (!batch) throw notFound(`Upload ${batchId}`);
@@ -84,7 +84,7 @@ export class RecordsService {
   }
 
   async listBatches(auth: Principal, query: BatchQueryDto): Promise<Page<BatchDto>> {
-    const { id } = await this.ingest.requireUploader(auth);
+    const { id } = await this.access.uploaderOf(auth);
     await this.ingestRepository.failAbandonedBatches(id);
     const { items, total } = await this.records.listBatches(id, { kind: query.kind, status: query.status }, query.limit, query.offset);
     return page(items, total, query);
@@ -92,7 +92,7 @@ export class RecordsService {
 
   /** Removes the records a batch created (records it only updated keep their values). */
   async deleteBatch(auth: Principal, batchId: string, idempotencyKey: unknown): Promise<IdempotentResponse<BatchDeletedDto>> {
-    const uploader = await this.ingest.requireUploader(auth);
+    const uploader = await this.access.uploaderOf(auth);
     await this.ingestRepository.failAbandonedBatches(uploader.id);
     return this.inTransaction(auth, idempotencyKey, `/v1/batches/${batchId}`, async (tx) => {
       const batch = await tx.lockBatch(uploader.id, batchId);
@@ -118,7 +118,7 @@ export class RecordsService {
 
   /** AVG erasure: everything the caller's institution holds about a pseudonym. */
   async erasePseudonym(auth: Principal, pseudonym: string, idempotencyKey: unknown): Promise<IdempotentResponse<ErasureResultDto>> {
-    const uploader = await this.ingest.requireUploader(auth);
+    const uploader = await this.access.uploaderOf(auth);
     this.assertPseudonym(pseudonym);
     return this.inTransaction(auth, idempotencyKey, `/v1/pseudonyms/${pseudonym}`, async (tx) => {
       const erased = await tx.erasePseudonym(uploader.id, pseudonym);

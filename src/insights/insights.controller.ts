@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Auth, Authenticated } from 'src/auth/authenticated.decorator';
-import { Principal } from 'src/auth/scopes';
+import { Auth, Authenticated } from 'src/access/authenticated.decorator';
+import { Principal } from 'src/access/principal';
 import { CsvExport } from 'src/common/csv-export';
 import { flowsToCsv, reportToCsv, viewToCsv } from 'src/insights/csv-rows';
 import { AlumniQueryDto, FlowsDto, FlowsQueryDto, InsightsViewDto, IntakeQueryDto, RegionReportDto, RegionReportQueryDto } from 'src/insights/dto/insights.dto';

@@ -1,6 +1,8 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Principal } from 'src/auth/scopes';
-import { notFound, ProblemException } from 'src/common/problem';
+import { AccessService } from 'src/access/access.service';
+import { Principal } from 'src/access/principal';
+import { RegionRef } from 'src/access/tenancy';
+import { ProblemException } from 'src/common/problem';
 import {
   AlumniQueryDto,
   BreakdownRowDto,
@@ -21,9 +23,7 @@ import {
 import { addCounts, COUNT_COLUMNS, Counts, emptyCounts, toFigures } from 'src/insights/figures';
 import { BreakdownColumn, CellRow, InsightsRepository, ViewScope } from 'src/insights/insights.repository';
 import { suppressList, suppressTable } from 'src/insights/suppression';
-import { InstitutionsRepository } from 'src/institutions/institutions.repository';
 import { ViewCache } from 'src/insights/view-cache';
-import { RegionEntity } from 'src/institutions/region.entity';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { toDefinitionReference } from 'src/outcomes/definitions.service';
@@ -74,7 +74,7 @@ class Definitions {
 export class InsightsService {
   constructor(
     private readonly repository: InsightsRepository,
-    private readonly institutions: InstitutionsRepository,
+    private readonly access: AccessService,
     private readonly definitions: DefinitionsRepository,
     private readonly cache: ViewCache,
   ) {}
@@ -82,7 +82,7 @@ export class InsightsService {
   /** A supplying school's alumni per cohort, broken down, next to the regional benchmark. */
   alumni(auth: Principal, query: AlumniQueryDto): Promise<InsightsViewDto> {
     return this.cache.remember('alumni', auth, query, async () => {
-      const { region, institutionId } = await this.institutionScope(auth, query.region);
+      const { region, institutionId } = await this.access.institutionView(auth, query.region);
       const breakdown = query.breakdown ?? 'receiver';
       const scope: ViewScope = { side: 'supplier', regionId: region.id, institutionId };
       const definitions = await this.loadDefinitions(region.id);
@@ -96,7 +96,7 @@ export class InsightsService {
   /** A receiving institution's intake per cohort, by supplying school, diploma type or programme. */
   intake(auth: Principal, query: IntakeQueryDto): Promise<InsightsViewDto> {
     return this.cache.remember('intake', auth, query, async () => {
-      const { region, institutionId } = await this.institutionScope(auth, query.region);
+      const { region, institutionId } = await this.access.institutionView(auth, query.region);
       const scope: ViewScope = { side: 'receiver', regionId: region.id, institutionId };
       const definitions = await this.loadDefinitions(region.id);
       return { value: await this.breakdownView(scope, region, institutionId, definitions, query.breakdown ?? 'supplier', query, false), regionId: region.id };
@@ -106,12 +106,12 @@ export class InsightsService {
   /** The coordinator's report: supplier × receiver matrix of a cohort, totals and the trend. */
   regionReport(auth: Principal, regionCode: string, query: RegionReportQueryDto): Promise<RegionReportDto> {
     return this.cache.remember('regionReport', auth, { regionCode, query }, async () => {
-      const region = await this.coordinatedRegion(auth, regionCode);
+      const region = await this.access.coordinatedRegion(auth, regionCode);
       return { value: await this.computeRegionReport(region, query), regionId: region.id };
     });
   }
 
-  private async computeRegionReport(region: RegionEntity, query: RegionReportQueryDto): Promise<RegionReportDto> {
+  private async computeRegionReport(region: RegionRef, query: RegionReportQueryDto): Promise<RegionReportDto> {
     const definitions = await this.loadDefinitions(region.id);
     const scope: ViewScope = { side: 'region', regionId: region.id };
     const range = await this.repository.cohortRange(scope);
@@ -203,21 +203,15 @@ export class InsightsService {
     });
   }
 
-  private async flowsScope(auth: Principal, query: FlowsQueryDto): Promise<{ region: RegionEntity; scope: ViewScope }> {
-    let region: RegionEntity;
-    let scope: ViewScope;
-    if (auth.kind === 'region') {
-      region = await this.coordinatedRegion(auth, query.region);
-      scope = { side: 'region', regionId: region.id };
-    } else {
-      const resolved = await this.institutionScope(auth, query.region);
-      region = resolved.region;
-      scope = query.perspective === 'intake' ? { side: 'receiver', regionId: region.id, institutionId: resolved.institutionId } : { side: 'supplier', regionId: region.id, institutionId: resolved.institutionId };
-    }
-    return { region, scope };
+  /** Coordinators see the region's flows; an institution its alumni's, or with `perspective=intake` its intake's. */
+  private async flowsScope(auth: Principal, query: FlowsQueryDto): Promise<{ region: RegionRef; scope: ViewScope }> {
+    const tenant = await this.access.viewTenant(auth, query.region);
+    const { region } = tenant;
+    if (tenant.kind === 'region') return { region, scope: { side: 'region', regionId: region.id } };
+    return { region, scope: { side: query.perspective === 'intake' ? 'receiver' : 'supplier', regionId: region.id, institutionId: tenant.institutionId } };
   }
 
-  private async computeFlows(region: RegionEntity, scope: ViewScope, query: FlowsQueryDto): Promise<FlowsDto> {
+  private async computeFlows(region: RegionRef, scope: ViewScope, query: FlowsQueryDto): Promise<FlowsDto> {
     const definitions = await this.loadDefinitions(region.id);
     const range = await this.repository.cohortRange(scope);
     const cohort = query.cohort ?? range?.max ?? null;
@@ -280,14 +274,14 @@ export class InsightsService {
 
   private async breakdownView(
     scope: ViewScope,
-    region: RegionEntity,
+    region: RegionRef,
     institutionId: string,
     definitions: Definitions,
     breakdown: BreakdownColumn,
     query: { cohortFrom?: number; cohortTo?: number },
     withBenchmark: boolean,
   ): Promise<InsightsViewDto> {
-    const institution = await this.institutions.findInstitutionById(institutionId);
+    const institution = (await this.repository.institutionLabels([institutionId])).get(institutionId);
     const range = await this.repository.cohortRange(scope);
     const base: InsightsViewDto = {
       region: region.code,
@@ -364,7 +358,7 @@ export class InsightsService {
     }
   }
 
-  private async doorstroom(region: RegionEntity, institutionId: string, from: number, to: number, definitions: Definitions): Promise<DoorstroomDto[]> {
+  private async doorstroom(region: RegionRef, institutionId: string, from: number, to: number, definitions: Definitions): Promise<DoorstroomDto[]> {
     const rows = await this.repository.leavers(region.id, institutionId, from, to);
     const k = definitions.of(undefined).suppressionK;
     return rows.map((row) => {
@@ -391,34 +385,5 @@ export class InsightsService {
     const fallback = active[0] ?? all[all.length - 1];
     if (!fallback) throw new Error(`region ${regionId} has no definition set`);
     return new Definitions(new Map(all.map((definition) => [definition.id, definition])), fallback);
-  }
-
-  /** The institution's region for a view: named, or its only one. */
-  private async institutionScope(auth: Principal, regionCode: string | undefined): Promise<{ region: RegionEntity; institutionId: string }> {
-    if (auth.kind !== 'institution' || !auth.institutionId) {
-      throw new ProblemException(HttpStatus.FORBIDDEN, 'institution-view', 'Forbidden', 'This view is for institutions; coordinators use GET /v1/regions/{code}/report.');
-    }
-    const regionIds = await this.institutions.regionIdsOfInstitution(auth.institutionId);
-    if (regionCode) {
-      const region = await this.institutions.findRegionByCode(regionCode);
-      if (!region || !regionIds.includes(region.id)) throw notFound(`Region ${regionCode}`);
-      return { region, institutionId: auth.institutionId };
-    }
-    if (regionIds.length !== 1) {
-      throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', regionIds.length === 0 ? 'Your institution is not a member of any region.' : 'Your institution is a member of several regions: name one.', [
-        { parameter: 'region', code: 'regionRequired', detail: 'name the region of the view' },
-      ]);
-    }
-    return { region: (await this.institutions.findRegionById(regionIds[0]))!, institutionId: auth.institutionId };
-  }
-
-  /** Coordinators see their own region only; any other region answers 404. */
-  private async coordinatedRegion(auth: Principal, regionCode: string | undefined): Promise<RegionEntity> {
-    if (auth.kind !== 'region' || !auth.regionId) {
-      throw new ProblemException(HttpStatus.FORBIDDEN, 'coordinator-view', 'Forbidden', 'The region report is for the coordinators of the region.');
-    }
-    const region = await this.institutions.findRegionById(auth.regionId);
-    if (!region || (regionCode !== undefined && region.code !== regionCode)) throw notFound(`Region ${regionCode ?? ''}`);
-    return region;
   }
 }

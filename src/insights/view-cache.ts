@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { Principal } from 'src/auth/scopes';
+import { AccessService } from 'src/access/access.service';
+import { Principal } from 'src/access/principal';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { InsightsRepository } from 'src/insights/insights.repository';
 
@@ -56,6 +57,7 @@ export class ViewCache {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly repository: InsightsRepository,
+    private readonly access: AccessService,
   ) {
     this.entries = config.viewCacheMb > 0 ? new LRUCache<string, Entry>({ maxSize: config.viewCacheMb * 1024 * 1024, sizeCalculation: (entry) => entry.bytes }) : null;
   }
@@ -64,8 +66,8 @@ export class ViewCache {
   async remember<T>(view: string, auth: Principal, query: object, compute: () => Promise<ComputedView<T>>): Promise<T> {
     if (!this.entries) return (await compute()).value;
     const { today, versions } = await this.repository.viewVersions();
-    // The tenant, not the client: the output depends on whose data it is, never on which client asks.
-    const key = JSON.stringify([view, auth.kind, auth.institutionId, auth.regionId, canonical(query)]);
+    // Per tenant, never per client: the output depends on whose data it is.
+    const key = JSON.stringify([view, this.access.tenantKey(auth), canonical(query)]);
     const kept = this.entries.get(key);
     if (kept && kept.today === today && kept.globalVersion === versions.get('global') && kept.regionVersion === versions.get(kept.regionId)) {
       return kept.value as T;

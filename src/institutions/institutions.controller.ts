@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Auth, Authenticated } from 'src/auth/authenticated.decorator';
-import { Principal } from 'src/auth/scopes';
+import { Auth, Authenticated } from 'src/access/authenticated.decorator';
+import { Principal } from 'src/access/principal';
 import { Page, PageQueryDto } from 'src/common/paging';
 import {
   CreateInstitutionDto,

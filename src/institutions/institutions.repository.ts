@@ -92,13 +92,4 @@ export class InstitutionsRepository {
       [regionId],
     );
   }
-
-  /** Ids of the regions an institution currently belongs to. */
-  async regionIdsOfInstitution(institutionId: string): Promise<string[]> {
-    const rows: Array<{ region_id: string }> = await this.dataSource.query(
-      `SELECT region_id FROM region_memberships WHERE institution_id = $1 AND (end_date IS NULL OR end_date >= CURRENT_DATE)`,
-      [institutionId],
-    );
-    return rows.map((row) => row.region_id);
-  }
 }

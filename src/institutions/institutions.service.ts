@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Principal } from 'src/auth/scopes';
+import { AccessService } from 'src/access/access.service';
+import { Principal } from 'src/access/principal';
 import { PageQueryDto, Page, page } from 'src/common/paging';
 import { notFound, ProblemException } from 'src/common/problem';
 import {
@@ -37,7 +38,10 @@ const conflict = (detail: string): ProblemException => new ProblemException(Http
 
 @Injectable()
 export class InstitutionsService {
-  constructor(private readonly repository: InstitutionsRepository) {}
+  constructor(
+    private readonly repository: InstitutionsRepository,
+    private readonly access: AccessService,
+  ) {}
 
   async createRegion(dto: CreateRegionDto): Promise<RegionDto> {
     if (await this.repository.findRegionByCode(dto.code)) throw conflict(`Region ${dto.code} already exists.`);
@@ -46,13 +50,15 @@ export class InstitutionsService {
 
   /** Platform admins see every region; a coordinator its own; an institution those it belongs to. */
   async listRegions(auth: Principal, query: PageQueryDto): Promise<Page<RegionDto>> {
-    const ids = await this.visibleRegionIds(auth);
+    const ids = await this.access.visibleRegionIds(auth);
     const { items, total } = await this.repository.listRegions(ids === 'all' ? {} : { ids }, query.limit, query.offset);
     return page(items.map(toRegionDto), total, query);
   }
 
   async getRegion(auth: Principal, code: string): Promise<RegionDto> {
-    return toRegionDto(await this.requireVisibleRegion(auth, code));
+    const region = await this.repository.findRegionById((await this.access.requireRegion(auth, code)).id);
+    if (!region) throw notFound(`Region ${code}`);
+    return toRegionDto(region);
   }
 
   async updateRegion(code: string, dto: UpdateRegionDto): Promise<RegionDto> {
@@ -80,10 +86,8 @@ export class InstitutionsService {
   }
 
   async getInstitution(auth: Principal, brin: string): Promise<InstitutionDto> {
-    const institution = await this.repository.findInstitutionByBrin(brin);
-    // An institution client may read its own record; other tenants' records answer 404.
-    if (!institution || (auth.kind === 'institution' && auth.institutionId !== institution.id)) throw notFound(`Institution ${brin}`);
-    if (auth.kind === 'region') throw notFound(`Institution ${brin}`);
+    const institution = await this.repository.findInstitutionById((await this.access.requireInstitution(auth, brin)).id);
+    if (!institution) throw notFound(`Institution ${brin}`);
     return toInstitutionDto(institution);
   }
 
@@ -122,32 +126,8 @@ export class InstitutionsService {
   }
 
   async listMemberships(auth: Principal, regionCode: string): Promise<{ items: MembershipDto[] }> {
-    const region = await this.requireVisibleRegion(auth, regionCode);
+    const region = await this.access.requireRegion(auth, regionCode);
     return { items: await this.repository.listMemberships(region.id) };
-  }
-
-  findRegionById(id: string): Promise<RegionEntity | null> {
-    return this.repository.findRegionById(id);
-  }
-
-  /** The region, if the caller may see it; otherwise the same 404 as a missing one. */
-  async requireVisibleRegion(auth: Principal, code: string): Promise<RegionEntity> {
-    const region = await this.repository.findRegionByCode(code);
-    if (!region) throw notFound(`Region ${code}`);
-    const ids = await this.visibleRegionIds(auth);
-    if (ids !== 'all' && !ids.includes(region.id)) throw notFound(`Region ${code}`);
-    return region;
-  }
-
-  private async visibleRegionIds(auth: Principal): Promise<string[] | 'all'> {
-    switch (auth.kind) {
-      case 'platform':
-        return 'all';
-      case 'region':
-        return auth.regionId ? [auth.regionId] : [];
-      case 'institution':
-        return auth.institutionId ? this.repository.regionIdsOfInstitution(auth.institutionId) : [];
-    }
   }
 
   private assertVestigingenBelong(brin: string, vestigingen: Array<{ code: string }>): void {

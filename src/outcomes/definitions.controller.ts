@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Auth, Authenticated } from 'src/auth/authenticated.decorator';
-import { Principal } from 'src/auth/scopes';
+import { Auth, Authenticated } from 'src/access/authenticated.decorator';
+import { Principal } from 'src/access/principal';
 import { RegionCodeParamDto } from 'src/institutions/dto/params.dto';
 import { DefinitionsService } from 'src/outcomes/definitions.service';
 import { ActivateDefinitionSetDto, CreateDefinitionSetDto, DefinitionIdParamDto, DefinitionSetDto, DefinitionSetListDto } from 'src/outcomes/dto/definition.dto';

@@ -1,8 +1,8 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { Principal } from 'src/auth/scopes';
+import { AccessService } from 'src/access/access.service';
+import { Principal } from 'src/access/principal';
+import { RegionRef } from 'src/access/tenancy';
 import { notFound, ProblemException } from 'src/common/problem';
-import { InstitutionsService } from 'src/institutions/institutions.service';
-import { RegionEntity } from 'src/institutions/region.entity';
 import { describeDefinitionSet } from 'src/outcomes/definition-description';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
@@ -21,11 +21,11 @@ export const toDefinitionReference = (definition: Pick<DefinitionSetEntity, 'id'
 export class DefinitionsService {
   constructor(
     private readonly repository: DefinitionsRepository,
-    private readonly institutions: InstitutionsService,
+    private readonly access: AccessService,
   ) {}
 
   async listForRegion(auth: Principal, regionCode: string): Promise<{ items: DefinitionSetDto[] }> {
-    const region = await this.institutions.requireVisibleRegion(auth, regionCode);
+    const region = await this.access.requireRegion(auth, regionCode);
     const all = await this.repository.listForRegion(region.id);
     return { items: all.map((definition) => this.toDto(definition, region, all)) };
   }
@@ -33,12 +33,13 @@ export class DefinitionsService {
   async get(auth: Principal, id: string): Promise<DefinitionSetDto> {
     const definition = await this.repository.findById(id);
     if (!definition) throw notFound(`Definition set ${id}`);
-    const region = await this.visibleRegionOf(auth, definition);
+    const region = await this.access.requireRegionOf(auth, { regionId: definition.regionId, label: `Definition set ${id}` });
     return this.toDto(definition, region, await this.repository.listForRegion(region.id));
   }
 
   async create(auth: Principal, regionCode: string, dto: CreateDefinitionSetDto): Promise<DefinitionSetDto> {
-    const region = await this.requireCoordinatedRegion(auth, regionCode);
+    // Only the region's own coordinators manage its definitions; anyone else gets the same 404.
+    const region = await this.access.requireRegion(auth, regionCode, 'coordinate');
     const minBaselineCohorts = dto.minBaselineCohorts ?? 2;
     const baselineCohorts = dto.baselineCohorts ?? 3;
     if (minBaselineCohorts > baselineCohorts) {
@@ -71,31 +72,13 @@ export class DefinitionsService {
   async activate(auth: Principal, id: string, dto: ActivateDefinitionSetDto): Promise<DefinitionSetDto> {
     const definition = await this.repository.findById(id);
     if (!definition) throw notFound(`Definition set ${id}`);
-    const region = await this.visibleRegionOf(auth, definition);
-    if (auth.kind !== 'region' || auth.regionId !== region.id) throw notFound(`Definition set ${id}`);
+    const region = await this.access.requireRegionOf(auth, { regionId: definition.regionId, label: `Definition set ${id}` }, 'coordinate');
     await this.repository.activate(definition, dto.fromCohort);
     const all = await this.repository.listForRegion(region.id);
     return this.toDto(all.find((item) => item.id === id)!, region, all);
   }
 
-  private async visibleRegionOf(auth: Principal, definition: DefinitionSetEntity): Promise<RegionEntity> {
-    const region = await this.institutions.findRegionById(definition.regionId);
-    if (!region) throw notFound(`Definition set ${definition.id}`);
-    try {
-      return await this.institutions.requireVisibleRegion(auth, region.code);
-    } catch {
-      throw notFound(`Definition set ${definition.id}`);
-    }
-  }
-
-  /** Only the region's own coordinator manages its definitions; others get the same 404. */
-  private async requireCoordinatedRegion(auth: Principal, regionCode: string): Promise<RegionEntity> {
-    const region = await this.institutions.requireVisibleRegion(auth, regionCode);
-    if (auth.kind !== 'region' || auth.regionId !== region.id) throw notFound(`Region ${regionCode}`);
-    return region;
-  }
-
-  private toDto(definition: DefinitionSetEntity, region: RegionEntity, all: DefinitionSetEntity[]): DefinitionSetDto {
+  private toDto(definition: DefinitionSetEntity, region: RegionRef, all: DefinitionSetEntity[]): DefinitionSetDto {
     const later = all
       .filter((other) => other.effectiveFromCohort !== null && definition.effectiveFromCohort !== null && other.effectiveFromCohort > definition.effectiveFromCohort)
       .map((other) => other.effectiveFromCohort!);

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { InstitutionsModule } from 'src/institutions/institutions.module';
+import { AccessModule } from 'src/access/access.module';
 import { JobsModule } from 'src/jobs/jobs.module';
 import { DefinitionsController } from 'src/outcomes/definitions.controller';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
@@ -9,7 +9,7 @@ import { RefreshWorker } from 'src/outcomes/refresh.worker';
 import { SummariesRepository } from 'src/outcomes/summaries.repository';
 
 @Module({
-  imports: [InstitutionsModule, JobsModule],
+  imports: [AccessModule, JobsModule],
   controllers: [DefinitionsController],
   providers: [DefinitionsRepository, DefinitionsService, SummariesRepository, RefreshService, RefreshWorker],
   exports: [DefinitionsService, DefinitionsRepository, RefreshService],

@@ -79,7 +79,7 @@ export class RefreshService {
         merge(payload.regionId, 'all');
       } else if (job.kind === REFRESH_SUMMARIES && typeof payload.institutionId === 'string') {
         const cohorts = Array.isArray(payload.cohorts) ? payload.cohorts.filter((cohort): cohort is number => Number.isInteger(cohort)) : [];
-        for (const regionId of await this.summaries.regionIdsOfInstitution(payload.institutionId)) merge(regionId, cohorts.length > 0 ? cohorts : 'all');
+        for (const regionId of await this.summaries.regionIdsEverJoinedBy(payload.institutionId)) merge(regionId, cohorts.length > 0 ? cohorts : 'all');
       }
     }
     try {

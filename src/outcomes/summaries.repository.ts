@@ -173,7 +173,11 @@ export class SummariesRepository {
     await this.dataSource.query(`UPDATE summary_refreshes SET duration_ms = $2 WHERE region_id = $1`, [regionId, durationMs]);
   }
 
-  async regionIdsOfInstitution(institutionId: string): Promise<string[]> {
+  /**
+   * Every region the institution has a membership of, ended ones included: a change to its
+   * records can touch the summaries of each. (Who may see a region asks for current memberships.)
+   */
+  async regionIdsEverJoinedBy(institutionId: string): Promise<string[]> {
     const rows: Array<{ region_id: string }> = await this.dataSource.query(`SELECT region_id FROM region_memberships WHERE institution_id = $1`, [institutionId]);
     return rows.map((row) => row.region_id);
   }

@@ -3,7 +3,7 @@ import { enrolment, pseudonym } from 'test/ingest/records.factory';
 import { ACTORS, Actor, AUTHORIZATION_MATRIX } from 'test/auth/authorization-matrix';
 import { listRoutes } from 'test/utils/routes';
 import { createTestContext, TestContext, uniqueBrin } from 'test/utils/test-context';
-import { Scope } from 'src/auth/scopes';
+import { Scope } from 'src/access/scopes';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
 

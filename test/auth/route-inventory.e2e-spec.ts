@@ -1,6 +1,6 @@
 import { listRoutes } from 'test/utils/routes';
 import { createTestContext, TestContext } from 'test/utils/test-context';
-import { SCOPES } from 'src/auth/scopes';
+import { SCOPES } from 'src/access/scopes';
 
 describe('route inventory', () => {
   let ctx: TestContext;

@@ -1,7 +1,7 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { ACCESS_RULE, AccessRule } from 'src/auth/authenticated.decorator';
+import { ACCESS_RULE, AccessRule } from 'src/access/authenticated.decorator';
 import { API_VERSION_PREFIX } from 'src/app.factory';
 
 export interface RouteInfo {

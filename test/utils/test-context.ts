@@ -7,7 +7,7 @@ import { createApp, prepareDatabase } from 'src/app.factory';
 import { AuditWriter } from 'src/audit/audit-writer';
 import { ApiClientEntity } from 'src/auth/api-client.entity';
 import { hashClientSecret } from 'src/auth/client-secret';
-import { Scope } from 'src/auth/scopes';
+import { Scope } from 'src/access/scopes';
 import { AppConfig, loadConfig } from 'src/config/app-config';
 import { DatabaseConnection } from 'src/database/database-connection';
 import { createScratchDatabase, scratchBaseUrl } from 'src/database/scratch-database';

@@ -2,8 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CreatedWebhookDto, CreateWebhookDto, WebhookDeliveryListDto, WebhookDto, WebhookIdParamDto, WebhookListDto } from 'src/alerts/dto/webhook.dto';
 import { WebhooksService } from 'src/alerts/webhooks/webhooks.service';
-import { Auth, Authenticated } from 'src/auth/authenticated.decorator';
-import { Principal } from 'src/auth/scopes';
+import { Auth, Authenticated } from 'src/access/authenticated.decorator';
+import { Principal } from 'src/access/principal';
 import { PageQueryDto } from 'src/common/paging';
 
 /** Coordinators (region:admin) manage their region's webhooks; institutions (alerts:write) their own. */

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { WebhookOwner } from 'src/access/tenancy';
 import { DeliveryStatus, WebhookOwnerKind } from 'src/alerts/webhooks/webhook.entity';
 import { affectedOf, rowsOf } from 'src/ingest/sql-result';
-
-export type WebhookOwner = { kind: 'region'; regionId: string } | { kind: 'institution'; institutionId: string };
 
 export interface WebhookRow {
   id: string;
@@ -103,15 +102,14 @@ export class WebhooksRepository {
     return affectedOf(result) > 0;
   }
 
-  /** Webhooks that may hear about alerts of a region: its coordinators' and those of its current members. */
-  async forRegion(manager: EntityManager, regionId: string): Promise<Array<Pick<WebhookRow, 'id' | 'ownerKind' | 'regionId' | 'institutionId' | 'types'>>> {
+  /** Webhooks that may hear about alerts of a region: its coordinators' and those of the given member institutions. */
+  async forRegion(manager: EntityManager, regionId: string, memberIds: string[]): Promise<Array<Pick<WebhookRow, 'id' | 'ownerKind' | 'regionId' | 'institutionId' | 'types'>>> {
     return manager.query(
       `SELECT w.id, w.owner_kind AS "ownerKind", w.region_id AS "regionId", w.institution_id AS "institutionId", w.types
          FROM webhooks w
         WHERE (w.owner_kind = 'region' AND w.region_id = $1)
-           OR (w.owner_kind = 'institution' AND w.institution_id IN (
-                SELECT m.institution_id FROM region_memberships m WHERE m.region_id = $1 AND (m.end_date IS NULL OR m.end_date >= CURRENT_DATE)))`,
-      [regionId],
+           OR (w.owner_kind = 'institution' AND w.institution_id = ANY($2::uuid[]))`,
+      [regionId, memberIds],
     );
   }
 

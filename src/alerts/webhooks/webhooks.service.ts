@@ -2,13 +2,14 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { alertVisibleTo, toAlertDto } from 'src/alerts/alert-presenter';
-import { AlertChange, AlertScope, AlertsRepository } from 'src/alerts/alerts.repository';
+import { AlertChange, AlertsRepository } from 'src/alerts/alerts.repository';
 import { AlertType } from 'src/alerts/detection/model';
 import { CreatedWebhookDto, CreateWebhookDto, WebhookDeliveryListDto, WebhookDto, WebhookListDto } from 'src/alerts/dto/webhook.dto';
 import { newWebhookSecret } from 'src/alerts/webhooks/signature';
 import { checkWebhookUrl, Resolver, WEBHOOK_RESOLVER } from 'src/alerts/webhooks/url-policy';
-import { NewDelivery, WebhookOwner, WebhookRow, WebhooksRepository } from 'src/alerts/webhooks/webhooks.repository';
-import { Principal } from 'src/auth/scopes';
+import { NewDelivery, WebhookRow, WebhooksRepository } from 'src/alerts/webhooks/webhooks.repository';
+import { AccessService } from 'src/access/access.service';
+import { Principal } from 'src/access/principal';
 import { PageQueryDto } from 'src/common/paging';
 import { notFound, ProblemException } from 'src/common/problem';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
@@ -30,27 +31,13 @@ export class WebhooksService {
   constructor(
     private readonly repository: WebhooksRepository,
     private readonly alerts: AlertsRepository,
+    private readonly access: AccessService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WEBHOOK_RESOLVER) private readonly resolver: Resolver,
   ) {}
 
-  /**
-   * Who owns the webhooks the caller manages: a coordinator (region:admin) those of the region,
-   * an institution (alerts:write) its own. Everyone else is refused.
-   */
-  private ownerOf(auth: Principal): WebhookOwner {
-    if (auth.kind === 'region' && auth.regionId && auth.scopes.includes('region:admin')) return { kind: 'region', regionId: auth.regionId };
-    if (auth.kind === 'institution' && auth.institutionId && auth.scopes.includes('alerts:write')) return { kind: 'institution', institutionId: auth.institutionId };
-    throw new ProblemException(
-      HttpStatus.FORBIDDEN,
-      'insufficient-scope',
-      'Forbidden',
-      'Webhooks are registered by a region’s coordinators (region:admin) or by an institution for itself (alerts:write).',
-    );
-  }
-
   async create(auth: Principal, dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
-    const owner = this.ownerOf(auth);
+    const owner = this.access.webhookOwner(auth);
     const verdict = await checkWebhookUrl(dto.url, { env: this.config.env, resolve: this.resolver });
     if (!verdict.allowed) {
       throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', `The webhook URL is refused: it ${verdict.detail}.`, [
@@ -72,22 +59,22 @@ export class WebhooksService {
   }
 
   async list(auth: Principal, query: PageQueryDto): Promise<WebhookListDto> {
-    const { items, total } = await this.repository.listForOwner(this.ownerOf(auth), query.limit, query.offset);
+    const { items, total } = await this.repository.listForOwner(this.access.webhookOwner(auth), query.limit, query.offset);
     return { items: items.map(toWebhookDto), total, limit: query.limit, offset: query.offset };
   }
 
   async get(auth: Principal, id: string): Promise<WebhookDto> {
-    const row = await this.repository.findForOwner(id, this.ownerOf(auth));
+    const row = await this.repository.findForOwner(id, this.access.webhookOwner(auth));
     if (!row) throw notFound(`Webhook ${id}`);
     return toWebhookDto(row);
   }
 
   async remove(auth: Principal, id: string): Promise<void> {
-    if (!(await this.repository.deleteForOwner(id, this.ownerOf(auth)))) throw notFound(`Webhook ${id}`);
+    if (!(await this.repository.deleteForOwner(id, this.access.webhookOwner(auth)))) throw notFound(`Webhook ${id}`);
   }
 
   async deliveries(auth: Principal, id: string, query: PageQueryDto): Promise<WebhookDeliveryListDto> {
-    const row = await this.repository.findForOwner(id, this.ownerOf(auth));
+    const row = await this.repository.findForOwner(id, this.access.webhookOwner(auth));
     if (!row) throw notFound(`Webhook ${id}`);
     const { items, total } = await this.repository.deliveries(row.id, query.limit, query.offset);
     return { items, total, limit: query.limit, offset: query.offset };
@@ -98,8 +85,9 @@ export class WebhooksService {
    * transaction that changed the alerts (so a notification exists exactly when the change does).
    */
   async enqueue(manager: EntityManager, regionId: string, changes: AlertChange[]): Promise<number> {
-    const webhooks = await this.repository.forRegion(manager, regionId);
-    if (webhooks.length === 0 || changes.length === 0) return 0;
+    if (changes.length === 0) return 0;
+    const webhooks = await this.repository.forRegion(manager, regionId, await this.access.webhookMemberIds(manager, regionId));
+    if (webhooks.length === 0) return 0;
     const views = new Map((await this.alerts.viewsByIds(manager, [...new Set(changes.map((change) => change.alertId))])).map((view) => [view.id, view]));
     const occurredAt = new Date().toISOString();
     const deliveries: NewDelivery[] = [];
@@ -109,12 +97,7 @@ export class WebhooksService {
       const alert = toAlertDto(view);
       for (const webhook of webhooks) {
         if (webhook.types.length > 0 && !webhook.types.includes(view.type)) continue;
-        const scope: AlertScope | null =
-          webhook.ownerKind === 'region' && webhook.regionId
-            ? { kind: 'region', regionId: webhook.regionId }
-            : webhook.institutionId
-              ? { kind: 'institution', institutionId: webhook.institutionId, regionIds: [regionId] }
-              : null;
+        const scope = this.access.webhookAlertScope(webhook, regionId);
         if (!scope || !alertVisibleTo(scope, view)) continue;
         const id = randomUUID();
         const event = `alert.${change.event}`;

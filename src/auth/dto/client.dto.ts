@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ValidateBrin, ValidateEnumArray, ValidateString } from 'src/common/property.decorators';
-import { SCOPES, Scope } from 'src/auth/scopes';
+import { SCOPES, Scope } from 'src/access/scopes';
 
 export class CreateClientDto {
   @ValidateString({ maxLength: 200, example: 'SIS-koppeling Voorbeeld College' })

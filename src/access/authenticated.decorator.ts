@@ -1,7 +1,8 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Principal, Scope } from 'src/auth/scopes';
+import { Principal } from 'src/access/principal';
+import { Scope } from 'src/access/scopes';
 
 export const ACCESS_RULE = 'doorstroom:access-rule';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import type { AuthenticatedRequest } from 'src/auth/access.guard';
+import type { AuthenticatedRequest } from 'src/access/access.guard';
 
 /** Rate limits per API client; anonymous requests (the token endpoint) per address. */
 @Injectable()

@@ -2,15 +2,16 @@ import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
-import { ACCESS_RULE, AccessRule } from 'src/auth/authenticated.decorator';
-import { Principal } from 'src/auth/scopes';
+import { ACCESS_RULE, AccessRule } from 'src/access/authenticated.decorator';
+import { Principal } from 'src/access/principal';
 import { ProblemException } from 'src/common/problem';
 
 export type AuthenticatedRequest = Request & { principal?: Principal; accessRule?: AccessRule };
 
 /**
  * The one global guard. Deny by default: a route that declares no access rule is refused
- * (and the route-inventory test fails before such a route ships).
+ * (and the route-inventory test fails before such a route ships). Tokens are checked by the
+ * `jwt` strategy, which the auth module (tokens and clients) registers.
  */
 @Injectable()
 export class AccessGuard extends AuthGuard('jwt') {

@@ -1,0 +1,185 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AccessRepository } from 'src/access/access.repository';
+import { Principal } from 'src/access/principal';
+import { AlertScope, AuditScope, InstitutionRef, InstitutionView, RegionAccess, RegionRef, Uploader, ViewTenant, WebhookOwner } from 'src/access/tenancy';
+import { notFound, ProblemException } from 'src/common/problem';
+
+const forbidden = (type: string, detail: string): ProblemException => new ProblemException(HttpStatus.FORBIDDEN, type, 'Forbidden', detail);
+
+/**
+ * Who may see what, in one place. Every tenancy question of the service is answered here, from
+ * the principal and the current memberships; services ask and never read a principal's tenant
+ * themselves. Two rules hold throughout:
+ * - a caller of the wrong kind for a capability is refused (403) before any object is looked at;
+ * - another tenant's object answers exactly like a missing one (the same 404).
+ */
+@Injectable()
+export class AccessService {
+  constructor(private readonly repository: AccessRepository) {}
+
+  /** Records belong to institutions: the institution a records client writes and reads for. */
+  async uploaderOf(auth: Principal): Promise<Uploader> {
+    const institution = auth.kind === 'institution' ? await this.repository.institutionById(auth.institutionId) : undefined;
+    if (!institution) throw forbidden('institution-required', 'Records belong to an institution: use a client that acts for one.');
+    return institution;
+  }
+
+  /** Platform administrators see every region; a coordinator its own; an institution those it belongs to now. */
+  async visibleRegionIds(auth: Principal): Promise<string[] | 'all'> {
+    switch (auth.kind) {
+      case 'platform':
+        return 'all';
+      case 'region':
+        return [auth.regionId];
+      case 'institution':
+        return this.repository.regionIdsOfInstitution(auth.institutionId);
+    }
+  }
+
+  /**
+   * A region by its code, when the caller may see it (`view`) or coordinates it (`coordinate`);
+   * otherwise the same 404 as a region that does not exist.
+   */
+  async requireRegion(auth: Principal, code: string, access: RegionAccess = 'view'): Promise<RegionRef> {
+    const region = await this.repository.regionByCode(code);
+    if (!region || !(await this.mayAccess(auth, region.id, access))) throw notFound(`Region ${code}`);
+    return region;
+  }
+
+  /**
+   * The region an object belongs to (a definition set), when the caller may see or coordinate it;
+   * otherwise the object answers like a missing one, under its own name.
+   */
+  async requireRegionOf(auth: Principal, object: { regionId: string; label: string }, access: RegionAccess = 'view'): Promise<RegionRef> {
+    const region = await this.repository.regionById(object.regionId);
+    if (!region || !(await this.mayAccess(auth, region.id, access))) throw notFound(object.label);
+    return region;
+  }
+
+  /** An institution's own record: platform administrators see every one, an institution itself, coordinators none. */
+  async requireInstitution(auth: Principal, brin: string): Promise<InstitutionRef> {
+    const institution = await this.repository.institutionByBrin(brin);
+    const visible = institution !== undefined && (auth.kind === 'platform' || (auth.kind === 'institution' && auth.institutionId === institution.id));
+    if (!institution || !visible) throw notFound(`Institution ${brin}`);
+    return institution;
+  }
+
+  /**
+   * The region a coordinator's view is about: the caller's own region, named or not. The views of
+   * a region are for its coordinators (403 for anyone else); another region answers 404.
+   */
+  async coordinatedRegion(auth: Principal, code: string | undefined): Promise<RegionRef> {
+    if (auth.kind !== 'region') throw forbidden('coordinator-view', 'The region report is for the coordinators of the region.');
+    const region = await this.repository.regionById(auth.regionId);
+    if (!region || (code !== undefined && region.code !== code)) throw notFound(`Region ${code ?? ''}`);
+    return region;
+  }
+
+  /**
+   * The region and institution of an institution's view: the region named, if the institution
+   * belongs to it now (else 404), or its only region (else 400: name one).
+   */
+  async institutionView(auth: Principal, code: string | undefined): Promise<InstitutionView> {
+    if (auth.kind !== 'institution') {
+      throw forbidden('institution-view', 'This view is for institutions; coordinators use GET /v1/regions/{code}/report.');
+    }
+    const regionIds = await this.repository.regionIdsOfInstitution(auth.institutionId);
+    if (code !== undefined) {
+      const region = await this.repository.regionByCode(code);
+      if (!region || !regionIds.includes(region.id)) throw notFound(`Region ${code}`);
+      return { region, institutionId: auth.institutionId };
+    }
+    if (regionIds.length !== 1) {
+      throw new ProblemException(
+        HttpStatus.BAD_REQUEST,
+        'invalid-request',
+        'Invalid request',
+        regionIds.length === 0 ? 'Your institution is not a member of any region.' : 'Your institution is a member of several regions: name one.',
+        [{ parameter: 'region', code: 'regionRequired', detail: 'name the region of the view' }],
+      );
+    }
+    const region = await this.repository.regionById(regionIds[0]);
+    if (!region) throw notFound(`Region ${regionIds[0]}`);
+    return { region, institutionId: auth.institutionId };
+  }
+
+  /** The reader of a view open to coordinators and institutions alike (flows): either the coordinator's region or the institution's view. */
+  async viewTenant(auth: Principal, code: string | undefined): Promise<ViewTenant> {
+    if (auth.kind === 'region') return { kind: 'region', region: await this.coordinatedRegion(auth, code) };
+    return { kind: 'institution', ...(await this.institutionView(auth, code)) };
+  }
+
+  /** The alerts a caller may see; null for callers who see none (platform administrators). */
+  async alertScope(auth: Principal): Promise<AlertScope | null> {
+    switch (auth.kind) {
+      case 'region':
+        return { kind: 'region', regionId: auth.regionId };
+      case 'institution':
+        return { kind: 'institution', institutionId: auth.institutionId, regionIds: await this.repository.regionIdsOfInstitution(auth.institutionId) };
+      case 'platform':
+        return null;
+    }
+  }
+
+  /**
+   * The institutions whose webhooks may hear about a region's alerts, besides its coordinators':
+   * those that belong to the region now. Read in the transaction that changes the alerts.
+   */
+  webhookMemberIds(manager: EntityManager, regionId: string): Promise<string[]> {
+    return this.repository.memberIdsOfRegion(regionId, manager);
+  }
+
+  /**
+   * Which alerts of a region a webhook may hear about: the region's, for a webhook of its
+   * coordinators; the owner's cells, for a webhook of an institution that is a member now (the
+   * caller passes only webhooks of `webhookMemberIds`).
+   */
+  webhookAlertScope(webhook: { ownerKind: WebhookOwner['kind']; regionId: string | null; institutionId: string | null }, regionId: string): AlertScope | null {
+    if (webhook.ownerKind === 'region') return webhook.regionId ? { kind: 'region', regionId: webhook.regionId } : null;
+    return webhook.institutionId ? { kind: 'institution', institutionId: webhook.institutionId, regionIds: [regionId] } : null;
+  }
+
+  /** Administrators read the whole audit log; a coordinator the region's entries; an institution its own. */
+  auditScope(auth: Principal): AuditScope {
+    switch (auth.kind) {
+      case 'platform':
+        return { all: true };
+      case 'region':
+        return { regionId: auth.regionId };
+      case 'institution':
+        return { institutionId: auth.institutionId };
+    }
+  }
+
+  /**
+   * Whose webhooks the caller manages: a coordinator (region:admin) those of the region, an
+   * institution (alerts:write) its own. Everyone else is refused.
+   */
+  webhookOwner(auth: Principal): WebhookOwner {
+    if (auth.kind === 'region' && auth.scopes.includes('region:admin')) return { kind: 'region', regionId: auth.regionId };
+    if (auth.kind === 'institution' && auth.scopes.includes('alerts:write')) return { kind: 'institution', institutionId: auth.institutionId };
+    throw forbidden('insufficient-scope', 'Webhooks are registered by a region’s coordinators (region:admin) or by an institution for itself (alerts:write).');
+  }
+
+  /**
+   * The key a computed view is kept under: the tenant, not the client, because a view depends on
+   * whose data it is and never on which of the tenant's clients asks.
+   */
+  tenantKey(auth: Principal): string {
+    switch (auth.kind) {
+      case 'institution':
+        return `institution:${auth.institutionId}`;
+      case 'region':
+        return `region:${auth.regionId}`;
+      case 'platform':
+        return 'platform';
+    }
+  }
+
+  private async mayAccess(auth: Principal, regionId: string, access: RegionAccess): Promise<boolean> {
+    if (access === 'coordinate') return auth.kind === 'region' && auth.regionId === regionId;
+    const visible = await this.visibleRegionIds(auth);
+    return visible === 'all' || visible.includes(regionId);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * What the access layer answers with. Repositories of other modules take these scopes as they
+ * are and put them first in their SQL; none works a scope out for itself.
+ */
+
+/** A region as access decisions need it: its id to scope queries, its code and name to label views. */
+export interface RegionRef {
+  id: string;
+  code: string;
+  name: string;
+}
+
+/** An institution as access decisions need it. */
+export interface InstitutionRef {
+  id: string;
+  brin: string;
+}
+
+/** The institution a records client writes and reads records for. */
+export type Uploader = InstitutionRef;
+
+/** Who may see a region or an object of it: any party of the region, or only its coordinators. */
+export type RegionAccess = 'view' | 'coordinate';
+
+/** An institution's view (alumni, intake, flows): one region it belongs to, and itself. */
+export interface InstitutionView {
+  region: RegionRef;
+  institutionId: string;
+}
+
+/** The reader of a view that coordinators and institutions both read (flows). */
+export type ViewTenant = { kind: 'region'; region: RegionRef } | ({ kind: 'institution' } & InstitutionView);
+
+/**
+ * Which alerts a party may see: a coordinator those of the region; an institution, in the regions
+ * it belongs to, the cells it is part of. `alertVisibleTo` and `AlertsRepository` apply it.
+ */
+export type AlertScope = { kind: 'region'; regionId: string } | { kind: 'institution'; institutionId: string; regionIds: string[] };
+
+/** Whose audit rows a reader may see: everything (platform), one region, or one institution. */
+export type AuditScope = { all: true } | { regionId: string } | { institutionId: string };
+
+/** Who owns the webhooks a caller manages: a region (its coordinators) or one institution. */
+export type WebhookOwner = { kind: 'region'; regionId: string } | { kind: 'institution'; institutionId: string };
