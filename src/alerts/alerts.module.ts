@@ -9,14 +9,15 @@ import { WebhooksController } from 'src/alerts/webhooks/webhooks.controller';
 import { WebhooksRepository } from 'src/alerts/webhooks/webhooks.repository';
 import { WebhooksService } from 'src/alerts/webhooks/webhooks.service';
 import { InstitutionsModule } from 'src/institutions/institutions.module';
+import { JobsModule } from 'src/jobs/jobs.module';
 import { OutcomesModule } from 'src/outcomes/outcomes.module';
 
 /**
- * Trendbreuk alerts: detection after every summary refresh (hooked into the refresh job), the
+ * Trendbreuk alerts: detection after every summary refresh (the refresh job's `then` step), the
  * alert lifecycle with scoped visibility, and signed webhooks with a delivery log.
  */
 @Module({
-  imports: [InstitutionsModule, OutcomesModule],
+  imports: [InstitutionsModule, JobsModule, OutcomesModule],
   controllers: [AlertsController, WebhooksController],
   providers: [
     AlertsRepository,

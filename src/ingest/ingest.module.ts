@@ -1,4 +1,5 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { AbandonedUploadsSweep } from 'src/ingest/abandoned-uploads.sweep';
 import { IdempotencyRepository } from 'src/ingest/idempotency/idempotency.repository';
 import { IdempotencyService } from 'src/ingest/idempotency/idempotency.service';
 import { INGEST_CONFIG, loadIngestConfig } from 'src/ingest/ingest.config';
@@ -27,6 +28,7 @@ import { JobsModule } from 'src/jobs/jobs.module';
     ProgrammesService,
     IdempotencyRepository,
     IdempotencyService,
+    AbandonedUploadsSweep,
   ],
   exports: [ProgrammesService, IdempotencyService, IngestService],
 })
