@@ -118,8 +118,8 @@ export class JobsRepository {
   async ensureRecurring(kind: string): Promise<boolean> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `INSERT INTO jobs (kind, payload)
-       SELECT $1, '{}'::jsonb
-        WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = $1 AND status IN ('pending', 'running'))
+       SELECT $1::varchar, '{}'::jsonb
+        WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = $1::varchar AND status IN ('pending', 'running'))
        RETURNING id`,
       [kind],
     );
