@@ -23,8 +23,9 @@ class FakeWorker extends PollingWorker {
     return 5;
   }
 
-  protected async recover(): Promise<void> {
+  protected recover(): Promise<void> {
     this.recoveries++;
+    return Promise.resolve();
   }
 
   protected async drain(stop: () => boolean): Promise<void> {
