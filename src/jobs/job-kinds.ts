@@ -64,6 +64,8 @@ export interface QueueDefinition {
   readonly staleAfterMs: number;
   /** Recurring: one job of this kind always waits, and runs again this long after it finished. */
   readonly everyMs?: number;
+  /** Recurring: also run whenever a worker starts. */
+  readonly runAtStart?: boolean;
   /** The step that follows the handler in the same attempt. */
   readonly then?: JobStep;
 }
@@ -82,13 +84,17 @@ export const JOB_QUEUES = {
     staleAfterMs: 5 * MINUTE,
     then: JobStep.DetectTrendBreaks,
   },
-  /** Runs every minute, and sooner when a young upload is about to outlive its grace period. */
+  /**
+   * Runs every minute, and sooner when a young upload is about to outlive its grace period; and
+   * at every start, because a restart is when a dead process's uploads are to be looked at.
+   */
   'abandoned-uploads': {
     kinds: [JobKind.SweepAbandonedUploads],
     batchSize: 1,
     retryDelayMs: 30_000,
-    staleAfterMs: 5 * MINUTE,
+    staleAfterMs: MINUTE,
     everyMs: MINUTE,
+    runAtStart: true,
   },
   /** Once a day. */
   retention: {

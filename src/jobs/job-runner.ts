@@ -98,12 +98,12 @@ export class JobRunner implements OnApplicationBootstrap {
     return requeued;
   }
 
-  /** Makes sure every recurring kind has its waiting job. */
+  /** Makes sure every recurring kind has its waiting job (at a worker's start). */
   async scheduleRecurring(): Promise<void> {
     for (const name of JOB_QUEUE_NAMES) {
       const queue: QueueDefinition = JOB_QUEUES[name];
       if (queue.everyMs === undefined) continue;
-      for (const kind of queue.kinds) await this.repository.ensureRecurring(kind);
+      for (const kind of queue.kinds) await this.repository.ensureRecurring(kind, { dueNow: queue.runAtStart === true });
     }
   }
 

@@ -114,16 +114,18 @@ export class JobsRepository {
     );
   }
 
-  /** Creates the waiting row of a recurring kind, due now, unless one is pending or running. */
-  async ensureRecurring(kind: string): Promise<boolean> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
+  /**
+   * Creates the waiting row of a recurring kind, due now, unless one is pending or running; with
+   * `dueNow`, a waiting row that exists is made due now.
+   */
+  async ensureRecurring(kind: string, options: { dueNow?: boolean } = {}): Promise<void> {
+    if (options.dueNow) await this.dataSource.query(`UPDATE jobs SET run_after = now() WHERE kind = $1 AND status = 'pending' AND run_after > now()`, [kind]);
+    await this.dataSource.query(
       `INSERT INTO jobs (kind, payload)
        SELECT $1::varchar, '{}'::jsonb
-        WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = $1::varchar AND status IN ('pending', 'running'))
-       RETURNING id`,
+        WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = $1::varchar AND status IN ('pending', 'running'))`,
       [kind],
     );
-    return rows.length > 0;
   }
 
   /** A worker still holds these jobs: renews their claim, so that no one takes them for stale. */

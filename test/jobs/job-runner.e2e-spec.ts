@@ -97,6 +97,14 @@ describe('JobRunner', () => {
     expect(await rows(`id = $1`, [retention.id])).toEqual([
       expect.objectContaining({ status: 'pending', last_error: 'database away', due_in_s: JOB_QUEUES.retention.retryDelayMs / 1000 }),
     ]);
+
+    // A worker's start brings the upload sweep forward (a restart is when a dead process's uploads are found), not the daily one.
+    await runner.scheduleRecurring();
+    expect((await rows(`kind = ANY($1::text[])`, [recurring])).map((row) => [row.kind, row.due_in_s <= 0])).toEqual([
+      [JobKind.SweepAbandonedUploads, true],
+      [JobKind.SweepRetention, false],
+    ]);
+    expect(await runner.runDue()).toBe(1);
   });
 
   it('two waiting rows of one recurring kind (two workers started at once) converge to one', async () => {
