@@ -1,4 +1,5 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { AbandonedUploadsRepository } from 'src/ingest/abandoned-uploads.repository';
 import { AbandonedUploadsSweep } from 'src/ingest/abandoned-uploads.sweep';
 import { IdempotencyRepository } from 'src/ingest/idempotency/idempotency.repository';
 import { IdempotencyService } from 'src/ingest/idempotency/idempotency.service';
@@ -28,6 +29,7 @@ import { JobsModule } from 'src/jobs/jobs.module';
     ProgrammesService,
     IdempotencyRepository,
     IdempotencyService,
+    AbandonedUploadsRepository,
     AbandonedUploadsSweep,
   ],
   exports: [ProgrammesService, IdempotencyService, IngestService],

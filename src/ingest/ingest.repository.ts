@@ -296,7 +296,7 @@ export class IngestTransaction {
 }
 
 /** The advisory lock key of a streamed upload's batch, from an SQL expression of its id as text. */
-const batchLockKey = (idText: string): string => `hashtextextended('ingest-batch:' || ${idText}, 0)`;
+export const batchLockKey = (idText: string): string => `hashtextextended('ingest-batch:' || ${idText}, 0)`;
 
 async function insertBatch(manager: EntityManager | DataSource, batch: NewBatch): Promise<string> {
   const rows: Array<{ id: string }> = await manager.query(
@@ -307,19 +307,7 @@ async function insertBatch(manager: EntityManager | DataSource, batch: NewBatch)
 }
 
 /** How old a 'receiving' batch without a live writer must be before it counts as abandoned. */
-const ABANDONED_AFTER_SECONDS = 30;
-
-/**
- * A batch's status as readers see it: an abandoned upload (see failAbandonedBatches) reads as
- * 'failed' before the sweep has written so. Read-only: it looks for the upload's lock in
- * pg_locks (a bigint advisory key shows as classid = high half, objid = low half, objsubid = 1)
- * instead of taking it.
- */
-export const BATCH_STATUS_SQL = `CASE WHEN status = 'receiving' AND started_at < now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS})
-   AND NOT EXISTS (SELECT 1 FROM pg_locks l, LATERAL (SELECT ${batchLockKey('ingest_batches.id::text')} AS k) lock
-                    WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                      AND l.classid::bigint = (lock.k >> 32) & 4294967295 AND l.objid::bigint = lock.k & 4294967295)
-  THEN 'failed' ELSE status END`;
+export const ABANDONED_AFTER_SECONDS = 30;
 
 @Injectable()
 export class IngestRepository {
@@ -381,28 +369,5 @@ export class IngestRepository {
       [institutionId, ABANDONED_AFTER_SECONDS],
     );
     return rows.length;
-  }
-
-  /** The sweep of failAbandonedBatches over every institution, for the recurring job. */
-  async failAbandonedUploads(): Promise<number> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `UPDATE ingest_batches SET status = 'failed', finished_at = now()
-        WHERE id IN (SELECT id FROM ingest_batches WHERE status = 'receiving' AND started_at < now() - make_interval(secs => $1))
-          AND status = 'receiving'
-          AND pg_try_advisory_xact_lock(${batchLockKey('id::text')})
-        RETURNING id`,
-      [ABANDONED_AFTER_SECONDS],
-    );
-    return rows.length;
-  }
-
-  /** When the youngest receiving batches outlive their grace period: the sweep's next look. */
-  async nextAbandonedCheck(): Promise<Date | null> {
-    const [row]: Array<{ at: Date | null }> = await this.dataSource.query(
-      `SELECT min(started_at) + make_interval(secs => $1) AS at FROM ingest_batches
-        WHERE status = 'receiving' AND started_at >= now() - make_interval(secs => $1)`,
-      [ABANDONED_AFTER_SECONDS],
-    );
-    return row?.at ? new Date(row.at) : null;
   }
 }

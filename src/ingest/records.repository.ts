@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { BATCH_STATUS_SQL } from 'src/ingest/abandoned-uploads.repository';
 import type { RecordKind } from 'src/ingest/codes';
 import type { BatchDto } from 'src/ingest/dto/query.dto';
 import type { EnrolmentDto, LeaverDto } from 'src/ingest/dto/record.dto';
 import type { BatchStatus } from 'src/ingest/ingest-batch.entity';
-import { BATCH_STATUS_SQL } from 'src/ingest/ingest.repository';
 
 export interface EnrolmentFilter {
   cohort?: number;
