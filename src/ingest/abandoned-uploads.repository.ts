@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ABANDONED_AFTER_SECONDS, batchLockKey } from 'src/ingest/ingest.repository';
+import { rowsOf } from 'src/ingest/sql-result';
 
 /**
  * A batch's status as readers see it: an abandoned upload (see
@@ -22,7 +23,7 @@ export class AbandonedUploadsRepository {
 
   /** Marks failed every receiving batch past its grace period whose lock is free (its writer is gone). */
   async failAbandonedUploads(): Promise<number> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
+    const result: unknown = await this.dataSource.query(
       `UPDATE ingest_batches SET status = 'failed', finished_at = now()
         WHERE id IN (SELECT id FROM ingest_batches WHERE status = 'receiving' AND started_at < now() - make_interval(secs => $1))
           AND status = 'receiving'
@@ -30,7 +31,7 @@ export class AbandonedUploadsRepository {
         RETURNING id`,
       [ABANDONED_AFTER_SECONDS],
     );
-    return rows.length;
+    return rowsOf<{ id: string }>(result).length;
   }
 
   /** When the youngest receiving batches outlive their grace period: the sweep's next look. */

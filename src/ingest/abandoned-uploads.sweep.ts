@@ -19,13 +19,17 @@ export class AbandonedUploadsSweep implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.runner.handle('abandoned-uploads', () => this.sweep());
+    this.runner.handle('abandoned-uploads', async (): Promise<RunAgain | void> => {
+      const { runAgainAt } = await this.sweep();
+      return runAgainAt ? { runAgainAt } : undefined;
+    });
   }
 
-  async sweep(): Promise<RunAgain | void> {
+  /** Returns how many uploads it marked failed, and when to look again if sooner than usual. */
+  async sweep(): Promise<{ failed: number; runAgainAt?: Date }> {
     const failed = await this.repository.failAbandonedUploads();
     if (failed > 0) this.logger.warn({ failed }, 'uploads whose writer died marked as failed');
     const next = await this.repository.nextAbandonedCheck();
-    return next ? { runAgainAt: next } : undefined;
+    return next ? { failed, runAgainAt: next } : { failed };
   }
 }

@@ -55,11 +55,13 @@ describe('uploads cut off by a crash', () => {
 
     const sweep = ctx.app.get(AbandonedUploadsSweep);
     const next = await sweep.sweep();
+    expect(next.failed).toBe(1);
     expect(await rowOf(id)).toEqual({ status: 'failed', finished: true });
     // The young upload may still take its lock: left alone, and looked at again once its grace period is over.
     expect(await rowOf(young)).toEqual({ status: 'receiving', finished: false });
-    expect(next?.runAgainAt.getTime()).toBeGreaterThan(Date.now() + 15_000);
-    expect(next?.runAgainAt.getTime()).toBeLessThanOrEqual(Date.now() + 20_000);
+    expect(next.runAgainAt?.getTime()).toBeGreaterThan(Date.now() + 15_000);
+    expect(next.runAgainAt?.getTime()).toBeLessThanOrEqual(Date.now() + 20_000);
+    expect((await sweep.sweep()).failed).toBe(0);
     await ctx.dataSource.query(`UPDATE ingest_batches SET status = 'failed', finished_at = now() WHERE id = $1`, [young]);
   });
 
