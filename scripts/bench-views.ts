@@ -43,7 +43,7 @@
  *     nothing runs behind the measurements) and autocannon on each endpoint, the trivial
  *     endpoint first and last;
  *  5. POST /v1/enrolments:batch with 10,000 new enrolments of the last cohort (92HA), then the
- *     refresh job that upload queued, run from the durable queue (RefreshService.runPending).
+ *     refresh job that upload queued, run from the durable queue (JobRunner.runDue).
  */
 import autocannon from 'autocannon';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -71,8 +71,10 @@ import { cohortOfDate, EnrolmentRecord, LeaverRecord } from 'src/generator/recor
 import { generateRegion, GeneratedRegion } from 'src/generator/region';
 import { ProgrammesService } from 'src/ingest/programmes.service';
 import { InstitutionsService } from 'src/institutions/institutions.service';
+import { JobKind } from 'src/jobs/job-kinds';
+import { JobRunner } from 'src/jobs/job-runner';
 import { JobsRepository } from 'src/jobs/jobs.repository';
-import { REFRESH_REGION, RefreshService } from 'src/outcomes/refresh.service';
+import { RefreshService } from 'src/outcomes/refresh.service';
 import { SummariesRepository } from 'src/outcomes/summaries.repository';
 
 // ---------------------------------------------------------------- options
@@ -1058,10 +1060,15 @@ async function main(): Promise<void> {
 
     // 3. the full refresh and the detection that follows it
     log(`full refresh of the summaries (RefreshService.refreshRegion, 'all'), load ${load()}…`);
-    const full = await timedRefresh(context, tenants.regionId, (refresh) => refresh.refreshRegion(tenants.regionId, 'all'));
+    const detection = context.app.get(DetectionService, { strict: false });
+    const full = await timedRefresh(context, tenants.regionId, async (refresh) => {
+      // What the refresh queue runs for one region: the refresh, then its detection step.
+      await refresh.refreshRegion(tenants.regionId, 'all');
+      await detection.detectRegion(tenants.regionId);
+    });
     // The membership changes queued whole-region refresh jobs; the full refresh above covered them.
     const jobs = context.app.get(JobsRepository, { strict: false });
-    for (const job of await jobs.claim({ kinds: [REFRESH_REGION], limit: 1_000 })) await jobs.complete(job.id);
+    for (const job of await jobs.claim({ kinds: [JobKind.RefreshRegion], limit: 1_000 })) await jobs.complete(job.id);
     log(
       `full refresh: ${fmtMs(full.totalMs)} (summaries transaction ${fmtMs(full.summariesMs)}, range queries ${fmtMs(full.otherMs)}, detection ${fmtMs(full.detectionMs)}); ${fmtInt(full.summaryRows)} summary rows, ${full.cohorts} cohorts`,
     );
@@ -1145,10 +1152,11 @@ async function main(): Promise<void> {
 
     context = await openContext(url, jwtSecret);
     const pending: Array<{ kind: string; payload: unknown }> = await context.app.get(DataSource).query(`SELECT kind, payload FROM jobs WHERE status = 'pending' ORDER BY id`);
-    log(`incremental refresh: running the queued job(s) ${JSON.stringify(pending)} (RefreshService.runPending)…`);
+    log(`incremental refresh: running the queued job(s) ${JSON.stringify(pending)} (JobRunner.runDue)…`);
     let jobsRun = 0;
-    const incremental = await timedRefresh(context, tenants.regionId, async (refresh) => {
-      jobsRun = await refresh.runPending();
+    const runner = context.app.get(JobRunner, { strict: false });
+    const incremental = await timedRefresh(context, tenants.regionId, async () => {
+      jobsRun = await runner.runDue();
     });
     const [notDone]: Array<{ n: string }> = await context.app.get(DataSource).query(`SELECT count(*) AS n FROM jobs WHERE status <> 'done'`);
     if (jobsRun === 0 || Number(notDone?.n ?? 0) > 0) throw new Error(`the incremental refresh ran ${jobsRun} jobs; ${notDone?.n} jobs are not done`);

@@ -21,6 +21,7 @@ import { IngestModule } from 'src/ingest/ingest.module';
 import { InsightsModule } from 'src/insights/insights.module';
 import { InstitutionsModule } from 'src/institutions/institutions.module';
 import { OutcomesModule } from 'src/outcomes/outcomes.module';
+import { RetentionModule } from 'src/retention/retention.module';
 
 @Module({})
 export class AppModule {
@@ -42,6 +43,7 @@ export class AppModule {
         OutcomesModule,
         AlertsModule,
         InsightsModule,
+        RetentionModule,
         DemoModule,
       ],
       providers: [

@@ -9,14 +9,15 @@ import { WebhookDeliveryService } from 'src/alerts/webhooks/webhook-delivery.ser
 import { WebhooksController } from 'src/alerts/webhooks/webhooks.controller';
 import { WebhooksRepository } from 'src/alerts/webhooks/webhooks.repository';
 import { WebhooksService } from 'src/alerts/webhooks/webhooks.service';
+import { JobsModule } from 'src/jobs/jobs.module';
 import { OutcomesModule } from 'src/outcomes/outcomes.module';
 
 /**
- * Trendbreuk alerts: detection after every summary refresh (hooked into the refresh job), the
+ * Trendbreuk alerts: detection after every summary refresh (the refresh job's `then` step), the
  * alert lifecycle with scoped visibility, and signed webhooks with a delivery log.
  */
 @Module({
-  imports: [AccessModule, OutcomesModule],
+  imports: [AccessModule, JobsModule, OutcomesModule],
   controllers: [AlertsController, WebhooksController],
   providers: [
     AlertsRepository,

@@ -86,7 +86,7 @@ export class AlertsService {
     const view = await this.visible(auth, id);
     const rule = TRANSITIONS[action];
     const result = await this.repository.transition(view, { ...rule, note: note.trim(), ...actorOf(auth) }, (manager, regionId, changes) =>
-      this.webhooks.enqueue(manager, regionId, changes).then(() => undefined),
+      this.webhooks.queueDeliveries(manager, regionId, changes).then(() => undefined),
     );
     if (!result.ok) {
       throw new ProblemException(

@@ -6,9 +6,10 @@ import { DetectionParameters } from 'src/alerts/detection/model';
 import { toAlertValues } from 'src/alerts/detection/reconcile';
 import { METHOD_VERSION } from 'src/alerts/statistics';
 import { WebhooksService } from 'src/alerts/webhooks/webhooks.service';
+import { JobStep } from 'src/jobs/job-kinds';
+import { JobRunner } from 'src/jobs/job-runner';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
-import { RefreshService } from 'src/outcomes/refresh.service';
 
 export interface DetectionRun extends Omit<ReconciliationResult, 'changes'> {
   regionId: string;
@@ -35,9 +36,10 @@ export const parametersOf = (definition: DefinitionSetEntity): DetectionParamete
 });
 
 /**
- * Trendbreuk detection for a region after every refresh of its summaries, inside the same durable
- * job: if detection fails, the refresh job fails and is retried. Reads the summaries (never the
- * records), runs the pure `detect`, and reconciles the alerts.
+ * Trendbreuk detection for a region after every refresh of its summaries: the step
+ * `detect-trend-breaks` that follows the refresh queue's handler in the same durable job (see
+ * `job-kinds.ts`), so if detection fails, the refresh job fails and is retried. Reads the
+ * summaries (never the records), runs the pure `detect`, and reconciles the alerts.
  */
 @Injectable()
 export class DetectionService implements OnModuleInit {
@@ -46,15 +48,13 @@ export class DetectionService implements OnModuleInit {
   constructor(
     private readonly repository: AlertsRepository,
     private readonly definitions: DefinitionsRepository,
-    private readonly refresh: RefreshService,
     private readonly webhooks: WebhooksService,
+    private readonly runner: JobRunner,
   ) {}
 
   onModuleInit(): void {
-    this.refresh.addListener({
-      afterRefresh: async (regionId) => {
-        await this.detectRegion(regionId);
-      },
+    this.runner.handleStep(JobStep.DetectTrendBreaks, async ({ regionIds }) => {
+      for (const regionId of regionIds) await this.detectRegion(regionId);
     });
   }
 
@@ -78,7 +78,7 @@ export class DetectionService implements OnModuleInit {
 
     let notifications = 0;
     const reconciled = await this.repository.reconcile(regionId, values, async (manager, region, changes) => {
-      notifications = await this.webhooks.enqueue(manager, region, changes);
+      notifications = await this.webhooks.queueDeliveries(manager, region, changes);
     });
     const written = performance.now();
 

@@ -11,7 +11,7 @@ import { AuditWriter } from 'src/audit/audit-writer';
   imports: [AccessModule],
   controllers: [AuditController],
   providers: [AuditRepository, AuditWriter, AuditService],
-  exports: [AuditWriter],
+  exports: [AuditWriter, AuditRepository],
 })
 export class AuditModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

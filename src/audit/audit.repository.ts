@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditScope } from 'src/access/tenancy';
 import { AuditEntryEntity } from 'src/audit/audit-entry.entity';
 
@@ -10,11 +10,11 @@ export type NewAuditEntry = Omit<AuditEntryEntity, 'id' | 'occurredAt'> & { occu
 export class AuditRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** One multi-row insert for a batch of entries. */
-  async append(entries: NewAuditEntry[]): Promise<void> {
+  /** One multi-row insert for a batch of entries; in the caller's transaction when given its manager. */
+  async append(entries: NewAuditEntry[], manager: EntityManager = this.dataSource.manager): Promise<void> {
     if (entries.length === 0) return;
     const column = <K extends keyof NewAuditEntry>(key: K) => entries.map((entry) => entry[key]);
-    await this.dataSource.query(
+    await manager.query(
       `INSERT INTO audit_log (occurred_at, request_id, client_id, institution_id, region_id, method, route, required_scope, outcome, status_code, detail)
        SELECT * FROM unnest($1::timestamptz[], $2::varchar[], $3::varchar[], $4::uuid[], $5::uuid[], $6::varchar[], $7::varchar[], $8::varchar[], $9::varchar[], $10::int[], $11::jsonb[])`,
       [

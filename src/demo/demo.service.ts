@@ -15,6 +15,8 @@ import { MembershipEntity } from 'src/institutions/membership.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
 
 const BATCH = 10_000;
+/** Twenty years: the demo's fixed cohorts (from 2015) outlive the retention sweep for years to come. */
+const DEMO_RETENTION_MONTHS = 240;
 
 @Injectable()
 export class DemoService {
@@ -58,7 +60,7 @@ export class DemoService {
       if ((await manager.getRepository(RegionEntity).count()) > 0) return undefined;
       const regionIds = new Map<string, string>();
       for (const region of [DEMO_REGION, OTHER_DEMO_REGION]) {
-        const saved = await manager.getRepository(RegionEntity).save({ ...region, retentionMonths: 120 });
+        const saved = await manager.getRepository(RegionEntity).save({ ...region, retentionMonths: DEMO_RETENTION_MONTHS });
         regionIds.set(region.code, saved.id);
       }
       const institutionIds = new Map<string, string>();

@@ -1,5 +1,7 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { AccessModule } from 'src/access/access.module';
+import { AbandonedUploadsRepository } from 'src/ingest/abandoned-uploads.repository';
+import { AbandonedUploadsSweep } from 'src/ingest/abandoned-uploads.sweep';
 import { IdempotencyRepository } from 'src/ingest/idempotency/idempotency.repository';
 import { IdempotencyService } from 'src/ingest/idempotency/idempotency.service';
 import { INGEST_CONFIG, loadIngestConfig } from 'src/ingest/ingest.config';
@@ -28,6 +30,8 @@ import { JobsModule } from 'src/jobs/jobs.module';
     ProgrammesService,
     IdempotencyRepository,
     IdempotencyService,
+    AbandonedUploadsRepository,
+    AbandonedUploadsSweep,
   ],
   exports: [ProgrammesService, IdempotencyService, IngestService],
 })

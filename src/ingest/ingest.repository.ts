@@ -296,7 +296,7 @@ export class IngestTransaction {
 }
 
 /** The advisory lock key of a streamed upload's batch, from an SQL expression of its id as text. */
-const batchLockKey = (idText: string): string => `hashtextextended('ingest-batch:' || ${idText}, 0)`;
+export const batchLockKey = (idText: string): string => `hashtextextended('ingest-batch:' || ${idText}, 0)`;
 
 async function insertBatch(manager: EntityManager | DataSource, batch: NewBatch): Promise<string> {
   const rows: Array<{ id: string }> = await manager.query(
@@ -307,7 +307,7 @@ async function insertBatch(manager: EntityManager | DataSource, batch: NewBatch)
 }
 
 /** How old a 'receiving' batch without a live writer must be before it counts as abandoned. */
-const ABANDONED_AFTER_SECONDS = 30;
+export const ABANDONED_AFTER_SECONDS = 30;
 
 @Injectable()
 export class IngestRepository {

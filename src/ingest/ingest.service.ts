@@ -14,7 +14,8 @@ import { ChunkResult, IngestRepository, IngestTransaction } from 'src/ingest/ing
 import { ProgrammesService } from 'src/ingest/programmes.service';
 import type { EnrolmentChunk, LeaverChunk, ValidationContext } from 'src/ingest/validation/record-validator';
 import { ENROLMENT_HANDLER, ErrorList, LEAVER_HANDLER, RecordChunk, RecordKindHandler, RowRunner, RowSource } from 'src/ingest/validation/row-runner';
-import { JobsRepository, REFRESH_SUMMARIES, RefreshSummariesPayload } from 'src/jobs/jobs.repository';
+import { JobKind } from 'src/jobs/job-kinds';
+import { JobQueue } from 'src/jobs/job-queue';
 
 /** At most this many errors are listed in one response; all are counted. */
 export const MAX_LISTED_ERRORS = 1_000;
@@ -88,7 +89,7 @@ export class IngestService {
     private readonly access: AccessService,
     private readonly programmes: ProgrammesService,
     private readonly idempotency: IdempotencyService,
-    private readonly jobs: JobsRepository,
+    private readonly jobs: JobQueue,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
@@ -279,8 +280,7 @@ export class IngestService {
     };
     await tx.commitBatch(batchId, result);
     if (result.inserted + result.updated > 0) {
-      const payload: RefreshSummariesPayload = { institutionId: uploader.id, cohorts: [...runner.cohorts].sort((a, b) => a - b) };
-      await this.jobs.enqueue(tx.manager, REFRESH_SUMMARIES, { ...payload });
+      await this.jobs.enqueue(tx.manager, JobKind.RefreshSummaries, { institutionId: uploader.id, cohorts: [...runner.cohorts].sort((a, b) => a - b) });
     }
     await this.idempotency.complete(tx.manager, claim, fingerprint, HttpStatus.OK, result);
     await tx.commit();

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { BATCH_STATUS_SQL } from 'src/ingest/abandoned-uploads.repository';
 import type { RecordKind } from 'src/ingest/codes';
 import type { BatchDto } from 'src/ingest/dto/query.dto';
 import type { EnrolmentDto, LeaverDto } from 'src/ingest/dto/record.dto';
@@ -35,7 +36,7 @@ const LEAVER_COLUMNS = `
   created_batch_id AS "createdBatchId", updated_batch_id AS "updatedBatchId", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 const BATCH_COLUMNS = `
-  id, kind, source, status, client_id AS "clientId", rows_total AS rows, rows_inserted AS inserted, rows_updated AS updated,
+  id, kind, source, ${BATCH_STATUS_SQL} AS status, client_id AS "clientId", rows_total AS rows, rows_inserted AS inserted, rows_updated AS updated,
   rows_unchanged AS unchanged, rows_deleted AS deleted, error_count AS "errorCount", started_at AS "startedAt", finished_at AS "finishedAt"`;
 
 /** Builds `WHERE institution_id = $1 AND …`: the tenant condition is always first and never optional. */
@@ -100,7 +101,7 @@ export class RecordsRepository {
   async listBatches(institutionId: string, filter: { kind?: RecordKind; status?: BatchStatus }, limit: number, offset: number): Promise<{ items: BatchDto[]; total: number }> {
     const conditions = new Conditions(institutionId);
     if (filter.kind !== undefined) conditions.add((p) => `kind = ${p}`, filter.kind);
-    if (filter.status !== undefined) conditions.add((p) => `status = ${p}`, filter.status);
+    if (filter.status !== undefined) conditions.add((p) => `${BATCH_STATUS_SQL} = ${p}`, filter.status);
     return this.list('ingest_batches', BATCH_COLUMNS, conditions, { column: 'started_at', descending: true }, limit, offset);
   }
 

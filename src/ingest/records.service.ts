@@ -9,7 +9,8 @@ import { EnrolmentDto, LeaverDto } from 'src/ingest/dto/record.dto';
 import { IdempotencyClaim, IdempotencyService, IdempotentResponse } from 'src/ingest/idempotency/idempotency.service';
 import { IngestRepository, IngestTransaction } from 'src/ingest/ingest.repository';
 import { RecordsRepository, SortOrder } from 'src/ingest/records.repository';
-import { JobsRepository, REFRESH_SUMMARIES, RefreshSummariesPayload } from 'src/jobs/jobs.repository';
+import { JobKind, JobPayloads } from 'src/jobs/job-kinds';
+import { JobQueue } from 'src/jobs/job-queue';
 
 const ENROLMENT_SORT_COLUMNS: Record<string, string> = { id: 'id', startDate: 'start_date', cohort: 'cohort', updatedAt: 'updated_at' };
 const LEAVER_SORT_COLUMNS: Record<string, string> = { id: 'id', schoolYear: 'school_year', updatedAt: 'updated_at' };
@@ -32,7 +33,7 @@ export class RecordsService {
     private readonly access: AccessService,
     private readonly ingestRepository: IngestRepository,
     private readonly idempotency: IdempotencyService,
-    private readonly jobs: JobsRepository,
+    private readonly jobs: JobQueue,
   ) {}
 
   async listEnrolments(auth: Principal, query: EnrolmentQueryDto): Promise<Page<EnrolmentDto>> {
@@ -77,7 +78,6 @@ export class RecordsService {
 
   async getBatch(auth: Principal, batchId: string): Promise<BatchDto> {
     const { id } = await this.access.uploaderOf(auth);
-    await this.ingestRepository.failAbandonedBatches(id);
     const batch = await this.records.getBatch(id, batchId);
     if (!batch) throw notFound(`Upload ${batchId}`);
     return batch;
@@ -85,7 +85,6 @@ export class RecordsService {
 
   async listBatches(auth: Principal, query: BatchQueryDto): Promise<Page<BatchDto>> {
     const { id } = await this.access.uploaderOf(auth);
-    await this.ingestRepository.failAbandonedBatches(id);
     const { items, total } = await this.records.listBatches(id, { kind: query.kind, status: query.status }, query.limit, query.offset);
     return page(items, total, query);
   }
@@ -151,8 +150,8 @@ export class RecordsService {
     }
   }
 
-  private async enqueueRefresh(tx: IngestTransaction, payload: RefreshSummariesPayload): Promise<void> {
-    await this.jobs.enqueue(tx.manager, REFRESH_SUMMARIES, { institutionId: payload.institutionId, cohorts: [...payload.cohorts].sort((a, b) => a - b) });
+  private async enqueueRefresh(tx: IngestTransaction, payload: JobPayloads[typeof JobKind.RefreshSummaries]): Promise<void> {
+    await this.jobs.enqueue(tx.manager, JobKind.RefreshSummaries, { institutionId: payload.institutionId, cohorts: [...payload.cohorts].sort((a, b) => a - b) });
   }
 
   /** 400 for anything but a pseudonym, explaining a raw identifier without repeating it. */

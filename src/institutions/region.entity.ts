@@ -13,7 +13,10 @@ export class RegionEntity {
   @Column({ type: 'varchar', length: 200 })
   name!: string;
 
-  /** Months after the end of a cohort's follow-up that student-level records are kept. */
+  /**
+   * Months that student-level records are kept after the end of their cohort's (or school
+   * year's) academic year, 31 July of the next year; then the retention sweep deletes them.
+   */
   @Column({ name: 'retention_months', type: 'integer', default: 120 })
   retentionMonths!: number;
 

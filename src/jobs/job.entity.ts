@@ -10,7 +10,7 @@ export class JobEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
 
-  /** What to do, e.g. `refresh-summaries`. */
+  /** What to do: a kind of the catalogue (job-kinds.ts). */
   @Column({ type: 'varchar', length: 64 })
   kind!: string;
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { JobsRepository } from 'src/jobs/jobs.repository';
+import { JobKind } from 'src/jobs/job-kinds';
+import { JobQueue } from 'src/jobs/job-queue';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
-import { REFRESH_REGION } from 'src/outcomes/refresh.service';
 
 export type NewDefinitionSet = Omit<DefinitionSetEntity, 'id' | 'version' | 'effectiveFromCohort' | 'activatedAt' | 'createdAt' | 'region'>;
 
@@ -11,7 +11,7 @@ export type NewDefinitionSet = Omit<DefinitionSetEntity, 'id' | 'version' | 'eff
 export class DefinitionsRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly jobs: JobsRepository,
+    private readonly jobs: JobQueue,
   ) {}
 
   findById(id: string): Promise<DefinitionSetEntity | null> {
@@ -58,7 +58,7 @@ export class DefinitionsRepository {
         [definition.regionId, definition.id, fromCohort],
       );
       await manager.query(`UPDATE definition_sets SET effective_from_cohort = $2, activated_at = now() WHERE id = $1`, [definition.id, fromCohort]);
-      await this.jobs.enqueue(manager, REFRESH_REGION, { regionId: definition.regionId });
+      await this.jobs.enqueue(manager, JobKind.RefreshRegion, { regionId: definition.regionId });
     });
   }
 }

@@ -5,13 +5,12 @@ import { DefinitionsController } from 'src/outcomes/definitions.controller';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { DefinitionsService } from 'src/outcomes/definitions.service';
 import { RefreshService } from 'src/outcomes/refresh.service';
-import { RefreshWorker } from 'src/outcomes/refresh.worker';
 import { SummariesRepository } from 'src/outcomes/summaries.repository';
 
 @Module({
   imports: [AccessModule, JobsModule],
   controllers: [DefinitionsController],
-  providers: [DefinitionsRepository, DefinitionsService, SummariesRepository, RefreshService, RefreshWorker],
+  providers: [DefinitionsRepository, DefinitionsService, SummariesRepository, RefreshService],
   exports: [DefinitionsService, DefinitionsRepository, RefreshService],
 })
 export class OutcomesModule {}

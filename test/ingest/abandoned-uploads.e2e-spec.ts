@@ -1,10 +1,12 @@
 import { createTestContext, TestContext } from 'test/utils/test-context';
+import { AbandonedUploadsSweep } from 'src/ingest/abandoned-uploads.sweep';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 
 /**
  * A streamed upload whose process died leaves its batch row 'receiving' (the row committed on its
  * own; the records were rolled back with the upload's transaction). Such a batch has no
- * transaction holding its advisory lock, and is shown as failed from then on.
+ * transaction holding its advisory lock, and is shown as failed from then on; the recurring
+ * abandoned-upload sweep (or a delete of it) records it so.
  */
 describe('uploads cut off by a crash', () => {
   let ctx: TestContext;
@@ -34,10 +36,33 @@ describe('uploads cut off by a crash', () => {
   it('shows an abandoned upload as failed, and refuses to delete it as such', async () => {
     const id = await receivingBatch(X, 120);
     expect(await statusOf(id)).toBe('failed');
-    const [row] = await ctx.dataSource.query<Array<{ status: string; finished: boolean }>>(`SELECT status, finished_at IS NOT NULL AS finished FROM ingest_batches WHERE id = $1`, [id]);
-    expect(row).toEqual({ status: 'failed', finished: true });
     const refused = await ctx.http.delete(`/v1/batches/${id}`).set('Authorization', `Bearer ${tokenX}`).expect(409);
     expect(refused.body.detail).toContain('failed');
+    // The delete, a write, recorded it as failed (reads only show it so).
+    const [row] = await ctx.dataSource.query<Array<{ status: string; finished: boolean }>>(`SELECT status, finished_at IS NOT NULL AS finished FROM ingest_batches WHERE id = $1`, [id]);
+    expect(row).toEqual({ status: 'failed', finished: true });
+  });
+
+  it('reads write nothing: the recurring sweep records the failure', async () => {
+    const id = await receivingBatch(X, 120);
+    const young = await receivingBatch(Y, 10);
+    expect(await statusOf(id)).toBe('failed');
+    const failedOnly = await ctx.http.get('/v1/uploads?status=failed').set('Authorization', `Bearer ${tokenX}`).expect(200);
+    expect((failedOnly.body.items as Array<{ id: string }>).map((item) => item.id)).toContain(id);
+    const rowOf = async (batch: string) =>
+      (await ctx.dataSource.query<Array<{ status: string; finished: boolean }>>(`SELECT status, finished_at IS NOT NULL AS finished FROM ingest_batches WHERE id = $1`, [batch]))[0];
+    expect(await rowOf(id)).toEqual({ status: 'receiving', finished: false });
+
+    const sweep = ctx.app.get(AbandonedUploadsSweep);
+    const next = await sweep.sweep();
+    expect(next.failed).toBe(1);
+    expect(await rowOf(id)).toEqual({ status: 'failed', finished: true });
+    // The young upload may still take its lock: left alone, and looked at again once its grace period is over.
+    expect(await rowOf(young)).toEqual({ status: 'receiving', finished: false });
+    expect(next.runAgainAt?.getTime()).toBeGreaterThan(Date.now() + 15_000);
+    expect(next.runAgainAt?.getTime()).toBeLessThanOrEqual(Date.now() + 20_000);
+    expect((await sweep.sweep()).failed).toBe(0);
+    await ctx.dataSource.query(`UPDATE ingest_batches SET status = 'failed', finished_at = now() WHERE id = $1`, [young]);
   });
 
   it('leaves a young batch alone: its upload may be about to take the lock', async () => {

@@ -14,7 +14,7 @@ import { createScratchDatabase, scratchBaseUrl } from 'src/database/scratch-data
 import { InstitutionEntity, Sector } from 'src/institutions/institution.entity';
 import { MembershipEntity } from 'src/institutions/membership.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
-import { RefreshService } from 'src/outcomes/refresh.service';
+import { JobRunner } from 'src/jobs/job-runner';
 
 /**
  * The application on a fresh real database (PGlite by default, PostgreSQL with
@@ -34,7 +34,7 @@ export interface TestContext {
   tokenFor(options: { institution?: InstitutionEntity; region?: RegionEntity; scopes: Scope[] }): Promise<string>;
   /** Inserts an enrolment directly (for outcome fixtures); returns its id. */
   newEnrolment(enrolment: NewEnrolment): Promise<string>;
-  /** Runs the queued background jobs (summary refreshes) to the end. */
+  /** Runs the queued background jobs (summary refreshes and what follows them) to the end. */
   runJobs(): Promise<number>;
   /** Waits until every audit entry recorded so far is in the database. */
   flushAudit(): Promise<void>;
@@ -181,7 +181,7 @@ export async function createTestContext(env: NodeJS.ProcessEnv = {}): Promise<Te
       await dataSource.query(`INSERT INTO jobs (kind, payload) VALUES ('refresh-summaries', $1::jsonb)`, [JSON.stringify({ institutionId: enrolment.receiver.id, cohorts: [cohort] })]);
       return row.id;
     },
-    runJobs: () => app.get(RefreshService).runPending(),
+    runJobs: () => app.get(JobRunner).runDue(),
     flushAudit: () => app.get(AuditWriter).flush(),
     async close() {
       await app.close();

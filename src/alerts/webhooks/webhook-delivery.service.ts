@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from 'src/alerts/webhooks/signature';
 import { checkWebhookUrl, Resolver, WEBHOOK_RESOLVER } from 'src/alerts/webhooks/url-policy';
 import { ClaimedDelivery, WebhooksRepository } from 'src/alerts/webhooks/webhooks.repository';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { PollingWorker } from 'src/jobs/polling-worker';
 
 /** Attempts per delivery before it is marked failed. */
 export const MAX_DELIVERY_ATTEMPTS = 10;
@@ -35,49 +36,43 @@ export interface AttemptOutcome {
  * host name resolves to can change after registration.
  */
 @Injectable()
-export class WebhookDeliveryService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(WebhookDeliveryService.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
-
+export class WebhookDeliveryService extends PollingWorker {
   constructor(
     private readonly repository: WebhooksRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WEBHOOK_RESOLVER) private readonly resolver: Resolver,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.worker.enabled) this.schedule(0);
+  ) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  protected get enabled(): boolean {
+    return this.config.worker.enabled;
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runPending()
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'webhook deliveries could not run'))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(Math.max(this.config.worker.pollMs, 1_000));
-        });
-    }, delayMs);
+  protected get pollMs(): number {
+    return Math.max(this.config.worker.pollMs, 1_000);
   }
 
-  /** Attempts every due delivery; returns the number of attempts made. */
-  async runPending(): Promise<number> {
+  // A delivery's claim is a lease (its next attempt moved LEASE_MS ahead): one whose worker died
+  // becomes due again by itself, so there is nothing to put back.
+  protected async recover(): Promise<void> {}
+
+  protected drain(stop: () => boolean): Promise<number> {
+    return this.runPending(stop);
+  }
+
+  /**
+   * Attempts every due delivery until none is left or `stop` says so (checked before each claim);
+   * returns the number of attempts made.
+   */
+  async runPending(stop: () => boolean = () => this.stopping): Promise<number> {
     let attempts = 0;
     for (;;) {
+      if (stop()) return attempts;
       const claimed = await this.repository.claimDue(BATCH, LEASE_MS);
       if (claimed.length === 0) return attempts;
       await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
       attempts += claimed.length;
-      if (this.stopped) return attempts;
     }
   }
 

@@ -84,7 +84,7 @@ export class WebhooksService {
    * Queues a delivery of every changed alert to every webhook whose owner may see it, in the
    * transaction that changed the alerts (so a notification exists exactly when the change does).
    */
-  async enqueue(manager: EntityManager, regionId: string, changes: AlertChange[]): Promise<number> {
+  async queueDeliveries(manager: EntityManager, regionId: string, changes: AlertChange[]): Promise<number> {
     if (changes.length === 0) return 0;
     const webhooks = await this.repository.forRegion(manager, regionId, await this.access.webhookMemberIds(manager, regionId));
     if (webhooks.length === 0) return 0;
