@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify';
 import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { neutraliseCsvCell } from 'src/common/csv-cell';
 import { isValidBsn, isValidOnderwijsnummer } from 'src/ingest/identifiers/bsn';
 import { normaliseIdentifier, pseudonymise } from 'src/ingest/identifiers/pseudonym';
 import { CliError, CliIo, errnoCode, EXIT } from 'src/cli/io';
@@ -83,7 +84,8 @@ export async function pseudonymiseFile(options: PseudonymiseOptions, io: CliIo):
         }
         if (header) throw new CliError('the input is empty: a header line naming the columns is required', EXIT.dataError);
       },
-      stringify({ delimiter }),
+      // Cells are neutralised against formula injection (src/common/csv-cell.ts); upload takes the mark off again.
+      stringify({ delimiter, cast: { string: neutraliseCsvCell } }),
       createWriteStream(partial, { mode: 0o600 }),
     );
     renameSync(partial, options.out);
