@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppModule } from 'src/app.module';
 import { AppConfig } from 'src/config/app-config';
-import { DatabaseTarget } from 'src/database/database-connection';
+import { SigningKeySource, withDevelopmentSigningKey } from 'src/config/development-key';
+import { DatabaseConnection, DatabaseTarget, openDatabase } from 'src/database/database-connection';
 import { runMigrations } from 'src/database/data-source-options';
 import { DemoService } from 'src/demo/demo.service';
 
@@ -62,6 +63,26 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Token from POST /v1/auth/token' }, 'bearer')
     .build();
   return SwaggerModule.createDocument(app, builder, { operationIdFactory: (_controller, method) => method });
+}
+
+/**
+ * What the service opens before it builds the application: the database (the embedded one takes
+ * its data folder's lock; a missing PostgreSQL database is created outside production) and, in
+ * development without JWT_SECRET, the signing key kept in the data folder.
+ */
+export async function openForService(config: AppConfig): Promise<{ database: DatabaseConnection; signing: SigningKeySource }> {
+  const database = await openDatabase({
+    url: config.database.url,
+    dataDir: config.database.dataDir,
+    poolSize: config.database.poolSize,
+    createMissingDatabase: config.env !== 'production',
+  });
+  try {
+    return { database, signing: withDevelopmentSigningKey(config) };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
 }
 
 /** Applies migrations and, where configured, loads the demo region. */

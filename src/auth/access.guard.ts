@@ -4,6 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ACCESS_RULE, AccessRule } from 'src/auth/authenticated.decorator';
 import { Principal } from 'src/auth/scopes';
+import { SigningKeyChangedError } from 'src/auth/signing-key';
 import { ProblemException } from 'src/common/problem';
 
 export type AuthenticatedRequest = Request & { principal?: Principal; accessRule?: AccessRule };
@@ -57,7 +58,9 @@ export class AccessGuard extends AuthGuard('jwt') {
             ? 'The token is not valid yet.'
             : info instanceof Error && /No auth token/i.test(info.message)
               ? 'A bearer token is required (POST /v1/auth/token).'
-              : 'The token is invalid, or its client was revoked.';
+              : info instanceof SigningKeyChangedError
+                ? info.message
+                : 'The token is invalid, or its client was revoked.';
       throw new ProblemException(HttpStatus.UNAUTHORIZED, 'unauthorized', 'Unauthorized', detail);
     }
     return user;
