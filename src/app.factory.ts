@@ -5,6 +5,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from 'src/app.module';
 import { AppConfig } from 'src/config/app-config';
@@ -19,8 +20,12 @@ export const API_VERSION_PREFIX = 'v1';
 const WEB_ROOT = __filename.endsWith('.ts') ? join(__dirname, '..', 'dist', 'web') : join(__dirname, '..', 'web');
 
 /** Builds the application exactly as it serves, for main, the tests and the OpenAPI script. */
-export async function createApp(config: AppConfig, database: DatabaseTarget, options: { logger?: boolean } = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), {
+export async function createApp(
+  config: AppConfig,
+  database: DatabaseTarget,
+  options: { logger?: boolean; logDestination?: DestinationStream } = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database, { logDestination: options.logDestination }), {
     bufferLogs: true,
     bodyParser: false,
     abortOnError: false,
