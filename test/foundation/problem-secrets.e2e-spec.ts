@@ -39,7 +39,8 @@ describe('no secret in a problem body', () => {
   });
 
   it('does not echo the secret of a JSON body sent with no Content-Type at all, or as text', async () => {
-    for (const headers of [{}, { 'content-type': 'text/plain' }, { 'content-type': 'application/octet-stream' }]) {
+    const variants: Array<Record<string, string>> = [{}, { 'content-type': 'text/plain' }, { 'content-type': 'application/octet-stream' }];
+    for (const headers of variants) {
       const response = await rawPost('/v1/auth/token', json(), headers);
       expect(response.status).toBeGreaterThanOrEqual(400);
       expect(response.status).toBeLessThan(500);
