@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { neutraliseCsvCell } from 'src/common/csv-cell';
 import { isValidBsn, isValidOnderwijsnummer } from 'src/ingest/identifiers/bsn';
 import { normaliseIdentifier, pseudonymise } from 'src/ingest/identifiers/pseudonym';
+import { checkDelimiter, resolveDelimiter } from 'src/cli/csv-dialect';
 import { CliError, CliIo, errnoCode, EXIT } from 'src/cli/io';
 import { loadPseudonymKey } from 'src/cli/key';
 
@@ -40,9 +41,9 @@ export const csvErrorOf = (error: unknown): { code: string; lines?: number } | u
  * Nothing it prints or throws contains the key or an identifier.
  */
 export async function pseudonymiseFile(options: PseudonymiseOptions, io: CliIo): Promise<PseudonymiseResult> {
-  const delimiter = options.delimiter ?? ',';
-  if (delimiter.length !== 1 || /["\r\n]/.test(delimiter)) throw new CliError('--delimiter must be one character (not a quote or line break)', EXIT.usage);
+  if (options.delimiter !== undefined) checkDelimiter(options.delimiter);
   if (resolve(options.in) === resolve(options.out)) throw new CliError('--out must be another file than --in', EXIT.usage);
+  const delimiter = await resolveDelimiter(options.in, options.delimiter);
   const { key } = loadPseudonymKey({ keyFile: options.keyFile, env: io.env });
   const wanted = options.idColumn.trim().toLowerCase();
 
