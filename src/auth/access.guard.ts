@@ -60,7 +60,9 @@ export class AccessGuard extends AuthGuard('jwt') {
               ? 'A bearer token is required (POST /v1/auth/token).'
               : info instanceof SigningKeyChangedError
                 ? info.message
-                : 'The token is invalid, or its client was revoked.';
+                : info instanceof Error && info.message === 'invalid signature'
+                  ? "The token's signature does not match this service's signing key: it was not issued here, or before the key changed. Request a new token."
+                  : 'The token is invalid, or its client was revoked.';
       throw new ProblemException(HttpStatus.UNAUTHORIZED, 'unauthorized', 'Unauthorized', detail);
     }
     return user;
