@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { SetupError } from 'src/common/setup-error';
 import { loadConfig } from 'src/config/app-config';
 import { openDatabase } from 'src/database/database-connection';
 import { buildDataSourceOptions, runMigrations } from 'src/database/data-source-options';
@@ -6,7 +7,7 @@ import { buildDataSourceOptions, runMigrations } from 'src/database/data-source-
 /** Applies pending migrations to the configured database (the service also does this at start). */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 2 });
+  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 2, createMissingDatabase: config.env !== 'production' });
   const dataSource = new DataSource(buildDataSourceOptions(database.target, { poolSize: 2, statementTimeoutMs: config.database.statementTimeoutMs }));
   try {
     await dataSource.initialize();
@@ -19,6 +20,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof SetupError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(error.exitCode);
+  }
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

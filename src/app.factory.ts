@@ -5,10 +5,12 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from 'src/app.module';
 import { AppConfig } from 'src/config/app-config';
-import { DatabaseTarget } from 'src/database/database-connection';
+import { SigningKeySource, withDevelopmentSigningKey } from 'src/config/development-key';
+import { DatabaseConnection, DatabaseTarget, openDatabase } from 'src/database/database-connection';
 import { runMigrations } from 'src/database/data-source-options';
 import { DemoService } from 'src/demo/demo.service';
 
@@ -18,8 +20,12 @@ export const API_VERSION_PREFIX = 'v1';
 const WEB_ROOT = __filename.endsWith('.ts') ? join(__dirname, '..', 'dist', 'web') : join(__dirname, '..', 'web');
 
 /** Builds the application exactly as it serves, for main, the tests and the OpenAPI script. */
-export async function createApp(config: AppConfig, database: DatabaseTarget, options: { logger?: boolean } = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), {
+export async function createApp(
+  config: AppConfig,
+  database: DatabaseTarget,
+  options: { logger?: boolean; logDestination?: DestinationStream } = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database, { logDestination: options.logDestination }), {
     bufferLogs: true,
     bodyParser: false,
     abortOnError: false,
@@ -70,6 +76,26 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Token from POST /v1/auth/token' }, 'bearer')
     .build();
   return SwaggerModule.createDocument(app, builder, { operationIdFactory: (_controller, method) => method });
+}
+
+/**
+ * What the service opens before it builds the application: the database (the embedded one takes
+ * its data folder's lock; a missing PostgreSQL database is created outside production) and, in
+ * development without JWT_SECRET, the signing key kept in the data folder.
+ */
+export async function openForService(config: AppConfig): Promise<{ database: DatabaseConnection; signing: SigningKeySource }> {
+  const database = await openDatabase({
+    url: config.database.url,
+    dataDir: config.database.dataDir,
+    poolSize: config.database.poolSize,
+    createMissingDatabase: config.env !== 'production',
+  });
+  try {
+    return { database, signing: withDevelopmentSigningKey(config) };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
 }
 
 /** Applies migrations and, where configured, loads the demo region. */

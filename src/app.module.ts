@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AlertsModule } from 'src/alerts/alerts.module';
 import { AuditModule } from 'src/audit/audit.module';
 import { AccessGuard } from 'src/access/access.guard';
@@ -25,12 +26,13 @@ import { RetentionModule } from 'src/retention/retention.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, database: DatabaseTarget): DynamicModule {
+  /** `logDestination`: where the JSON log lines go (default stdout; tests read them). */
+  static forRoot(config: AppConfig, database: DatabaseTarget, options: { logDestination?: DestinationStream } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(buildLoggerOptions(config)),
+        LoggerModule.forRoot(buildLoggerOptions(config, options.logDestination)),
         TypeOrmModule.forRoot(
           buildDataSourceOptions(database, { poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs }),
         ),

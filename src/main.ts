@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
-import { createApp, prepareDatabase } from 'src/app.factory';
+import pino from 'pino';
+import { createApp, openForService, prepareDatabase } from 'src/app.factory';
 import { AuditWriter } from 'src/audit/audit-writer';
+import { SetupError } from 'src/common/setup-error';
 import { abortLongRunningWork } from 'src/common/shutdown';
 import { ConfigurationError, loadConfig } from 'src/config/app-config';
-import { DatabaseConnection, openDatabase } from 'src/database/database-connection';
 import { DemoService } from 'src/demo/demo.service';
 
 async function bootstrap(): Promise<void> {
@@ -19,14 +20,19 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
 
-  const database: DatabaseConnection = await openDatabase({
-    url: config.database.url,
-    dataDir: config.database.dataDir,
-    poolSize: config.database.poolSize,
-  });
+  const { database, signing } = await openForService(config);
+  config = signing.config;
   const app = await createApp(config, database.target);
   const logger = app.get(Logger);
-  if (config.auth.jwtSecretGenerated) {
+  if (database.created) {
+    logger.log(`The database "${database.created.database}" did not exist on ${database.created.server}: created it (role ${database.created.role})`);
+  }
+  if (signing.keyFile) {
+    logger.log(
+      `JWT_SECRET is not set: tokens are signed with the development key in ${signing.keyFile} (${signing.created ? 'created now' : 'kept from an earlier start'}), ` +
+        'so they outlive a restart. Production requires JWT_SECRET.',
+    );
+  } else if (config.auth.jwtSecretGenerated) {
     logger.warn('JWT_SECRET is not set: tokens are signed with a key generated for this process and end with it.');
   }
   const { migrations } = await prepareDatabase(app, config);
@@ -90,6 +96,11 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
+  if (error instanceof SetupError) {
+    // One JSON line in the service's log format, saying what to do; no stack trace.
+    pino().fatal({ code: error.code }, error.message);
+    process.exit(error.exitCode);
+  }
   process.stderr.write(`Doorstroom failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ACCESS_RULE, AccessRule } from 'src/access/authenticated.decorator';
 import { Principal } from 'src/access/principal';
+import { SigningKeyChangedError } from 'src/access/token-errors';
 import { ProblemException } from 'src/common/problem';
 
 export type AuthenticatedRequest = Request & { principal?: Principal; accessRule?: AccessRule };
@@ -58,7 +59,11 @@ export class AccessGuard extends AuthGuard('jwt') {
             ? 'The token is not valid yet.'
             : info instanceof Error && /No auth token/i.test(info.message)
               ? 'A bearer token is required (POST /v1/auth/token).'
-              : 'The token is invalid, or its client was revoked.';
+              : info instanceof SigningKeyChangedError
+                ? info.message
+                : info instanceof Error && info.message === 'invalid signature'
+                  ? "The token's signature does not match this service's signing key: it was not issued here, or before the key changed. Request a new token."
+                  : 'The token is invalid, or its client was revoked.';
       throw new ProblemException(HttpStatus.UNAUTHORIZED, 'unauthorized', 'Unauthorized', detail);
     }
     return user;

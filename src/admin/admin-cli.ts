@@ -8,6 +8,7 @@ import { AppModule } from 'src/app.module';
 import { ClientsService } from 'src/auth/clients.service';
 import { CreateClientDto } from 'src/auth/dto/client.dto';
 import { SCOPES } from 'src/access/scopes';
+import { SetupError } from 'src/common/setup-error';
 import { loadConfig } from 'src/config/app-config';
 import { openDatabase } from 'src/database/database-connection';
 import { runMigrations } from 'src/database/data-source-options';
@@ -16,11 +17,12 @@ import { InstitutionsService } from 'src/institutions/institutions.service';
 
 /**
  * Operator commands against the configured database (DATABASE_URL, or the embedded one in
- * DATA_DIR while the service is stopped). Bootstraps the first platform administrator.
+ * DATA_DIR while the service is stopped: opening the folder refuses while a service holds it).
+ * Bootstraps the first platform administrator.
  */
 async function withServices<T>(work: (services: { clients: ClientsService; institutions: InstitutionsService }) => Promise<T>): Promise<T> {
   const config = loadConfig({ ...process.env, DEMO_DATA: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
-  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 2 });
+  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 2, createMissingDatabase: config.env !== 'production' });
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, database.target), { logger: ['error'] });
   try {
     await runMigrations(app.get(DataSource));
@@ -106,5 +108,5 @@ program
 program.parseAsync(process.argv).catch((error: unknown) => {
   const problem = error as { title?: string; detail?: string; message?: string };
   process.stderr.write(`${problem.detail ?? problem.message ?? String(error)}\n`);
-  process.exit(1);
+  process.exit(error instanceof SetupError ? error.exitCode : 1);
 });

@@ -6,6 +6,7 @@ import { verifyClientSecret } from 'src/auth/client-secret';
 import { TokenRequestDto, TokenResponseDto } from 'src/auth/dto/token.dto';
 import { Principal, principalOf } from 'src/access/principal';
 import { isScope, Scope } from 'src/access/scopes';
+import { signingKeyId } from 'src/auth/signing-key';
 import { ProblemException } from 'src/common/problem';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 
@@ -51,6 +52,7 @@ export class AuthService {
       issuer: this.config.auth.issuer,
       audience: this.config.auth.audience,
       expiresIn: this.config.auth.tokenTtlSeconds,
+      keyid: signingKeyId(this.config.auth.jwtSecret),
     });
     return { access_token: accessToken, token_type: 'Bearer', expires_in: this.config.auth.tokenTtlSeconds, scope: claims.scope };
   }

@@ -4,6 +4,8 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AccessTokenClaims, AuthService } from 'src/auth/auth.service';
 import { Principal } from 'src/access/principal';
+import { SigningKeyChangedError } from 'src/access/token-errors';
+import { signingKeyId, tokenKeyId } from 'src/auth/signing-key';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 
 /**
@@ -17,12 +19,19 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly auth: AuthService,
   ) {
+    const key = createSecretKey(Buffer.from(config.auth.jwtSecret, 'utf8')) as unknown as Buffer;
+    const keyId = signingKeyId(config.auth.jwtSecret);
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       // A KeyObject, not the string: jsonwebtoken first tries a string as a public key and throws
       // and catches on every verification before it falls back to a secret key. The types of
       // passport-jwt do not list KeyObject, which it passes on to jsonwebtoken unchanged.
-      secretOrKey: createSecretKey(Buffer.from(config.auth.jwtSecret, 'utf8')) as unknown as Buffer,
+      // A token that names another signing key was signed before a restart with a new key.
+      secretOrKeyProvider: (_request: unknown, rawToken: unknown, done: (error: Error | null, key?: Buffer) => void) => {
+        const kid = tokenKeyId(rawToken);
+        if (kid !== undefined && kid !== keyId) done(new SigningKeyChangedError());
+        else done(null, key);
+      },
       algorithms: ['HS256'],
       issuer: config.auth.issuer,
       audience: config.auth.audience,

@@ -35,8 +35,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .requiredOption('--out <file>', 'CSV to write, with the column `pseudonym` in place of the identifier')
     .requiredOption('--id-column <name>', 'name of the identifier column, e.g. bsn')
     .option('--key-file <file>', 'file with the network key (else DOORSTROOM_PSEUDONYM_KEY, hex)')
-    .option('--delimiter <char>', 'field delimiter of input and output', ',')
-    .action(async (options: { in: string; out: string; idColumn: string; keyFile?: string; delimiter: string }) => {
+    .option('--delimiter <char>', 'field delimiter of input and output (default: detected from the header line: comma, semicolon or tab)')
+    .action(async (options: { in: string; out: string; idColumn: string; keyFile?: string; delimiter?: string }) => {
       const result = await pseudonymiseFile(options, io);
       io.stderr.write(`pseudonymised ${result.rows} row(s): column "${options.idColumn}" → "pseudonym" in ${options.out}\n`);
       if (result.unrecognised > 0) {
@@ -51,19 +51,32 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .command('upload')
     .description(
       'Upload a pseudonymised CSV (enrolments or leavers) through the JSON batch API, in chunks, each with an Idempotency-Key. ' +
-        'Resumable: completed chunks are recorded in <file>.upload-state.json and skipped when the command runs again.',
+        'Resumable: completed chunks are recorded in <file>.upload-state.json and skipped when the command runs again. ' +
+        'Every pseudonym is checked here first: a chunk with a value that is not a pseudonym (e.g. a raw BSN) is never sent.',
     )
     .requiredOption('--file <file>', 'pseudonymised CSV with snake_case columns (pseudonym, programme_code, start_date, …)')
     .addOption(new Option('--kind <kind>', 'what the file holds').choices(['enrolments', 'leavers']).makeOptionMandatory())
     .requiredOption('--base-url <url>', 'the Doorstroom API, e.g. http://localhost:3000')
     .requiredOption('--client-id <id>', 'API client id (client credentials)')
     .option('--client-secret <secret>', 'API client secret (better: env DOORSTROOM_CLIENT_SECRET, which stays out of the shell history)')
+    .option('--delimiter <char>', 'field delimiter (default: detected from the header line: comma, semicolon as in a Dutch spreadsheet export, or tab)')
     .option('--chunk-size <rows>', 'rows per batch request (1–10000)', integer('--chunk-size', 1, 10_000), DEFAULT_CHUNK_ROWS)
     .option('--state-file <file>', 'where completed chunks are recorded (default <file>.upload-state.json)')
     .option('--restart', 'ignore the state of an earlier run and send every chunk again')
     .option('--retries <n>', 'retries of a request after a network error, 429 or 5xx', integer('--retries', 0, 100), 5)
     .action(
-      async (options: { file: string; kind: 'enrolments' | 'leavers'; baseUrl: string; clientId: string; clientSecret?: string; chunkSize: number; stateFile?: string; restart?: boolean; retries: number }) => {
+      async (options: {
+        file: string;
+        kind: 'enrolments' | 'leavers';
+        baseUrl: string;
+        clientId: string;
+        clientSecret?: string;
+        delimiter?: string;
+        chunkSize: number;
+        stateFile?: string;
+        restart?: boolean;
+        retries: number;
+      }) => {
         const summary = await uploadFile(options, io);
         io.stdout.write(formatSummary(options, summary));
         if (summary.rejected > 0) setExitCode(EXIT.failed);

@@ -3,8 +3,10 @@ import { stringify } from 'csv-stringify';
 import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { neutraliseCsvCell } from 'src/common/csv-cell';
 import { isValidBsn, isValidOnderwijsnummer } from 'src/ingest/identifiers/bsn';
 import { normaliseIdentifier, pseudonymise } from 'src/ingest/identifiers/pseudonym';
+import { checkDelimiter, resolveDelimiter } from 'src/cli/csv-dialect';
 import { CliError, CliIo, errnoCode, EXIT } from 'src/cli/io';
 import { loadPseudonymKey } from 'src/cli/key';
 
@@ -39,9 +41,9 @@ export const csvErrorOf = (error: unknown): { code: string; lines?: number } | u
  * Nothing it prints or throws contains the key or an identifier.
  */
 export async function pseudonymiseFile(options: PseudonymiseOptions, io: CliIo): Promise<PseudonymiseResult> {
-  const delimiter = options.delimiter ?? ',';
-  if (delimiter.length !== 1 || /["\r\n]/.test(delimiter)) throw new CliError('--delimiter must be one character (not a quote or line break)', EXIT.usage);
+  if (options.delimiter !== undefined) checkDelimiter(options.delimiter);
   if (resolve(options.in) === resolve(options.out)) throw new CliError('--out must be another file than --in', EXIT.usage);
+  const delimiter = await resolveDelimiter(options.in, options.delimiter);
   const { key } = loadPseudonymKey({ keyFile: options.keyFile, env: io.env });
   const wanted = options.idColumn.trim().toLowerCase();
 
@@ -83,7 +85,8 @@ export async function pseudonymiseFile(options: PseudonymiseOptions, io: CliIo):
         }
         if (header) throw new CliError('the input is empty: a header line naming the columns is required', EXIT.dataError);
       },
-      stringify({ delimiter }),
+      // Cells are neutralised against formula injection (src/common/csv-cell.ts); upload takes the mark off again.
+      stringify({ delimiter, cast: { string: neutraliseCsvCell } }),
       createWriteStream(partial, { mode: 0o600 }),
     );
     renameSync(partial, options.out);

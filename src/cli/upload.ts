@@ -5,8 +5,10 @@ import { createReadStream, existsSync, readFileSync, renameSync, writeFileSync }
 import { basename } from 'node:path';
 import { columnOfProperty, COLUMNS_BY_KIND, csvRowToRecord, RecordKind } from 'src/generator/records';
 import { DoorstroomApiClient, Problem, ProblemError } from 'src/cli/api-client';
+import { resolveDelimiter } from 'src/cli/csv-dialect';
 import { CliError, CliIo, errnoCode, EXIT } from 'src/cli/io';
 import { csvErrorOf } from 'src/cli/pseudonymise';
+import { checkPseudonym } from 'src/ingest/identifiers/pseudonym';
 
 export const SECRET_ENV = 'DOORSTROOM_CLIENT_SECRET';
 export const DEFAULT_CHUNK_ROWS = 5_000;
@@ -27,6 +29,8 @@ export interface UploadOptions {
   backoffMs?: number;
   /** Row errors printed in the summary (all are counted). Default 50. */
   maxErrorsShown?: number;
+  /** Field delimiter; default: detected from the header line (comma, semicolon or tab). */
+  delimiter?: string;
   fetch?: typeof fetch;
 }
 
@@ -66,6 +70,10 @@ export interface UploadSummary {
   sent: number;
   skipped: number;
   rejected: number;
+  /** Rejected chunks that were never sent: a row's pseudonym column holds no pseudonym. */
+  notSent: number;
+  /** Rows whose pseudonym column holds what looks like a raw BSN or onderwijsnummer. */
+  rawIdentifiers: number;
   rows: number;
   inserted: number;
   updated: number;
@@ -150,6 +158,16 @@ function rowErrorsOf(problem: Problem, chunk: number, lines: number[], kind: Rec
   });
 }
 
+/** The rows of a chunk whose pseudonym is not one, by the service's own rule; the messages never hold the value. */
+function refusedPseudonyms(records: Array<Record<string, unknown>>, lines: number[], chunk: number): RowError[] {
+  const errors: RowError[] = [];
+  records.forEach((record, index) => {
+    const check = checkPseudonym(typeof record.pseudonym === 'string' ? record.pseudonym : '');
+    if (!check.ok) errors.push({ chunk, line: lines[index], column: 'pseudonym', code: check.reason, detail: `${check.message} Not sent.` });
+  });
+  return errors;
+}
+
 /**
  * Uploads a pseudonymised CSV file through the JSON batch endpoint, in chunks of `chunkSize`
  * rows, each with an Idempotency-Key derived from the file's SHA-256 and the chunk number.
@@ -168,6 +186,7 @@ export async function uploadFile(options: UploadOptions, io: CliIo): Promise<Upl
   if (!clientSecret) throw new CliError(`no client secret: pass --client-secret or set ${SECRET_ENV}`, EXIT.config);
   const note = (message: string): void => void io.stderr.write(`${message}\n`);
 
+  const delimiter = await resolveDelimiter(options.file, options.delimiter);
   const { sha256, lines } = await hashAndCountLines(options.file);
   const stateFile = options.stateFile ?? `${options.file}.upload-state.json`;
   const client = new DoorstroomApiClient({
@@ -186,7 +205,7 @@ export async function uploadFile(options: UploadOptions, io: CliIo): Promise<Upl
     note,
   );
   const path = options.kind === 'enrolments' ? '/v1/enrolments:batch' : '/v1/leavers:batch';
-  const summary: UploadSummary = { chunks: 0, sent: 0, skipped: 0, rejected: 0, rows: 0, inserted: 0, updated: 0, unchanged: 0, errors: [], stateFile };
+  const summary: UploadSummary = { chunks: 0, sent: 0, skipped: 0, rejected: 0, notSent: 0, rawIdentifiers: 0, rows: 0, inserted: 0, updated: 0, unchanged: 0, errors: [], stateFile };
 
   const estimatedRows = Math.max(0, lines - 1);
   const bar = io.stderr.isTTY
@@ -207,7 +226,17 @@ export async function uploadFile(options: UploadOptions, io: CliIo): Promise<Upl
     summary.chunks++;
     const previous = state.chunks[String(index)];
     const base: ChunkState = { status: 'done', rows: records.length, firstLine: rowLines[0], lastLine: rowLines[rowLines.length - 1] };
-    if (previous?.status === 'done' && previous.rows === records.length) {
+    // Checked here, before anything leaves this machine: a value that is not a pseudonym may be
+    // a raw BSN or onderwijsnummer, which the service must never receive. Such a chunk is not sent.
+    const refused = refusedPseudonyms(records, rowLines, index);
+    if (refused.length > 0) {
+      state.chunks[String(index)] = { ...base, status: 'rejected', errors: refused.length };
+      summary.rejected++;
+      summary.notSent++;
+      summary.rawIdentifiers += refused.filter((error) => error.code !== 'not_a_pseudonym').length;
+      summary.errors.push(...refused);
+      saveState(stateFile, state);
+    } else if (previous?.status === 'done' && previous.rows === records.length) {
       summary.skipped++;
       summary.rows += previous.rows;
       summary.inserted += previous.inserted ?? 0;
@@ -249,13 +278,14 @@ export async function uploadFile(options: UploadOptions, io: CliIo): Promise<Upl
   let rowLines: number[] = [];
   let index = 0;
   try {
-    const parser = createReadStream(options.file).pipe(parse({ bom: true, skip_empty_lines: true, info: true, relax_column_count: false }));
+    const parser = createReadStream(options.file).pipe(parse({ bom: true, delimiter, skip_empty_lines: true, info: true, relax_column_count: false }));
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (!header) {
         header = record.map((name) => name.trim().toLowerCase());
         const unknown = header.filter((name) => !known.has(name));
         if (unknown.length > 0) {
-          throw new CliError(`unknown column(s) for ${options.kind}: ${unknown.join(', ')}; expected: ${[...known].join(', ')}`, EXIT.dataError);
+          const hint = header.length === 1 ? ` (read with delimiter ${JSON.stringify(delimiter)}: is the file separated by another character? see --delimiter)` : '';
+          throw new CliError(`unknown column(s) for ${options.kind}: ${unknown.join(', ')}; expected: ${[...known].join(', ')}${hint}`, EXIT.dataError);
         }
         if (new Set(header).size !== header.length) throw new CliError('the header names a column twice', EXIT.dataError);
         if (!header.includes('pseudonym')) throw new CliError('the header has no pseudonym column: run `doorstroom pseudonymise` first', EXIT.dataError);
@@ -294,7 +324,8 @@ export async function uploadFile(options: UploadOptions, io: CliIo): Promise<Upl
 /** The human-readable report printed after an upload. */
 export function formatSummary(options: Pick<UploadOptions, 'file' | 'kind' | 'maxErrorsShown'>, summary: UploadSummary): string {
   const lines = [
-    `${options.file}: ${options.kind}, ${summary.chunks} chunk(s): ${summary.sent} sent, ${summary.skipped} already done in an earlier run, ${summary.rejected} rejected`,
+    `${options.file}: ${options.kind}, ${summary.chunks} chunk(s): ${summary.sent} sent, ${summary.skipped} already done in an earlier run, ${summary.rejected} rejected` +
+      (summary.notSent > 0 ? ` (${summary.notSent} of them not sent: refused here)` : ''),
     `rows accepted: ${summary.rows} (inserted ${summary.inserted}, updated ${summary.updated}, unchanged ${summary.unchanged})`,
   ];
   if (summary.errors.length > 0) {
@@ -305,6 +336,12 @@ export function formatSummary(options: Pick<UploadOptions, 'file' | 'kind' | 'ma
       lines.push(`  ${where}: ${error.detail}${error.code ? ` (${error.code})` : ''}`);
     }
     if (summary.errors.length > shown) lines.push(`  … and ${summary.errors.length - shown} more`);
+  }
+  if (summary.rawIdentifiers > 0) {
+    lines.push(
+      `${summary.rawIdentifiers} row(s) hold what looks like a raw BSN or onderwijsnummer in the pseudonym column; their chunks were not sent. ` +
+        'Run `doorstroom pseudonymise` on the source file first.',
+    );
   }
   lines.push(`state: ${summary.stateFile}`);
   return `${lines.join('\n')}\n`;

@@ -4,6 +4,7 @@ import { ApiProduces } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
 import type { Request, Response } from 'express';
 import { map, Observable } from 'rxjs';
+import { neutraliseCsvCell } from 'src/common/csv-cell';
 
 const CSV_EXPORT = 'doorstroom:csv-export';
 
@@ -26,7 +27,8 @@ export class CsvExportInterceptor implements NestInterceptor {
         response.type('text/csv; charset=utf-8');
         response.setHeader('Content-Disposition', `attachment; filename="${context.getHandler().name}.csv"`);
         if (rows.length === 0) return '';
-        return stringify(rows, { header: true, columns: Object.keys(rows[0]), cast: { boolean: (value) => (value ? 'true' : 'false') } });
+        // Text cells are neutralised against formula injection (src/common/csv-cell.ts); numbers are data and stay as they are.
+        return stringify(rows, { header: true, columns: Object.keys(rows[0]), cast: { string: neutraliseCsvCell, boolean: (value) => (value ? 'true' : 'false') } });
       }),
     );
   }

@@ -2,38 +2,45 @@ import { RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
+import { redactPath, serializeError } from 'src/common/log-redaction';
 import { AppConfig } from 'src/config/app-config';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
-/** Structured JSON logs with a request id; credentials and bodies are never logged. */
-export function buildLoggerOptions(config: AppConfig): Params {
-  return {
-    pinoHttp: {
-      level: config.logLevel,
-      genReqId: (request: IncomingMessage, response: ServerResponse) => {
-        const incoming = request.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        response.setHeader('X-Request-Id', id);
-        return id;
-      },
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'res.headers["set-cookie"]'],
-        censor: '[redacted]',
-      },
-      serializers: {
-        // The query string can carry filters; the path is enough to trace a request.
-        req: (request: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({
-          id: request.id,
-          method: request.method,
-          path: request.url.split('?')[0],
-          userAgent: request.headers['user-agent'],
-        }),
-      },
-      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
-      autoLogging: { ignore: (request) => (request.url ?? '').startsWith('/health') },
-      quietReqLogger: true,
+/** Structured JSON logs with a request id; credentials and bodies are never logged. `destination`: default stdout. */
+export function buildLoggerOptions(config: AppConfig, destination?: DestinationStream): Params {
+  const options: Options = {
+    level: config.logLevel,
+    genReqId: (request: IncomingMessage, response: ServerResponse) => {
+      const incoming = request.headers['x-request-id'];
+      const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      response.setHeader('X-Request-Id', id);
+      return id;
     },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'res.headers["set-cookie"]'],
+      censor: '[redacted]',
+    },
+    serializers: {
+      // The query string can carry filters, a path segment a pseudonym or a raw identifier sent
+      // by mistake: the logged path has them masked (src/common/log-redaction.ts).
+      req: (request: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({
+        id: request.id,
+        method: request.method,
+        path: redactPath(request.url),
+        userAgent: request.headers['user-agent'],
+      }),
+      // Never a failed query's parameters or PostgreSQL's detail: they hold pseudonyms.
+      err: serializeError,
+    },
+    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
+    autoLogging: { ignore: (request) => (request.url ?? '').startsWith('/health') },
+    quietReqLogger: true,
+  };
+  return {
+    pinoHttp: destination ? [options, destination] : options,
     forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
     exclude: [],
   };

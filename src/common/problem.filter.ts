@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { PROBLEM_CONTENT_TYPE, ProblemDocument, ProblemException, problemTypeUri } from 'src/common/problem';
+import { redactSecrets, secretsOfRequest } from 'src/common/secret-redaction';
 
 const TITLES: Record<number, string> = {
   400: 'Invalid request',
@@ -64,7 +65,8 @@ export class ProblemFilter implements ExceptionFilter {
     const context = host.switchToHttp();
     const response = context.getResponse<Response>();
     const request = context.getRequest<Request>();
-    const document = this.toDocument(exception, request);
+    // A problem echoes parts of the request; never a secret that came with it.
+    const document = redactSecrets(this.toDocument(exception, request), secretsOfRequest(request));
     if (document.status >= 500) {
       this.logger.error({ err: exception, requestId: request.id }, 'request failed');
     }

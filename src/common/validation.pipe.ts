@@ -87,6 +87,12 @@ export class ProblemValidationPipe extends ValidationPipe {
       return await super.transform(value, metadata);
     } catch (error) {
       if (!(error instanceof RawValidationFailure)) throw error;
+      if (metadata.type === 'body' && error.validationErrors.some((failure) => /^\s*[{[]/.test(failure.property))) {
+        // JSON sent as a form (curl -d without a Content-Type): the JSON text arrives as one field
+        // name. Say so, and do not echo that name: it holds the values, secrets included.
+        const detail = 'The body looks like JSON but was sent as a form: send it with the header Content-Type: application/json.';
+        throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', detail, [{ header: 'content-type', code: 'jsonSentAsForm', detail }]);
+      }
       const errors: ProblemFieldError[] = flattenValidationErrors(error.validationErrors).map(({ path, code, detail }) => {
         switch (metadata.type) {
           case 'body':

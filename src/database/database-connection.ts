@@ -4,6 +4,8 @@ import { createServer, Server, Socket } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DataFolderLock, lockDataFolder } from 'src/database/data-folder-lock';
+import { DatabaseAddress, ensurePostgresDatabase } from 'src/database/postgres-preflight';
 import { SessionQueue } from 'src/database/session-queue';
 
 /** Where the `pg` driver connects: a PostgreSQL URL, or the socket of the embedded database. */
@@ -15,6 +17,8 @@ export interface DatabaseConnection {
   target: DatabaseTarget;
   /** Stops the embedded database cleanly (a checkpoint on disk); a no-op for PostgreSQL. */
   close(): Promise<void>;
+  /** Set when the PostgreSQL database did not exist and was created on opening. */
+  created?: DatabaseAddress;
 }
 
 export interface EmbeddedDatabaseOptions {
@@ -34,11 +38,21 @@ const SOCKET_PORT = 5432;
  */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<DatabaseConnection> {
   let dataDir: string | undefined;
+  let lock: DataFolderLock | undefined;
   if (options.dataDir) {
     dataDir = resolve(options.dataDir);
     mkdirSync(dataDir, { recursive: true });
+    // One process at a time: PGlite keeps the database in this process's memory, so a second
+    // process's writes would never reach the first and be lost at its next checkpoint.
+    lock = lockDataFolder(dataDir);
   }
-  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir ? { dataDir } : {});
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const socketDir = mkdtempSync(join(tmpdir(), 'doorstroom-db-'));
   let server: Server;
   let handlers: Set<PGLiteSocketHandler>;
@@ -47,6 +61,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   } catch (error) {
     await db.close();
     rmSync(socketDir, { recursive: true, force: true });
+    lock?.release();
     throw error;
   }
 
@@ -60,8 +75,12 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
         await Promise.all([...handlers].map((handler) => handler.detach(true)));
         await new Promise<void>((done) => server.close(() => done()));
       } finally {
-        await db.close();
-        rmSync(socketDir, { recursive: true, force: true });
+        try {
+          await db.close();
+        } finally {
+          rmSync(socketDir, { recursive: true, force: true });
+          lock?.release();
+        }
       }
     },
   };
@@ -104,9 +123,12 @@ export async function openDatabase(config: {
   url?: string;
   dataDir?: string;
   poolSize: number;
+  /** Create the PostgreSQL database of `url` when it does not exist and the role may (never in production). */
+  createMissingDatabase?: boolean;
 }): Promise<DatabaseConnection> {
   if (config.url) {
-    return { target: { kind: 'postgres', url: config.url }, close: () => Promise.resolve() };
+    const { created, address } = await ensurePostgresDatabase(config.url, { create: config.createMissingDatabase ?? false });
+    return { target: { kind: 'postgres', url: config.url }, close: () => Promise.resolve(), ...(created ? { created: address } : {}) };
   }
   // Room for the pool plus the migration runner and health checks.
   return startEmbeddedDatabase({ dataDir: config.dataDir, maxConnections: config.poolSize + 5 });

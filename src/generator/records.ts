@@ -1,3 +1,5 @@
+import { csvField, restoreCsvCell } from 'src/common/csv-cell';
+
 /**
  * The shapes of the records the ingest API accepts (JSON camelCase, CSV snake_case), as the
  * generator writes them and the upload command reads them. Plain data: no validation here,
@@ -94,13 +96,6 @@ const BOOLEAN_PROPERTIES = new Set(['diploma']);
 const TRUE_WORDS = new Set(['true', '1', 'ja', 'j', 'yes', 'y']);
 const FALSE_WORDS = new Set(['false', '0', 'nee', 'n', 'no']);
 
-/** Quotes a CSV field when it has to (RFC 4180). */
-export function csvField(value: string | number | boolean | null | undefined): string {
-  if (value === undefined || value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export function csvHeader(kind: RecordKind): string {
   return COLUMNS_BY_KIND[kind].map(([column]) => column).join(',');
 }
@@ -121,7 +116,7 @@ export function csvRowToRecord(kind: RecordKind, row: Record<string, string>): R
   for (const [column, property] of COLUMNS_BY_KIND[kind]) {
     const raw = row[column];
     if (raw === undefined) continue;
-    const text = raw.trim();
+    const text = restoreCsvCell(raw).trim();
     if (text === '') continue;
     if (INTEGER_PROPERTIES.has(property)) {
       record[property] = /^-?\d{1,9}$/.test(text) ? Number(text) : text;

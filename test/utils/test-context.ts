@@ -1,5 +1,6 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
@@ -94,14 +95,17 @@ export const TEST_ENV: NodeJS.ProcessEnv = {
   DB_POOL_SIZE: '8',
 };
 
-export async function createTestContext(env: NodeJS.ProcessEnv = {}): Promise<TestContext> {
+/** `logDestination`: receive the service's JSON log lines (at env LOG_LEVEL) instead of discarding them. */
+export async function createTestContext(env: NodeJS.ProcessEnv = {}, options: { logDestination?: DestinationStream } = {}): Promise<TestContext> {
   const database: DatabaseConnection = await createScratchDatabase(scratchBaseUrl());
   const config = loadConfig({ ...TEST_ENV, JWT_SECRET: randomBytes(32).toString('hex'), ...env });
   let app: NestExpressApplication | undefined;
   try {
-    app = await createApp(config, database.target, { logger: false });
+    app = await createApp(config, database.target, options.logDestination ? { logDestination: options.logDestination } : { logger: false });
     await prepareDatabase(app, config);
     await app.init();
+    // Nest buffers its own log lines until listen(); these tests never listen.
+    if (options.logDestination) app.flushLogs();
   } catch (error) {
     if (app) await app.close();
     await database.close();

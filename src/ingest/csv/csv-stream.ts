@@ -1,5 +1,6 @@
 import { CsvError, parse } from 'csv-parse';
 import { Readable, Transform, TransformCallback } from 'node:stream';
+import { restoreCsvCell } from 'src/common/csv-cell';
 import { ServiceStoppingError, shutdownSignal } from 'src/common/shutdown';
 
 /** The body grew past the configured maximum while streaming. */
@@ -123,6 +124,8 @@ export async function streamCsvRecords(
       for (let i = 0; i < fields.length; i++) {
         const field = fields[i];
         if (field.indexOf('\n') !== -1) extra += field.split('\n').length - 1;
+        // A cell the project's own tools neutralised against formula injection (src/common/csv-cell.ts).
+        if (field.charCodeAt(0) === 0x27) fields[i] = restoreCsvCell(field);
       }
       nextLine = line + 1 + extra;
       if (fields.length === 1 && fields[0].trim() === '') continue;
