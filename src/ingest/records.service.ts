@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { Principal } from 'src/auth/scopes';
 import { Page, page } from 'src/common/paging';
 import { notFound, ProblemException } from 'src/common/problem';
-import { checkPseudonym } from 'src/ingest/identifiers/pseudonym';
+import { checkPseudonym } from 'src/pseudonyms/pseudonym';
 import { BatchDeletedDto, BatchDto, BatchQueryDto, ENROLMENT_SORTS, EnrolmentQueryDto, ErasureResultDto, LEAVER_SORTS, LeaverQueryDto } from 'src/ingest/dto/query.dto';
 import { EnrolmentDto, LeaverDto } from 'src/ingest/dto/record.dto';
 import { IdempotencyClaim, IdempotencyService, IdempotentResponse } from 'src/ingest/idempotency/idempotency.service';

@@ -25,7 +25,7 @@ import {
   STUDY_FORMS,
   StudyForm,
 } from 'src/ingest/codes';
-import { PSEUDONYM_PATTERN } from 'src/ingest/identifiers/pseudonym';
+import { PSEUDONYM_PATTERN } from 'src/pseudonyms/pseudonym';
 import { PROFILE_PATTERN } from 'src/ingest/validation/record-validator';
 
 /*

@@ -13,7 +13,7 @@ import {
   RecordSector,
   STUDY_FORMS,
 } from 'src/ingest/codes';
-import { checkPseudonym, PSEUDONYM_PATTERN } from 'src/ingest/identifiers/pseudonym';
+import { checkPseudonym, PSEUDONYM_PATTERN } from 'src/pseudonyms/pseudonym';
 import { E, L } from 'src/ingest/validation/record-fields';
 
 /*
