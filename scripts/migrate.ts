@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ENTITIES } from 'src/app.entities';
 import { loadConfig } from 'src/config/app-config';
 import { openDatabase } from 'src/database/database-connection';
 import { buildDataSourceOptions, runMigrations } from 'src/database/data-source-options';
@@ -7,7 +8,7 @@ import { buildDataSourceOptions, runMigrations } from 'src/database/data-source-
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 2 });
-  const dataSource = new DataSource(buildDataSourceOptions(database.target, { poolSize: 2, statementTimeoutMs: config.database.statementTimeoutMs }));
+  const dataSource = new DataSource(buildDataSourceOptions(database.target, { poolSize: 2, statementTimeoutMs: config.database.statementTimeoutMs }, ENTITIES));
   try {
     await dataSource.initialize();
     const applied = await runMigrations(dataSource);

@@ -4,6 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AlertsModule } from 'src/alerts/alerts.module';
+import { ENTITIES } from 'src/app.entities';
 import { AuditModule } from 'src/audit/audit.module';
 import { AccessGuard } from 'src/auth/access.guard';
 import { AuthModule } from 'src/auth/auth.module';
@@ -21,6 +22,7 @@ import { IngestModule } from 'src/ingest/ingest.module';
 import { InsightsModule } from 'src/insights/insights.module';
 import { InstitutionsModule } from 'src/institutions/institutions.module';
 import { OutcomesModule } from 'src/outcomes/outcomes.module';
+import { ProgrammesModule } from 'src/programmes/programmes.module';
 
 @Module({})
 export class AppModule {
@@ -31,13 +33,14 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(buildLoggerOptions(config)),
         TypeOrmModule.forRoot(
-          buildDataSourceOptions(database, { poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs }),
+          buildDataSourceOptions(database, { poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs }, ENTITIES),
         ),
         ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }]),
         AuditModule,
         HealthModule,
         AuthModule,
         InstitutionsModule,
+        ProgrammesModule,
         IngestModule,
         OutcomesModule,
         AlertsModule,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeliveryStatus, WebhookOwnerKind } from 'src/alerts/webhooks/webhook.entity';
-import { affectedOf, rowsOf } from 'src/ingest/sql-result';
+import { affectedOf, rowsOf } from 'src/database/sql-result';
 
 export type WebhookOwner = { kind: 'region'; regionId: string } | { kind: 'institution'; institutionId: string };
 
