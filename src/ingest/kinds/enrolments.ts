@@ -28,7 +28,7 @@ import {
 
 const perSector = (lists: Record<RecordSector, readonly string[]>): string => RECORD_SECTORS.map((sector) => `${sector} ${lists[sector].join(', ')}`).join('; ');
 
-/** Enrolments, uploaded by the receiving institution. */
+/** Enrolments, uploaded by the receiving institution: field(JSON property, CSV column, required, stored as, description, example). */
 const ENROLMENT_TABLE = [
   field('pseudonym', 'pseudonym', true, text('pseudonym'), 'hex(HMAC-SHA256(K, id)) computed before upload: 64 lowercase hexadecimal characters; a raw BSN or onderwijsnummer is refused.', 'a3f1…'),
   field('receivingBrin', 'receiving_brin', false, undefined, 'The BRIN of the institution the client acts for (checked, not stored); another BRIN refuses the whole batch (403).', '00AA'),

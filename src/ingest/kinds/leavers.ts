@@ -4,7 +4,7 @@ import { absent, canon, checkMember, checkOwnVestiging, checkPseudonymField, cod
 
 export const PROFILE_PATTERN = /^[A-Za-z0-9 &+./()'-]{1,64}$/;
 
-/** Leavers, uploaded by the supplying school (optional). */
+/** Leavers, uploaded by the supplying school (optional): field(JSON property, CSV column, required, stored as, description, example). */
 const LEAVER_TABLE = [
   field('pseudonym', 'pseudonym', true, text('pseudonym'), 'hex(HMAC-SHA256(K, id)) computed before upload: 64 lowercase hexadecimal characters; a raw BSN or onderwijsnummer is refused.', 'a3f1…'),
   field('supplyingVestiging', 'supplying_vestiging', false, text('supplying_vestiging'), 'A vestiging of the supplying institution the client acts for: its BRIN and 2 digits.', '12AB00'),
