@@ -29,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { ENTITIES } from 'src/app.entities';
 import { buildDataSourceOptions, runMigrations } from 'src/database/data-source-options';
 import { DatabaseConnection, DatabaseTarget, startEmbeddedDatabase } from 'src/database/database-connection';
 import { createScratchDatabase } from 'src/database/scratch-database';
@@ -475,7 +476,7 @@ async function openBaseline(dir: string, scratchUrl: string | undefined, concurr
   } else {
     embedded = await startEmbeddedDatabase({ dataDir: join(dir, 'baseline-data'), maxConnections: concurrency + 5 });
     target = embedded.target;
-    const dataSource = new DataSource(buildDataSourceOptions(target, { poolSize: 2, statementTimeoutMs: 3_600_000 }));
+    const dataSource = new DataSource(buildDataSourceOptions(target, { poolSize: 2, statementTimeoutMs: 3_600_000 }, ENTITIES));
     await dataSource.initialize();
     await runMigrations(dataSource);
     await dataSource.destroy();

@@ -69,7 +69,7 @@ import { createScratchDatabase } from 'src/database/scratch-database';
 import { CREBO_SUCCESSIONS, programmesForApi } from 'src/generator/catalogue';
 import { cohortOfDate, EnrolmentRecord, LeaverRecord } from 'src/generator/records';
 import { generateRegion, GeneratedRegion } from 'src/generator/region';
-import { ProgrammesService } from 'src/ingest/programmes.service';
+import { ProgrammesService } from 'src/programmes/programmes.service';
 import { InstitutionsService } from 'src/institutions/institutions.service';
 import { JobKind } from 'src/jobs/job-kinds';
 import { JobRunner } from 'src/jobs/job-runner';

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { SetupError } from 'src/common/setup-error';
+import { ENTITIES } from 'src/app.entities';
 import { loadConfig } from 'src/config/app-config';
 import { openDatabase } from 'src/database/database-connection';
 import { buildDataSourceOptions, runMigrations } from 'src/database/data-source-options';
@@ -8,7 +9,7 @@ import { buildDataSourceOptions, runMigrations } from 'src/database/data-source-
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 2, createMissingDatabase: config.env !== 'production' });
-  const dataSource = new DataSource(buildDataSourceOptions(database.target, { poolSize: 2, statementTimeoutMs: config.database.statementTimeoutMs }));
+  const dataSource = new DataSource(buildDataSourceOptions(database.target, { poolSize: 2, statementTimeoutMs: config.database.statementTimeoutMs }, ENTITIES));
   try {
     await dataSource.initialize();
     const applied = await runMigrations(dataSource);

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
+import { ENTITIES } from 'src/app.entities';
 import { createScratchDatabase, scratchBaseUrl } from 'src/database/scratch-database';
 import { buildDataSourceOptions, runMigrations } from 'src/database/data-source-options';
-import { ENTITIES } from 'src/database/entities';
 
 export interface SchemaDiff {
   up: string[];
@@ -14,7 +14,7 @@ export interface SchemaDiff {
  */
 export async function diffEntitiesAgainstMigrations(entities: Function[] = ENTITIES): Promise<SchemaDiff> {
   const database = await createScratchDatabase(scratchBaseUrl());
-  const dataSource = new DataSource({ ...buildDataSourceOptions(database.target, { poolSize: 2, statementTimeoutMs: 60_000 }), entities });
+  const dataSource = new DataSource(buildDataSourceOptions(database.target, { poolSize: 2, statementTimeoutMs: 60_000 }, entities));
   try {
     await dataSource.initialize();
     await runMigrations(dataSource);

@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AlertsModule } from 'src/alerts/alerts.module';
+import { ENTITIES } from 'src/app.entities';
 import { AuditModule } from 'src/audit/audit.module';
 import { AccessGuard } from 'src/access/access.guard';
 import { AuthModule } from 'src/auth/auth.module';
@@ -23,6 +24,7 @@ import { InsightsModule } from 'src/insights/insights.module';
 import { InstitutionsModule } from 'src/institutions/institutions.module';
 import { OutcomesModule } from 'src/outcomes/outcomes.module';
 import { RetentionModule } from 'src/retention/retention.module';
+import { ProgrammesModule } from 'src/programmes/programmes.module';
 
 @Module({})
 export class AppModule {
@@ -34,13 +36,14 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(buildLoggerOptions(config, options.logDestination)),
         TypeOrmModule.forRoot(
-          buildDataSourceOptions(database, { poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs }),
+          buildDataSourceOptions(database, { poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs }, ENTITIES),
         ),
         ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }]),
         AuditModule,
         HealthModule,
         AuthModule,
         InstitutionsModule,
+        ProgrammesModule,
         IngestModule,
         OutcomesModule,
         AlertsModule,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { assertKeyStrength, MIN_KEY_BYTES } from 'src/ingest/identifiers/pseudonym';
+import { assertKeyStrength, MIN_KEY_BYTES } from 'src/pseudonyms/pseudonym';
 import { CliError, errnoCode, EXIT } from 'src/cli/io';
 
 export const KEY_ENV = 'DOORSTROOM_PSEUDONYM_KEY';

@@ -4,8 +4,8 @@ import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs
 import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { neutraliseCsvCell } from 'src/common/csv-cell';
-import { isValidBsn, isValidOnderwijsnummer } from 'src/ingest/identifiers/bsn';
-import { normaliseIdentifier, pseudonymise } from 'src/ingest/identifiers/pseudonym';
+import { isValidBsn, isValidOnderwijsnummer } from 'src/pseudonyms/bsn';
+import { normaliseIdentifier, pseudonymise } from 'src/pseudonyms/pseudonym';
 import { checkDelimiter, resolveDelimiter } from 'src/cli/csv-dialect';
 import { CliError, CliIo, errnoCode, EXIT } from 'src/cli/io';
 import { loadPseudonymKey } from 'src/cli/key';

@@ -8,7 +8,7 @@ import { DoorstroomApiClient, Problem, ProblemError } from 'src/cli/api-client';
 import { resolveDelimiter } from 'src/cli/csv-dialect';
 import { CliError, CliIo, errnoCode, EXIT } from 'src/cli/io';
 import { csvErrorOf } from 'src/cli/pseudonymise';
-import { checkPseudonym } from 'src/ingest/identifiers/pseudonym';
+import { checkPseudonym } from 'src/pseudonyms/pseudonym';
 
 export const SECRET_ENV = 'DOORSTROOM_CLIENT_SECRET';
 export const DEFAULT_CHUNK_ROWS = 5_000;

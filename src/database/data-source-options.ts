@@ -1,14 +1,17 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from 'migrations/index';
 import { DatabaseTarget } from 'src/database/database-connection';
-import { ENTITIES } from 'src/database/entities';
 
 export interface PoolSettings {
   poolSize: number;
   statementTimeoutMs: number;
 }
 
-export function buildDataSourceOptions(target: DatabaseTarget, pool: PoolSettings): DataSourceOptions {
+/**
+ * `entities` comes from the caller (the application's registry is src/app.entities.ts), so that
+ * this module depends on no feature.
+ */
+export function buildDataSourceOptions(target: DatabaseTarget, pool: PoolSettings, entities: Function[]): DataSourceOptions {
   const connection =
     target.kind === 'postgres'
       ? { url: target.url }
@@ -16,7 +19,7 @@ export function buildDataSourceOptions(target: DatabaseTarget, pool: PoolSetting
   return {
     type: 'postgres',
     ...connection,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     // gen_random_uuid() is built into PostgreSQL 13+ and PGlite; no extension to install.

@@ -8,7 +8,7 @@ import { CREBO_SUCCESSIONS, programmesForApi } from 'src/generator/catalogue';
 import { EnrolmentRecord, LeaverRecord } from 'src/generator/records';
 import { generateRegion } from 'src/generator/region';
 import { IngestService } from 'src/ingest/ingest.service';
-import { ProgrammesService } from 'src/ingest/programmes.service';
+import { ProgrammesService } from 'src/programmes/programmes.service';
 import { DEMO_CLIENTS, DEMO_COHORTS, DEMO_INSTITUTIONS, DEMO_REGION, DEMO_SEED, DEMO_STUDENTS, OTHER_DEMO_REGION, demoSecret } from 'src/demo/demo-region';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { MembershipEntity } from 'src/institutions/membership.entity';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { pseudonymise } from 'src/ingest/identifiers/pseudonym';
+import { pseudonymise } from 'src/pseudonyms/pseudonym';
 import {
   CREBO_SUCCESSIONS,
   CreboSuccession,

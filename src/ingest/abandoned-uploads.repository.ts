@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ABANDONED_AFTER_SECONDS, batchLockKey } from 'src/ingest/ingest.repository';
-import { rowsOf } from 'src/ingest/sql-result';
+import { rowsOf } from 'src/database/sql-result';
 
 /**
  * A batch's status as readers see it: an abandoned upload (see

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import type { RecordKind } from 'src/ingest/codes';
+import type { RecordKindName } from 'src/ingest/codes';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 
 export const BATCH_SOURCES = ['json', 'csv'] as const;
@@ -22,7 +22,7 @@ export class IngestBatchEntity {
   clientId!: string;
 
   @Column({ type: 'varchar', length: 16 })
-  kind!: RecordKind;
+  kind!: RecordKindName;
 
   @Column({ type: 'varchar', length: 8 })
   source!: BatchSource;

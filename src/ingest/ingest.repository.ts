@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import type { RecordKind } from 'src/ingest/codes';
+import { binaryBoolArray, binaryInt2Array, binaryTextArray } from 'src/database/binary-arrays';
+import type { RecordKindName } from 'src/ingest/codes';
 import type { BatchSource, BatchStatus } from 'src/ingest/ingest-batch.entity';
-import type { EnrolmentChunk, LeaverChunk } from 'src/ingest/validation/record-validator';
+import type { ChunkColumns, KeyedChunk, RecordKind, StoredColumn } from 'src/ingest/kinds/record-kind';
 
 export interface ChunkResult {
   inserted: number;
@@ -25,141 +26,69 @@ export interface BatchCounts {
 export interface NewBatch {
   institutionId: string;
   clientId: string;
-  kind: RecordKind;
+  kind: RecordKindName;
   source: BatchSource;
   status: BatchStatus;
 }
 
 /*
- * The upserts. One statement per chunk: INSERT … SELECT FROM unnest(column arrays) with
- * ON CONFLICT on the natural key. A row sent again unchanged is not rewritten (the WHERE of
- * DO UPDATE), so it is neither returned nor counted; `xmax = 0` tells a new row from an updated
- * one. A row that an earlier chunk of this same batch created (created_batch_id = this batch)
- * is always returned, flagged as a duplicate, and its position in the chunk is reported: that
- * is how a key repeated across chunks of a streamed upload is found without keeping every key
- * of the file in memory, and without keeping a chunk in memory while its statement runs.
+ * The upsert of a kind, generated from its field table. One statement per chunk: INSERT …
+ * SELECT FROM unnest(column arrays) with ON CONFLICT on the natural key. A row sent again
+ * unchanged is not rewritten (the WHERE of DO UPDATE compares the values the uploader sent;
+ * derived values follow from them), so it is neither returned nor counted; `xmax = 0` tells a
+ * new row from an updated one. A row that an earlier chunk of this same batch created
+ * (created_batch_id = this batch) is always returned, flagged as a duplicate, and its position
+ * in the chunk is reported: that is how a key repeated across chunks of a streamed upload is
+ * found without keeping every key of the file in memory, and without keeping a chunk in memory
+ * while its statement runs. $1 is the institution, $2 the batch, $3… the column arrays.
  */
-const ENROLMENT_UPSERT = `
+function upsertStatement(kind: RecordKind<KeyedChunk>): string {
+  const { columns, key } = kind;
+  const values = columns.filter((column) => !key.includes(column));
+  const compared = values.filter((column) => !column.derived);
+  const list = (prefix: string, of: readonly StoredColumn[]): string => of.map((column) => `${prefix}${column.column}`).join(', ');
+  const arrays = columns.map((column, i) => `$${i + 3}::${column.type === 'date' ? 'text[]::date[]' : `${column.type}[]`}`).join(', ');
+  // The input is text, the table's codes are char(n): compare as text.
+  const sameKey = key.map((column) => `i.${column.column} = d.${column.column}${column.type === 'text' ? '::text' : ''}`).join(' AND ');
+  return `
 WITH input AS (
-  SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]::date[], $10::text[]::date[],
-                       $11::text[], $12::int2[], $13::text[], $14::text[], $15::text[], $16::int2[]) WITH ORDINALITY
-    AS t(receiving_vestiging, pseudonym, programme_code, sector, level, form, start_date, end_date, end_reason,
-         cohort, prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, ord)
+  SELECT * FROM unnest(${arrays}) WITH ORDINALITY AS t(${list('', columns)}, ord)
 ), upserted AS (
-  INSERT INTO enrolments AS e (
-    institution_id, receiving_vestiging, pseudonym, programme_code, sector, level, form, start_date, end_date, end_reason,
-    cohort, prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, created_batch_id, updated_batch_id)
-  SELECT $1::uuid, t.receiving_vestiging, t.pseudonym, t.programme_code, t.sector, t.level, t.form, t.start_date, t.end_date, t.end_reason,
-         t.cohort, t.prior_brin, t.prior_vestiging, t.prior_diploma_type, t.prior_diploma_year, $2::uuid, $2::uuid
+  INSERT INTO ${kind.table} AS r (institution_id, ${list('', columns)}, created_batch_id, updated_batch_id)
+  SELECT $1::uuid, ${list('t.', columns)}, $2::uuid, $2::uuid
     FROM input t
-  ON CONFLICT (institution_id, pseudonym, programme_code, start_date) DO UPDATE SET
-    receiving_vestiging = EXCLUDED.receiving_vestiging, sector = EXCLUDED.sector, level = EXCLUDED.level, form = EXCLUDED.form,
-    end_date = EXCLUDED.end_date, end_reason = EXCLUDED.end_reason, cohort = EXCLUDED.cohort, prior_brin = EXCLUDED.prior_brin,
-    prior_vestiging = EXCLUDED.prior_vestiging, prior_diploma_type = EXCLUDED.prior_diploma_type,
-    prior_diploma_year = EXCLUDED.prior_diploma_year, updated_batch_id = EXCLUDED.updated_batch_id, updated_at = now()
-  WHERE e.created_batch_id = EXCLUDED.created_batch_id
-     OR (e.receiving_vestiging, e.sector, e.level, e.form, e.end_date, e.end_reason, e.prior_brin, e.prior_vestiging,
-         e.prior_diploma_type, e.prior_diploma_year)
-        IS DISTINCT FROM
-        (EXCLUDED.receiving_vestiging, EXCLUDED.sector, EXCLUDED.level, EXCLUDED.form, EXCLUDED.end_date, EXCLUDED.end_reason,
-         EXCLUDED.prior_brin, EXCLUDED.prior_vestiging, EXCLUDED.prior_diploma_type, EXCLUDED.prior_diploma_year)
-  RETURNING (e.xmax = 0) AS inserted, (e.xmax <> 0 AND e.created_batch_id = $2::uuid) AS duplicate,
-            e.pseudonym, e.programme_code, e.start_date
+  ON CONFLICT (institution_id, ${list('', key)}) DO UPDATE SET
+    ${values.map((column) => `${column.column} = EXCLUDED.${column.column}`).join(', ')}, updated_batch_id = EXCLUDED.updated_batch_id, updated_at = now()
+  WHERE r.created_batch_id = EXCLUDED.created_batch_id
+     OR (${list('r.', compared)}) IS DISTINCT FROM (${list('EXCLUDED.', compared)})
+  RETURNING (r.xmax = 0) AS inserted, (r.xmax <> 0 AND r.created_batch_id = $2::uuid) AS duplicate, ${list('r.', key)}
 )
 SELECT count(*) FILTER (WHERE inserted)::int AS inserted,
        count(*) FILTER (WHERE NOT inserted AND NOT duplicate)::int AS updated,
-       coalesce((SELECT array_agg(i.ord::int ORDER BY i.ord) FROM upserted d
-                   JOIN input i ON i.pseudonym = d.pseudonym::text AND i.programme_code = d.programme_code::text AND i.start_date = d.start_date
-                  WHERE d.duplicate), '{}') AS duplicates
+       coalesce((SELECT array_agg(i.ord::int ORDER BY i.ord) FROM upserted d JOIN input i ON ${sameKey} WHERE d.duplicate), '{}') AS duplicates
   FROM upserted`;
-
-const LEAVER_UPSERT = `
-WITH input AS (
-  SELECT * FROM unnest($3::text[], $4::text[], $5::int2[], $6::text[], $7::text[], $8::bool[]) WITH ORDINALITY
-    AS t(supplying_vestiging, pseudonym, school_year, onderwijssoort, profile, diploma, ord)
-), upserted AS (
-  INSERT INTO leavers AS l (institution_id, supplying_vestiging, pseudonym, school_year, onderwijssoort, profile, diploma, created_batch_id, updated_batch_id)
-  SELECT $1::uuid, t.supplying_vestiging, t.pseudonym, t.school_year, t.onderwijssoort, t.profile, t.diploma, $2::uuid, $2::uuid
-    FROM input t
-  ON CONFLICT (institution_id, pseudonym, school_year) DO UPDATE SET
-    supplying_vestiging = EXCLUDED.supplying_vestiging, onderwijssoort = EXCLUDED.onderwijssoort, profile = EXCLUDED.profile,
-    diploma = EXCLUDED.diploma, updated_batch_id = EXCLUDED.updated_batch_id, updated_at = now()
-  WHERE l.created_batch_id = EXCLUDED.created_batch_id
-     OR (l.supplying_vestiging, l.onderwijssoort, l.profile, l.diploma)
-        IS DISTINCT FROM (EXCLUDED.supplying_vestiging, EXCLUDED.onderwijssoort, EXCLUDED.profile, EXCLUDED.diploma)
-  RETURNING (l.xmax = 0) AS inserted, (l.xmax <> 0 AND l.created_batch_id = $2::uuid) AS duplicate, l.pseudonym, l.school_year
-)
-SELECT count(*) FILTER (WHERE inserted)::int AS inserted,
-       count(*) FILTER (WHERE NOT inserted AND NOT duplicate)::int AS updated,
-       coalesce((SELECT array_agg(i.ord::int ORDER BY i.ord) FROM upserted d
-                   JOIN input i ON i.pseudonym = d.pseudonym::text AND i.school_year = d.school_year
-                  WHERE d.duplicate), '{}') AS duplicates
-  FROM upserted`;
-
-/*
- * Array parameters in PostgreSQL's binary array format, written straight into one Buffer per
- * column. The driver sends a Buffer as a binary parameter, so the chunk's data travels outside
- * the JavaScript heap: a million-row upload then leaves no garbage behind in the old
- * generation (as text literals it would, some 170 bytes per row) and memory stays flat. The
- * values are validated ASCII codes, dates, hex pseudonyms and profile names.
- */
-const TEXT_OID = 25;
-const INT2_OID = 21;
-const BOOL_OID = 16;
-
-/** Header of a one-dimensional array: ndim, has-null flag, element type, length, lower bound. */
-function arrayBuffer(size: number, length: number, hasNull: boolean, elementOid: number): Buffer {
-  const buffer = Buffer.allocUnsafe(20 + size);
-  buffer.writeInt32BE(1, 0);
-  buffer.writeInt32BE(hasNull ? 1 : 0, 4);
-  buffer.writeInt32BE(elementOid, 8);
-  buffer.writeInt32BE(length, 12);
-  buffer.writeInt32BE(1, 16);
-  return buffer;
 }
 
-/** text[] (nulls allowed). */
-export function binaryTextArray(values: ReadonlyArray<string | null>): Buffer {
-  let size = 0;
-  let hasNull = false;
-  for (const value of values) {
-    if (value === null) hasNull = true;
-    size += 4 + (value === null ? 0 : value.length);
-  }
-  const buffer = arrayBuffer(size, values.length, hasNull, TEXT_OID);
-  let offset = 20;
-  for (const value of values) {
-    if (value === null) {
-      offset = buffer.writeInt32BE(-1, offset);
-    } else {
-      offset = buffer.writeInt32BE(value.length, offset);
-      offset += buffer.write(value, offset, 'latin1');
-    }
-  }
-  return buffer;
+const UPSERTS = new Map<RecordKindName, string>();
+
+function upsertOf(kind: RecordKind<KeyedChunk>): string {
+  let sql = UPSERTS.get(kind.name);
+  if (sql === undefined) UPSERTS.set(kind.name, (sql = upsertStatement(kind)));
+  return sql;
 }
 
-/** int2[] (no nulls). */
-export function binaryInt2Array(values: readonly number[]): Buffer {
-  const buffer = arrayBuffer(values.length * 6, values.length, false, INT2_OID);
-  let offset = 20;
-  for (const value of values) {
-    offset = buffer.writeInt32BE(2, offset);
-    offset = buffer.writeInt16BE(value, offset);
+/** A column array as a binary array parameter. */
+const encode = (column: ChunkColumns[number]): Buffer => {
+  switch (column.type) {
+    case 'text':
+    case 'date':
+      return binaryTextArray(column.values);
+    case 'int2':
+      return binaryInt2Array(column.values);
+    case 'bool':
+      return binaryBoolArray(column.values);
   }
-  return buffer;
-}
-
-/** bool[] (no nulls). */
-export function binaryBoolArray(values: readonly boolean[]): Buffer {
-  const buffer = arrayBuffer(values.length * 5, values.length, false, BOOL_OID);
-  let offset = 20;
-  for (const value of values) {
-    offset = buffer.writeInt32BE(1, offset);
-    offset = buffer.writeUInt8(value ? 1 : 0, offset);
-  }
-  return buffer;
-}
+};
 
 /** One database transaction of an ingest or correction; everything in it commits together. */
 export class IngestTransaction {
@@ -174,39 +103,9 @@ export class IngestTransaction {
     return this.runner.manager;
   }
 
-  async upsertEnrolments(institutionId: string, batchId: string, c: EnrolmentChunk): Promise<ChunkResult> {
-    const [result] = await this.rows<ChunkResult>(ENROLMENT_UPSERT, [
-      institutionId,
-      batchId,
-      binaryTextArray(c.receivingVestiging),
-      binaryTextArray(c.pseudonym),
-      binaryTextArray(c.programmeCode),
-      binaryTextArray(c.sector),
-      binaryTextArray(c.level),
-      binaryTextArray(c.form),
-      binaryTextArray(c.startDate),
-      binaryTextArray(c.endDate),
-      binaryTextArray(c.endReason),
-      binaryInt2Array(c.cohort),
-      binaryTextArray(c.priorBrin),
-      binaryTextArray(c.priorVestiging),
-      binaryTextArray(c.priorDiplomaType),
-      binaryInt2Array(c.priorDiplomaYear),
-    ]);
-    return result;
-  }
-
-  async upsertLeavers(institutionId: string, batchId: string, c: LeaverChunk): Promise<ChunkResult> {
-    const [result] = await this.rows<ChunkResult>(LEAVER_UPSERT, [
-      institutionId,
-      batchId,
-      binaryTextArray(c.supplyingVestiging),
-      binaryTextArray(c.pseudonym),
-      binaryInt2Array(c.schoolYear),
-      binaryTextArray(c.onderwijssoort),
-      binaryTextArray(c.profile),
-      binaryBoolArray(c.diploma),
-    ]);
+  /** Writes one chunk of a kind's rows (see upsertStatement). */
+  async upsert<C extends KeyedChunk>(kind: RecordKind<C>, institutionId: string, batchId: string, chunk: C): Promise<ChunkResult> {
+    const [result] = await this.rows<ChunkResult>(upsertOf(kind), [institutionId, batchId, ...kind.columnsOf(chunk).map(encode)]);
     return result;
   }
 
@@ -235,24 +134,22 @@ export class IngestTransaction {
   }
 
   /** Locks an own batch for deletion; undefined when it is not the institution's. */
-  async lockBatch(institutionId: string, batchId: string): Promise<{ kind: RecordKind; status: BatchStatus } | undefined> {
-    const rows = await this.rows<{ kind: RecordKind; status: BatchStatus }>(
+  async lockBatch(institutionId: string, batchId: string): Promise<{ kind: RecordKindName; status: BatchStatus } | undefined> {
+    const rows = await this.rows<{ kind: RecordKindName; status: BatchStatus }>(
       `SELECT kind, status FROM ingest_batches WHERE id = $1 AND institution_id = $2 FOR UPDATE`,
       [batchId, institutionId],
     );
     return rows[0];
   }
 
-  /** Removes the rows a batch created; returns the cohorts (and school years) whose figures change. */
-  async deleteBatchRows(institutionId: string, batchId: string, kind: RecordKind): Promise<{ deleted: number; cohorts: number[] }> {
-    const sql =
-      kind === 'enrolments'
-        ? `WITH gone AS (DELETE FROM enrolments WHERE institution_id = $1 AND created_batch_id = $2 RETURNING cohort)
-           SELECT count(*)::int AS deleted, coalesce(array_agg(DISTINCT cohort), '{}') AS cohorts FROM gone`
-        : `WITH gone AS (DELETE FROM leavers WHERE institution_id = $1 AND created_batch_id = $2 RETURNING school_year)
-           SELECT (SELECT count(*) FROM gone)::int AS deleted,
-                  coalesce((SELECT array_agg(DISTINCT y) FROM (SELECT school_year AS y FROM gone UNION SELECT school_year + 1 FROM gone) c), '{}') AS cohorts`;
-    const [result] = await this.rows<{ deleted: number; cohorts: number[] }>(sql, [institutionId, batchId]);
+  /** Removes the rows a batch created; returns the cohorts whose figures change (the kind's cohorts rule). */
+  async deleteBatchRows(institutionId: string, batchId: string, kind: RecordKind<KeyedChunk>): Promise<{ deleted: number; cohorts: number[] }> {
+    const [result] = await this.rows<{ deleted: number; cohorts: number[] }>(
+      `WITH gone AS (DELETE FROM ${kind.table} WHERE institution_id = $1 AND created_batch_id = $2 RETURNING ${kind.cohorts.column} AS year)
+       SELECT (SELECT count(*) FROM gone)::int AS deleted,
+              coalesce((SELECT array_agg(DISTINCT g.year + s.step) FROM gone g, unnest($3::int[]) AS s(step)), '{}') AS cohorts`,
+      [institutionId, batchId, kind.cohorts.offsets],
+    );
     return result;
   }
 

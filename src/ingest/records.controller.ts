@@ -38,8 +38,8 @@ import {
   LeaverDto,
   LeaverPageDto,
 } from 'src/ingest/dto/record.dto';
-import { IdempotentResponse, IDEMPOTENCY_HEADER } from 'src/ingest/idempotency/idempotency.service';
-import { IdempotentResponseInterceptor } from 'src/ingest/idempotency/idempotent-response.interceptor';
+import { IdempotentResponse, IDEMPOTENCY_HEADER } from 'src/idempotency/idempotency.service';
+import { IdempotentResponseInterceptor } from 'src/idempotency/idempotent-response.interceptor';
 import { IngestService } from 'src/ingest/ingest.service';
 import { RecordsService } from 'src/ingest/records.service';
 

@@ -2,10 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BATCH_STATUS_SQL } from 'src/ingest/abandoned-uploads.repository';
-import type { RecordKind } from 'src/ingest/codes';
+import type { RecordKindName } from 'src/ingest/codes';
 import type { BatchDto } from 'src/ingest/dto/query.dto';
 import type { EnrolmentDto, LeaverDto } from 'src/ingest/dto/record.dto';
 import type { BatchStatus } from 'src/ingest/ingest-batch.entity';
+import { ENROLMENTS } from 'src/ingest/kinds/enrolments';
+import { LEAVERS } from 'src/ingest/kinds/leavers';
+import type { KeyedChunk, RecordKind } from 'src/ingest/kinds/record-kind';
 
 export interface EnrolmentFilter {
   cohort?: number;
@@ -24,16 +27,17 @@ export interface SortOrder {
   descending: boolean;
 }
 
-const ENROLMENT_COLUMNS = `
-  id::text AS id, pseudonym, receiving_vestiging AS "receivingVestiging", programme_code AS "programmeCode", sector, level, form,
-  to_char(start_date, 'YYYY-MM-DD') AS "startDate", to_char(end_date, 'YYYY-MM-DD') AS "endDate", end_reason AS "endReason", cohort,
-  prior_brin AS "priorBrin", prior_vestiging AS "priorVestiging", prior_diploma_type AS "priorDiplomaType",
-  prior_diploma_year AS "priorDiplomaYear", created_batch_id AS "createdBatchId", updated_batch_id AS "updatedBatchId",
-  created_at AS "createdAt", updated_at AS "updatedAt"`;
-
-const LEAVER_COLUMNS = `
-  id::text AS id, pseudonym, supplying_vestiging AS "supplyingVestiging", school_year AS "schoolYear", onderwijssoort, profile, diploma,
+/** A record as the API shows it: the kind's stored columns under their JSON names (dates as YYYY-MM-DD), with id and provenance. */
+const recordColumns = (kind: RecordKind<KeyedChunk>): string => {
+  const stored = kind.columns.map(({ json, column, type }) =>
+    type === 'date' ? `to_char(${column}, 'YYYY-MM-DD') AS "${json}"` : column === json ? column : `${column} AS "${json}"`,
+  );
+  return `id::text AS id, ${stored.join(', ')},
   created_batch_id AS "createdBatchId", updated_batch_id AS "updatedBatchId", created_at AS "createdAt", updated_at AS "updatedAt"`;
+};
+
+const ENROLMENT_COLUMNS = recordColumns(ENROLMENTS);
+const LEAVER_COLUMNS = recordColumns(LEAVERS);
 
 const BATCH_COLUMNS = `
   id, kind, source, ${BATCH_STATUS_SQL} AS status, client_id AS "clientId", rows_total AS rows, rows_inserted AS inserted, rows_updated AS updated,
@@ -98,7 +102,7 @@ export class RecordsRepository {
     return rows[0];
   }
 
-  async listBatches(institutionId: string, filter: { kind?: RecordKind; status?: BatchStatus }, limit: number, offset: number): Promise<{ items: BatchDto[]; total: number }> {
+  async listBatches(institutionId: string, filter: { kind?: RecordKindName; status?: BatchStatus }, limit: number, offset: number): Promise<{ items: BatchDto[]; total: number }> {
     const conditions = new Conditions(institutionId);
     if (filter.kind !== undefined) conditions.add((p) => `kind = ${p}`, filter.kind);
     if (filter.status !== undefined) conditions.add((p) => `${BATCH_STATUS_SQL} = ${p}`, filter.status);

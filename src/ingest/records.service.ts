@@ -3,14 +3,15 @@ import { AccessService } from 'src/access/access.service';
 import { Principal } from 'src/access/principal';
 import { Page, page } from 'src/common/paging';
 import { notFound, ProblemException } from 'src/common/problem';
-import { checkPseudonym } from 'src/ingest/identifiers/pseudonym';
+import { IdempotencyService, IdempotentResponse } from 'src/idempotency/idempotency.service';
 import { BatchDeletedDto, BatchDto, BatchQueryDto, ENROLMENT_SORTS, EnrolmentQueryDto, ErasureResultDto, LEAVER_SORTS, LeaverQueryDto } from 'src/ingest/dto/query.dto';
 import { EnrolmentDto, LeaverDto } from 'src/ingest/dto/record.dto';
-import { IdempotencyClaim, IdempotencyService, IdempotentResponse } from 'src/ingest/idempotency/idempotency.service';
 import { IngestRepository, IngestTransaction } from 'src/ingest/ingest.repository';
+import { KINDS } from 'src/ingest/kinds/kinds';
 import { RecordsRepository, SortOrder } from 'src/ingest/records.repository';
 import { JobKind, JobPayloads } from 'src/jobs/job-kinds';
 import { JobQueue } from 'src/jobs/job-queue';
+import { checkPseudonym } from 'src/pseudonyms/pseudonym';
 
 const ENROLMENT_SORT_COLUMNS: Record<string, string> = { id: 'id', startDate: 'start_date', cohort: 'cohort', updatedAt: 'updated_at' };
 const LEAVER_SORT_COLUMNS: Record<string, string> = { id: 'id', schoolYear: 'school_year', updatedAt: 'updated_at' };
@@ -108,7 +109,7 @@ export class RecordsService {
               : 'The batch failed: it wrote nothing, so there is nothing to delete.',
         );
       }
-      const { deleted, cohorts } = await tx.deleteBatchRows(uploader.id, batchId, batch.kind);
+      const { deleted, cohorts } = await tx.deleteBatchRows(uploader.id, batchId, KINDS[batch.kind]);
       await tx.markBatchDeleted(batchId, deleted);
       if (deleted > 0) await this.enqueueRefresh(tx, { institutionId: uploader.id, cohorts });
       return { batchId, kind: batch.kind, deleted };
@@ -131,23 +132,8 @@ export class RecordsService {
   private async inTransaction<T>(auth: Principal, idempotencyKey: unknown, route: string, work: (tx: IngestTransaction) => Promise<T>): Promise<IdempotentResponse<T>> {
     const key = this.idempotency.parseKey(idempotencyKey);
     const fingerprint = this.idempotency.fingerprint('DELETE', route, '');
-    const start = await this.idempotency.begin(auth.clientId, key, fingerprint);
-    if (start.kind === 'replay') return start.response as IdempotentResponse<T>;
-    const claim: IdempotencyClaim | undefined = start.kind === 'owned' ? start.claim : undefined;
-    const tx = await this.ingestRepository.openTransaction().catch(async (error: unknown) => {
-      await this.idempotency.release(claim);
-      throw error;
-    });
-    try {
-      const body = await work(tx);
-      await this.idempotency.complete(tx.manager, claim, fingerprint, HttpStatus.OK, body);
-      await tx.commit();
-      return new IdempotentResponse(HttpStatus.OK, body, false);
-    } catch (error) {
-      await tx.rollback();
-      await this.idempotency.release(claim);
-      throw error;
-    }
+    const request = { clientId: auth.clientId, key, fingerprint, openTransaction: () => this.ingestRepository.openTransaction() };
+    return this.idempotency.runIdempotent(request, async (transaction) => work(await transaction()));
   }
 
   private async enqueueRefresh(tx: IngestTransaction, payload: JobPayloads[typeof JobKind.RefreshSummaries]): Promise<void> {

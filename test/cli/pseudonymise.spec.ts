@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hmacSha256Hex } from 'src/ingest/identifiers/pseudonym';
+import { hmacSha256Hex } from 'src/pseudonyms/pseudonym';
 import { runAsProcess, runInProcess } from 'test/cli/cli-harness';
 
 // Identifiers in the input. 249566758 is the brief's 11-proef example; the others are

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { OPENAPI_PATH, renderOpenApi, sortKeysDeep } from 'scripts/generate-openapi';
 import { diffEntitiesAgainstMigrations } from 'scripts/schema-diff';
-import { ENTITIES } from 'src/database/entities';
+import { ENTITIES } from 'src/app.entities';
 
 /** An entity that no migration creates: the drift check must notice it. */
 @Entity({ name: 'drift_probe' })

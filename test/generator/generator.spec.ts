@@ -5,9 +5,10 @@ import { INSTITUTIONS, OFFER, PROGRAMMES, programmesForApi } from 'src/generator
 import { Random, weightedTable } from 'src/generator/prng';
 import { cohortOfDate, EnrolmentRecord, LeaverRecord, PRIOR_DIPLOMA_TYPES, VO_ONDERWIJSSOORTEN } from 'src/generator/records';
 import { generateRegion, GeneratedRegion, PlantedSupplyBreak, PlantedTrendBreak } from 'src/generator/region';
-import { PSEUDONYM_PATTERN } from 'src/ingest/identifiers/pseudonym';
-import { EnrolmentChunk, LeaverChunk, validateEnrolment, validateLeaver, ValidationContext } from 'src/ingest/validation/record-validator';
-import { ENROLMENT_FIELDS, LEAVER_FIELDS } from 'src/ingest/validation/record-fields';
+import { PSEUDONYM_PATTERN } from 'src/pseudonyms/pseudonym';
+import { ENROLMENT_FIELDS, EnrolmentChunk, validateEnrolment } from 'src/ingest/kinds/enrolments';
+import { LEAVER_FIELDS, LeaverChunk, validateLeaver } from 'src/ingest/kinds/leavers';
+import { ValidationContext } from 'src/ingest/validation/value-checks';
 import { deriveFirstYearOutcomes, DerivedIntake, rateOf } from 'test/generator/derive-outcomes';
 
 const COHORTS: [number, number] = [2015, 2025];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isValidBsn, isValidOnderwijsnummer } from 'src/ingest/identifiers/bsn';
+import { isValidBsn, isValidOnderwijsnummer } from 'src/pseudonyms/bsn';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { TestContext } from 'test/utils/test-context';
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { WebhookOwner } from 'src/access/tenancy';
 import { DeliveryStatus, WebhookOwnerKind } from 'src/alerts/webhooks/webhook.entity';
-import { affectedOf, rowsOf } from 'src/ingest/sql-result';
+import { affectedOf, rowsOf } from 'src/database/sql-result';
 
 export interface WebhookRow {
   id: string;

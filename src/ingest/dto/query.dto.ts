@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from 'src/common/paging';
 import { ValidateEnum, ValidateQueryInt, ValidateString, ValidateUuid } from 'src/common/property.decorators';
-import { PROGRAMME_CODE_PATTERN, RECORD_KINDS, RecordKind } from 'src/ingest/codes';
+import { RECORD_KINDS, RecordKindName } from 'src/ingest/codes';
 import { BATCH_SOURCES, BATCH_STATUSES, BatchSource, BatchStatus } from 'src/ingest/ingest-batch.entity';
+import { PROGRAMME_CODE_PATTERN } from 'src/programmes/programme-codes';
 
 /** Sort keys of record lists; `-` sorts descending. The id breaks ties. */
 export const ENROLMENT_SORTS = ['id', '-id', 'startDate', '-startDate', 'cohort', '-cohort', 'updatedAt', '-updatedAt'] as const;
@@ -40,7 +41,7 @@ export class LeaverQueryDto extends PageQueryDto {
 
 export class BatchQueryDto extends PageQueryDto {
   @ValidateEnum(RECORD_KINDS, { optional: true })
-  kind?: RecordKind;
+  kind?: RecordKindName;
 
   @ValidateEnum(BATCH_STATUSES, { optional: true })
   status?: BatchStatus;
@@ -48,7 +49,7 @@ export class BatchQueryDto extends PageQueryDto {
 
 export class UploadQueryDto {
   @ValidateEnum(RECORD_KINDS, { description: 'What the CSV file holds.' })
-  kind!: RecordKind;
+  kind!: RecordKindName;
 }
 
 export class RecordIdParamDto {
@@ -69,7 +70,7 @@ export class PseudonymParamDto {
 
 export class BatchDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: RECORD_KINDS }) kind!: RecordKind;
+  @ApiProperty({ enum: RECORD_KINDS }) kind!: RecordKindName;
   @ApiProperty({ enum: BATCH_SOURCES }) source!: BatchSource;
   @ApiProperty({ enum: BATCH_STATUSES, description: '`receiving` while a CSV upload runs; then `committed` or `failed` (also when the upload was cut off by a crash: its rows were rolled back); `deleted` after DELETE /v1/batches/{id}.' })
   status!: BatchStatus;
@@ -93,7 +94,7 @@ export class BatchPageDto {
 
 export class BatchDeletedDto {
   @ApiProperty({ format: 'uuid' }) batchId!: string;
-  @ApiProperty({ enum: RECORD_KINDS }) kind!: RecordKind;
+  @ApiProperty({ enum: RECORD_KINDS }) kind!: RecordKindName;
   @ApiProperty({ description: 'Records removed: those the batch created (records it only updated stay).' }) deleted!: number;
 }
 

@@ -9,24 +9,10 @@ import {
   ValidateString,
   ValidateVestiging,
 } from 'src/common/property.decorators';
-import {
-  END_REASONS,
-  EndReason,
-  MAX_BATCH_RECORDS,
-  ONDERWIJSSOORTEN,
-  Onderwijssoort,
-  PRIOR_DIPLOMA_TYPES,
-  PriorDiplomaType,
-  PROGRAMME_CODE_PATTERN,
-  PROGRAMME_LEVELS,
-  ProgrammeLevel,
-  RECORD_SECTORS,
-  RecordSector,
-  STUDY_FORMS,
-  StudyForm,
-} from 'src/ingest/codes';
-import { PSEUDONYM_PATTERN } from 'src/ingest/identifiers/pseudonym';
-import { PROFILE_PATTERN } from 'src/ingest/validation/record-validator';
+import { END_REASONS, EndReason, MAX_BATCH_RECORDS, ONDERWIJSSOORTEN, Onderwijssoort, PRIOR_DIPLOMA_TYPES, PriorDiplomaType } from 'src/ingest/codes';
+import { PROFILE_PATTERN } from 'src/ingest/kinds/leavers';
+import { PROGRAMME_CODE_PATTERN, PROGRAMME_LEVELS, ProgrammeLevel, RECORD_SECTORS, RecordSector, STUDY_FORMS, StudyForm } from 'src/programmes/programme-codes';
+import { PSEUDONYM_PATTERN } from 'src/pseudonyms/pseudonym';
 
 /*
  * The records of a batch are checked row by row by the ingest validator (one pass, all errors

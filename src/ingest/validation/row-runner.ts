@@ -1,53 +1,6 @@
 import { escapePointerSegment, ProblemFieldError } from 'src/common/problem';
-import type { RecordKind } from 'src/ingest/codes';
-import { ENROLMENT_FIELDS, LEAVER_FIELDS, RecordField } from 'src/ingest/validation/record-fields';
-import {
-  EnrolmentChunk,
-  FORBIDDEN_CODES,
-  KeyedChunk,
-  LeaverChunk,
-  Reporter,
-  validateEnrolment,
-  validateLeaver,
-  ValidationContext,
-} from 'src/ingest/validation/record-validator';
-
-/** What the runner needs of a chunk: its size and its natural keys. */
-export type RecordChunk = KeyedChunk;
-
-/** How one kind of record is validated and buffered. */
-export interface RecordKindHandler<C extends RecordChunk> {
-  kind: RecordKind;
-  fields: readonly RecordField[];
-  /** Field indexes of the natural key (besides the institution), for messages. */
-  keyFields: readonly number[];
-  newChunk(): C;
-  validate(values: ArrayLike<unknown>, ctx: ValidationContext, report: Reporter, out: C): boolean;
-  /** Adds the cohorts whose figures row `i` of the chunk feeds. */
-  addCohorts(chunk: C, i: number, cohorts: Set<number>): void;
-}
-
-export const ENROLMENT_HANDLER: RecordKindHandler<EnrolmentChunk> = {
-  kind: 'enrolments',
-  fields: ENROLMENT_FIELDS,
-  keyFields: [0, 3, 7],
-  newChunk: () => new EnrolmentChunk(),
-  validate: validateEnrolment,
-  addCohorts: (chunk, i, cohorts) => void cohorts.add(chunk.cohort[i]),
-};
-
-export const LEAVER_HANDLER: RecordKindHandler<LeaverChunk> = {
-  kind: 'leavers',
-  fields: LEAVER_FIELDS,
-  keyFields: [0, 2],
-  newChunk: () => new LeaverChunk(),
-  validate: validateLeaver,
-  // Leaver figures are kept per school year Y, and compared with the follow-up cohort Y + 1.
-  addCohorts: (chunk, i, cohorts) => {
-    cohorts.add(chunk.schoolYear[i]);
-    cohorts.add(chunk.schoolYear[i] + 1);
-  },
-};
+import type { KeyedChunk, RecordKind } from 'src/ingest/kinds/record-kind';
+import { FORBIDDEN_CODES, Reporter, ValidationContext } from 'src/ingest/validation/value-checks';
 
 /** Every error of a batch: the first `cap` are listed, all are counted. */
 export class ErrorList {
@@ -86,7 +39,7 @@ export type RowSource = 'json' | 'csv';
  * a streamed upload is checked per chunk here and across chunks by the database (see the
  * upsert), so that a million keys never sit in memory.
  */
-export class RowRunner<C extends RecordChunk> {
+export class RowRunner<C extends KeyedChunk> {
   rows = 0;
   readonly cohorts = new Set<number>();
   private chunk: C;
@@ -99,20 +52,20 @@ export class RowRunner<C extends RecordChunk> {
   private readonly jsonIndex: Map<string, number>;
 
   constructor(
-    private readonly handler: RecordKindHandler<C>,
+    private readonly kind: RecordKind<C>,
     ctx: Omit<ValidationContext, 'names' | 'json'>,
     private readonly source: RowSource,
     readonly errors: ErrorList,
     private readonly chunkSize: number,
     private readonly sink: (chunk: C) => void | Promise<void>,
   ) {
-    this.chunk = handler.newChunk();
+    this.chunk = kind.newChunk();
     this.batchKeys = source === 'json' ? new Map() : undefined;
-    this.names = handler.fields.map((field) => (source === 'json' ? field.json : field.csv));
-    this.keyNames = handler.keyFields.map((i) => this.names[i]).join(', ');
+    this.names = kind.fields.map((field) => (source === 'json' ? field.json : field.csv));
+    this.keyNames = kind.keyFields.map((i) => this.names[i]).join(', ');
     this.reporter = (field, code, detail) => this.errors.add(this.locate(this.row, field, code, field >= 0 ? `${this.names[field]} ${detail}` : detail));
     this.validationContext = { ...ctx, names: this.names, json: source === 'json' };
-    this.jsonIndex = new Map(handler.fields.map((field, i) => [field.json, i]));
+    this.jsonIndex = new Map(kind.fields.map((field, i) => [field.json, i]));
   }
 
   /** A JSON record: an object whose properties are the fields. */
@@ -122,7 +75,7 @@ export class RowRunner<C extends RecordChunk> {
       this.errors.add({ pointer: `#/records/${index}`, code: 'isObject', detail: 'A record must be a JSON object.' });
       return;
     }
-    const values: unknown[] = new Array(this.handler.fields.length);
+    const values: unknown[] = new Array(this.kind.fields.length);
     for (const key in record) {
       const field = this.jsonIndex.get(key);
       if (field === undefined) {
@@ -142,7 +95,7 @@ export class RowRunner<C extends RecordChunk> {
     this.rows++;
     const chunk = this.chunk;
     const at = chunk.length;
-    if (this.handler.validate(values, this.validationContext, this.reporter, chunk)) {
+    if (this.kind.validate(values, this.validationContext, this.reporter, chunk)) {
       let first: number | undefined;
       const earlier = chunk.registerLast(row);
       if (earlier >= 0) first = chunk.origins[earlier];
@@ -155,7 +108,7 @@ export class RowRunner<C extends RecordChunk> {
       if (first !== undefined) {
         this.errors.add(this.locate(row, -1, 'duplicate_key', `Same natural key (${this.keyNames}) as ${this.source === 'json' ? 'record' : 'line'} ${first}.`));
       }
-      this.handler.addCohorts(chunk, at, this.cohorts);
+      this.kind.addCohorts(chunk, at, this.cohorts);
     }
     if (chunk.length >= this.chunkSize) return this.flush();
   }
@@ -164,7 +117,7 @@ export class RowRunner<C extends RecordChunk> {
   flush(): void | Promise<void> {
     const chunk = this.chunk;
     if (chunk.length === 0) return;
-    this.chunk = this.handler.newChunk();
+    this.chunk = this.kind.newChunk();
     if (this.errors.any) return;
     return this.sink(chunk);
   }

@@ -3,16 +3,11 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import fc from 'fast-check';
 import { EnrolmentRecordDto, LeaverRecordDto } from 'src/ingest/dto/record.dto';
-import { ENROLMENT_FIELDS, LEAVER_FIELDS, RecordField } from 'src/ingest/validation/record-fields';
-import {
-  cohortOfDate,
-  EnrolmentChunk,
-  LeaverChunk,
-  ProgrammeCatalogue,
-  validateEnrolment,
-  validateLeaver,
-  ValidationContext,
-} from 'src/ingest/validation/record-validator';
+import { ENROLMENT_FIELDS, EnrolmentChunk, validateEnrolment } from 'src/ingest/kinds/enrolments';
+import { LEAVER_FIELDS, LeaverChunk, validateLeaver } from 'src/ingest/kinds/leavers';
+import { RecordField } from 'src/ingest/kinds/record-kind';
+import { cohortOfDate, ValidationContext } from 'src/ingest/validation/value-checks';
+import { ProgrammeCatalogue } from 'src/programmes/programme-catalogue';
 
 const HEX = 'a3f1'.repeat(16);
 const BSN = '111222333';

@@ -3,10 +3,10 @@ import { WebhookDeliveryEntity, WebhookEntity } from 'src/alerts/webhooks/webhoo
 import { AuditEntryEntity } from 'src/audit/audit-entry.entity';
 import { ApiClientEntity } from 'src/auth/api-client.entity';
 import { EnrolmentEntity } from 'src/ingest/enrolment.entity';
-import { IdempotencyKeyEntity } from 'src/ingest/idempotency/idempotency-key.entity';
+import { IdempotencyKeyEntity } from 'src/idempotency/idempotency-key.entity';
 import { IngestBatchEntity } from 'src/ingest/ingest-batch.entity';
 import { LeaverEntity } from 'src/ingest/leaver.entity';
-import { ProgrammeEntity, ProgrammeSuccessorEntity } from 'src/ingest/programme.entity';
+import { ProgrammeEntity, ProgrammeSuccessorEntity } from 'src/programmes/programme.entity';
 import { ViewVersionEntity } from 'src/insights/view-version.entity';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { MembershipEntity } from 'src/institutions/membership.entity';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from 'src/common/paging';
 import { ValidateEnum, ValidateInt, ValidateNestedArray, ValidateString } from 'src/common/property.decorators';
-import { PROGRAMME_CODE_PATTERN, PROGRAMME_LEVELS, ProgrammeLevel, RECORD_SECTORS, RecordSector } from 'src/ingest/codes';
+import { PROGRAMME_CODE_PATTERN, PROGRAMME_LEVELS, ProgrammeLevel, RECORD_SECTORS, RecordSector } from 'src/programmes/programme-codes';
 
 export const MAX_PROGRAMMES_PER_BATCH = 10_000;
 

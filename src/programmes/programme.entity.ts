@@ -1,5 +1,5 @@
 import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ProgrammeLevel, RecordSector } from 'src/ingest/codes';
+import type { ProgrammeLevel, RecordSector } from 'src/programmes/programme-codes';
 
 /** A programme from the national code lists: crebo (mbo) or CROHO (hbo, wo). */
 @Entity({ name: 'programmes' })

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { IdempotencyState } from 'src/ingest/idempotency/idempotency-key.entity';
-import { affectedOf } from 'src/ingest/sql-result';
+import { IdempotencyState } from 'src/idempotency/idempotency-key.entity';
+import { affectedOf } from 'src/database/sql-result';
 
 export interface StoredIdempotencyKey {
   state: IdempotencyState;

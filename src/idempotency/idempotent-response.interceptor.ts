@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Response } from 'express';
 import { map, Observable } from 'rxjs';
-import { IdempotentResponse, REPLAYED_HEADER } from 'src/ingest/idempotency/idempotency.service';
+import { IdempotentResponse, REPLAYED_HEADER } from 'src/idempotency/idempotency.service';
 
 /** Sends an IdempotentResponse with its status, marking a replay with `Idempotent-Replayed: true`. */
 @Injectable()

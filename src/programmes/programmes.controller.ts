@@ -10,8 +10,8 @@ import {
   ProgrammeQueryDto,
   ProgrammeSuccessorBatchDto,
   ProgrammeSuccessorListDto,
-} from 'src/ingest/dto/programme.dto';
-import { ProgrammesService } from 'src/ingest/programmes.service';
+} from 'src/programmes/dto/programme.dto';
+import { ProgrammesService } from 'src/programmes/programmes.service';
 
 const READERS = ['records:read', 'records:write', 'insights:read', 'alerts:read', 'region:admin', 'platform:admin'] as const;
 

@@ -1,7 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { Page, page } from 'src/common/paging';
 import { ProblemException, ProblemFieldError, toPointer } from 'src/common/problem';
-import { LEVELS_BY_SECTOR, RecordSector } from 'src/ingest/codes';
 import {
   ProgrammeBatchDto,
   ProgrammeDto,
@@ -9,24 +8,13 @@ import {
   ProgrammeQueryDto,
   ProgrammeSuccessorBatchDto,
   ProgrammeSuccessorListDto,
-} from 'src/ingest/dto/programme.dto';
-import { ProgrammesRepository } from 'src/ingest/programmes.repository';
-import { ProgrammeCatalogue } from 'src/ingest/validation/record-validator';
+} from 'src/programmes/dto/programme.dto';
+import { CodeCatalogue, ProgrammeCatalogue } from 'src/programmes/programme-catalogue';
+import { LEVELS_BY_SECTOR } from 'src/programmes/programme-codes';
+import { ProgrammesRepository } from 'src/programmes/programmes.repository';
 
 /** Replicas pick up programmes loaded elsewhere within this time. */
 const CATALOGUE_TTL_MS = 30_000;
-
-class CodeCatalogue implements ProgrammeCatalogue {
-  private readonly bySector: Record<RecordSector, Set<string>> = { mbo: new Set(), hbo: new Set(), wo: new Set() };
-
-  constructor(rows: Array<{ sector: RecordSector; code: string }>) {
-    for (const row of rows) this.bySector[row.sector]?.add(row.code);
-  }
-
-  has(sector: RecordSector, code: string): boolean {
-    return this.bySector[sector].has(code);
-  }
-}
 
 const invalid = (errors: ProblemFieldError[]): ProblemException =>
   new ProblemException(

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { RecordSector } from 'src/ingest/codes';
-import type { ProgrammeDto, ProgrammeRecordDto, ProgrammeSuccessorDto, ProgrammeSuccessorRecordDto } from 'src/ingest/dto/programme.dto';
+import type { RecordSector } from 'src/programmes/programme-codes';
+import type { ProgrammeDto, ProgrammeRecordDto, ProgrammeSuccessorDto, ProgrammeSuccessorRecordDto } from 'src/programmes/dto/programme.dto';
 
 export interface UpsertCounts {
   inserted: number;

@@ -2,7 +2,7 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { ProblemException } from 'src/common/problem';
-import { IdempotencyRepository, StoredIdempotencyKey } from 'src/ingest/idempotency/idempotency.repository';
+import { IdempotencyRepository, StoredIdempotencyKey } from 'src/idempotency/idempotency.repository';
 
 /** Keys are kept for 24 hours after the response (the minimum the API promises). */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -29,28 +29,45 @@ export class IdempotentResponse<T = unknown> {
   ) {}
 }
 
-/** The key a request holds while it runs; `complete` or `release` ends it. */
+/** The key a request holds while it runs; storing its response or releasing it ends the claim. */
 export interface IdempotencyClaim {
   clientId: string;
   key: string;
 }
 
-export type IdempotencyStart =
-  | { kind: 'none' }
-  | { kind: 'owned'; claim: IdempotencyClaim }
-  | { kind: 'replay'; response: IdempotentResponse };
+/** A transaction in which a request's changes and its stored response commit together. */
+export interface IdempotentTransaction {
+  readonly manager: EntityManager;
+  commit(): Promise<void>;
+  /** Rolls back; safe to call twice and after a failed commit. */
+  rollback(): Promise<void>;
+}
 
-/** For a streamed body: its fingerprint is known only after reading it. */
-export type StreamedIdempotencyStart =
-  | { kind: 'none' }
-  | { kind: 'owned'; claim: IdempotencyClaim }
-  | { kind: 'stored'; stored: StoredIdempotencyKey };
+/** The fingerprint of a body that streams past: complete only once the body has been read. */
+export interface StreamedFingerprint {
+  /** The fingerprint of the whole body, once the work has read it. */
+  digest(): string;
+  /** Reads the body only to fingerprint it: the key was used before, so the work does not run. */
+  readAll(): Promise<string>;
+}
+
+export interface IdempotentRequest<Tx extends IdempotentTransaction> {
+  clientId: string;
+  /** The parsed Idempotency-Key (see parseKey); undefined without one. */
+  key: string | undefined;
+  /** sha256 over method, route and body (see fingerprint), or one computed while the body streams. */
+  fingerprint: string | StreamedFingerprint;
+  /** Opens the transaction the work writes in. */
+  openTransaction(): Promise<Tx>;
+  /** Runs when the request failed, after the rollback and before the key is released. */
+  afterRollback?(error: unknown): Promise<void>;
+}
 
 const problem = (status: HttpStatus, type: string, title: string, detail: string): ProblemException =>
   new ProblemException(status, type, title, detail, [{ header: IDEMPOTENCY_HEADER, code: type, detail }]);
 
 /**
- * Idempotency-Key handling for every ingest write: same client + key + body → the stored
+ * Idempotency-Key handling for every write that takes one: same client + key + body → the stored
  * response again (no new rows); same key with another body → 422; the key still in use by a
  * running request → 409. The response is stored in the transaction that commits the changes,
  * so a key is "done" exactly when its rows are.
@@ -84,20 +101,48 @@ export class IdempotencyService {
     return { update: (chunk) => void hash.update(chunk), digest: () => hash.digest('hex') };
   }
 
-  async begin(clientId: string, key: string | undefined, fingerprint: string): Promise<IdempotencyStart> {
-    if (key === undefined) return { kind: 'none' };
-    const start = await this.claimOrInspect(clientId, key, fingerprint);
-    if (start.kind === 'owned') return start;
-    return { kind: 'replay', response: this.replay(start.stored, fingerprint) };
-  }
-
-  async beginStreamed(clientId: string, key: string | undefined): Promise<StreamedIdempotencyStart> {
-    if (key === undefined) return { kind: 'none' };
-    return this.claimOrInspect(clientId, key, null);
+  /**
+   * The one unit of work of an idempotent write. With a key seen before, the stored response
+   * is replayed (or 422 for another request) and `work` does not run; with a key in use, 409.
+   * Otherwise `work` runs, opening the transaction through `transaction()` when it is ready to
+   * write (an invalid request then never holds a connection); the response is stored in that
+   * transaction, which commits. On failure the transaction rolls back and the key is released,
+   * so that the client can retry with it.
+   */
+  async runIdempotent<Tx extends IdempotentTransaction, T>(request: IdempotentRequest<Tx>, work: (transaction: () => Promise<Tx>) => Promise<T>): Promise<IdempotentResponse<T>> {
+    const { fingerprint } = request;
+    let claim: IdempotencyClaim | undefined;
+    if (request.key !== undefined) {
+      const start = await this.claimOrInspect(request.clientId, request.key, typeof fingerprint === 'string' ? fingerprint : null);
+      if (start.kind === 'stored') return this.replay(start.stored, typeof fingerprint === 'string' ? fingerprint : await fingerprint.readAll()) as IdempotentResponse<T>;
+      claim = start.claim;
+    }
+    let opening: Promise<Tx> | undefined;
+    const transaction = (): Promise<Tx> => (opening ??= request.openTransaction());
+    try {
+      const body = await work(transaction);
+      const tx = await transaction();
+      if (claim) {
+        this.stopRenewing(claim);
+        const digest = typeof fingerprint === 'string' ? fingerprint : fingerprint.digest();
+        await this.repository.complete(tx.manager, claim.clientId, claim.key, digest, HttpStatus.OK, body, IDEMPOTENCY_TTL_SECONDS);
+      }
+      await tx.commit();
+      return new IdempotentResponse(HttpStatus.OK, body, false);
+    } catch (error) {
+      try {
+        const tx = await opening?.catch(() => undefined);
+        await tx?.rollback();
+        await request.afterRollback?.(error);
+      } finally {
+        await this.release(claim);
+      }
+      throw error;
+    }
   }
 
   /** The stored response when the fingerprint matches; 422 when the key was used for another request. */
-  replay(stored: StoredIdempotencyKey, fingerprint: string): IdempotentResponse {
+  private replay(stored: StoredIdempotencyKey, fingerprint: string): IdempotentResponse {
     if (stored.requestFingerprint !== fingerprint) {
       throw problem(
         HttpStatus.UNPROCESSABLE_ENTITY,
@@ -109,15 +154,8 @@ export class IdempotencyService {
     return new IdempotentResponse(stored.responseStatus ?? 200, stored.responseBody, true);
   }
 
-  /** Stores the response; call inside the transaction that commits the request's changes. */
-  async complete(manager: EntityManager, claim: IdempotencyClaim | undefined, fingerprint: string, status: number, body: unknown): Promise<void> {
-    if (!claim) return;
-    this.stopRenewing(claim);
-    await this.repository.complete(manager, claim.clientId, claim.key, fingerprint, status, body, IDEMPOTENCY_TTL_SECONDS);
-  }
-
   /** Frees the key after a failed request (nothing was committed), so that a retry can use it. */
-  async release(claim: IdempotencyClaim | undefined): Promise<void> {
+  private async release(claim: IdempotencyClaim | undefined): Promise<void> {
     if (!claim) return;
     this.stopRenewing(claim);
     try {
@@ -128,7 +166,7 @@ export class IdempotencyService {
     }
   }
 
-  /** Renews the claim while its request runs; `complete` or `release` stops it. */
+  /** Renews the claim while its request runs; storing the response or releasing the key stops it. */
   private keepRenewing(claim: IdempotencyClaim): void {
     const started = Date.now();
     let busy = false;
