@@ -301,6 +301,8 @@ describe('web views for institutions, in headless Chromium', () => {
       await page.locator('nav a', { hasText: 'Signalen' }).click();
       await ready(page, 'alerts');
       await page.locator('tr[data-alert-id] a').first().click();
+      // The list page is "ready" too until the detail replaces it: wait for the detail's history.
+      await page.getByRole('heading', { name: 'Geschiedenis' }).waitFor();
       await ready(page, 'alerts');
       const events = await evaluate<string[]>(page, `Array.from(Array.from(document.querySelectorAll('table.data')).pop().querySelectorAll('tbody tr td:nth-child(2)')).map((td) => td.textContent)`);
       expect(events.length).toBeGreaterThan(0);
