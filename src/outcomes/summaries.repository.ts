@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { KEY_MODULUS, recordKeySql } from 'src/outcomes/disclosure/cell-key';
 
 /**
  * Derives the outcome of every enrolment of the given cohorts in one region and writes the
@@ -17,12 +18,14 @@ import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 const REFRESH_OUTCOMES_SQL = `
 WITH members AS (
   SELECT institution_id FROM region_memberships WHERE region_id = $1
+), secret AS (
+  SELECT secret FROM disclosure_secrets WHERE id = 1
 ), segments AS (
   SELECT d.*, lead(d.effective_from_cohort) OVER (ORDER BY d.effective_from_cohort, d.version) AS next_from
     FROM definition_sets d
    WHERE d.region_id = $1 AND d.effective_from_cohort IS NOT NULL
 ), base AS (
-  SELECT e.institution_id, e.pseudonym, e.programme_code, e.sector, e.start_date, e.end_date, e.end_reason, e.cohort,
+  SELECT e.id, e.institution_id, e.pseudonym, e.programme_code, e.sector, e.start_date, e.end_date, e.end_reason, e.cohort,
          e.prior_vestiging, e.prior_diploma_type, e.prior_diploma_year, si.id AS supplier_id,
          s.id AS definition_set_id, s.switch_window_months, s.reference_month, s.reference_day,
          make_date(e.cohort + 1, s.reference_month, s.reference_day) AS reference_date
@@ -68,7 +71,7 @@ WITH members AS (
 INSERT INTO outcome_summaries (
   region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code,
   prior_diploma_type, definition_set_id, n, n_direct, n_enrolled, n_switch_internal, n_switch_external, n_uitval,
-  n_diploma, n_rendement_known, n_diploma_in_time)
+  n_diploma, n_rendement_known, n_diploma_in_time, record_key_sum)
 SELECT $1, cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, sector, series_code, prior_diploma_type, definition_set_id,
        count(*),
        count(*) FILTER (WHERE prior_diploma_year >= cohort),
@@ -78,7 +81,8 @@ SELECT $1, cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, s
        count(*) FILTER (WHERE outcome = 'uitval'),
        count(*) FILTER (WHERE outcome = 'diploma'),
        count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE),
-       count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE AND end_reason = 'diploma' AND end_date < rendement_deadline)
+       count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE AND end_reason = 'diploma' AND end_date < rendement_deadline),
+       (sum(${recordKeySql('(SELECT secret FROM secret)', 'id')}) % ${KEY_MODULUS})::bigint
   FROM derived
  GROUP BY cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, sector, series_code, prior_diploma_type, definition_set_id`;
 
@@ -90,13 +94,16 @@ SELECT $1, cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, s
 const REFRESH_LEAVERS_SQL = `
 WITH members AS (
   SELECT institution_id FROM region_memberships WHERE region_id = $1
+), secret AS (
+  SELECT secret FROM disclosure_secrets WHERE id = 1
 ), continued AS (
   SELECT DISTINCT e.pseudonym, e.cohort
     FROM enrolments e JOIN members em ON em.institution_id = e.institution_id
    WHERE e.cohort = ANY(SELECT (year + 1)::smallint FROM unnest($2::smallint[]) AS year)
 )
-INSERT INTO leaver_summaries (region_id, supplier_institution_id, school_year, onderwijssoort, diploma, n_leavers, n_continued)
-SELECT $1, l.institution_id, l.school_year, l.onderwijssoort, l.diploma, count(*), count(c.pseudonym)
+INSERT INTO leaver_summaries (region_id, supplier_institution_id, school_year, onderwijssoort, diploma, n_leavers, n_continued, record_key_sum)
+SELECT $1, l.institution_id, l.school_year, l.onderwijssoort, l.diploma, count(*), count(c.pseudonym),
+       (sum(${recordKeySql('(SELECT secret FROM secret)', 'l.id')}) % ${KEY_MODULUS})::bigint
   FROM leavers l
   JOIN members m ON m.institution_id = l.institution_id
   LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
