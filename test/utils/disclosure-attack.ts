@@ -1,7 +1,7 @@
 import { cellContains, cellKey, IndexedCell, indexCells, MicroCell } from 'src/outcomes/disclosure/cells';
 import { PublicationPlan } from 'src/outcomes/disclosure/publication-plan';
 import { knows, Reader, readerLabel, readersOf, sees } from 'src/outcomes/disclosure/readers';
-import { boundsOf, Equality, UpperBound } from 'test/utils/lp-attacker';
+import { attacker, Equality, UpperBound } from 'test/utils/lp-attacker';
 
 /**
  * Attacks a planned publication as each reader would: every published cell the reader sees,
@@ -47,12 +47,17 @@ export async function attack(cells: MicroCell[], plan: PublicationPlan, options:
       }
     }
     for (const micro of micros) if (knows(reader, micro)) equalities.push({ variables: [variableOf(micro)], value: micro.n });
-    for (const cell of index) {
-      if (!plan.primary.has(cell.key)) continue;
-      const members = membersOf(cell);
-      if (members.every((micro) => knows(reader, micro))) continue;
-      const { min, max } = await boundsOf(variables, equalities, members.map(variableOf), upperBounds);
-      findings.push({ reader: readerLabel(reader), cell: cell.key, n: cell.n, min, max });
+    const solver = await attacker(variables, equalities, upperBounds);
+    try {
+      for (const cell of index) {
+        if (!plan.primary.has(cell.key)) continue;
+        const members = membersOf(cell);
+        if (members.every((micro) => knows(reader, micro))) continue;
+        const { min, max } = solver.boundsOf(members.map(variableOf));
+        findings.push({ reader: readerLabel(reader), cell: cell.key, n: cell.n, min, max });
+      }
+    } finally {
+      solver.dispose();
     }
   }
   return findings;

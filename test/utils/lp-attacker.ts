@@ -1,9 +1,9 @@
-import loadHighs, { Highs } from 'highs';
+import loadHighs, { Highs, Model } from 'highs';
 
 /**
  * An attacker that solves for the interval of a hidden sum, independent of the disclosure
  * engine: it writes the raw published figures as a CPLEX-LP text model (one variable per
- * microcell, one equality per published figure) and solves it with HiGHS's one-shot API. It does
+ * microcell, one equality per published figure, x ≥ 0) and lets HiGHS read and solve it. It does
  * not reuse the engine's atoms, components or certificate, so it checks the engine instead of
  * repeating it.
  */
@@ -29,11 +29,13 @@ export interface Bounds {
 let loading: Promise<Highs> | undefined;
 const solver = (): Promise<Highs> => (loading ??= loadHighs());
 
-/**
- * The feasible range of Σ target over all non-negative real values of the variables that satisfy
- * every equality and upper bound.
- */
-export async function boundsOf(variables: readonly string[], equalities: readonly Equality[], target: readonly string[], upperBounds: readonly UpperBound[] = []): Promise<Bounds> {
+/** One attacker's knowledge as an LP, asked for the range of any number of targets. */
+export interface Attacker {
+  boundsOf(target: readonly string[]): Bounds;
+  dispose(): void;
+}
+
+export async function attacker(variables: readonly string[], equalities: readonly Equality[], upperBounds: readonly UpperBound[] = []): Promise<Attacker> {
   const highs = await solver();
   const names = new Map(variables.map((variable, index) => [variable, `x${index}`]));
   const name = (variable: string): string => {
@@ -52,16 +54,38 @@ export async function boundsOf(variables: readonly string[], equalities: readonl
     ...equalities.filter((equality) => equality.variables.length > 0).map((equality, index) => ` e${index}: ${sum(equality.variables)} = ${equality.value}`),
     ...upperBounds.filter((bound) => bound.variables.length > 0).map((bound, index) => ` u${index}: ${sum(bound.variables)} <= ${bound.atMost}`),
   ];
-  const bounds = variables.map((variable) => ` ${name(variable)} >= 0`);
-  const solve = (sense: 'Minimize' | 'Maximize'): number => {
-    if (target.length === 0) return 0;
-    // HiGHS's LP reader needs at least one constraint; a free-standing 0 ≤ x row is harmless.
-    const rows = constraints.length > 0 ? constraints : [` r0: ${name(variables[0])} >= 0`];
-    const text = [sense, ` obj: ${sum(target)}`, 'Subject To', ...rows, 'Bounds', ...bounds, 'End'].join('\n');
-    const result = highs.solve(text, { output_flag: false });
-    if (result.Status === 'Unbounded' || (sense === 'Maximize' && result.Status === 'Primal infeasible or unbounded')) return Infinity;
-    if (result.Status !== 'Optimal') throw new Error(`attacker LP ended with status ${result.Status}`);
-    return result.ObjectiveValue;
+  // HiGHS's LP reader wants a constraint; a free-standing x ≥ 0 row changes nothing.
+  if (constraints.length === 0 && variables.length > 0) constraints.push(` r0: ${name(variables[0])} >= 0`);
+  const text = ['Minimize', ` obj: ${sum(variables)}`, 'Subject To', ...constraints, 'Bounds', ...variables.map((variable) => ` ${name(variable)} >= 0`), 'End'].join('\n');
+  const model: Model = highs.createModel({ format: 'lp', data: text });
+  model.options.set({ output_flag: false });
+  const column = new Map(variables.map((variable) => [variable, model.getColByName(name(variable))]));
+  const solve = (target: readonly string[], sense: 'min' | 'max'): number => {
+    const cost = new Float64Array(variables.length);
+    for (const variable of target) cost[column.get(variable)!] = 1;
+    model.changeColsCost({ kind: 'range', from: 0, to: variables.length - 1 }, cost);
+    model.changeObjectiveSense(sense === 'max' ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize);
+    const { modelStatus } = model.run();
+    const status = highs.constants.modelStatus;
+    if (sense === 'max' && (modelStatus === status.unbounded || modelStatus === status.unboundedOrInfeasible)) return Infinity;
+    if (modelStatus !== status.optimal) throw new Error(`attacker LP ended with status ${modelStatus}`);
+    return model.getObjectiveValue();
   };
-  return { min: solve('Minimize'), max: solve('Maximize') };
+  return {
+    boundsOf: (target) => (target.length === 0 ? { min: 0, max: 0 } : { min: solve(target, 'min'), max: solve(target, 'max') }),
+    dispose: () => model.dispose(),
+  };
+}
+
+/**
+ * The feasible range of Σ target over all non-negative real values of the variables that satisfy
+ * every equality and upper bound.
+ */
+export async function boundsOf(variables: readonly string[], equalities: readonly Equality[], target: readonly string[], upperBounds: readonly UpperBound[] = []): Promise<Bounds> {
+  const solved = await attacker(variables, equalities, upperBounds);
+  try {
+    return solved.boundsOf(target);
+  } finally {
+    solved.dispose();
+  }
 }
