@@ -3,7 +3,7 @@ import { AlertHistoryRow, AlertView } from 'src/alerts/alerts.repository';
 import { evaluateCell, isSmall, rateMetricEvents, testMetric } from 'src/alerts/detection/detect';
 import { CellRef, CohortDefinition, ParametersByDefinitionSet, RATE_METRICS, RateMetric } from 'src/alerts/detection/model';
 import { AlertDto, AlertHistoryDto, AlertSeriesPointDto } from 'src/alerts/dto/alert.dto';
-import { Counts } from 'src/insights/figures';
+import { Counts } from 'src/outcomes/figures';
 import { DefinitionReferenceDto } from 'src/outcomes/dto/definition.dto';
 import { definitionHref } from 'src/outcomes/definitions.service';
 

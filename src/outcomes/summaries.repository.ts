@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { KEY_MODULUS, recordKeySql } from 'src/outcomes/disclosure/cell-key';
+import { MicroCell } from 'src/outcomes/disclosure/cells';
 
 /**
  * Derives the outcome of every enrolment of the given cohorts in one region and writes the
@@ -110,6 +111,16 @@ SELECT $1, l.institution_id, l.school_year, l.onderwijssoort, l.diploma, count(*
  WHERE l.school_year = ANY($2::smallint[])
  GROUP BY l.institution_id, l.school_year, l.onderwijssoort, l.diploma`;
 
+/** The summary rows of one cohort, at the grain the disclosure engine protects, with its k. */
+export interface CohortCells {
+  cohort: number;
+  k: number;
+  cells: MicroCell[];
+}
+
+/** Decides which cells of a cohort are withheld; called inside the refresh's transaction. */
+export type CohortProtector = (cohort: CohortCells) => Promise<Array<{ cellKey: string; reason: 'primary' | 'complementary' }>>;
+
 export interface CohortRange {
   min: number;
   max: number;
@@ -154,8 +165,11 @@ export class SummariesRepository {
     return row && row.min !== null && row.max !== null ? { min: Number(row.min), max: Number(row.max) } : null;
   }
 
-  /** Replaces the region's summaries of these cohorts in one transaction. */
-  async refresh(regionId: string, cohorts: number[]): Promise<void> {
+  /**
+   * Replaces the region's summaries of these cohorts and the cells they withhold, in one
+   * transaction: no output ever reads summaries without their protection.
+   */
+  async refresh(regionId: string, cohorts: number[], protect: CohortProtector): Promise<void> {
     await this.dataSource.transaction(async (manager: EntityManager) => {
       // The API's statement timeout is sized for requests; a large region's refresh needs longer.
       await manager.query(`SELECT set_config('statement_timeout', $1, true)`, [String(this.timeoutMs)]);
@@ -165,6 +179,15 @@ export class SummariesRepository {
       await manager.query(`DELETE FROM leaver_summaries WHERE region_id = $1 AND school_year = ANY($2::smallint[])`, [regionId, cohorts]);
       await manager.query(REFRESH_OUTCOMES_SQL, [regionId, cohorts]);
       await manager.query(REFRESH_LEAVERS_SQL, [regionId, cohorts]);
+      await manager.query(`DELETE FROM withheld_cells WHERE region_id = $1 AND cohort = ANY($2::smallint[])`, [regionId, cohorts]);
+      for (const cohort of await this.cohortCells(manager, regionId, cohorts)) {
+        const withheld = await protect(cohort);
+        if (withheld.length === 0) continue;
+        await manager.query(
+          `INSERT INTO withheld_cells (region_id, cohort, cell_key, reason) SELECT $1, $2, cell_key, reason FROM unnest($3::text[], $4::text[]) AS w(cell_key, reason)`,
+          [regionId, cohort.cohort, withheld.map((cell) => cell.cellKey), withheld.map((cell) => cell.reason)],
+        );
+      }
       await manager.query(
         `INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms) VALUES ($1, now(), $2::smallint[], 0)
          ON CONFLICT (region_id) DO UPDATE SET refreshed_at = now(), cohorts = EXCLUDED.cohorts`,
@@ -174,6 +197,25 @@ export class SummariesRepository {
     // Fresh statistics for the views' planner: the summaries change wholesale with each refresh,
     // and autovacuum may not get to them before the next view is read.
     await this.dataSource.query(`ANALYZE outcome_summaries, leaver_summaries`);
+  }
+
+  private async cohortCells(manager: EntityManager, regionId: string, cohorts: number[]): Promise<CohortCells[]> {
+    const rows: Array<MicroCell & { cohort: number; k: number }> = await manager.query(
+      `SELECT s.cohort, s.supplier_institution_id::text AS supplier, s.supplier_vestiging AS vestiging, s.receiver_institution_id::text AS receiver,
+              s.sector, s.programme_code AS programme, s.prior_diploma_type AS prior, s.n, d.suppression_k AS k
+         FROM outcome_summaries s JOIN definition_sets d ON d.id = s.definition_set_id
+        WHERE s.region_id = $1 AND s.cohort = ANY($2::smallint[])
+        ORDER BY s.cohort`,
+      [regionId, cohorts],
+    );
+    const byCohort = new Map<number, CohortCells>();
+    for (const row of rows) {
+      const cohort = Number(row.cohort);
+      const entry = byCohort.get(cohort) ?? { cohort, k: Number(row.k), cells: [] };
+      entry.cells.push({ supplier: row.supplier, vestiging: row.vestiging, receiver: row.receiver, sector: row.sector, programme: row.programme, prior: row.prior, n: Number(row.n) });
+      byCohort.set(cohort, entry);
+    }
+    return [...byCohort.values()];
   }
 
   async recordDuration(regionId: string, durationMs: number): Promise<void> {
