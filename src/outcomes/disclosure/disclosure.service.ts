@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { CellSpec, cellKey } from 'src/outcomes/disclosure/cells';
 import { DisclosureRepository } from 'src/outcomes/disclosure/disclosure.repository';
 
@@ -14,13 +15,16 @@ export class RegionDisclosure {
   }
 }
 
+/** Every cohort a region can have. */
+export const ALL_COHORTS = { from: 2000, to: 2100 } as const;
+
 @Injectable()
 export class DisclosureService {
   constructor(private readonly repository: DisclosureRepository) {}
 
-  async forRegion(regionId: string, cohortFrom: number, cohortTo: number): Promise<RegionDisclosure> {
+  async forRegion(regionId: string, cohortFrom: number, cohortTo: number, manager?: EntityManager): Promise<RegionDisclosure> {
     const withheld = new Map<number, Set<string>>();
-    for (const row of await this.repository.withheld(regionId, cohortFrom, cohortTo)) {
+    for (const row of await this.repository.withheld(regionId, cohortFrom, cohortTo, manager)) {
       const cells = withheld.get(row.cohort) ?? new Set<string>();
       cells.add(row.cellKey);
       withheld.set(row.cohort, cells);
