@@ -1,7 +1,7 @@
 import type { Highs, Model } from 'highs';
 import { CellSpec, cellKey, FAMILIES, IndexedCell, indexCells, MicroCell } from 'src/outcomes/disclosure/cells';
 import { lpSolver } from 'src/outcomes/disclosure/lp-solver';
-import { knows, Reader, readersOf, sees } from 'src/outcomes/disclosure/readers';
+import { knows, Reader, readerLabel, readersOf, sees, soleKnower } from 'src/outcomes/disclosure/readers';
 
 /**
  * Which cells of a region × cohort are withheld, such that no reader can narrow a primary cell
@@ -49,6 +49,8 @@ export const lastPlanStatistics = (): PlanStatistics | undefined => lastStatisti
 const EPSILON = 1e-6;
 // Binding rows tried, cheapest first, for one whose removal alone widens the range.
 const MAX_TRIALS = 24;
+// Feasible points kept per reader for the certificate.
+const MAX_POINTS = 48;
 
 /**
  * One equality the reader can write: the published cells it sees that cover exactly the same
@@ -94,7 +96,12 @@ class Planner {
   private readonly cells: Map<string, IndexedCell>;
   private readonly primary: string[];
   private readonly suppressed = new Set<string>();
-  private readonly passed = new Set<string>();
+  /** Per primary cell: the reader that knows it entirely (and need not be audited for it), if any. */
+  private readonly knower: Array<string | undefined>;
+  /** Per reader, per primary cell: the audit passed (and stays passed: see run()). */
+  private readonly passed: Uint8Array[] = [];
+  /** The cells each reader sees, by reader label, collected in one pass over the cells. */
+  private readonly visible = new Map<string, IndexedCell[]>();
   private readonly statistics: PlanStatistics;
 
   constructor(
@@ -112,14 +119,21 @@ class Planner {
     this.cells = indexCells(this.micros);
     this.primary = [...this.cells.values()].filter((cell) => cell.n > 0 && cell.n < k).map((cell) => cell.key).sort();
     for (const key of this.primary) this.suppressed.add(key);
+    this.knower = this.primary.map((key) => {
+      const knower = soleKnower(this.cells.get(key)!.members.map((member) => this.micros[member]));
+      return knower && readerLabel(knower);
+    });
     this.statistics = { readers: 0, microcells: this.micros.length, cells: this.cells.size, primary: this.primary.length, complementary: 0, checks: 0, certified: 0, lpSolves: 0 };
   }
 
   run(): void {
     const readers = readersOf(this.micros);
     this.statistics.readers = readers.length;
-    // Removing an equality only widens every feasible range, so a check that passed stays passed;
-    // the second round finds nothing left to do unless a reader's suppression broke nothing (it cannot).
+    this.collectVisible(readers);
+    for (let index = 0; index < readers.length; index += 1) this.passed.push(new Uint8Array(this.primary.length));
+    // Decisions are global: a cell withheld for one reader is withheld for all. Withholding a cell
+    // removes an equality, which only widens feasible ranges, so a check that passed stays passed
+    // and the rounds after the first only confirm.
     let changed = true;
     while (changed) {
       changed = false;
@@ -128,6 +142,38 @@ class Planner {
       });
     }
     lastStatistics = { ...this.statistics, complementary: this.suppressed.size - this.primary.length };
+  }
+
+  /**
+   * Every reader's cells without asking every reader about every cell: the coordinator's come
+   * from its families; an institution's are the cells of its own supplier or receiver value plus
+   * the cells every member sees (\`sees\` decides each one).
+   */
+  private collectVisible(readers: Reader[]): void {
+    const byInstitution = new Map<string, IndexedCell[]>();
+    const everyMember: IndexedCell[] = [];
+    const probe = (id: string): Reader => ({ kind: 'institution', institutionId: id });
+    const coordinator: IndexedCell[] = [];
+    const push = (id: string, cell: IndexedCell): void => {
+      const list = byInstitution.get(id);
+      if (list) list.push(cell);
+      else byInstitution.set(id, [cell]);
+    };
+    for (const cell of this.cells.values()) {
+      if (sees({ kind: 'coordinator' }, cell.family, cell.spec)) coordinator.push(cell);
+      const owners = new Set([cell.spec.supplier, cell.spec.receiver].filter((id): id is string => id !== undefined));
+      if (owners.size === 0 || [...owners].every((id) => !sees(probe(id), cell.family, cell.spec))) {
+        // seen by institutions regardless of who they are (the region total, the benchmark)
+        if (sees(probe(''), cell.family, cell.spec)) everyMember.push(cell);
+        continue;
+      }
+      for (const id of owners) if (sees(probe(id), cell.family, cell.spec)) push(id, cell);
+    }
+    for (const reader of readers) {
+      const label = readerLabel(reader);
+      if (reader.kind === 'coordinator') this.visible.set(label, coordinator);
+      else this.visible.set(label, [...everyMember, ...(byInstitution.get(reader.institutionId) ?? [])]);
+    }
   }
 
   plan(): PublicationPlan {
@@ -142,18 +188,17 @@ class Planner {
 
   /** Audits every primary cell against one reader; true when it had to withhold more. */
   private protectFor(reader: Reader, readerIndex: number): boolean {
-    const targets = this.primary.filter((key) => {
-      if (this.passed.has(`${readerIndex}:${key}`)) return false;
-      // A cell the reader knows entirely (its own intake) needs no protection from it.
-      return !this.cells.get(key)!.members.every((member) => knows(reader, this.micros[member]));
-    });
+    const passed = this.passed[readerIndex];
+    const label = readerLabel(reader);
+    // A cell the reader knows entirely (its own intake) needs no protection from it.
+    const targets = this.primary.map((_, index) => index).filter((index) => passed[index] === 0 && this.knower[index] !== label);
     if (targets.length === 0) return false;
-    const view = new ReaderView(this.highs, reader, this.micros, this.cells, this.suppressed, this.statistics);
+    const view = new ReaderView(this.highs, reader, this.micros, this.visible.get(label)!, this.suppressed, this.statistics);
     let added = false;
     try {
-      for (const key of targets) {
+      for (const index of targets) {
         this.statistics.checks += 1;
-        const target = this.cells.get(key)!;
+        const target = this.cells.get(this.primary[index])!;
         if (view.certificate(target) >= this.k) {
           this.statistics.certified += 1;
         } else {
@@ -165,7 +210,7 @@ class Planner {
             range = view.range(target);
           }
         }
-        this.passed.add(`${readerIndex}:${key}`);
+        passed[index] = 1;
       }
     } finally {
       view.dispose();
@@ -187,28 +232,40 @@ class ReaderView {
   /** Atom of every unknown microcell (index into micros), -1 for known ones. */
   private readonly atomOf: Int32Array;
   private readonly components: Component[] = [];
+  /**
+   * Feasible points (atom values) known so far: the truth, and every LP optimum found for this
+   * reader. Rows are only ever removed, so they stay feasible; each gives max ≥ Σ atoms ∩ c and
+   * min ≤ Σ atoms ⊆ c for every cell c at no cost.
+   */
+  private readonly points: Float64Array[] = [];
+  private recording = true;
 
   constructor(
     private readonly highs: Highs,
     private readonly reader: Reader,
     micros: MicroCell[],
-    cells: Map<string, IndexedCell>,
+    visible: readonly IndexedCell[],
     suppressed: ReadonlySet<string>,
     private readonly statistics: PlanStatistics,
   ) {
     const known = micros.map((micro) => knows(reader, micro));
     const rowsOfMicro: number[][] = micros.map(() => []);
-    const rowBySignature = new Map<string, number>();
-    for (const cell of cells.values()) {
-      if (suppressed.has(cell.key) || !sees(reader, cell.family, cell.spec)) continue;
+    // Rows over the same unknown microcells are one equality; a cheap fingerprint finds the
+    // candidates, an exact comparison decides.
+    const rowsByFingerprint = new Map<string, number[]>();
+    const unknownOf: number[][] = [];
+    for (const cell of visible) {
+      if (suppressed.has(cell.key)) continue;
       const unknown = cell.members.filter((member) => !known[member]);
       if (unknown.length === 0) continue; // a constant: it says nothing about what the reader does not know
-      const signature = unknown.join(',');
-      let index = rowBySignature.get(signature);
+      const rhs = unknown.reduce((sum, member) => sum + micros[member].n, 0);
+      const fingerprint = `${unknown.length}:${rhs}:${unknown[0]}:${unknown[unknown.length - 1]}`;
+      const sameFingerprint = rowsByFingerprint.get(fingerprint) ?? [];
+      let index = sameFingerprint.find((row) => unknownOf[row].every((member, at) => member === unknown[at]));
       if (index === undefined) {
         index = this.rows.length;
-        rowBySignature.set(signature, index);
-        const rhs = unknown.reduce((sum, member) => sum + micros[member].n, 0);
+        rowsByFingerprint.set(fingerprint, [...sameFingerprint, index]);
+        unknownOf.push(unknown);
         this.rows.push({ cells: [], cost: 0, rhs, atoms: [], component: -1, position: -1, freed: false });
         for (const member of unknown) rowsOfMicro[member].push(index);
       }
@@ -232,6 +289,7 @@ class ReaderView {
       this.atoms[atom].size += 1;
       this.atomOf[index] = atom;
     });
+    this.points.push(Float64Array.from(this.atoms, (atom) => atom.total));
     this.connect();
   }
 
@@ -290,12 +348,18 @@ class ReaderView {
 
   /**
    * A lower bound on the width of the target's range without solving anything: the truth is
-   * feasible, so max ≥ Σ true(atoms ∩ c) and min ≤ Σ true(atoms ⊆ c).
+   * feasible, so max ≥ Σ true(atoms ∩ c) and min ≤ Σ true(atoms ⊆ c); so is every earlier
+   * optimum of this reader's LPs.
    */
   certificate(target: IndexedCell): number {
     const { inside, meeting } = this.atomsOf(target);
-    const total = (atoms: number[]): number => atoms.reduce((sum, atom) => sum + this.atoms[atom].total, 0);
-    return total(meeting) - total(inside);
+    let max = -Infinity;
+    let min = Infinity;
+    for (const point of this.points) {
+      max = Math.max(max, meeting.reduce((sum, atom) => sum + point[atom], 0));
+      min = Math.min(min, inside.reduce((sum, atom) => sum + point[atom], 0));
+    }
+    return max - min;
   }
 
   /** The exact width of the target's feasible range for this reader, with the rows that bind it. */
@@ -328,11 +392,17 @@ class ReaderView {
   chooseComplement(target: IndexedCell, range: Range, k: number): number {
     const byCost = (a: number, b: number): number => this.rows[a].cost - this.rows[b].cost || (this.rows[a].cells[0].key < this.rows[b].cells[0].key ? -1 : 1);
     const candidates = range.binding.filter((row) => !this.rows[row].freed).sort(byCost);
-    for (const row of candidates.slice(0, MAX_TRIALS)) {
-      this.free(row);
-      const widened = this.range(target).width;
-      if (widened > range.width + EPSILON || widened >= k) return row;
-      this.restore(row);
+    // optima of a trial are not kept as feasible points: the row may come back
+    this.recording = false;
+    try {
+      for (const row of candidates.slice(0, MAX_TRIALS)) {
+        this.free(row);
+        const widened = this.range(target).width;
+        if (widened > range.width + EPSILON || widened >= k) return row;
+        this.restore(row);
+      }
+    } finally {
+      this.recording = true;
     }
     const parents = new Set(this.parentRows(target));
     const chosen = candidates.find((row) => !parents.has(row)) ?? candidates[0] ?? [...parents].filter((row) => !this.rows[row].freed).sort(byCost)[0];
@@ -406,7 +476,12 @@ class ReaderView {
     // infeasible" can only mean unbounded.
     if (sense === 'max' && (modelStatus === status.unbounded || modelStatus === status.unboundedOrInfeasible)) return Infinity;
     if (modelStatus !== status.optimal) throw new Error(`disclosure audit: LP ended with status ${modelStatus} for ${this.reader.kind}`);
-    const { rowDual } = model.getSolution();
+    const { rowDual, colValue } = model.getSolution();
+    if (this.recording && this.points.length < MAX_POINTS) {
+      const point = Float64Array.from(this.points[0]);
+      component.atoms.forEach((atom, position) => (point[atom] = colValue[position]));
+      this.points.push(point);
+    }
     rowDual.forEach((dual, position) => {
       if (Math.abs(dual) > EPSILON) binding.add(component.rows[position]);
     });
