@@ -95,7 +95,8 @@ async function main(): Promise<void> {
   // An institution keeps one id as supplier and as receiver (an mbo sends its graduates on).
   const id = (brin: string, pseudonym: string): string => (brin.startsWith('90') ? split(brin, pseudonym, 5) : brin === '91MA' || brin === '92HA' ? split(brin, pseudonym, 2) : brin);
   const rename: Rename = (record) => ({ supplier: id(record.priorBrin, record.pseudonym), receiver: id(record.receivingBrin!, record.pseudonym) });
-  await measure(`large region (${4 * DEMO_STUDENTS} students)`, microcellsByCohort(large, rename), k);
+  const largeCells = microcellsByCohort(large, rename);
+  await measure(`large region (${4 * DEMO_STUDENTS} students)`, largeCells, k);
 }
 
 main().catch((error: unknown) => {
