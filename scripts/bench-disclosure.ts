@@ -59,7 +59,7 @@ async function measure(title: string, byCohort: Map<number, MicroCell[]>, k: num
   const suppliers = new Set([...byCohort.values()].flat().map((micro) => micro.supplier)).size;
   const receivers = new Set([...byCohort.values()].flat().map((micro) => micro.receiver)).size;
   console.log(`\n${title}: ${suppliers} suppliers, ${receivers} receivers; k = ${k}`);
-  console.log('cohort  readers  microcells  cells  primary  complementary  checks  certified  LP solves  plan ms  cpu ms');
+  console.log('cohort  readers  microcells  cells  primary  complementary  checks  certified  LP solves  plan ms  cpu ms  republished');
   let total = 0;
   let slowest = 0;
   let cpuTotal = 0;
@@ -76,8 +76,8 @@ async function measure(title: string, byCohort: Map<number, MicroCell[]>, k: num
     slowest = Math.max(slowest, ms);
     const s = lastPlanStatistics()!;
     console.log(
-      [cohort, s.readers, s.microcells, s.cells, s.primary, s.complementary, s.checks, s.certified, s.lpSolves, ms.toFixed(0), cpuMs.toFixed(0)]
-        .map((value, index) => String(value).padStart([6, 8, 11, 6, 8, 14, 7, 10, 10, 8, 7][index]))
+      [cohort, s.readers, s.microcells, s.cells, s.primary, s.complementary, s.checks, s.certified, s.lpSolves, ms.toFixed(0), cpuMs.toFixed(0), s.republished]
+        .map((value, index) => String(value).padStart([6, 8, 11, 6, 8, 14, 7, 10, 10, 8, 7, 12][index]))
         .join(' '),
     );
   }

@@ -43,6 +43,8 @@ export interface PlanStatistics {
   lpSolves: number;
   /** Pins by the informed attacker that no further withholding could prevent (none expected for k ≥ 3). */
   unprotectable: number;
+  /** Complementary cells published again because later choices made them unnecessary. */
+  republished: number;
 }
 
 let lastStatistics: PlanStatistics | undefined;
@@ -135,7 +137,7 @@ class Planner {
       const knower = soleKnower(this.cells.get(key)!.members.map((member) => this.micros[member]));
       return knower && readerLabel(knower);
     });
-    this.statistics = { readers: 0, microcells: this.micros.length, cells: this.cells.size, primary: this.primary.length, complementary: 0, checks: 0, certified: 0, lpSolves: 0, unprotectable: 0 };
+    this.statistics = { readers: 0, microcells: this.micros.length, cells: this.cells.size, primary: this.primary.length, complementary: 0, checks: 0, certified: 0, lpSolves: 0, unprotectable: 0, republished: 0 };
   }
 
   run(): void {
@@ -153,6 +155,7 @@ class Planner {
         if (this.protectFor(reader, index)) changed = true;
       });
     }
+    this.republishRedundant(readers);
     lastStatistics = { ...this.statistics, complementary: this.suppressed.size - this.primary.length };
   }
 
@@ -191,6 +194,60 @@ class Planner {
       primary: new Set(this.primary),
       isPublished: (spec: CellSpec) => !suppressed.has(cellKey(spec)),
     };
+  }
+
+  /**
+   * The greedy choice can leave complements that later ones made unnecessary. Tries to publish
+   * each complementary cell again, largest first, and keeps it published when every reader that
+   * sees it still passes every audit. Each try re-audits those readers in full, so the pass gets
+   * as many LP solves as the plan itself took and stops there (a count, so the plan stays
+   * deterministic); what it leaves withheld is merely not published.
+   */
+  private republishRedundant(readers: Reader[]): void {
+    const budget = 2 * this.statistics.lpSolves;
+    const primary = new Set(this.primary);
+    const complementary = [...this.suppressed]
+      .filter((key) => !primary.has(key))
+      .map((key) => this.cells.get(key)!)
+      .sort((a, b) => b.n - a.n || (a.key < b.key ? -1 : 1));
+    for (const cell of complementary) {
+      if (this.statistics.lpSolves >= budget) break;
+      this.suppressed.delete(cell.key);
+      const affected = readers.filter((reader) => sees(reader, cell.family, cell.spec));
+      if (affected.every((reader) => this.audits(reader, cell))) this.statistics.republished += 1;
+      else this.suppressed.add(cell.key);
+    }
+  }
+
+  /**
+   * Whether a reader passes every audit as things stand, without withholding anything. The
+   * primary cells that share a supplier or receiver with the cell just published go first: if
+   * one fails, it is most likely one of those.
+   */
+  private audits(reader: Reader, near: IndexedCell): boolean {
+    const label = readerLabel(reader);
+    const close = (index: number): boolean => {
+      const spec = this.cells.get(this.primary[index])!.spec;
+      return (spec.supplier !== undefined && spec.supplier === near.spec.supplier) || (spec.receiver !== undefined && spec.receiver === near.spec.receiver);
+    };
+    const order = this.primary.map((_, index) => index).filter((index) => this.knower[index] !== label);
+    const targets = [...order.filter(close), ...order.filter((index) => !close(index))];
+    const context = { k: this.k, primary: new Set(this.primary), withheld: this.suppressed, statistics: this.statistics };
+    const view = new ReaderView(this.highs, reader, this.micros, this.visible.get(label)!, context);
+    try {
+      for (const attacker of ATTACKERS) {
+        view.setAttacker(attacker);
+        const threshold = attacker === 'published' ? this.k : MIN_INFORMED_WIDTH;
+        for (const index of targets) {
+          const target = this.cells.get(this.primary[index])!;
+          if (view.certificate(target) >= threshold - EPSILON) continue;
+          if (view.range(target).width < threshold - EPSILON) return false;
+        }
+      }
+      return true;
+    } finally {
+      view.dispose();
+    }
   }
 
   /** Audits every primary cell against one reader, as both attackers; true when it had to withhold more. */
