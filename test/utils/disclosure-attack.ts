@@ -1,13 +1,14 @@
 import { cellContains, cellKey, IndexedCell, indexCells, MicroCell } from 'src/outcomes/disclosure/cells';
 import { PublicationPlan } from 'src/outcomes/disclosure/publication-plan';
 import { knows, Reader, readerLabel, readersOf, sees } from 'src/outcomes/disclosure/readers';
-import { attacker, Equality, UpperBound } from 'test/utils/lp-attacker';
+import { attacker, Bound, Equality } from 'test/utils/lp-attacker';
 
 /**
  * Attacks a planned publication as each reader would: every published cell the reader sees,
  * with its value computed from the raw microcells, becomes an equality over one variable per
- * microcell; every microcell it knows becomes x = n. The interval of each primary cell that the
- * reader does not know entirely is then solved by the independent LP attacker.
+ * microcell; every withheld cell it sees is at least 1 (zeros are published); every microcell it
+ * knows becomes x = n. The interval of each primary cell that the reader does not know entirely
+ * is then solved by the independent LP attacker.
  */
 
 export interface Finding {
@@ -19,8 +20,11 @@ export interface Finding {
 }
 
 export interface AttackOptions {
-  /** Side knowledge: every withheld primary cell the reader sees is ≤ k − 1 (it knows which are primary). */
-  knowsPrimaryBelowK?: boolean;
+  /**
+   * Side knowledge: the reader knows which withheld cells are primary, so each withheld primary
+   * cell it sees is ≤ k − 1 and each complementary one ≥ k.
+   */
+  knowsWhichArePrimary?: boolean;
   /** Only attack these readers (default all). */
   readers?: (reader: Reader) => boolean;
 }
@@ -36,18 +40,22 @@ export async function attack(cells: MicroCell[], plan: PublicationPlan, options:
   for (const reader of readersOf(micros)) {
     if (options.readers && !options.readers(reader)) continue;
     const equalities: Equality[] = [];
-    const upperBounds: UpperBound[] = [];
+    const bounds: Bound[] = [];
     for (const cell of index) {
       if (!sees(reader, cell.family, cell.spec)) continue;
       const members = membersOf(cell);
       if (plan.isPublished(cell.spec)) {
         equalities.push({ variables: members.map(variableOf), value: members.reduce((sum, micro) => sum + micro.n, 0) });
-      } else if (options.knowsPrimaryBelowK && plan.primary.has(cell.key)) {
-        upperBounds.push({ variables: members.map(variableOf), atMost: plan.k - 1 });
+      } else if (!options.knowsWhichArePrimary) {
+        bounds.push({ variables: members.map(variableOf), atLeast: 1 });
+      } else if (plan.primary.has(cell.key)) {
+        bounds.push({ variables: members.map(variableOf), atLeast: 1, atMost: plan.k - 1 });
+      } else {
+        bounds.push({ variables: members.map(variableOf), atLeast: plan.k });
       }
     }
     for (const micro of micros) if (knows(reader, micro)) equalities.push({ variables: [variableOf(micro)], value: micro.n });
-    const solver = await attacker(variables, equalities, upperBounds);
+    const solver = await attacker(variables, equalities, bounds);
     try {
       for (const cell of index) {
         if (!plan.primary.has(cell.key)) continue;
@@ -65,3 +73,6 @@ export async function attack(cells: MicroCell[], plan: PublicationPlan, options:
 
 /** Findings whose interval is narrower than k: the cells the reader could narrow. */
 export const narrowerThan = (findings: Finding[], k: number): Finding[] => findings.filter((finding) => finding.max - finding.min < k - 1e-6);
+
+/** Findings the reader determines exactly. */
+export const pinned = (findings: Finding[]): Finding[] => findings.filter((finding) => finding.max - finding.min < 1 - 1e-6);

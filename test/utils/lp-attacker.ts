@@ -14,10 +14,11 @@ export interface Equality {
   value: number;
 }
 
-/** Σ variables ≤ atMost: side knowledge such as "a withheld cell is below k". */
-export interface UpperBound {
+/** atLeast ≤ Σ variables ≤ atMost: side knowledge such as "a withheld cell is not empty" or "is below k". */
+export interface Bound {
   variables: readonly string[];
-  atMost: number;
+  atLeast?: number;
+  atMost?: number;
 }
 
 export interface Bounds {
@@ -35,7 +36,7 @@ export interface Attacker {
   dispose(): void;
 }
 
-export async function attacker(variables: readonly string[], equalities: readonly Equality[], upperBounds: readonly UpperBound[] = []): Promise<Attacker> {
+export async function attacker(variables: readonly string[], equalities: readonly Equality[], bounds: readonly Bound[] = []): Promise<Attacker> {
   const highs = await solver();
   const names = new Map(variables.map((variable, index) => [variable, `x${index}`]));
   const name = (variable: string): string => {
@@ -52,7 +53,8 @@ export async function attacker(variables: readonly string[], equalities: readonl
   };
   const constraints = [
     ...equalities.filter((equality) => equality.variables.length > 0).map((equality, index) => ` e${index}: ${sum(equality.variables)} = ${equality.value}`),
-    ...upperBounds.filter((bound) => bound.variables.length > 0).map((bound, index) => ` u${index}: ${sum(bound.variables)} <= ${bound.atMost}`),
+    ...bounds.filter((bound) => bound.variables.length > 0 && bound.atMost !== undefined).map((bound, index) => ` u${index}: ${sum(bound.variables)} <= ${bound.atMost}`),
+    ...bounds.filter((bound) => bound.variables.length > 0 && bound.atLeast !== undefined).map((bound, index) => ` l${index}: ${sum(bound.variables)} >= ${bound.atLeast}`),
   ];
   // HiGHS's LP reader wants a constraint; a free-standing x ≥ 0 row changes nothing.
   if (constraints.length === 0 && variables.length > 0) constraints.push(` r0: ${name(variables[0])} >= 0`);
@@ -65,8 +67,13 @@ export async function attacker(variables: readonly string[], equalities: readonl
     for (const variable of target) cost[column.get(variable)!] = 1;
     model.changeColsCost({ kind: 'range', from: 0, to: variables.length - 1 }, cost);
     model.changeObjectiveSense(sense === 'max' ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize);
-    const { modelStatus } = model.run();
+    let { modelStatus } = model.run();
     const status = highs.constants.modelStatus;
+    if (modelStatus === status.unknown) {
+      // a warm start gone astray: solve once more from scratch
+      model.clearSolver();
+      ({ modelStatus } = model.run());
+    }
     if (sense === 'max' && (modelStatus === status.unbounded || modelStatus === status.unboundedOrInfeasible)) return Infinity;
     if (modelStatus !== status.optimal) throw new Error(`attacker LP ended with status ${modelStatus}`);
     return model.getObjectiveValue();
@@ -79,10 +86,10 @@ export async function attacker(variables: readonly string[], equalities: readonl
 
 /**
  * The feasible range of Σ target over all non-negative real values of the variables that satisfy
- * every equality and upper bound.
+ * every equality and bound.
  */
-export async function boundsOf(variables: readonly string[], equalities: readonly Equality[], target: readonly string[], upperBounds: readonly UpperBound[] = []): Promise<Bounds> {
-  const solved = await attacker(variables, equalities, upperBounds);
+export async function boundsOf(variables: readonly string[], equalities: readonly Equality[], target: readonly string[], bounds: readonly Bound[] = []): Promise<Bounds> {
+  const solved = await attacker(variables, equalities, bounds);
   try {
     return solved.boundsOf(target);
   } finally {

@@ -39,8 +39,9 @@ export const FAMILIES: readonly Family[] = [
   ['receiver', 'supplier', 'sector'], // intake flows via sector
 ];
 
-// Values are ids and codes; escaping keeps a key unambiguous should one ever hold '|' or '='.
-const encode = (value: string): string => encodeURIComponent(value);
+// Values are ids and codes; escaping '%', '|' and '=' keeps a key unambiguous should one ever
+// hold them (decodeURIComponent reverses it).
+const encode = (value: string): string => (/[%|=]/.test(value) ? value.replace(/[%|=]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`) : value);
 
 /** Canonical key, dimensions in DIMENSIONS order: 'supplier=a|receiver=b'; the region total is ''. */
 export function cellKey(spec: CellSpec): string {

@@ -1,6 +1,6 @@
 import { cellKey, CellSpec, MicroCell } from 'src/outcomes/disclosure/cells';
 import { planPublication } from 'src/outcomes/disclosure/publication-plan';
-import { attack, narrowerThan } from 'test/utils/disclosure-attack';
+import { attack, narrowerThan, pinned } from 'test/utils/disclosure-attack';
 import { boundsOf } from 'test/utils/lp-attacker';
 
 // The cases of issue 11, at engine level: each first shows that the naive publication (only
@@ -121,6 +121,23 @@ describe('planPublication: the cases of issue 11', () => {
     expect(plan.isPublished({})).toBe(false);
   });
 
+  it('an attacker who knows which withheld cells are primary (so each ≤ k − 1) cannot pin one: three 4s under a published 12', async () => {
+    const cells = [micro('A', 'M1', 19), micro('A', 'H1', 4), micro('B', 'M1', 25), micro('B', 'H1', 4), micro('C', 'M1', 30), micro('C', 'H1', 4)];
+    const coordinator = { readers: (reader: { kind: string }) => reader.kind === 'coordinator' };
+    // naive: the column total 12 is published and each withheld cell is at most 4, so each is 4
+    const naive = await attack(cells, await naivePlan(cells, 5), { ...coordinator, knowsWhichArePrimary: true });
+    expect(pinned(naive).map((finding) => finding.cell)).toEqual(expect.arrayContaining([key({ supplier: 'A', receiver: 'H1' }), key({ supplier: 'B', receiver: 'H1' })]));
+
+    const plan = await planPublication(cells, 5);
+    expect(narrowerThan(await attack(cells, plan), 5)).toEqual([]);
+    const informed = await attack(cells, plan, { knowsWhichArePrimary: true });
+    expect(pinned(informed)).toEqual([]);
+    // what the informed attacker still learns: each small cell lies in [1, 4], as the label says
+    expect(informed.filter((finding) => finding.reader === 'coordinator' && finding.cell === key({ supplier: 'A', receiver: 'H1' }))).toEqual([
+      expect.objectContaining({ min: 1, max: 4 }),
+    ]);
+  });
+
   it('cells with n = 0 stay published, and a cell known entirely to its only reader needs no complement', async () => {
     const cells = [micro('S', 'M1', 50), micro('S', 'H1', 0), micro('T', 'M1', 45)];
     const plan = await planPublication(cells, 5);
@@ -131,6 +148,7 @@ describe('planPublication: the cases of issue 11', () => {
 
   it('refuses a k or a count that is not a whole number', async () => {
     await expect(planPublication([micro('S', 'M1', 5)], 0)).rejects.toThrow(RangeError);
+    await expect(planPublication([micro('S', 'M1', 5)], 1)).rejects.toThrow(RangeError);
     await expect(planPublication([micro('S', 'M1', 2.5)], 5)).rejects.toThrow(RangeError);
     await expect(planPublication([micro('S', 'M1', -1)], 5)).rejects.toThrow(RangeError);
   });
@@ -147,5 +165,6 @@ describe('the LP attacker itself', () => {
     await expect(boundsOf(['a', 'b', 'c'], equalities, ['a'])).resolves.toEqual({ min: 6, max: 10 });
     await expect(boundsOf(['a', 'b', 'c', 'd'], equalities, ['d'])).resolves.toEqual({ min: 0, max: Infinity });
     await expect(boundsOf(['a', 'b', 'c'], equalities, ['b'], [{ variables: ['a'], atMost: 7 }])).resolves.toEqual({ min: 3, max: 4 });
+    await expect(boundsOf(['a', 'b', 'c'], equalities, ['b'], [{ variables: ['c'], atLeast: 1 }])).resolves.toEqual({ min: 0, max: 3 });
   });
 });

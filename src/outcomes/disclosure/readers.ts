@@ -35,6 +35,14 @@ export function knows(reader: Reader, micro: MicroCell): boolean {
   }
 }
 
+/** The one institution that knows every one of these microcells exactly, if any: they all went to it. */
+export function soleKnower(micros: readonly MicroCell[]): Reader | undefined {
+  const receivers = new Set(micros.map((micro) => micro.receiver));
+  if (receivers.size !== 1) return undefined;
+  const reader: Reader = { kind: 'institution', institutionId: [...receivers][0] };
+  return micros.every((micro) => knows(reader, micro)) ? reader : undefined;
+}
+
 /** Families a reader sees, restricted to its own rows, and the microcells it knows exactly. */
 export function visibleCells(reader: Reader, cells: MicroCell[]): CellSpec[] {
   return [...indexCells(cells).values()].filter((cell) => sees(reader, cell.family, cell.spec)).map((cell) => cell.spec);
