@@ -30,9 +30,12 @@ interface Common {
   nullable?: boolean;
 }
 
+/** Keys of the decorators' options that are for validation only: OpenAPI has no such keywords. */
+const VALIDATION_ONLY = new Set(['optional', 'min', 'max', 'patternMessage']);
+
 const documented = (options: Common & Record<string, unknown>): PropertyDecorator => {
-  const { optional, ...rest } = options;
-  return optional ? ApiPropertyOptional(rest) : ApiProperty(rest);
+  const rest = Object.fromEntries(Object.entries(options).filter(([key]) => !VALIDATION_ONLY.has(key)));
+  return options.optional ? ApiPropertyOptional(rest) : ApiProperty(rest);
 };
 
 const optionalIf = (options: Common): PropertyDecorator[] => (options.optional || options.nullable ? [IsOptional()] : []);
@@ -112,10 +115,17 @@ export const ValidateUuid = (options: Common = {}) =>
 
 export const ValidateBoolean = (options: Common = {}) => applyDecorators(documented({ ...options, type: Boolean }), ...optionalIf(options), IsBoolean());
 
+/**
+ * Swagger reads a function as a lazy type only when its name is `type`, as an arrow written as a
+ * `type:` property is named; one passed in as an argument is nameless and became a `$ref` to
+ * nothing. Wrapping it here names it.
+ */
+const lazyType = (type: () => new () => object): { type: () => new () => object } => ({ type: () => type() });
+
 /** An array of nested DTOs, validated element by element with pointers to each row. */
 export const ValidateNestedArray = (type: () => new () => object, options: Common & { minItems?: number; maxItems: number }) =>
   applyDecorators(
-    documented({ ...options, type, isArray: true, minItems: options.minItems ?? 1, maxItems: options.maxItems }),
+    documented({ ...options, ...lazyType(type), isArray: true, minItems: options.minItems ?? 1, maxItems: options.maxItems }),
     ...optionalIf(options),
     IsArray(),
     ArrayMinSize(options.minItems ?? 1),
@@ -125,4 +135,4 @@ export const ValidateNestedArray = (type: () => new () => object, options: Commo
   );
 
 export const ValidateNestedObject = (type: () => new () => object, options: Common = {}) =>
-  applyDecorators(documented({ ...options, type }), ...optionalIf(options), ValidateNested(), Type(type));
+  applyDecorators(documented({ ...options, ...lazyType(type) }), ...optionalIf(options), ValidateNested(), Type(type));
