@@ -24,6 +24,22 @@ const invalidClient = (): ProblemException =>
     error: 'invalid_client',
   });
 
+/** A form-urlencoded part of HTTP Basic credentials; 400 when its %-encoding is broken. */
+const formDecoded = (part: string): string => {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new ProblemException(
+      HttpStatus.BAD_REQUEST,
+      'invalid-request',
+      'Invalid request',
+      'The HTTP Basic credentials are not valid form-urlencoded text (a % must start an escape of two hexadecimal digits that encode UTF-8).',
+      [{ header: 'authorization', code: 'invalid_encoding', detail: 'client id or secret is not valid form-urlencoded UTF-8' }],
+      { error: 'invalid_request' },
+    );
+  }
+};
+
 @Injectable()
 export class AuthService {
   constructor(
@@ -78,10 +94,7 @@ export class AuthService {
       const separator = decoded.indexOf(':');
       if (separator > 0) {
         // RFC 6749 §2.3.1: both parts are form-urlencoded inside Basic.
-        return {
-          clientId: decodeURIComponent(decoded.slice(0, separator)),
-          secret: decodeURIComponent(decoded.slice(separator + 1)),
-        };
+        return { clientId: formDecoded(decoded.slice(0, separator)), secret: formDecoded(decoded.slice(separator + 1)) };
       }
       throw invalidClient();
     }

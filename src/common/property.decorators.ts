@@ -18,6 +18,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 
@@ -112,6 +113,26 @@ export const ValidateDate = (options: Common = {}) =>
 
 export const ValidateUuid = (options: Common = {}) =>
   applyDecorators(documented({ ...options, type: String, format: 'uuid' }), ...optionalIf(options), IsUUID('all'));
+
+/** The largest value of PostgreSQL's `bigint`, the type of record ids. */
+export const MAX_RECORD_ID = 2n ** 63n - 1n;
+
+/**
+ * A record id (`bigint` in the database) in a path: a positive decimal integer up to 2^63 − 1.
+ * A larger one is refused here: the database would fail on it instead of finding nothing.
+ */
+export const ValidateRecordId = () =>
+  applyDecorators(
+    documented({ type: String, pattern: '^[1-9][0-9]{0,18}$', maxLength: 19, description: `Record id: a positive integer up to ${MAX_RECORD_ID}.`, example: '1' }),
+    IsString(),
+    ValidateBy({
+      name: 'isRecordId',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && /^[1-9][0-9]{0,18}$/.test(value) && BigInt(value) <= MAX_RECORD_ID,
+        defaultMessage: () => `$property must be a record id (a positive integer up to ${MAX_RECORD_ID})`,
+      },
+    }),
+  );
 
 export const ValidateBoolean = (options: Common = {}) => applyDecorators(documented({ ...options, type: Boolean }), ...optionalIf(options), IsBoolean());
 
