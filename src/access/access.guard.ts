@@ -2,10 +2,11 @@ import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
+import { AttemptLimits } from 'src/access/attempt-limits';
 import { ACCESS_RULE, AccessRule } from 'src/access/authenticated.decorator';
 import { Principal } from 'src/access/principal';
 import { SigningKeyChangedError } from 'src/access/token-errors';
-import { ProblemException } from 'src/common/problem';
+import { ProblemException, tooManyRequests } from 'src/common/problem';
 
 export type AuthenticatedRequest = Request & { principal?: Principal; accessRule?: AccessRule };
 
@@ -16,7 +17,10 @@ export type AuthenticatedRequest = Request & { principal?: Principal; accessRule
  */
 @Injectable()
 export class AccessGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly limits: AttemptLimits,
+  ) {
     super();
   }
 
@@ -29,7 +33,17 @@ export class AccessGuard extends AuthGuard('jwt') {
     request.accessRule = rule;
     if (rule.public) return true;
 
-    await super.canActivate(context);
+    try {
+      await super.canActivate(context);
+    } catch (error) {
+      // Failed authentication is counted per address: past the limit the answer is 429, so a
+      // flood of bad tokens is told to wait (a valid token from the same address still passes).
+      if (error instanceof ProblemException && error.getStatus() === Number(HttpStatus.UNAUTHORIZED)) {
+        const wait = this.limits.authenticationFailed(request.ip ?? 'unknown');
+        if (wait > 0) throw tooManyRequests('Too many requests without a valid token from this address. Wait before trying again, and request a new token (POST /v1/auth/token).', wait);
+      }
+      throw error;
+    }
     const principal = request.user as Principal;
     request.principal = principal;
     if (!rule.scopes.some((scope) => principal.scopes.includes(scope))) {

@@ -25,6 +25,19 @@ export class AccessService {
     return institution;
   }
 
+  /**
+   * Whether the caller acts for this institution, from its token alone (no database): for reads
+   * that must not wait for the database, such as a running upload's progress.
+   */
+  actsForInstitution(auth: Principal, institutionId: string): boolean {
+    return auth.kind === 'institution' && auth.institutionId === institutionId;
+  }
+
+  /** The institution the caller acts for, from its token alone; undefined for other callers. */
+  institutionOf(auth: Principal): string | undefined {
+    return auth.kind === 'institution' ? auth.institutionId : undefined;
+  }
+
   /** Platform administrators see every region; a coordinator its own; an institution those it belongs to now. */
   async visibleRegionIds(auth: Principal): Promise<string[] | 'all'> {
     switch (auth.kind) {

@@ -10,10 +10,12 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * The first place where a request value nests deeper than MAX_NESTING_DEPTH or carries a
  * prototype key. Iterative, so that hostile nesting cannot overflow the stack here either.
  */
-export function findHostileShape(value: unknown): { path: Array<string | number>; code: 'maxDepth' | 'prototypeKey' } | undefined {
+export function findHostileShape(value: unknown): { path: Array<string | number>; code: 'maxDepth' | 'prototypeKey' | 'nulCharacter' } | undefined {
   const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value, path: [] }];
   while (stack.length > 0) {
     const { value: current, path } = stack.pop()!;
+    // PostgreSQL text cannot hold NUL: such a value would fail in the database, not here.
+    if (typeof current === 'string' && current.includes('\u0000')) return { path, code: 'nulCharacter' };
     if (current === null || typeof current !== 'object') continue;
     if (path.length >= MAX_NESTING_DEPTH) return { path, code: 'maxDepth' };
     if (Array.isArray(current)) {
@@ -71,7 +73,9 @@ export class ProblemValidationPipe extends ValidationPipe {
         const detail =
           hostile.code === 'maxDepth'
             ? `Values may nest at most ${MAX_NESTING_DEPTH} levels deep.`
-            : `The key "${String(hostile.path[hostile.path.length - 1])}" is not allowed anywhere in a request.`;
+            : hostile.code === 'nulCharacter'
+              ? 'Text may not contain the NUL character (U+0000).'
+              : `The key "${String(hostile.path[hostile.path.length - 1])}" is not allowed anywhere in a request.`;
         const locator = metadata.type === 'body' ? { pointer: toPointer(hostile.path) } : { parameter: hostile.path.join('.') };
         throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', detail, [{ ...locator, code: hostile.code, detail }]);
       }

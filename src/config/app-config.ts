@@ -146,6 +146,27 @@ export class EnvironmentVariables {
   @Min(1)
   RATE_LIMIT_PER_MINUTE: number = 600;
 
+  /** Requests per address and minute that may fail authentication (no, a bad or an expired token) before the address gets 429. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  AUTH_FAILURES_PER_MINUTE: number = 60;
+
+  /** Token requests per address and minute, whatever their outcome. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  TOKEN_REQUESTS_PER_MINUTE: number = 30;
+
+  /** Wrong secrets in a row for one client id before each further attempt must wait (1 s, doubling, at most 5 minutes). */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  TOKEN_FAILURES_BEFORE_BACKOFF: number = 5;
+
   @IsOptional()
   @Transform(toInteger)
   @IsInt()
@@ -210,6 +231,8 @@ export interface AppConfig {
   cspUpgradeInsecureRequests: boolean;
   bodyLimit: string;
   rateLimitPerMinute: number;
+  /** Limits on failed authentication: per address, and per client id at the token endpoint. */
+  authLimits: { failuresPerMinute: number; tokenRequestsPerMinute: number; tokenFailuresBeforeBackoff: number };
   shutdownTimeoutMs: number;
   requestTimeoutMs: number;
   worker: { enabled: boolean; pollMs: number };
@@ -272,6 +295,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cspUpgradeInsecureRequests: vars.CSP_UPGRADE_INSECURE_REQUESTS,
     bodyLimit: vars.BODY_LIMIT,
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
+    authLimits: {
+      failuresPerMinute: vars.AUTH_FAILURES_PER_MINUTE,
+      tokenRequestsPerMinute: vars.TOKEN_REQUESTS_PER_MINUTE,
+      tokenFailuresBeforeBackoff: vars.TOKEN_FAILURES_BEFORE_BACKOFF,
+    },
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
     worker: { enabled: vars.WORKER_ENABLED, pollMs: vars.WORKER_POLL_MS },

@@ -43,6 +43,9 @@ export function buildDataSourceOptions(target: DatabaseTarget, pool: PoolSetting
   };
 }
 
+/** Whether a data source is the embedded database (PGlite behind its socket), which has one session. */
+export const isEmbedded = (dataSource: DataSource): boolean => !('url' in dataSource.options && dataSource.options.url);
+
 // Serialises migration runs of several replicas starting at once.
 const MIGRATION_LOCK_ID = 7_263_551_002;
 

@@ -6,6 +6,7 @@ import { AbandonedUploadsSweep } from 'src/ingest/abandoned-uploads.sweep';
 import { INGEST_CONFIG, loadIngestConfig } from 'src/ingest/ingest.config';
 import { IngestRepository } from 'src/ingest/ingest.repository';
 import { IngestService } from 'src/ingest/ingest.service';
+import { LiveUploads } from 'src/ingest/live-uploads';
 import { MaskPseudonymPathMiddleware } from 'src/ingest/mask-pseudonym-path.middleware';
 import { CorrectionsController, RecordsController } from 'src/ingest/records.controller';
 import { RecordsRepository } from 'src/ingest/records.repository';
@@ -21,6 +22,7 @@ import { ProgrammesModule } from 'src/programmes/programmes.module';
     { provide: INGEST_CONFIG, useFactory: () => loadIngestConfig() },
     IngestRepository,
     IngestService,
+    LiveUploads,
     RecordsRepository,
     RecordsService,
     AbandonedUploadsRepository,

@@ -223,8 +223,13 @@ export class IngestRepository {
   }
 
   /** A batch row of its own, committed at once, so that progress is visible while it runs. */
-  createBatch(batch: NewBatch): Promise<string> {
-    return insertBatch(this.dataSource, batch);
+  /** The batch row of a streamed upload, committed on its own: its id and start. */
+  async createBatch(batch: NewBatch): Promise<{ id: string; startedAt: Date }> {
+    const rows: Array<{ id: string; started_at: Date }> = await this.dataSource.query(
+      `INSERT INTO ingest_batches (institution_id, client_id, kind, source, status) VALUES ($1, $2, $3, $4, $5) RETURNING id, started_at`,
+      [batch.institutionId, batch.clientId, batch.kind, batch.source, batch.status],
+    );
+    return { id: rows[0].id, startedAt: rows[0].started_at };
   }
 
   /**

@@ -7,6 +7,7 @@ import { IdempotencyService, IdempotentResponse } from 'src/idempotency/idempote
 import { BatchDeletedDto, BatchDto, BatchQueryDto, ENROLMENT_SORTS, EnrolmentQueryDto, ErasureResultDto, LEAVER_SORTS, LeaverQueryDto } from 'src/ingest/dto/query.dto';
 import { EnrolmentDto, LeaverDto } from 'src/ingest/dto/record.dto';
 import { IngestRepository, IngestTransaction } from 'src/ingest/ingest.repository';
+import { LiveUploads } from 'src/ingest/live-uploads';
 import { KINDS } from 'src/ingest/kinds/kinds';
 import { RecordsRepository, SortOrder } from 'src/ingest/records.repository';
 import { JobKind, JobPayloads } from 'src/jobs/job-kinds';
@@ -35,6 +36,7 @@ export class RecordsService {
     private readonly ingestRepository: IngestRepository,
     private readonly idempotency: IdempotencyService,
     private readonly jobs: JobQueue,
+    private readonly live: LiveUploads,
   ) {}
 
   async listEnrolments(auth: Principal, query: EnrolmentQueryDto): Promise<Page<EnrolmentDto>> {
@@ -78,6 +80,12 @@ export class RecordsService {
   }
 
   async getBatch(auth: Principal, batchId: string): Promise<BatchDto> {
+    // A running upload of this process answers from memory: on the embedded database its
+    // transaction holds the one session until it ends.
+    const live = this.live.get(batchId);
+    if (live && this.access.actsForInstitution(auth, live.institutionId)) return live.batch;
+    // Another institution's running upload: the same 404 as from the database, without waiting for it.
+    if (live && this.access.institutionOf(auth) !== undefined) throw notFound(`Upload ${batchId}`);
     const { id } = await this.access.uploaderOf(auth);
     const batch = await this.records.getBatch(id, batchId);
     if (!batch) throw notFound(`Upload ${batchId}`);
@@ -85,6 +93,15 @@ export class RecordsService {
   }
 
   async listBatches(auth: Principal, query: BatchQueryDto): Promise<Page<BatchDto>> {
+    // Where this process knows every upload still receiving (the embedded database), that list
+    // needs no database, which a running upload holds.
+    if (query.status === 'receiving' && this.live.knowsEvery) {
+      const institutionId = this.access.institutionOf(auth);
+      if (institutionId !== undefined) {
+        const running = this.live.of(institutionId).filter((batch) => query.kind === undefined || batch.kind === query.kind);
+        return page(running.slice(query.offset, query.offset + query.limit), running.length, query);
+      }
+    }
     const { id } = await this.access.uploaderOf(auth);
     const { items, total } = await this.records.listBatches(id, { kind: query.kind, status: query.status }, query.limit, query.offset);
     return page(items, total, query);

@@ -219,6 +219,9 @@ export class ServiceProcess {
       DOCS_ENABLED: 'true',
       JWT_SECRET,
       RATE_LIMIT_PER_MINUTE: '1000000',
+      AUTH_FAILURES_PER_MINUTE: '1000000',
+      TOKEN_REQUESTS_PER_MINUTE: '1000000',
+      TOKEN_FAILURES_BEFORE_BACKOFF: '1000000',
       ...('url' in options.database ? { DATABASE_URL: options.database.url } : { DATA_DIR: options.database.dataDir }),
       ...options.env,
     };
