@@ -1,7 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { AuditTarget } from 'src/audit/audit-target';
 
-/** allowed: served; denied: 401/403/429; rejected: other 4xx; failed: 5xx. */
-export type AuditOutcome = 'allowed' | 'denied' | 'rejected' | 'failed';
+/** allowed: served; denied: 401/403/429; rejected: other 4xx; failed: 5xx; aborted: the client went away before the response was complete. */
+export const AUDIT_OUTCOMES = ['allowed', 'denied', 'rejected', 'failed', 'aborted'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /** Append-only: a trigger in the database refuses UPDATE, DELETE and TRUNCATE. */
 @Entity({ name: 'audit_log' })
@@ -44,7 +46,11 @@ export class AuditEntryEntity {
   @Column({ name: 'status_code', type: 'integer' })
   statusCode!: number;
 
-  /** What data the request touched (ids, filters), never student-level values. */
+  /** What the request touched (region, cohorts, breakdown, object id, rows returned), never student-level values. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  target!: AuditTarget;
+
+  /** How the request went (duration; aborted). */
   @Column({ type: 'jsonb', default: () => "'{}'" })
   detail!: Record<string, unknown>;
 }

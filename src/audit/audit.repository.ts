@@ -3,8 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditScope } from 'src/access/tenancy';
 import { AuditEntryEntity } from 'src/audit/audit-entry.entity';
+import { AuditTarget } from 'src/audit/audit-target';
 
-export type NewAuditEntry = Omit<AuditEntryEntity, 'id' | 'occurredAt'> & { occurredAt: Date };
+/** An entry to append; the database gives it its id and its place in the hash chain. */
+export type NewAuditEntry = Omit<AuditEntryEntity, 'id' | 'occurredAt' | 'target'> & { occurredAt: Date; target?: AuditTarget };
 
 @Injectable()
 export class AuditRepository {
@@ -15,8 +17,8 @@ export class AuditRepository {
     if (entries.length === 0) return;
     const column = <K extends keyof NewAuditEntry>(key: K) => entries.map((entry) => entry[key]);
     await manager.query(
-      `INSERT INTO audit_log (occurred_at, request_id, client_id, institution_id, region_id, method, route, required_scope, outcome, status_code, detail)
-       SELECT * FROM unnest($1::timestamptz[], $2::varchar[], $3::varchar[], $4::uuid[], $5::uuid[], $6::varchar[], $7::varchar[], $8::varchar[], $9::varchar[], $10::int[], $11::jsonb[])`,
+      `INSERT INTO audit_log (occurred_at, request_id, client_id, institution_id, region_id, method, route, required_scope, outcome, status_code, target, detail)
+       SELECT * FROM unnest($1::timestamptz[], $2::varchar[], $3::varchar[], $4::uuid[], $5::uuid[], $6::varchar[], $7::varchar[], $8::varchar[], $9::varchar[], $10::int[], $11::jsonb[], $12::jsonb[])`,
       [
         column('occurredAt'),
         column('requestId'),
@@ -28,6 +30,7 @@ export class AuditRepository {
         column('requiredScope'),
         column('outcome'),
         column('statusCode'),
+        entries.map((entry) => JSON.stringify(entry.target ?? {})),
         entries.map((entry) => JSON.stringify(entry.detail)),
       ],
     );

@@ -2,6 +2,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ApiClientEntity } from 'src/auth/api-client.entity';
 import { ApiClientRepository } from 'src/auth/api-client.repository';
+import { auditableName, noteAuditTarget } from 'src/audit/audit-target';
 import { verifyClientSecret } from 'src/auth/client-secret';
 import { TokenRequestDto, TokenResponseDto } from 'src/auth/dto/token.dto';
 import { Principal, principalOf } from 'src/access/principal';
@@ -35,6 +36,7 @@ export class AuthService {
   /** OAuth2 client credentials → a short-lived JWT. */
   async issueToken(request: TokenRequestDto, basicAuthorization?: string): Promise<TokenResponseDto> {
     const credentials = this.readCredentials(request, basicAuthorization);
+    noteAuditTarget({ client: auditableName(credentials.clientId) });
     const client = await this.clients.findActiveByClientId(credentials.clientId);
     const valid = await verifyClientSecret(client?.secretHash, credentials.secret);
     if (!client || !valid) throw invalidClient();
