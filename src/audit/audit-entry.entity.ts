@@ -5,8 +5,14 @@ import type { AuditTarget } from 'src/audit/audit-target';
 export const AUDIT_OUTCOMES = ['allowed', 'denied', 'rejected', 'failed', 'aborted'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
-/** Append-only: a trigger in the database refuses UPDATE, DELETE and TRUNCATE. */
+/**
+ * Append-only: a trigger in the database refuses UPDATE, DELETE and TRUNCATE, and the service's
+ * role holds only SELECT and INSERT. Each entry is chained to the one before it by a hash that
+ * the database computes on insert (migrations AuditChain…), so that a change or deletion by
+ * the owner or a superuser shows in `npm run admin -- verify-audit`.
+ */
 @Entity({ name: 'audit_log' })
+@Index('UQ_audit_log_chain_seq', ['chainSeq'], { unique: true })
 @Index('idx_audit_log_institution_time', ['institutionId', 'occurredAt'])
 @Index('idx_audit_log_region_time', ['regionId', 'occurredAt'])
 export class AuditEntryEntity {
@@ -49,6 +55,18 @@ export class AuditEntryEntity {
   /** What the request touched (region, cohorts, breakdown, object id, rows returned), never student-level values. */
   @Column({ type: 'jsonb', default: () => "'{}'" })
   target!: AuditTarget;
+
+  /** The entry's place in the hash chain: 1, 2, 3, … in the order the entries were committed. Set by the database. */
+  @Column({ name: 'chain_seq', type: 'bigint', select: false })
+  chainSeq!: string;
+
+  /** The hash of the entry before it (a fixed genesis value for the first). Set by the database. */
+  @Column({ name: 'prev_hash', type: 'bytea', select: false })
+  prevHash!: Buffer;
+
+  /** sha256(prev_hash ‖ this entry's content). Set by the database. */
+  @Column({ type: 'bytea', select: false })
+  hash!: Buffer;
 
   /** How the request went (duration; aborted). */
   @Column({ type: 'jsonb', default: () => "'{}'" })

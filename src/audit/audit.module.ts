@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AccessModule } from 'src/access/access.module';
+import { AuditChainVerifier } from 'src/audit/audit-chain';
 import { AuditController } from 'src/audit/audit.controller';
 import { AuditMiddleware } from 'src/audit/audit.middleware';
 import { AuditRepository } from 'src/audit/audit.repository';
@@ -13,7 +14,7 @@ import { AuditWriter } from 'src/audit/audit-writer';
 @Module({
   imports: [AccessModule],
   controllers: [AuditController],
-  providers: [AuditRepository, AuditWriter, AuditService, AuditMiddleware, { provide: APP_INTERCEPTOR, useClass: AuditTargetInterceptor }],
-  exports: [AuditWriter, AuditRepository, AuditMiddleware],
+  providers: [AuditRepository, AuditWriter, AuditService, AuditMiddleware, AuditChainVerifier, { provide: APP_INTERCEPTOR, useClass: AuditTargetInterceptor }],
+  exports: [AuditWriter, AuditRepository, AuditMiddleware, AuditChainVerifier],
 })
 export class AuditModule {}
