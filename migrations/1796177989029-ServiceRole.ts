@@ -40,6 +40,11 @@ export class ServiceRole1796177989029 implements MigrationInterface {
         REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_log FROM doorstroom_service;
         REVOKE ALL ON audit_chain_head FROM doorstroom_service;
         GRANT SELECT ON audit_chain_head TO doorstroom_service;
+        -- The refresh analyzes the summaries it rewrote; before PostgreSQL 17 only the owner may
+        -- (for others ANALYZE skips the table with a warning and autovacuum catches up).
+        IF current_setting('server_version_num')::int >= 170000 THEN
+          EXECUTE 'GRANT MAINTAIN ON outcome_summaries, leaver_summaries TO doorstroom_service';
+        END IF;
       END
       $$`);
   }

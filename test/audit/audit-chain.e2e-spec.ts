@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditChainVerifier, ChainReport, parseAnchor } from 'src/audit/audit-chain';
 import { AuditRepository, NewAuditEntry } from 'src/audit/audit.repository';
+import { JobRunner } from 'src/jobs/job-runner';
+import { enrolment, PROGRAMMES } from 'test/ingest/records.factory';
 import { createTestContext, TestContext } from 'test/utils/test-context';
 
 const entry = (requestId: string): NewAuditEntry => ({
@@ -182,10 +184,23 @@ describeOnPostgres('the service running as a role without ownership (PostgreSQL 
     const { createTestContextOn } = await import('test/audit/service-role-context');
     const service = await createTestContextOn(serviceUrl);
     try {
-      const institution = await ctx.newInstitution({ sectors: ['mbo'] });
-      const { clientId, secret } = await ctx.newClient({ institution, scopes: ['records:read', 'audit:read'] });
-      const token = await service.http.post('/v1/auth/token').send({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }).expect(200);
-      await service.http.get('/v1/enrolments').set('Authorization', `Bearer ${token.body.access_token as string}`).expect(200);
+      const institution = await ctx.newInstitution({ sectors: ['mbo', 'hbo'] });
+      const tokenOf = async (options: Parameters<TestContext['newClient']>[0]): Promise<string> => {
+        const { clientId, secret } = await ctx.newClient(options);
+        const response = await service.http.post('/v1/auth/token').send({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }).expect(200);
+        return response.body.access_token as string;
+      };
+      const admin = await tokenOf({ scopes: ['platform:admin'] });
+      const token = await tokenOf({ institution, scopes: ['records:write', 'records:read'] });
+      // A write, the refresh it queues (summaries, their triggers, ANALYZE) and a read, all as the service's role.
+      await service.http.post('/v1/programmes:batch').set('Authorization', `Bearer ${admin}`).send({ records: PROGRAMMES }).expect(200);
+      await service.http.post('/v1/enrolments:batch').set('Authorization', `Bearer ${token}`).send({ records: [enrolment('role-1'), enrolment('role-2')] }).expect(200);
+      expect(await service.app.get(JobRunner).runDue()).toBeGreaterThan(0);
+      const jobs: Array<{ status: string; last_error: string | null }> = await ctx.dataSource.query(`SELECT status, last_error FROM jobs WHERE kind <> 'sweep-retention' AND kind <> 'abandoned-uploads'`);
+      expect(jobs.length).toBeGreaterThan(0);
+      expect(jobs).toEqual(jobs.map(() => ({ status: 'done', last_error: null })));
+      const listed = await service.http.get('/v1/enrolments').set('Authorization', `Bearer ${token}`).expect(200);
+      expect(listed.body.total).toBe(2);
       await service.http.post('/v1/enrolments:batch').set('Content-Type', 'application/json').send('{').expect(400);
       await service.flush();
       const [{ user }] = await service.dataSource.query(`SELECT current_user AS user`);
