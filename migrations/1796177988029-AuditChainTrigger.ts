@@ -5,9 +5,12 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * the retention sweep's transaction) is chained the same way and nobody can forge the chain
  * fields: a BEFORE INSERT trigger overwrites them.
  *
- * - `audit_chain_head` holds the last link (sequence number and hash). The trigger locks it
- *   (`FOR UPDATE`), so concurrent inserts are chained one after another in commit order, and a
- *   rolled-back insert takes its link with it.
+ * - Three triggers: before an INSERT statement, a lock on `audit_chain_head` (held to commit),
+ *   so that concurrent writers are chained one after another in commit order; per row, the link
+ *   to the last entry (found through the unique index on `chain_seq`); after the statement, the
+ *   head (sequence number and hash of the last entry) updated once. Updating the head per row
+ *   would cost quadratic time in one transaction (every update adds a row version to walk).
+ *   A rolled-back insert takes its links with it.
  * - `hash = sha256(prev_hash ‖ content)`, the content being a JSON array of every column of the
  *   entry (the time as microseconds since the epoch, so that no session setting changes it).
  *   `audit_log_entry_hash` is the one definition, used by the trigger and by the verifier.
@@ -35,18 +38,50 @@ export class AuditChainTrigger1796177988029 implements MigrationInterface {
           entry.outcome, entry.status_code, entry.target, entry.detail
         )::text, 'UTF8'))
       $$`);
+    // Once per statement: take the chain (the head's row lock is the mutex, held to commit).
+    await queryRunner.query(`
+      CREATE FUNCTION audit_log_chain_lock() RETURNS trigger
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+      BEGIN
+        PERFORM 1 FROM public.audit_chain_head WHERE singleton FOR UPDATE;
+        RETURN NULL;
+      END
+      $$`);
+    // Per row: follow the last entry. A row trigger sees the rows its statement inserted before,
+    // and after the lock its statement sees every entry committed before. The head is updated
+    // only after each statement, so an entry above it is this statement's; an entry below it
+    // means the last entries were deleted, and the chain goes on from the head, leaving the gap
+    // for the verifier to find.
     await queryRunner.query(`
       CREATE FUNCTION audit_log_chain() RETURNS trigger
-      LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+      LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
       DECLARE
-        head public.audit_chain_head;
+        head_seq bigint;
+        head_hash bytea;
+        last_seq bigint;
+        last_hash bytea;
       BEGIN
-        SELECT * INTO STRICT head FROM public.audit_chain_head WHERE singleton FOR UPDATE;
-        NEW.chain_seq := head.seq + 1;
-        NEW.prev_hash := head.hash;
-        NEW.hash := public.audit_log_entry_hash(head.hash, NEW);
-        UPDATE public.audit_chain_head SET seq = NEW.chain_seq, hash = NEW.hash WHERE singleton;
+        SELECT seq, hash INTO STRICT head_seq, head_hash FROM public.audit_chain_head WHERE singleton;
+        SELECT chain_seq, hash INTO last_seq, last_hash FROM public.audit_log ORDER BY chain_seq DESC LIMIT 1;
+        IF last_seq IS NULL OR last_seq <= head_seq THEN
+          last_seq := head_seq;
+          last_hash := head_hash;
+        END IF;
+        NEW.chain_seq := last_seq + 1;
+        NEW.prev_hash := last_hash;
+        NEW.hash := public.audit_log_entry_hash(last_hash, NEW);
         RETURN NEW;
+      END
+      $$`);
+    // Once per statement: the head follows the last entry (one update, not one per row).
+    await queryRunner.query(`
+      CREATE FUNCTION audit_log_chain_head() RETURNS trigger
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+      BEGIN
+        UPDATE public.audit_chain_head head SET seq = last.chain_seq, hash = last.hash
+        FROM (SELECT chain_seq, hash FROM public.audit_log ORDER BY chain_seq DESC LIMIT 1) last
+        WHERE head.singleton AND last.chain_seq > head.seq;
+        RETURN NULL;
       END
       $$`);
 
@@ -72,13 +107,19 @@ export class AuditChainTrigger1796177988029 implements MigrationInterface {
       $$`);
     await queryRunner.query(`ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update_delete`);
     await queryRunner.query(`ALTER TABLE audit_log ALTER COLUMN chain_seq SET NOT NULL, ALTER COLUMN prev_hash SET NOT NULL, ALTER COLUMN hash SET NOT NULL`);
+    await queryRunner.query(`CREATE TRIGGER audit_log_chain_lock BEFORE INSERT ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_chain_lock()`);
     await queryRunner.query(`CREATE TRIGGER audit_log_chain BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_chain()`);
+    await queryRunner.query(`CREATE TRIGGER audit_log_chain_head AFTER INSERT ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_chain_head()`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TRIGGER audit_log_chain_head ON audit_log`);
     await queryRunner.query(`DROP TRIGGER audit_log_chain ON audit_log`);
+    await queryRunner.query(`DROP TRIGGER audit_log_chain_lock ON audit_log`);
     await queryRunner.query(`ALTER TABLE audit_log ALTER COLUMN chain_seq DROP NOT NULL, ALTER COLUMN prev_hash DROP NOT NULL, ALTER COLUMN hash DROP NOT NULL`);
+    await queryRunner.query(`DROP FUNCTION audit_log_chain_head()`);
     await queryRunner.query(`DROP FUNCTION audit_log_chain()`);
+    await queryRunner.query(`DROP FUNCTION audit_log_chain_lock()`);
     await queryRunner.query(`DROP FUNCTION audit_log_entry_hash(bytea, audit_log)`);
     await queryRunner.query(`DROP TABLE audit_chain_head`);
   }

@@ -40,6 +40,19 @@ describe('audit log hash chain', () => {
   });
   afterAll(() => ctx?.close());
 
+  /** Puts an entry back exactly as it was (replication mode: the chain triggers do not touch it). */
+  const putBack = async (saved: Record<string, unknown>): Promise<void> => {
+    const columns = Object.keys(saved);
+    await asSuperuserAroundTriggers(
+      ctx.dataSource,
+      `INSERT INTO audit_log (${columns.join(', ')}) OVERRIDING SYSTEM VALUE VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+      columns.map((column) => {
+        const value = saved[column];
+        return value !== null && typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value) ? JSON.stringify(value) : value;
+      }),
+    );
+  };
+
   const seqOf = async (requestId: string): Promise<string> => {
     const [row]: Array<{ seq: string }> = await ctx.dataSource.query(`SELECT chain_seq::text AS seq FROM audit_log WHERE request_id = $1`, [requestId]);
     return row.seq;
@@ -82,20 +95,27 @@ describe('audit log hash chain', () => {
     await asSuperuserAroundTriggers(ctx.dataSource, `DELETE FROM audit_log WHERE request_id = 'to-delete'`);
     expect(await verifier.verify()).toMatchObject({ intact: false, firstBreak: { seq, id: null, reason: 'missing' } });
 
-    // Put back exactly as it was (replication mode: the chain trigger does not touch it).
-    const columns = Object.keys(saved as object);
-    await asSuperuserAroundTriggers(
-      ctx.dataSource,
-      `INSERT INTO audit_log (${columns.join(', ')}) OVERRIDING SYSTEM VALUE VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
-      columns.map((column) => {
-        const value = (saved as Record<string, unknown>)[column];
-        return value !== null && typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value) ? JSON.stringify(value) : value;
-      }),
-    );
+    await putBack(saved);
     expect((await verifier.verify()).intact).toBe(true);
   });
 
-  it('detects a deleted last entry through the head, and a rewound head through an anchor', async () => {
+  it('detects a deleted last entry through the head, also after new entries follow', async () => {
+    await repository.append([entry('last-deleted')]);
+    const seq = await seqOf('last-deleted');
+    const [saved] = await ctx.dataSource.query(`SELECT * FROM audit_log WHERE request_id = 'last-deleted'`);
+    await asSuperuserAroundTriggers(ctx.dataSource, `DELETE FROM audit_log WHERE request_id = 'last-deleted'`);
+    expect(await verifier.verify()).toMatchObject({ intact: false, firstBreak: { seq, reason: 'missing' } });
+
+    // The next entries go on from the head, not from what is left: the gap stays visible.
+    await repository.append([entry('after-last-deleted')]);
+    expect(Number(await seqOf('after-last-deleted'))).toBe(Number(seq) + 1);
+    expect(await verifier.verify()).toMatchObject({ intact: false, firstBreak: { seq, reason: 'missing' } });
+
+    await putBack(saved as Record<string, unknown>);
+    expect((await verifier.verify()).intact).toBe(true);
+  });
+
+  it('detects a rewound head through an anchor kept elsewhere', async () => {
     await repository.append([entry('last')]);
     const before = await verifier.verify();
     expect(before.intact).toBe(true);
