@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
 import { BSN, enrolment, ONDERWIJSNUMMER, pseudonym, PROGRAMMES } from 'test/ingest/records.factory';
@@ -168,6 +170,37 @@ describe('audit trail', () => {
 
     const wrong = await ctx.http.post('/v1/auth/token').send({ grant_type: 'client_credentials', client_id: BSN, client_secret: secret }).expect(401);
     expect((await entryOf(wrong)).target).toEqual({ client: '[withheld]' });
+  });
+
+  it('audits a request the client abandons before the answer', async () => {
+    const server = ctx.app.getHttpServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const requestId = `abandoned-${Date.now()}`;
+      const upload = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/uploads?kind=enrolments',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv', 'Content-Length': '1000000', 'X-Request-Id': requestId },
+      });
+      upload.on('error', () => undefined);
+      upload.write('pseudonym,programme_code\n');
+      // The service is now reading a body that never comes; the client goes away.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      upload.destroy();
+      let rows: AuditRow[] = [];
+      for (let attempt = 0; attempt < 50 && rows.length === 0; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await ctx.flushAudit();
+        rows = await ctx.dataSource.query(`SELECT * FROM audit_log WHERE request_id = $1`, [requestId]);
+      }
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ route: '/v1/uploads', outcome: 'aborted', institution_id: institution.id, detail: expect.objectContaining({ aborted: true }) });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('shows the institution its own refused requests in GET /v1/audit, with their targets', async () => {
