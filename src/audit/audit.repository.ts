@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditScope } from 'src/access/tenancy';
 import { AuditEntryEntity } from 'src/audit/audit-entry.entity';
+import { query, sql } from 'src/database/sql';
 
 export type NewAuditEntry = Omit<AuditEntryEntity, 'id' | 'occurredAt'> & { occurredAt: Date };
 
@@ -14,22 +15,13 @@ export class AuditRepository {
   async append(entries: NewAuditEntry[], manager: EntityManager = this.dataSource.manager): Promise<void> {
     if (entries.length === 0) return;
     const column = <K extends keyof NewAuditEntry>(key: K) => entries.map((entry) => entry[key]);
-    await manager.query(
-      `INSERT INTO audit_log (occurred_at, request_id, client_id, institution_id, region_id, method, route, required_scope, outcome, status_code, detail)
-       SELECT * FROM unnest($1::timestamptz[], $2::varchar[], $3::varchar[], $4::uuid[], $5::uuid[], $6::varchar[], $7::varchar[], $8::varchar[], $9::varchar[], $10::int[], $11::jsonb[])`,
-      [
-        column('occurredAt'),
-        column('requestId'),
-        column('clientId'),
-        column('institutionId'),
-        column('regionId'),
-        column('method'),
-        column('route'),
-        column('requiredScope'),
-        column('outcome'),
-        column('statusCode'),
-        entries.map((entry) => JSON.stringify(entry.detail)),
-      ],
+    await query(
+      manager,
+      sql`INSERT INTO audit_log (occurred_at, request_id, client_id, institution_id, region_id, method, route, required_scope, outcome, status_code, detail)
+       SELECT * FROM unnest(${column('occurredAt')}::timestamptz[], ${column('requestId')}::varchar[], ${column('clientId')}::varchar[],
+                            ${column('institutionId')}::uuid[], ${column('regionId')}::uuid[], ${column('method')}::varchar[], ${column('route')}::varchar[],
+                            ${column('requiredScope')}::varchar[], ${column('outcome')}::varchar[], ${column('statusCode')}::int[],
+                            ${entries.map((entry) => JSON.stringify(entry.detail))}::jsonb[])`,
     );
   }
 

@@ -59,7 +59,7 @@ export class Sql {
         n = values.push(part.value);
         numbers.set(part, n);
       }
-      text += `$${n}`;
+      text += '$' + String(n);
     }
     return (this.rendered = { text, values });
   }
@@ -67,28 +67,35 @@ export class Sql {
 
 export type SqlValue = Sql | Identifier | Param | string | number | bigint | boolean | Date | Buffer | null | readonly unknown[] | object;
 
+/** Appends text to the parts, merging it into the last string. */
+function appendText(parts: Part[], text: string): void {
+  parts[parts.length - 1] = `${parts[parts.length - 1] as string}${text}`;
+}
+
+/** Appends a fragment's parts: its text merges with the text around it. */
+function appendFragment(parts: Part[], fragment: Sql): void {
+  const [first, ...rest] = fragment.parts;
+  appendText(parts, first as string);
+  parts.push(...rest);
+}
+
 /** Builds a fragment; see the comment at the top of this file. */
 export function sql(strings: TemplateStringsArray, ...values: SqlValue[]): Sql {
   const parts: Part[] = [strings[0]];
-  const appendText = (text: string): void => {
-    parts[parts.length - 1] = `${parts[parts.length - 1] as string}${text}`;
-  };
   values.forEach((value, i) => {
     const next = strings[i + 1];
     if (value === undefined) throw new TypeError(`sql: value ${i + 1} is undefined (before "${next.slice(0, 40)}"); pass null for NULL`);
     if (value instanceof Sql) {
-      const [first, ...rest] = value.parts;
-      appendText(first as string);
-      parts.push(...rest);
+      appendFragment(parts, value);
     } else if (value instanceof Identifier) {
-      appendText(value.text);
+      appendText(parts, value.text);
     } else {
       if (Array.isArray(value) && !next.startsWith('::')) {
         throw new TypeError(`sql: array value ${i + 1} needs an explicit cast after it (\${values}::type[]), before "${next.slice(0, 40)}"`);
       }
       parts.push(value instanceof Param ? value : new Param(value), '');
     }
-    appendText(next);
+    appendText(parts, next);
   });
   return new Sql(parts);
 }
@@ -98,8 +105,12 @@ export const empty: Sql = new Sql(['']);
 
 /** Fragments one after the other, with `separator` (default `, `) between them; `empty` for none. */
 export function join(fragments: readonly Sql[], separator: Sql = sql`, `): Sql {
-  if (fragments.length === 0) return empty;
-  return fragments.slice(1).reduce((joined, fragment) => sql`${joined}${separator}${fragment}`, fragments[0]);
+  const parts: Part[] = [''];
+  fragments.forEach((fragment, i) => {
+    if (i > 0) appendFragment(parts, separator);
+    appendFragment(parts, fragment);
+  });
+  return new Sql(parts);
 }
 
 /** A value bound once: every appearance of the same `param(…)` in a statement is the same `$n`. */
