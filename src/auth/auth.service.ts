@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ApiClientEntity } from 'src/auth/api-client.entity';
 import { ApiClientRepository } from 'src/auth/api-client.repository';
@@ -9,6 +9,7 @@ import { isScope, Scope } from 'src/access/scopes';
 import { signingKeyId } from 'src/auth/signing-key';
 import { ProblemException } from 'src/common/problem';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { problem } from 'src/common/problems';
 
 /** Claims of a token issued by this service. */
 export interface AccessTokenClaims {
@@ -20,7 +21,7 @@ export interface AccessTokenClaims {
 }
 
 const invalidClient = (): ProblemException =>
-  new ProblemException(HttpStatus.UNAUTHORIZED, 'invalid-client', 'Invalid client', 'Unknown client, wrong secret, or revoked client.', undefined, {
+  problem('invalid-client', 'Unknown client, wrong secret, or revoked client.', undefined, {
     error: 'invalid_client',
   });
 
@@ -86,10 +87,8 @@ export class AuthService {
       throw invalidClient();
     }
     if (!request.client_id || !request.client_secret) {
-      throw new ProblemException(
-        HttpStatus.BAD_REQUEST,
+      throw problem(
         'invalid-request',
-        'Invalid request',
         'Send client_id and client_secret in the body or with HTTP Basic authentication.',
         [
           ...(request.client_id ? [] : [{ pointer: '#/client_id', code: 'isDefined', detail: 'client_id is required' }]),
@@ -106,7 +105,7 @@ export class AuthService {
     const wanted = [...new Set(requested.split(' '))];
     const unknown = wanted.filter((scope) => !client.scopes.includes(scope));
     if (unknown.length > 0) {
-      throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-scope', 'Invalid scope', `This client may not request: ${unknown.join(', ')}.`, [
+      throw problem('invalid-scope', `This client may not request: ${unknown.join(', ')}.`, [
         { pointer: '#/scope', code: 'invalid_scope', detail: `not granted to this client: ${unknown.join(', ')}` },
       ], { error: 'invalid_scope' });
     }

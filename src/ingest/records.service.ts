@@ -1,8 +1,8 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AccessService } from 'src/access/access.service';
 import { Principal } from 'src/access/principal';
 import { Page, page } from 'src/common/paging';
-import { notFound, ProblemException } from 'src/common/problem';
+import { notFound } from 'src/common/problem';
 import { IdempotencyService, IdempotentResponse } from 'src/idempotency/idempotency.service';
 import { BatchDeletedDto, BatchDto, BatchQueryDto, ENROLMENT_SORTS, EnrolmentQueryDto, ErasureResultDto, LEAVER_SORTS, LeaverQueryDto } from 'src/ingest/dto/query.dto';
 import { EnrolmentDto, LeaverDto } from 'src/ingest/dto/record.dto';
@@ -15,6 +15,7 @@ import { BatchRow, RecordRow, RecordsRepository, SortColumn, SortOrder } from 's
 import { JobKind, JobPayloads } from 'src/jobs/job-kinds';
 import { JobQueue } from 'src/jobs/job-queue';
 import { checkPseudonym } from 'src/pseudonyms/pseudonym';
+import { problem } from 'src/common/problems';
 
 const ENROLMENT_SORT_COLUMNS: Record<string, SortColumn> = { id: 'id', startDate: 'start_date', cohort: 'cohort', updatedAt: 'updated_at' };
 const LEAVER_SORT_COLUMNS: Record<string, SortColumn> = { id: 'id', schoolYear: 'school_year', updatedAt: 'updated_at' };
@@ -125,10 +126,8 @@ export class RecordsService {
       const batch = await tx.lockBatch(uploader.id, batchId);
       if (!batch) throw notFound(`Batch ${batchId}`);
       if (batch.status !== 'committed') {
-        throw new ProblemException(
-          HttpStatus.CONFLICT,
+        throw problem(
           'batch-not-deletable',
-          'Conflict',
           batch.status === 'deleted'
             ? 'The batch has been deleted already.'
             : batch.status === 'receiving'
@@ -171,7 +170,7 @@ export class RecordsService {
   private assertPseudonym(value: string): void {
     const check = checkPseudonym(value);
     if (check.ok) return;
-    throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-pseudonym', 'Invalid request', check.message, [
+    throw problem('invalid-pseudonym', check.message, [
       { parameter: 'pseudonym', code: check.reason, detail: check.message },
     ]);
   }

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Page, page } from 'src/common/paging';
 import { ProblemException, ProblemFieldError, toPointer } from 'src/common/problem';
 import {
@@ -12,6 +12,7 @@ import {
 import { CodeCatalogue, ProgrammeCatalogue } from 'src/programmes/programme-catalogue';
 import { LEVELS_BY_SECTOR } from 'src/programmes/programme-codes';
 import { ProgrammeRow, ProgrammesRepository } from 'src/programmes/programmes.repository';
+import { problem } from 'src/common/problems';
 
 /** Replicas pick up programmes loaded elsewhere within this time. */
 const CATALOGUE_TTL_MS = 30_000;
@@ -27,10 +28,8 @@ const toProgrammeDto = (row: ProgrammeRow): ProgrammeDto => ({
 });
 
 const invalid = (errors: ProblemFieldError[]): ProblemException =>
-  new ProblemException(
-    HttpStatus.UNPROCESSABLE_ENTITY,
+  problem(
     'invalid-records',
-    'Invalid records',
     `${errors.length} invalid ${errors.length === 1 ? 'value' : 'values'}; nothing was written.`,
     errors,
   );
