@@ -111,7 +111,11 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
             detail: { batchId: BATCH },
           },
         ]),
-      list: { skip: 'TypeORM query builder' },
+      list: {
+        'a region, a time window': (r) => r.list({ regionId: REGION }, { since: AT, until: new Date('2025-11-01T00:00:00Z') }, ...PAGE),
+        'an institution': (r) => r.list({ institutionId: INSTITUTION }, {}, ...PAGE),
+        'everything (platform administrator)': (r) => r.list({ all: true }, {}, ...PAGE),
+      },
     }),
     snapshot('idempotency.repository', 'IdempotencyRepository', new IdempotencyRepository(dataSource), {
       claim: {

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { DatabaseConnection } from 'src/database/database-connection';
 import { buildDataSourceOptions } from 'src/database/data-source-options';
 import { createScratchDatabase, scratchBaseUrl } from 'src/database/scratch-database';
-import { empty, execute, ident, join, param, query, queryOne, sql } from 'src/database/sql';
+import { empty, execute, ident, join, param, prepare, query, queryOne, sql } from 'src/database/sql';
 
 describe('sql (rendering)', () => {
   it('numbers parameters in the order of the text', () => {
@@ -62,6 +62,18 @@ describe('sql (rendering)', () => {
     const statement = sql`SELECT 1 FROM t WHERE code = ${hostile}`;
     expect(statement.text).toBe('SELECT 1 FROM t WHERE code = $1');
     expect(statement.values).toEqual([hostile]);
+  });
+
+  it('prepares a statement once and binds each call\'s values in its slots', () => {
+    let builds = 0;
+    const bind = prepare<'batch' | 'rows'>((slot) => {
+      builds++;
+      return sql`UPDATE b SET total = ${slot('rows')}, checked = ${30} WHERE id = ${slot('batch')} AND total < ${slot('rows')}`;
+    });
+    expect(bind({ batch: 'b-1', rows: 10 })).toEqual({ text: 'UPDATE b SET total = $1, checked = $2 WHERE id = $3 AND total < $1', values: [10, 30, 'b-1'] });
+    expect(bind({ batch: 'b-2', rows: 20 }).values).toEqual([20, 30, 'b-2']);
+    expect(builds).toBe(1);
+    expect(() => bind({ batch: undefined as unknown as string, rows: 1 })).toThrow(/slot batch is undefined/);
   });
 
   it('takes identifiers only from the list given', () => {

@@ -135,6 +135,40 @@ export function ident(name: string, allowed: readonly string[]): Identifier {
   return new Identifier(quoted);
 }
 
+/** Marks where a prepared statement takes each call's value (see `prepare`). */
+class Slot {
+  constructor(readonly name: string) {}
+}
+
+/** Rendered SQL: what `query` runs. */
+export interface Statement {
+  readonly text: string;
+  readonly values: unknown[];
+}
+
+/**
+ * A statement whose text is built and numbered once, for one that runs very often (a chunk of an
+ * upload): `build` marks each varying value with `slot(name)`, and every call binds its values.
+ */
+export function prepare<K extends string>(build: (slot: (name: K) => Param) => Sql): (values: Record<K, SqlValue>) => Statement {
+  const slots = new Map<K, Param>();
+  const slot = (name: K): Param => {
+    let marker = slots.get(name);
+    if (marker === undefined) slots.set(name, (marker = new Param(new Slot(name))));
+    return marker;
+  };
+  const { text, values } = build(slot);
+  return (given) => ({
+    text,
+    values: values.map((value) => {
+      if (!(value instanceof Slot)) return value;
+      const bound = given[value.name as K];
+      if (bound === undefined) throw new TypeError(`sql: slot ${value.name} is undefined; pass null for NULL`);
+      return bound;
+    }),
+  });
+}
+
 /** Anything that runs a statement: a DataSource, an EntityManager or a QueryRunner. */
 export interface Queryable {
   query(text: string, parameters?: unknown[]): Promise<unknown>;
@@ -145,18 +179,18 @@ const isRowsAndCount = (result: unknown): result is [unknown[], number] =>
   Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number';
 
 /** Runs a statement and answers its rows (the RETURNING rows of an UPDATE or DELETE). */
-export async function query<T>(executor: Queryable, statement: Sql): Promise<T[]> {
+export async function query<T>(executor: Queryable, statement: Statement): Promise<T[]> {
   const result = await executor.query(statement.text, statement.values);
   return (isRowsAndCount(result) ? result[0] : result) as T[];
 }
 
 /** Runs a statement and answers its first row, if any. */
-export async function queryOne<T>(executor: Queryable, statement: Sql): Promise<T | undefined> {
+export async function queryOne<T>(executor: Queryable, statement: Statement): Promise<T | undefined> {
   return (await query<T>(executor, statement))[0];
 }
 
 /** Runs an UPDATE or DELETE and answers how many rows it touched. */
-export async function execute(executor: Queryable, statement: Sql): Promise<number> {
+export async function execute(executor: Queryable, statement: Statement): Promise<number> {
   const result = await executor.query(statement.text, statement.values);
   return isRowsAndCount(result) ? result[1] : 0;
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { binaryBoolArray, binaryInt2Array, binaryTextArray } from 'src/database/binary-arrays';
-import { empty, execute, ident, join, param, query, queryOne, Sql, sql } from 'src/database/sql';
+import { empty, execute, ident, join, Param, param, prepare, query, queryOne, Sql, sql, SqlValue, Statement } from 'src/database/sql';
 import type { RecordKindName } from 'src/ingest/codes';
 import type { BatchSource, BatchStatus } from 'src/ingest/ingest-batch.entity';
 import type { ChunkColumns, ColumnType, KeyedChunk, RecordKind, StoredColumn } from 'src/ingest/kinds/record-kind';
@@ -43,7 +43,7 @@ export interface NewBatch {
  * found without keeping every key of the file in memory, and without keeping a chunk in memory
  * while its statement runs. The parameters: the institution, the batch, then the column arrays.
  */
-function upsertStatement(kind: RecordKind<KeyedChunk>, institutionId: string, batchId: string, arrays: readonly Buffer[]): Sql {
+function upsertStatement(kind: RecordKind<KeyedChunk>, slot: (name: string) => Param): Sql {
   const { columns, key } = kind;
   const names = columns.map((column) => column.column);
   const name = (column: StoredColumn): Sql => sql`${ident(column.column, names)}`;
@@ -51,8 +51,8 @@ function upsertStatement(kind: RecordKind<KeyedChunk>, institutionId: string, ba
   const compared = values.filter((column) => !column.derived);
   const list = (prefix: Sql, of: readonly StoredColumn[]): Sql => join(of.map((column) => sql`${prefix}${name(column)}`));
   const table = ident(kind.table, [kind.table]);
-  const batch = param(batchId);
-  const input = join(arrays.map((array, i) => sql`${array}::${ARRAY_CASTS[columns[i].type]}`));
+  const batch = slot('batch');
+  const input = join(columns.map((column, i) => sql`${slot(String(i))}::${ARRAY_CASTS[column.type]}`));
   // The input is text, the table's codes are char(n): compare as text.
   const sameKey = join(
     key.map((column) => sql`i.${name(column)} = d.${name(column)}${column.type === 'text' ? sql`::text` : empty}`),
@@ -63,7 +63,7 @@ WITH input AS (
   SELECT * FROM unnest(${input}) WITH ORDINALITY AS t(${list(empty, columns)}, ord)
 ), upserted AS (
   INSERT INTO ${table} AS r (institution_id, ${list(empty, columns)}, created_batch_id, updated_batch_id)
-  SELECT ${institutionId}::uuid, ${list(sql`t.`, columns)}, ${batch}::uuid, ${batch}::uuid
+  SELECT ${slot('institution')}::uuid, ${list(sql`t.`, columns)}, ${batch}::uuid, ${batch}::uuid
     FROM input t
   ON CONFLICT (institution_id, ${list(empty, key)}) DO UPDATE SET
     ${join(values.map((column) => sql`${name(column)} = EXCLUDED.${name(column)}`))}, updated_batch_id = EXCLUDED.updated_batch_id, updated_at = now()
@@ -79,6 +79,15 @@ SELECT count(*) FILTER (WHERE inserted)::int AS inserted,
 
 /** The array type a column's binary array is read as (a date travels as text). */
 const ARRAY_CASTS: Record<ColumnType, Sql> = { text: sql`text[]`, date: sql`text[]::date[]`, int2: sql`int2[]`, bool: sql`bool[]` };
+
+/** Built once per kind: a chunk binds the institution, the batch and its column arrays. */
+const UPSERTS = new Map<RecordKindName, (values: Record<string, SqlValue>) => Statement>();
+
+function upsertOf(kind: RecordKind<KeyedChunk>, institutionId: string, batchId: string, arrays: readonly Buffer[]): Statement {
+  let bind = UPSERTS.get(kind.name);
+  if (bind === undefined) UPSERTS.set(kind.name, (bind = prepare((slot) => upsertStatement(kind, slot))));
+  return bind({ institution: institutionId, batch: batchId, ...Object.fromEntries(arrays.map((array, i) => [String(i), array])) });
+}
 
 /** A column array as a binary array parameter. */
 const encode = (column: ChunkColumns[number]): Buffer => {
@@ -104,7 +113,7 @@ export class IngestTransaction {
 
   /** Writes one chunk of a kind's rows (see upsertStatement). */
   async upsert<C extends KeyedChunk>(kind: RecordKind<C>, institutionId: string, batchId: string, chunk: C): Promise<ChunkResult> {
-    const [result] = await query<ChunkResult>(this.runner, upsertStatement(kind, institutionId, batchId, kind.columnsOf(chunk).map(encode)));
+    const [result] = await query<ChunkResult>(this.runner, upsertOf(kind, institutionId, batchId, kind.columnsOf(chunk).map(encode)));
     return result;
   }
 

@@ -7,3 +7,32 @@ SELECT * FROM unnest($1::timestamptz[], $2::varchar[], $3::varchar[],
                      $8::varchar[], $9::varchar[], $10::int[],
                      $11::jsonb[]);
 -- parameters: ["2025-10-01T00:00:00.000Z"], ["request-1"], ["client-example"], ["00000000-0000-4000-8000-00000000000b"], [null], ["DELETE"], ["v1/batches/:id"], ["records:write"], ["allowed"], [200], ["{\"batchId\":\"00000000-0000-4000-8000-00000000000c\"}"]
+
+-- AuditRepository.list (a region, a time window)
+SELECT count(*)::int AS total FROM audit_log WHERE region_id = $1 AND occurred_at >= $2 AND occurred_at < $3;
+-- parameters: "00000000-0000-4000-8000-00000000000a", 2025-10-01T00:00:00.000Z, 2025-11-01T00:00:00.000Z
+
+SELECT id::text AS id, occurred_at, request_id, client_id, institution_id, region_id, method, route, required_scope, outcome, status_code, detail
+ FROM audit_log WHERE region_id = $1 AND occurred_at >= $2 AND occurred_at < $3
+ORDER BY id DESC
+LIMIT $4 OFFSET $5;
+-- parameters: "00000000-0000-4000-8000-00000000000a", 2025-10-01T00:00:00.000Z, 2025-11-01T00:00:00.000Z, 50, 0
+
+-- AuditRepository.list (an institution)
+SELECT count(*)::int AS total FROM audit_log WHERE institution_id = $1;
+-- parameters: "00000000-0000-4000-8000-00000000000b"
+
+SELECT id::text AS id, occurred_at, request_id, client_id, institution_id, region_id, method, route, required_scope, outcome, status_code, detail
+ FROM audit_log WHERE institution_id = $1
+ORDER BY id DESC
+LIMIT $2 OFFSET $3;
+-- parameters: "00000000-0000-4000-8000-00000000000b", 50, 0
+
+-- AuditRepository.list (everything (platform administrator))
+SELECT count(*)::int AS total FROM audit_log WHERE TRUE;
+
+SELECT id::text AS id, occurred_at, request_id, client_id, institution_id, region_id, method, route, required_scope, outcome, status_code, detail
+ FROM audit_log WHERE TRUE
+ORDER BY id DESC
+LIMIT $1 OFFSET $2;
+-- parameters: 50, 0
