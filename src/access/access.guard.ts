@@ -7,6 +7,7 @@ import { ACCESS_RULE, AccessRule } from 'src/access/authenticated.decorator';
 import { Principal } from 'src/access/principal';
 import { SigningKeyChangedError } from 'src/access/token-errors';
 import { ProblemException, tooManyRequests } from 'src/common/problem';
+import { problem } from 'src/common/problems';
 
 export type AuthenticatedRequest = Request & { principal?: Principal; accessRule?: AccessRule };
 
@@ -28,7 +29,7 @@ export class AccessGuard extends AuthGuard('jwt') {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
     if (!rule) {
-      throw new ProblemException(HttpStatus.FORBIDDEN, 'forbidden', 'Forbidden', 'This route declares no access rule.');
+      throw problem('forbidden', 'This route declares no access rule.');
     }
     request.accessRule = rule;
     if (rule.public) return true;
@@ -47,10 +48,8 @@ export class AccessGuard extends AuthGuard('jwt') {
     const principal = request.user as Principal;
     request.principal = principal;
     if (!rule.scopes.some((scope) => principal.scopes.includes(scope))) {
-      throw new ProblemException(
-        HttpStatus.FORBIDDEN,
+      throw problem(
         'insufficient-scope',
-        'Forbidden',
         `This route requires scope ${rule.scopes.join(' or ')}.`,
         undefined,
         { requiredScopes: rule.scopes },
@@ -78,7 +77,7 @@ export class AccessGuard extends AuthGuard('jwt') {
                 : info instanceof Error && info.message === 'invalid signature'
                   ? "The token's signature does not match this service's signing key: it was not issued here, or before the key changed. Request a new token."
                   : 'The token is invalid, or its client was revoked.';
-      throw new ProblemException(HttpStatus.UNAUTHORIZED, 'unauthorized', 'Unauthorized', detail);
+      throw problem('unauthorized', detail);
     }
     return user;
   }

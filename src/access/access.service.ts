@@ -1,11 +1,12 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessRepository } from 'src/access/access.repository';
 import { Principal } from 'src/access/principal';
 import { AlertScope, AuditScope, InstitutionRef, InstitutionView, RegionAccess, RegionRef, Uploader, ViewTenant, WebhookOwner } from 'src/access/tenancy';
 import { notFound, ProblemException } from 'src/common/problem';
+import { problem, ProblemType } from 'src/common/problems';
 
-const forbidden = (type: string, detail: string): ProblemException => new ProblemException(HttpStatus.FORBIDDEN, type, 'Forbidden', detail);
+const forbidden = (type: ProblemType, detail: string): ProblemException => problem(type, detail);
 
 /**
  * Who may see what, in one place. Every tenancy question of the service is answered here, from
@@ -104,10 +105,8 @@ export class AccessService {
       return { region, institutionId: auth.institutionId };
     }
     if (regionIds.length !== 1) {
-      throw new ProblemException(
-        HttpStatus.BAD_REQUEST,
+      throw problem(
         'invalid-request',
-        'Invalid request',
         regionIds.length === 0 ? 'Your institution is not a member of any region.' : 'Your institution is a member of several regions: name one.',
         [{ parameter: 'region', code: 'regionRequired', detail: 'name the region of the view' }],
       );

@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ApiClientEntity } from 'src/auth/api-client.entity';
 import { ApiClientRepository } from 'src/auth/api-client.repository';
@@ -11,6 +11,7 @@ import { isScope, Scope } from 'src/access/scopes';
 import { signingKeyId } from 'src/auth/signing-key';
 import { ProblemException, tooManyRequests } from 'src/common/problem';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { problem } from 'src/common/problems';
 
 /** Claims of a token issued by this service. */
 export interface AccessTokenClaims {
@@ -22,7 +23,7 @@ export interface AccessTokenClaims {
 }
 
 const invalidClient = (): ProblemException =>
-  new ProblemException(HttpStatus.UNAUTHORIZED, 'invalid-client', 'Invalid client', 'Unknown client, wrong secret, or revoked client.', undefined, {
+  problem('invalid-client', 'Unknown client, wrong secret, or revoked client.', undefined, {
     error: 'invalid_client',
   });
 
@@ -34,10 +35,8 @@ const formDecoded = (part: string): string => {
     if (decoded.includes('\u0000')) throw new URIError('NUL');
     return decoded;
   } catch {
-    throw new ProblemException(
-      HttpStatus.BAD_REQUEST,
+    throw problem(
       'invalid-request',
-      'Invalid request',
       'The HTTP Basic credentials are not valid form-urlencoded text (a % must start an escape of two hexadecimal digits that encode UTF-8).',
       [{ header: 'authorization', code: 'invalid_encoding', detail: 'client id or secret is not valid form-urlencoded UTF-8' }],
       { error: 'invalid_request' },
@@ -116,10 +115,8 @@ export class AuthService {
       throw invalidClient();
     }
     if (!request.client_id || !request.client_secret) {
-      throw new ProblemException(
-        HttpStatus.BAD_REQUEST,
+      throw problem(
         'invalid-request',
-        'Invalid request',
         'Send client_id and client_secret in the body or with HTTP Basic authentication.',
         [
           ...(request.client_id ? [] : [{ pointer: '#/client_id', code: 'isDefined', detail: 'client_id is required' }]),
@@ -136,7 +133,7 @@ export class AuthService {
     const wanted = [...new Set(requested.split(' '))];
     const unknown = wanted.filter((scope) => !client.scopes.includes(scope));
     if (unknown.length > 0) {
-      throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-scope', 'Invalid scope', `This client may not request: ${unknown.join(', ')}.`, [
+      throw problem('invalid-scope', `This client may not request: ${unknown.join(', ')}.`, [
         { pointer: '#/scope', code: 'invalid_scope', detail: `not granted to this client: ${unknown.join(', ')}` },
       ], { error: 'invalid_scope' });
     }

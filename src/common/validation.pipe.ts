@@ -1,5 +1,6 @@
-import { ArgumentMetadata, HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ProblemException, ProblemFieldError, toPointer } from 'src/common/problem';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ProblemFieldError, toPointer } from 'src/common/problem';
+import { problem } from 'src/common/problems';
 
 /** Deeper JSON than this is refused before it reaches class-transformer (which recurses). */
 export const MAX_NESTING_DEPTH = 32;
@@ -77,12 +78,12 @@ export class ProblemValidationPipe extends ValidationPipe {
               ? 'Text may not contain the NUL character (U+0000).'
               : `The key "${String(hostile.path[hostile.path.length - 1])}" is not allowed anywhere in a request.`;
         const locator = metadata.type === 'body' ? { pointer: toPointer(hostile.path) } : { parameter: hostile.path.join('.') };
-        throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', detail, [{ ...locator, code: hostile.code, detail }]);
+        throw problem('invalid-request', detail, [{ ...locator, code: hostile.code, detail }]);
       }
     }
     if (metadata.type === 'body' && (value === undefined || value === null || typeof value !== 'object')) {
       if (metadata.metatype && metadata.metatype !== Object && !isPrimitiveType(metadata.metatype)) {
-        throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', 'The request body must be a JSON object.', [
+        throw problem('invalid-request', 'The request body must be a JSON object.', [
           { pointer: '#', code: 'isObject', detail: 'The request body must be a JSON object.' },
         ]);
       }
@@ -95,7 +96,7 @@ export class ProblemValidationPipe extends ValidationPipe {
         // JSON sent as a form (curl -d without a Content-Type): the JSON text arrives as one field
         // name. Say so, and do not echo that name: it holds the values, secrets included.
         const detail = 'The body looks like JSON but was sent as a form: send it with the header Content-Type: application/json.';
-        throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', detail, [{ header: 'content-type', code: 'jsonSentAsForm', detail }]);
+        throw problem('invalid-request', detail, [{ header: 'content-type', code: 'jsonSentAsForm', detail }]);
       }
       const errors: ProblemFieldError[] = flattenValidationErrors(error.validationErrors).map(({ path, code, detail }) => {
         switch (metadata.type) {
@@ -108,10 +109,8 @@ export class ProblemValidationPipe extends ValidationPipe {
             return { pointer: toPointer(path), code, detail };
         }
       });
-      throw new ProblemException(
-        HttpStatus.BAD_REQUEST,
+      throw problem(
         'invalid-request',
-        'Invalid request',
         `${errors.length} invalid ${errors.length === 1 ? 'value' : 'values'} in the request ${metadata.type === 'body' ? 'body' : 'parameters'}.`,
         errors,
       );

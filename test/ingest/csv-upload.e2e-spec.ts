@@ -27,12 +27,7 @@ describe('POST /v1/uploads (streamed CSV)', () => {
 
   beforeAll(async () => {
     // Small chunks, so that a few hundred rows already span several upsert statements.
-    process.env.INGEST_CHUNK_ROWS = '100';
-    try {
-      ctx = await createTestContext();
-    } finally {
-      delete process.env.INGEST_CHUNK_ROWS;
-    }
+    ctx = await createTestContext({ INGEST_CHUNK_ROWS: '100' });
     f = await setupIngest(ctx);
   });
   afterAll(() => ctx.close());
@@ -190,12 +185,7 @@ describe('POST /v1/uploads size limit', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    process.env.UPLOAD_MAX_BYTES = '4kb';
-    try {
-      ctx = await createTestContext({ BODY_LIMIT: '2kb' });
-    } finally {
-      delete process.env.UPLOAD_MAX_BYTES;
-    }
+    ctx = await createTestContext({ UPLOAD_MAX_BYTES: '4kb', BODY_LIMIT: '2kb' });
     f = await setupIngest(ctx);
     const server = ctx.app.getHttpServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -249,12 +239,7 @@ describe('GET /v1/uploads/{id} while an upload streams', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    process.env.INGEST_CHUNK_ROWS = '100';
-    try {
-      ctx = await createTestContext();
-    } finally {
-      delete process.env.INGEST_CHUNK_ROWS;
-    }
+    ctx = await createTestContext({ INGEST_CHUNK_ROWS: '100' });
     f = await setupIngest(ctx);
     const server = ctx.app.getHttpServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
