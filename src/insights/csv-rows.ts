@@ -4,6 +4,7 @@ import { FiguresDto, FlowsDto, InsightsViewDto, RegionReportDto } from 'src/insi
 const figureColumns = (figures: FiguresDto): CsvRow => ({
   n: figures.n,
   suppressed: figures.suppressed,
+  protection: figures.protection,
   direct: figures.direct,
   uitval: figures.uitval,
   switch_internal: figures.switchInternal,
@@ -11,6 +12,7 @@ const figureColumns = (figures: FiguresDto): CsvRow => ({
   enrolled_year2: figures.enrolledYear2,
   diploma_year1: figures.diplomaYear1,
   rendement: figures.rendement,
+  left: figures.left,
 });
 
 /** One row per cohort × breakdown key, plus the total and benchmark rows, each naming its definitions. */

@@ -112,6 +112,10 @@ describe('insight views', () => {
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     const [header, ...rows] = csv.text.trim().split('\n');
     expect(header).toContain('definition_set');
+    // Every row says how its figures were protected, as the JSON does.
+    expect(header.split(',')).toEqual(expect.arrayContaining(['suppressed', 'protection', 'left']));
+    const protectionColumn = header.split(',').indexOf('protection');
+    expect(rows.map((row) => row.split(',')[protectionColumn]).every((value) => ['published', 'suppressed', 'perturbed', 'split-withheld'].includes(value))).toBe(true);
     expect(rows.length).toBeGreaterThanOrEqual(3);
     expect(rows.every((row) => row.includes(','))).toBe(true);
     const report = await get(`/v1/regions/${R.code}/report`, tokens.coordinatorR).set('Accept', 'text/csv').expect(200);
