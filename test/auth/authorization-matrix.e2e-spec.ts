@@ -369,5 +369,5 @@ describe('authorization matrix', () => {
       const expectedOutcome = auditRow.status_code === 401 || auditRow.status_code === 403 ? 'denied' : auditRow.status_code >= 400 ? 'rejected' : 'allowed';
       expect(auditRow.outcome).toBe(expectedOutcome);
     }
-  });
+  }, 300_000);
 });
