@@ -18,6 +18,8 @@ import { JobsRepository } from 'src/jobs/jobs.repository';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { ProgrammesRepository } from 'src/programmes/programmes.repository';
+import { InsightsRepository } from 'src/insights/insights.repository';
+import { DisclosureRepository } from 'src/outcomes/disclosure/disclosure.repository';
 import { RetentionRepository } from 'src/retention/retention.repository';
 
 /*
@@ -216,6 +218,26 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
         'sector and code': (r) => r.listProgrammes({ sector: 'mbo', code: '25180' }, ...PAGE),
       },
       listSuccessors: (r) => r.listSuccessors(),
+    }),
+    snapshot('insights.repository', 'InsightsRepository', new InsightsRepository(dataSource), {
+      viewVersions: (r) => r.viewVersions(),
+      cells: {
+        'a supplier by receiver, its own intake apart': (r) => r.cells({ side: 'supplier', regionId: REGION, institutionId: INSTITUTION }, 'receiver', 2020, 2024, { own: INSTITUTION }),
+        'the region by prior diploma type, without one receiver': (r) => r.cells({ side: 'region', regionId: REGION }, 'diplomaType', 2020, 2024, { excludeReceiver: INSTITUTION }),
+        'a receiver by supplier, some prior diploma types': (r) => r.cells({ side: 'receiver', regionId: REGION, institutionId: INSTITUTION }, 'supplier', 2022, 2022, { own: INSTITUTION, priorDiplomaTypes: ['havo', 'vwo'] }),
+      },
+      matrix: (r) => r.matrix(REGION, 2022),
+      flows: {
+        'the region via receiver': (r) => r.flows({ side: 'region', regionId: REGION }, 'supplier', 'receiver', 2022, null),
+        'a receiver via sector': (r) => r.flows({ side: 'receiver', regionId: REGION, institutionId: INSTITUTION }, 'supplier', 'sector', 2022, INSTITUTION),
+      },
+      cohortRange: (r) => r.cohortRange({ side: 'supplier', regionId: REGION, institutionId: INSTITUTION }),
+      leavers: (r) => r.leavers(REGION, INSTITUTION, 2020, 2024),
+      institutionLabels: (r) => r.institutionLabels([INSTITUTION]),
+      programmeLabels: (r) => r.programmeLabels(['25180']),
+    }),
+    snapshot('disclosure.repository', 'DisclosureRepository', new DisclosureRepository(dataSource), {
+      withheld: (r) => r.withheld(REGION, 2020, 2024),
     }),
     snapshot('retention.repository', 'RetentionRepository', new RetentionRepository(dataSource), {
       regions: {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { empty, ident, Identifier, param, query, queryOne, Sql, sql } from 'src/database/sql';
 import { cellKeySumSql, KEY_MODULUS } from 'src/outcomes/disclosure/cell-key';
 import { OwnPart } from 'src/outcomes/disclosure/pooled-split';
 import { Counts, SUM_COUNTS_SQL } from 'src/outcomes/figures';
@@ -37,12 +38,17 @@ export interface CellOptions {
   priorDiplomaTypes?: string[];
 }
 
-/** SQL for the own-part columns of a grouped summary query; `$n` holds the institution id. */
-const ownColumnsSql = (parameter: string): string => `
-  (sum(n) FILTER (WHERE receiver_institution_id = ${parameter}))::int AS "ownN",
-  (sum(n_switch_external) FILTER (WHERE receiver_institution_id = ${parameter}))::int AS "ownSwitchExternal",
-  (sum(n_uitval) FILTER (WHERE receiver_institution_id = ${parameter}))::int AS "ownUitval",
-  (sum(record_key_sum) FILTER (WHERE receiver_institution_id = ${parameter}) % ${KEY_MODULUS})::bigint AS "ownKey"`;
+/** SQL the code itself writes (never input), as a fragment. */
+const constant = (text: string): Sql => new Sql([text]);
+
+/** The own-part columns of a grouped summary query: the rows `own` received (none when null). */
+const ownColumns = (own: string | null): Sql => {
+  const mine = param(own);
+  return sql`(sum(n) FILTER (WHERE receiver_institution_id = ${mine}::uuid))::int AS "ownN",
+  (sum(n_switch_external) FILTER (WHERE receiver_institution_id = ${mine}::uuid))::int AS "ownSwitchExternal",
+  (sum(n_uitval) FILTER (WHERE receiver_institution_id = ${mine}::uuid))::int AS "ownUitval",
+  (sum(record_key_sum) FILTER (WHERE receiver_institution_id = ${mine}::uuid) % ${constant(String(KEY_MODULUS))})::bigint AS "ownKey"`;
+};
 
 type OwnColumns = { ownN: number | null; ownSwitchExternal: number | null; ownUitval: number | null; ownKey: string | null };
 const toOwnPart = (row: OwnColumns): OwnPart => ({ n: Number(row.ownN ?? 0), nSwitchExternal: Number(row.ownSwitchExternal ?? 0), nUitval: Number(row.ownUitval ?? 0), key: Number(row.ownKey ?? 0) });
@@ -65,16 +71,20 @@ export interface LeaverRow {
   key: number;
 }
 
-const scopeFilter = (scope: ViewScope, offset: number): { sql: string; params: string[] } => {
+const scopeFilter = (scope: ViewScope): Sql => {
   switch (scope.side) {
     case 'supplier':
-      return { sql: `region_id = $${offset} AND supplier_institution_id = $${offset + 1}`, params: [scope.regionId, scope.institutionId] };
+      return sql`region_id = ${scope.regionId} AND supplier_institution_id = ${scope.institutionId}`;
     case 'receiver':
-      return { sql: `region_id = $${offset} AND receiver_institution_id = $${offset + 1}`, params: [scope.regionId, scope.institutionId] };
+      return sql`region_id = ${scope.regionId} AND receiver_institution_id = ${scope.institutionId}`;
     case 'region':
-      return { sql: `region_id = $${offset}`, params: [scope.regionId] };
+      return sql`region_id = ${scope.regionId}`;
   }
 };
+
+const SUM_COUNTS = constant(SUM_COUNTS_SQL);
+const KEY_SUM = constant(cellKeySumSql('record_key_sum'));
+const columnOf = (breakdown: BreakdownColumn): Identifier => ident(BREAKDOWN_COLUMNS[breakdown], Object.values(BREAKDOWN_COLUMNS));
 
 /** Reads the pre-aggregated summaries only; never the student-level records. */
 @Injectable()
@@ -94,65 +104,52 @@ export class InsightsRepository {
 
   /** Counts per cohort and breakdown key within the scope. */
   async cells(scope: ViewScope, breakdown: BreakdownColumn, cohortFrom: number, cohortTo: number, options: CellOptions = {}): Promise<CellRow[]> {
-    const filter = scopeFilter(scope, 1);
-    const column = BREAKDOWN_COLUMNS[breakdown];
-    const params: unknown[] = [...filter.params, cohortFrom, cohortTo, options.own ?? null];
-    const own = `$${params.length}::uuid`;
-    let sql = `SELECT cohort, ${column}::text AS key, definition_set_id AS "definitionSetId", ${SUM_COUNTS_SQL}, ${ownColumnsSql(own)}
-                 FROM outcome_summaries
-                WHERE ${filter.sql} AND cohort BETWEEN $${filter.params.length + 1} AND $${filter.params.length + 2}`;
-    if (options.priorDiplomaTypes) {
-      params.push(options.priorDiplomaTypes);
-      sql += ` AND prior_diploma_type = ANY($${params.length}::text[])`;
-    }
-    if (options.excludeReceiver) {
-      params.push(options.excludeReceiver);
-      sql += ` AND receiver_institution_id <> $${params.length}::uuid`;
-    }
-    sql += ` GROUP BY cohort, ${column}, definition_set_id ORDER BY cohort, key`;
-    const rows: Array<CellRow & OwnColumns> = await this.dataSource.query(sql, params);
+    const column = columnOf(breakdown);
+    const prior = options.priorDiplomaTypes ? sql` AND prior_diploma_type = ANY(${options.priorDiplomaTypes}::text[])` : empty;
+    const excluded = options.excludeReceiver ? sql` AND receiver_institution_id <> ${options.excludeReceiver}::uuid` : empty;
+    const rows = await query<CellRow & OwnColumns>(
+      this.dataSource,
+      sql`SELECT cohort, ${column}::text AS key, definition_set_id AS "definitionSetId", ${SUM_COUNTS}, ${ownColumns(options.own ?? null)}
+            FROM outcome_summaries
+           WHERE ${scopeFilter(scope)} AND cohort BETWEEN ${cohortFrom} AND ${cohortTo}${prior}${excluded}
+           GROUP BY cohort, ${column}, definition_set_id ORDER BY cohort, key`,
+    );
     return rows.map(({ ownN, ownSwitchExternal, ownUitval, ownKey, ...row }) => ({ ...row, cohort: Number(row.cohort), own: toOwnPart({ ownN, ownSwitchExternal, ownUitval, ownKey }) }));
   }
 
   /** The supplier × receiver matrix of one cohort of a region. */
   matrix(regionId: string, cohort: number): Promise<MatrixRow[]> {
-    return this.dataSource.query(
-      `SELECT supplier_institution_id::text AS "supplierId", receiver_institution_id::text AS "receiverId", ${SUM_COUNTS_SQL}
-         FROM outcome_summaries WHERE region_id = $1 AND cohort = $2
-        GROUP BY supplier_institution_id, receiver_institution_id`,
-      [regionId, cohort],
+    return query<MatrixRow>(
+      this.dataSource,
+      sql`SELECT supplier_institution_id::text AS "supplierId", receiver_institution_id::text AS "receiverId", ${SUM_COUNTS}
+            FROM outcome_summaries WHERE region_id = ${regionId} AND cohort = ${cohort}
+           GROUP BY supplier_institution_id, receiver_institution_id`,
     );
   }
 
   /** Counts per (source, target) of one cohort: for flows, with the part `own` received. */
   async flows(scope: ViewScope, sourceColumn: BreakdownColumn, targetColumn: BreakdownColumn, cohort: number, own: string | null): Promise<FlowRow[]> {
-    const filter = scopeFilter(scope, 1);
-    const rows: Array<FlowRow & OwnColumns> = await this.dataSource.query(
-      `SELECT ${BREAKDOWN_COLUMNS[sourceColumn]}::text AS "sourceKey", ${BREAKDOWN_COLUMNS[targetColumn]}::text AS "targetKey", ${SUM_COUNTS_SQL},
-              ${ownColumnsSql(`$${filter.params.length + 2}::uuid`)}
-         FROM outcome_summaries WHERE ${filter.sql} AND cohort = $${filter.params.length + 1}
-        GROUP BY 1, 2 ORDER BY 1, 2`,
-      [...filter.params, cohort, own],
+    const rows = await query<FlowRow & OwnColumns>(
+      this.dataSource,
+      sql`SELECT ${columnOf(sourceColumn)}::text AS "sourceKey", ${columnOf(targetColumn)}::text AS "targetKey", ${SUM_COUNTS}, ${ownColumns(own)}
+            FROM outcome_summaries WHERE ${scopeFilter(scope)} AND cohort = ${cohort}
+           GROUP BY 1, 2 ORDER BY 1, 2`,
     );
     return rows.map(({ ownN, ownSwitchExternal, ownUitval, ownKey, ...row }) => ({ ...row, own: toOwnPart({ ownN, ownSwitchExternal, ownUitval, ownKey }) }));
   }
 
   /** Cohorts with summaries in the scope. */
   async cohortRange(scope: ViewScope): Promise<{ min: number; max: number } | null> {
-    const filter = scopeFilter(scope, 1);
-    const [row]: Array<{ min: number | null; max: number | null }> = await this.dataSource.query(
-      `SELECT min(cohort) AS min, max(cohort) AS max FROM outcome_summaries WHERE ${filter.sql}`,
-      filter.params,
-    );
+    const row = await queryOne<{ min: number | null; max: number | null }>(this.dataSource, sql`SELECT min(cohort) AS min, max(cohort) AS max FROM outcome_summaries WHERE ${scopeFilter(scope)}`);
     return row && row.min !== null && row.max !== null ? { min: Number(row.min), max: Number(row.max) } : null;
   }
 
   async leavers(regionId: string, institutionId: string, fromYear: number, toYear: number): Promise<LeaverRow[]> {
-    const rows: Array<Omit<LeaverRow, 'key'> & { key: string }> = await this.dataSource.query(
-      `SELECT school_year AS "schoolYear", sum(n_leavers)::int AS "nLeavers", sum(n_continued)::int AS "nContinued", ${cellKeySumSql('record_key_sum')} AS key
-         FROM leaver_summaries WHERE region_id = $1 AND supplier_institution_id = $2 AND school_year BETWEEN $3 AND $4
-        GROUP BY school_year ORDER BY school_year`,
-      [regionId, institutionId, fromYear, toYear],
+    const rows = await query<Omit<LeaverRow, 'key'> & { key: string }>(
+      this.dataSource,
+      sql`SELECT school_year AS "schoolYear", sum(n_leavers)::int AS "nLeavers", sum(n_continued)::int AS "nContinued", ${KEY_SUM} AS key
+            FROM leaver_summaries WHERE region_id = ${regionId} AND supplier_institution_id = ${institutionId} AND school_year BETWEEN ${fromYear} AND ${toYear}
+           GROUP BY school_year ORDER BY school_year`,
     );
     return rows.map((row) => ({ ...row, key: Number(row.key) }));
   }
@@ -160,13 +157,13 @@ export class InsightsRepository {
   /** Names for the keys that are institution ids. */
   async institutionLabels(ids: string[]): Promise<Map<string, { brin: string; name: string }>> {
     if (ids.length === 0) return new Map();
-    const rows: Array<{ id: string; brin: string; name: string }> = await this.dataSource.query(`SELECT id::text AS id, brin, name FROM institutions WHERE id = ANY($1::uuid[])`, [ids]);
+    const rows = await query<{ id: string; brin: string; name: string }>(this.dataSource, sql`SELECT id::text AS id, brin, name FROM institutions WHERE id = ANY(${ids}::uuid[])`);
     return new Map(rows.map((row) => [row.id, { brin: row.brin, name: row.name }]));
   }
 
   async programmeLabels(codes: string[]): Promise<Map<string, string>> {
     if (codes.length === 0) return new Map();
-    const rows: Array<{ code: string; name: string }> = await this.dataSource.query(`SELECT DISTINCT ON (code) code, name FROM programmes WHERE code = ANY($1::text[]) ORDER BY code, sector`, [codes]);
+    const rows = await query<{ code: string; name: string }>(this.dataSource, sql`SELECT DISTINCT ON (code) code, name FROM programmes WHERE code = ANY(${codes}::text[]) ORDER BY code, sector`);
     return new Map(rows.map((row) => [row.code, row.name]));
   }
 }
