@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
@@ -9,7 +10,7 @@ import { createTestContext, pseudonymFor, TestContext } from 'test/utils/test-co
  * The attacker of issue 11 over random small regions, through HTTP only: for the coordinator, one
  * supplier and one receiver, every figure they can read (alumni and intake with each breakdown
  * and benchmark, flows from each perspective and via each layer, the region report with its
- * trend, alerts with their evidence series) becomes a linear equality over the true microcells
+ * trend, alerts with their evidence series, and the CSV exports of the views and the report) becomes a linear equality over the true microcells
  * (supplier × receiver × prior diploma type × cohort, known because the test built the region).
  * Every equality is first checked against the truth, so a misread output fails the test instead
  * of weakening the attack. The independent LP attacker then bounds every withheld small cell
@@ -81,6 +82,11 @@ describe('the LP attacker against every output of random regions', () => {
   afterAll(() => ctx.close());
 
   const get = (token: string, path: string) => ctx.http.get(path).set('Authorization', `Bearer ${token}`).expect(200);
+  /** The CSV export of a view, each row with its figures as the JSON has them. */
+  const csv = async (token: string, path: string): Promise<Array<Record<string, string> & { figures: Figures }>> => {
+    const response = await ctx.http.get(path).set('Authorization', `Bearer ${token}`).set('Accept', 'text/csv').expect(200);
+    return parse<Record<string, string>>(response.text, { columns: true }).map((row) => ({ ...row, figures: { n: row.n === '' ? null : Number(row.n), suppressed: row.suppressed === 'true' } }));
+  };
 
   interface World {
     region: RegionEntity;
@@ -208,6 +214,20 @@ describe('the LP attacker against every output of random regions', () => {
           if (figures.benchmarkTotal) figure(`${breakdown} ${figures.cohort} benchmark`, figures.benchmarkTotal, (micro) => inCohort(micro) && notOwnIntake(micro));
           for (const row of figures.benchmark ?? []) figure(`${breakdown} ${figures.cohort} benchmark ${row.key}`, row, (micro) => inCohort(micro) && notOwnIntake(micro) && micro.prior === row.key);
         }
+        const rows = await csv(token, `${path}?breakdown=${breakdown}&cohortFrom=${COHORTS[0]}&cohortTo=${COHORTS[COHORTS.length - 1]}`);
+        knowledge.outputs++;
+        for (const row of rows) {
+          const inCohort = (micro: Micro): boolean => micro.cohort === Number(row.cohort);
+          const notOwnIntake = (micro: Micro): boolean => principal.kind === 'supplier' || micro.receiver !== self;
+          const members: Record<string, (micro: Micro) => boolean> = {
+            [breakdown]: (micro) => own(micro) && member(row.key)(micro),
+            total: own,
+            benchmark: (micro) => notOwnIntake(micro) && micro.prior === row.key,
+            'benchmark-total': notOwnIntake,
+          };
+          expect(Object.keys(members)).toContain(row.part);
+          figure(`csv ${breakdown} ${row.cohort} ${row.part} ${row.key}`, row.figures, (micro) => inCohort(micro) && members[row.part](micro));
+        }
       }
       // A receiver knows every record it uploaded.
       if (principal.kind === 'receiver') for (const micro of present) if (micro.receiver === self) knowledge.equalities.push({ variables: [variableOf(micro)], value: micro.n });
@@ -226,6 +246,19 @@ describe('the LP attacker against every output of random regions', () => {
           figure(`report ${cohort} ${cell.supplier}→${cell.receiver}`, cell, (micro) => inCohort(micro) && micro.supplier === supplierIndex(cell.supplier) && micro.receiver === receiverIndex(cell.receiver));
         }
         for (const point of report.body.trend as Array<Figures & { cohort: number }>) figure(`trend ${point.cohort}`, point, (micro) => micro.cohort === point.cohort);
+        const rows = await csv(token, `/v1/regions/${region.code}/report?cohort=${cohort}`);
+        knowledge.outputs++;
+        for (const row of rows) {
+          const members: Record<string, (micro: Micro) => boolean> = {
+            cell: (micro) => inCohort(micro) && micro.supplier === supplierIndex(row.supplier) && micro.receiver === receiverIndex(row.receiver),
+            'supplier-total': (micro) => inCohort(micro) && micro.supplier === supplierIndex(row.supplier),
+            'receiver-total': (micro) => inCohort(micro) && micro.receiver === receiverIndex(row.receiver),
+            total: inCohort,
+            trend: (micro) => micro.cohort === Number(row.cohort),
+          };
+          expect(Object.keys(members)).toContain(row.part);
+          figure(`csv report ${cohort} ${row.part} ${row.supplier}→${row.receiver}`, row.figures, members[row.part]);
+        }
       }
     }
 
@@ -323,10 +356,10 @@ describe('the LP attacker against every output of random regions', () => {
           expect({ principal: principal.kind, k: world.k, narrowed }).toEqual({ principal: principal.kind, k: world.k, narrowed: [] });
         }
       }),
-      { numRuns: 5, seed: 11 },
+      { numRuns: 8, seed: 11 },
     );
     for (const [principal, total] of Object.entries(totals)) {
-      console.log(`attacker test, ${principal}: ${total.outputs} outputs, ${total.equations} equations, ${total.checked} withheld small cells checked (5 regions)`);
+      console.log(`attacker test, ${principal}: ${total.outputs} outputs, ${total.equations} equations, ${total.checked} withheld small cells checked (8 regions)`);
     }
   }, 900_000);
 });
