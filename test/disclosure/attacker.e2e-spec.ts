@@ -324,7 +324,8 @@ describe('the LP attacker against every output of random regions', () => {
   };
 
   it('finds no withheld small cell narrower than k, for the coordinator, a supplier and a receiver', async () => {
-    const totals = { coordinator: { outputs: 0, equations: 0, checked: 0 }, supplier: { outputs: 0, equations: 0, checked: 0 }, receiver: { outputs: 0, equations: 0, checked: 0 } };
+    const empty = () => ({ outputs: 0, equations: 0, checked: 0, unseen: 0, unseenNarrowed: 0 });
+    const totals = { coordinator: empty(), supplier: empty(), receiver: empty() };
     await fc.assert(
       fc.asyncProperty(shape, async (region) => {
         const world = await build(region);
@@ -348,6 +349,25 @@ describe('the LP attacker against every output of random regions', () => {
               const { min, max } = solver.boundsOf(members.map(variableOf));
               if (max - min < world.k - 1e-6) narrowed.push(`${members.map(variableOf).join('+')} = ${n} in [${min}, ${max}]`);
             }
+            // Also the small supplier × receiver cells (per cohort) that this principal never reads
+            // as such (another institution's intake, say): its outputs must not narrow them either.
+            const groups = new Map<string, Micro[]>();
+            for (const micro of world.micros) {
+              if (micro.n === 0 || knows(micro)) continue;
+              const key = `${micro.supplier}|${micro.receiver}|${micro.cohort}`;
+              groups.set(key, [...(groups.get(key) ?? []), micro]);
+            }
+            const seen = new Set([...knowledge.withheld.keys()]);
+            for (const members of groups.values()) {
+              const n = members.reduce((sum, micro) => sum + micro.n, 0);
+              if (n >= world.k || seen.has(members.map(variableOf).sort().join(','))) continue;
+              totals[principal.kind].unseen++;
+              const { min, max } = solver.boundsOf(members.map(variableOf));
+              if (max - min < world.k - 1e-6) {
+                totals[principal.kind].unseenNarrowed++;
+                narrowed.push(`unseen ${members.map(variableOf).join('+')} = ${n} in [${min}, ${max}]`);
+              }
+            }
           } finally {
             solver.dispose();
           }
@@ -359,7 +379,10 @@ describe('the LP attacker against every output of random regions', () => {
       { numRuns: 8, seed: 11 },
     );
     for (const [principal, total] of Object.entries(totals)) {
-      console.log(`attacker test, ${principal}: ${total.outputs} outputs, ${total.equations} equations, ${total.checked} withheld small cells checked (8 regions)`);
+      console.log(
+        `attacker test, ${principal}: ${total.outputs} outputs, ${total.equations} equations, ${total.checked} withheld small cells checked (8 regions); ` +
+          `${total.unseen} small supplier × receiver cells it does not read as such, ${total.unseenNarrowed} of them narrower than k`,
+      );
     }
   }, 900_000);
 });
