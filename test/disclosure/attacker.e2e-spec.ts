@@ -373,6 +373,26 @@ describe('the LP attacker against every output of random regions', () => {
           } finally {
             solver.dispose();
           }
+          // The informed attacker also knows which withheld figures are small (1 … k − 1) and which
+          // are withheld to protect them (≥ k): it may not pin a small cell.
+          const informed = await attacker(
+            variables,
+            knowledge.equalities,
+            [...knowledge.withheld.values()].map((members) => {
+              const small = members.reduce((sum, micro) => sum + micro.n, 0) < world.k;
+              return { variables: members.map(variableOf), atLeast: small ? 1 : world.k, ...(small ? { atMost: world.k - 1 } : {}) };
+            }),
+          );
+          try {
+            for (const members of knowledge.withheld.values()) {
+              const n = members.reduce((sum, micro) => sum + micro.n, 0);
+              if (n >= world.k || members.every(knows)) continue;
+              const { min, max } = informed.boundsOf(members.map(variableOf));
+              if (max - min < 1 - 1e-6) narrowed.push(`pinned by the informed attacker: ${members.map(variableOf).join('+')} = ${n}`);
+            }
+          } finally {
+            informed.dispose();
+          }
           totals[principal.kind].outputs += knowledge.outputs;
           totals[principal.kind].equations += knowledge.equalities.length;
           expect({ principal: principal.kind, k: world.k, narrowed }).toEqual({ principal: principal.kind, k: world.k, narrowed: [] });
