@@ -1,0 +1,410 @@
+import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
+import { InstitutionEntity } from 'src/institutions/institution.entity';
+import { RegionEntity } from 'src/institutions/region.entity';
+import { PROGRAMMES } from 'test/ingest/records.factory';
+import { attacker, Equality } from 'test/utils/lp-attacker';
+import { createTestContext, pseudonymFor, TestContext } from 'test/utils/test-context';
+
+/**
+ * The attacker of issue 11 over random small regions, through HTTP only: for the coordinator, one
+ * supplier and one receiver, every figure they can read (alumni and intake with each breakdown
+ * and benchmark, flows from each perspective and via each layer, the region report with its
+ * trend, alerts with their evidence series, and the CSV exports of the views and the report) becomes a linear equality over the true microcells
+ * (supplier × receiver × prior diploma type × cohort, known because the test built the region).
+ * Every equality is first checked against the truth, so a misread output fails the test instead
+ * of weakening the attack. The independent LP attacker then bounds every withheld small cell
+ * the principal saw: its range must be at least k wide.
+ */
+
+const COHORTS = [2021, 2022] as const;
+const PRIORS = ['havo', 'vwo'] as const;
+type Prior = (typeof PRIORS)[number];
+
+interface Micro {
+  supplier: number;
+  receiver: number;
+  prior: Prior;
+  cohort: number;
+  n: number;
+}
+
+interface RegionShape {
+  suppliers: number;
+  receivers: Array<'mbo' | 'hbo'>;
+  k: 5 | 10;
+  /** One size class per (supplier, receiver, prior, cohort): 0 empty, 1 small (below k), 2 large. */
+  cells: Array<{ size: 0 | 1 | 2; fraction: number }>;
+}
+
+interface Figures {
+  n: number | null;
+  suppressed: boolean;
+}
+interface Row extends Figures {
+  key: string;
+}
+interface CohortFigures {
+  cohort: number;
+  total: Figures;
+  rows: Row[];
+  benchmarkTotal?: Figures;
+  benchmark?: Row[];
+}
+
+const shape: fc.Arbitrary<RegionShape> = fc
+  .record({
+    suppliers: fc.integer({ min: 3, max: 6 }),
+    receivers: fc.array(fc.constantFrom<'mbo' | 'hbo'>('mbo', 'hbo'), { minLength: 2, maxLength: 4 }),
+    k: fc.constantFrom<5 | 10>(5, 10),
+  })
+  .chain((base) =>
+    fc.record({
+      suppliers: fc.constant(base.suppliers),
+      receivers: fc.constant(base.receivers),
+      k: fc.constant(base.k),
+      cells: fc.array(fc.record({ size: fc.constantFrom<0 | 1 | 2>(0, 1, 1, 2), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }), {
+        minLength: base.suppliers * base.receivers.length * PRIORS.length * COHORTS.length,
+        maxLength: base.suppliers * base.receivers.length * PRIORS.length * COHORTS.length,
+      }),
+    }),
+  );
+
+describe('the LP attacker against every output of random regions', () => {
+  let ctx: TestContext;
+  let sequence = 0;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    const admin = await ctx.tokenFor({ scopes: ['platform:admin'] });
+    await ctx.http.post('/v1/programmes:batch').set('Authorization', `Bearer ${admin}`).send({ records: PROGRAMMES }).expect(200);
+  }, 120_000);
+  afterAll(() => ctx.close());
+
+  const get = (token: string, path: string) => ctx.http.get(path).set('Authorization', `Bearer ${token}`).expect(200);
+  /** The rows of a CSV export. */
+  const csv = async (token: string, path: string): Promise<Array<Record<string, string>>> => {
+    const response = await ctx.http.get(path).set('Authorization', `Bearer ${token}`).set('Accept', 'text/csv').expect(200);
+    return parse<Record<string, string>>(response.text, { columns: true });
+  };
+  /** A CSV row's figures as the JSON has them. */
+  const figuresOf = (row: Record<string, string>): Figures => ({ n: row.n === '' ? null : Number(row.n), suppressed: row.suppressed === 'true' });
+
+  interface World {
+    region: RegionEntity;
+    suppliers: InstitutionEntity[];
+    receivers: InstitutionEntity[];
+    sectors: Array<'mbo' | 'hbo'>;
+    micros: Micro[];
+    k: number;
+  }
+
+  const build = async (region: RegionShape): Promise<World> => {
+    const suppliers: InstitutionEntity[] = [];
+    for (let index = 0; index < region.suppliers; index++) suppliers.push(await ctx.newInstitution({ sectors: ['vo'] }));
+    const receivers: InstitutionEntity[] = [];
+    for (const sector of region.receivers) receivers.push(await ctx.newInstitution({ sectors: [sector] }));
+    const entity = await ctx.newRegion();
+    for (const member of [...suppliers, ...receivers]) await ctx.addMember(entity, member);
+    const coordinator = await ctx.tokenFor({ region: entity, scopes: ['region:admin'] });
+    const created = await ctx.http.post(`/v1/regions/${entity.code}/definitions`).set('Authorization', `Bearer ${coordinator}`).send({ name: `k = ${region.k}`, suppressionK: region.k }).expect(201);
+    await ctx.http.post(`/v1/definitions/${created.body.id}/activate`).set('Authorization', `Bearer ${coordinator}`).send({ fromCohort: 2000 }).expect(200);
+
+    const micros: Micro[] = [];
+    let at = 0;
+    for (let supplier = 0; supplier < suppliers.length; supplier++) {
+      for (let receiver = 0; receiver < receivers.length; receiver++) {
+        for (const prior of PRIORS) {
+          for (const cohort of COHORTS) {
+            const { size, fraction } = region.cells[at++];
+            const n = size === 0 ? 0 : size === 1 ? 1 + Math.floor(fraction * (region.k - 1)) : region.k + Math.floor(fraction * 2 * region.k);
+            micros.push({ supplier, receiver, prior, cohort, n });
+          }
+        }
+      }
+    }
+    const rows: Array<[string, string, string, number, string, string]> = [];
+    for (const micro of micros) {
+      for (let index = 0; index < micro.n; index++) {
+        rows.push([receivers[micro.receiver].id, pseudonymFor(`attacker-${sequence++}`), region.receivers[micro.receiver], micro.cohort, suppliers[micro.supplier].brin, micro.prior]);
+      }
+    }
+    await ctx.dataSource.query(
+      `INSERT INTO enrolments (institution_id, pseudonym, programme_code, sector, level, form, start_date, end_date, end_reason, cohort,
+                               prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, created_batch_id, updated_batch_id)
+       SELECT r.institution_id::uuid, r.pseudonym, CASE r.sector WHEN 'mbo' THEN '25604' ELSE '34479' END, r.sector,
+              CASE r.sector WHEN 'mbo' THEN '4' ELSE 'bachelor' END, CASE r.sector WHEN 'mbo' THEN 'bol' ELSE 'voltijd' END,
+              make_date(r.cohort, 9, 1), NULL, NULL, r.cohort::smallint, r.prior_brin, NULL, r.prior, r.cohort::smallint, gen_random_uuid(), gen_random_uuid()
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[]) AS r(institution_id, pseudonym, sector, cohort, prior_brin, prior)`,
+      [0, 1, 2, 3, 4, 5].map((column) => rows.map((row) => row[column])),
+    );
+    for (const receiver of receivers) {
+      await ctx.dataSource.query(`INSERT INTO jobs (kind, payload) VALUES ('refresh-summaries', $1::jsonb)`, [JSON.stringify({ institutionId: receiver.id, cohorts: [...COHORTS] })]);
+    }
+    await ctx.runJobs();
+    return { region: entity, suppliers, receivers, sectors: region.receivers, micros, k: region.k };
+  };
+
+  type Principal = { kind: 'coordinator' } | { kind: 'supplier'; index: number } | { kind: 'receiver'; index: number };
+
+  interface Knowledge {
+    outputs: number;
+    equalities: Equality[];
+    /** Withheld figures the principal saw, as the microcells they sum. */
+    withheld: Map<string, Micro[]>;
+    /** Equalities whose value is not the truth: a misread output. */
+    misread: string[];
+  }
+
+  const variableOf = (micro: Micro): string => `${micro.supplier}|${micro.receiver}|${micro.prior}|${micro.cohort}`;
+
+  /** Everything one principal reads, turned into equalities over the non-empty microcells. */
+  const collect = async (world: World, principal: Principal): Promise<Knowledge> => {
+    const { region, suppliers, receivers, sectors, micros } = world;
+    const scopes = ['insights:read', 'alerts:read'] as const;
+    const token =
+      principal.kind === 'coordinator'
+        ? await ctx.tokenFor({ region, scopes: [...scopes] })
+        : await ctx.tokenFor({ institution: principal.kind === 'supplier' ? suppliers[principal.index] : receivers[principal.index], scopes: [...scopes] });
+    const knowledge: Knowledge = { outputs: 0, equalities: [], withheld: new Map(), misread: [] };
+    const present = micros.filter((micro) => micro.n > 0);
+    const supplierIndex = (brin: string): number => suppliers.findIndex((supplier) => supplier.brin === brin);
+    const receiverIndex = (brin: string): number => receivers.findIndex((receiver) => receiver.brin === brin);
+    const programmeOf = (receiver: number): string => (sectors[receiver] === 'mbo' ? '25604' : '34479');
+
+    const figure = (label: string, figures: Figures, members: (micro: Micro) => boolean): void => {
+      const inside = present.filter(members);
+      if (figures.n === null) {
+        expect(figures.suppressed).toBe(true);
+        const key = inside.map(variableOf).sort().join(',');
+        if (inside.length > 0) knowledge.withheld.set(key, inside);
+        return;
+      }
+      const truth = inside.reduce((sum, micro) => sum + micro.n, 0);
+      if (truth !== figures.n) knowledge.misread.push(`${label}: published ${figures.n}, truth ${truth}`);
+      knowledge.equalities.push({ variables: inside.map(variableOf), value: figures.n });
+    };
+
+    // The views: alumni (supplier) or intake (receiver), every breakdown, both cohorts.
+    if (principal.kind !== 'coordinator') {
+      const self = principal.index;
+      const own = (micro: Micro): boolean => (principal.kind === 'supplier' ? micro.supplier === self : micro.receiver === self);
+      const breakdowns =
+        principal.kind === 'supplier'
+          ? {
+              receiver: (key: string) => (micro: Micro) => micro.receiver === receiverIndex(key),
+              sector: (key: string) => (micro: Micro) => sectors[micro.receiver] === key,
+              programme: (key: string) => (micro: Micro) => programmeOf(micro.receiver) === key,
+              vestiging: () => () => true,
+              diplomaType: (key: string) => (micro: Micro) => micro.prior === key,
+            }
+          : {
+              supplier: (key: string) => (micro: Micro) => micro.supplier === supplierIndex(key),
+              diplomaType: (key: string) => (micro: Micro) => micro.prior === key,
+              programme: (key: string) => (micro: Micro) => programmeOf(micro.receiver) === key,
+            };
+      const path = principal.kind === 'supplier' ? '/v1/insights/alumni' : '/v1/insights/intake';
+      for (const [breakdown, member] of Object.entries(breakdowns)) {
+        const response = await get(token, `${path}?breakdown=${breakdown}&cohortFrom=${COHORTS[0]}&cohortTo=${COHORTS[COHORTS.length - 1]}`);
+        knowledge.outputs++;
+        for (const figures of response.body.cohorts as CohortFigures[]) {
+          const inCohort = (micro: Micro): boolean => micro.cohort === figures.cohort;
+          figure(`${breakdown} ${figures.cohort} total`, figures.total, (micro) => inCohort(micro) && own(micro));
+          for (const row of figures.rows) figure(`${breakdown} ${figures.cohort} ${row.key}`, row, (micro) => inCohort(micro) && own(micro) && member(row.key)(micro));
+          // The benchmark: the region without the reader's own intake.
+          const notOwnIntake = (micro: Micro): boolean => principal.kind === 'supplier' || micro.receiver !== self;
+          if (figures.benchmarkTotal) figure(`${breakdown} ${figures.cohort} benchmark`, figures.benchmarkTotal, (micro) => inCohort(micro) && notOwnIntake(micro));
+          for (const row of figures.benchmark ?? []) figure(`${breakdown} ${figures.cohort} benchmark ${row.key}`, row, (micro) => inCohort(micro) && notOwnIntake(micro) && micro.prior === row.key);
+        }
+        const rows = await csv(token, `${path}?breakdown=${breakdown}&cohortFrom=${COHORTS[0]}&cohortTo=${COHORTS[COHORTS.length - 1]}`);
+        knowledge.outputs++;
+        for (const row of rows) {
+          const inCohort = (micro: Micro): boolean => micro.cohort === Number(row.cohort);
+          const notOwnIntake = (micro: Micro): boolean => principal.kind === 'supplier' || micro.receiver !== self;
+          const members: Record<string, (micro: Micro) => boolean> = {
+            [breakdown]: (micro) => own(micro) && member(row.key)(micro),
+            total: own,
+            benchmark: (micro) => notOwnIntake(micro) && micro.prior === row.key,
+            'benchmark-total': notOwnIntake,
+          };
+          expect(Object.keys(members)).toContain(row.part);
+          figure(`csv ${breakdown} ${row.cohort} ${row.part} ${row.key}`, figuresOf(row), (micro) => inCohort(micro) && members[row.part](micro));
+        }
+      }
+      // A receiver knows every record it uploaded.
+      if (principal.kind === 'receiver') for (const micro of present) if (micro.receiver === self) knowledge.equalities.push({ variables: [variableOf(micro)], value: micro.n });
+    }
+
+    // The region report (coordinator) per cohort, with its trend.
+    if (principal.kind === 'coordinator') {
+      for (const cohort of COHORTS) {
+        const report = await get(token, `/v1/regions/${region.code}/report?cohort=${cohort}`);
+        knowledge.outputs++;
+        const inCohort = (micro: Micro): boolean => micro.cohort === cohort;
+        figure(`report ${cohort} total`, report.body.total, inCohort);
+        for (const total of report.body.supplierTotals as Row[]) figure(`report ${cohort} supplier ${total.key}`, total, (micro) => inCohort(micro) && micro.supplier === supplierIndex(total.key));
+        for (const total of report.body.receiverTotals as Row[]) figure(`report ${cohort} receiver ${total.key}`, total, (micro) => inCohort(micro) && micro.receiver === receiverIndex(total.key));
+        for (const cell of report.body.cells as Array<Figures & { supplier: string; receiver: string }>) {
+          figure(`report ${cohort} ${cell.supplier}→${cell.receiver}`, cell, (micro) => inCohort(micro) && micro.supplier === supplierIndex(cell.supplier) && micro.receiver === receiverIndex(cell.receiver));
+        }
+        for (const point of report.body.trend as Array<Figures & { cohort: number }>) figure(`trend ${point.cohort}`, point, (micro) => micro.cohort === point.cohort);
+        const rows = await csv(token, `/v1/regions/${region.code}/report?cohort=${cohort}`);
+        knowledge.outputs++;
+        for (const row of rows) {
+          const members: Record<string, (micro: Micro) => boolean> = {
+            cell: (micro) => inCohort(micro) && micro.supplier === supplierIndex(row.supplier) && micro.receiver === receiverIndex(row.receiver),
+            'supplier-total': (micro) => inCohort(micro) && micro.supplier === supplierIndex(row.supplier),
+            'receiver-total': (micro) => inCohort(micro) && micro.receiver === receiverIndex(row.receiver),
+            total: inCohort,
+            trend: (micro) => micro.cohort === Number(row.cohort),
+          };
+          expect(Object.keys(members)).toContain(row.part);
+          figure(`csv report ${cohort} ${row.part} ${row.supplier}→${row.receiver}`, figuresOf(row), members[row.part]);
+        }
+      }
+    }
+
+    // Flows: the coordinator's, or an institution's of its alumni and of its intake; via receiver and via sector.
+    const perspectives = principal.kind === 'coordinator' ? [''] : ['&perspective=alumni', '&perspective=intake'];
+    for (const cohort of COHORTS) {
+      for (const perspective of perspectives) {
+        const scope = (micro: Micro): boolean =>
+          micro.cohort === cohort &&
+          (principal.kind === 'coordinator' || (perspective.endsWith('alumni') ? principal.kind === 'supplier' && micro.supplier === principal.index : principal.kind === 'receiver' && micro.receiver === principal.index));
+        for (const via of ['receiver', 'sector']) {
+          const flows = await get(token, `/v1/insights/flows?region=${region.code}&cohort=${cohort}&via=${via}${perspective}`);
+          knowledge.outputs++;
+          const nodes = new Map((flows.body.nodes as Array<{ id: string; label: string; kind: string }>).map((node) => [node.id, node]));
+          const institution = (id: string): string => [...suppliers, ...receivers].find((candidate) => id.includes(candidate.brin) || nodes.get(id)?.label.includes(candidate.brin))?.brin ?? '';
+          const links = flows.body.links as Array<{ source: string; target: string; value: number }>;
+          const shown = new Set<number>();
+          for (const link of links) {
+            if (nodes.get(link.source)?.kind !== 'supplier') continue;
+            const supplier = supplierIndex(institution(link.source));
+            const target = nodes.get(link.target);
+            const published = { n: link.value, suppressed: false };
+            if (target?.kind === 'receiver') {
+              const receiver = receiverIndex(institution(link.target));
+              shown.add(supplier * 100 + receiver);
+              figure(`flows ${cohort}${perspective} ${link.source}→${link.target}`, published, (micro) => scope(micro) && micro.supplier === supplier && micro.receiver === receiver);
+            } else if (target?.kind === 'sector') {
+              figure(`flows ${cohort}${perspective} ${link.source}→${target.label}`, published, (micro) => scope(micro) && micro.supplier === supplier && sectors[micro.receiver] === target.label.toLowerCase());
+            }
+          }
+          if (via === 'receiver' && !perspective.endsWith('intake')) {
+            for (const link of links) {
+              if (nodes.get(link.source)?.kind !== 'supplier' || nodes.get(link.target)?.kind !== 'suppressed') continue;
+              const supplier = supplierIndex(institution(link.source));
+              figure(`flows ${cohort}${perspective} ${link.source}→suppressed`, { n: link.value, suppressed: false }, (micro) => scope(micro) && micro.supplier === supplier && !shown.has(supplier * 100 + micro.receiver));
+            }
+          }
+        }
+      }
+    }
+
+    // Alerts with their evidence series.
+    const alerts = (await get(token, '/v1/alerts?limit=500')).body.items as Array<{
+      id: string;
+      cohort: number;
+      nCurrent: number | null;
+      cell: { kind: string; supplier: { brin: string } | null; receiver: { brin: string } | null; sector: string | null };
+    }>;
+    knowledge.outputs++;
+    for (const alert of alerts) {
+      const inCell = (micro: Micro): boolean =>
+        (alert.cell.supplier === null || micro.supplier === supplierIndex(alert.cell.supplier.brin)) &&
+        (alert.cell.receiver === null || micro.receiver === receiverIndex(alert.cell.receiver.brin)) &&
+        (alert.cell.sector === null || sectors[micro.receiver] === alert.cell.sector);
+      if (alert.nCurrent !== null) figure(`alert ${alert.id}`, { n: alert.nCurrent, suppressed: false }, (micro) => inCell(micro) && micro.cohort === alert.cohort);
+      const detail = await get(token, `/v1/alerts/${alert.id}`);
+      knowledge.outputs++;
+      for (const point of (detail.body.series ?? []) as Array<Figures & { cohort: number }>) {
+        if (point.n !== null) figure(`alert ${alert.id} series ${point.cohort}`, point, (micro) => inCell(micro) && micro.cohort === point.cohort);
+      }
+    }
+    return knowledge;
+  };
+
+  it('finds no withheld small cell narrower than k, for the coordinator, a supplier and a receiver', async () => {
+    const empty = () => ({ outputs: 0, equations: 0, checked: 0, unseen: 0, unseenNarrowed: 0 });
+    const totals = { coordinator: empty(), supplier: empty(), receiver: empty() };
+    await fc.assert(
+      fc.asyncProperty(shape, async (region) => {
+        const world = await build(region);
+        const variables = world.micros.filter((micro) => micro.n > 0).map(variableOf);
+        const principals: Principal[] = [{ kind: 'coordinator' }, { kind: 'supplier', index: 0 }, { kind: 'receiver', index: 0 }];
+        for (const principal of principals) {
+          const knowledge = await collect(world, principal);
+          expect(knowledge.misread).toEqual([]);
+          const knows = (micro: Micro): boolean => principal.kind === 'receiver' && micro.receiver === principal.index;
+          const solver = await attacker(
+            variables,
+            knowledge.equalities,
+            [...knowledge.withheld.values()].map((members) => ({ variables: members.map(variableOf), atLeast: 1 })),
+          );
+          const narrowed: string[] = [];
+          try {
+            for (const members of knowledge.withheld.values()) {
+              const n = members.reduce((sum, micro) => sum + micro.n, 0);
+              if (n >= world.k || members.every(knows)) continue;
+              totals[principal.kind].checked++;
+              const { min, max } = solver.boundsOf(members.map(variableOf));
+              if (max - min < world.k - 1e-6) narrowed.push(`${members.map(variableOf).join('+')} = ${n} in [${min}, ${max}]`);
+            }
+            // Also the small supplier × receiver cells (per cohort) that this principal never reads
+            // as such (another institution's intake, say): its outputs must not narrow them either.
+            const groups = new Map<string, Micro[]>();
+            for (const micro of world.micros) {
+              if (micro.n === 0 || knows(micro)) continue;
+              const key = `${micro.supplier}|${micro.receiver}|${micro.cohort}`;
+              groups.set(key, [...(groups.get(key) ?? []), micro]);
+            }
+            const seen = new Set([...knowledge.withheld.keys()]);
+            for (const members of groups.values()) {
+              const n = members.reduce((sum, micro) => sum + micro.n, 0);
+              if (n >= world.k || seen.has(members.map(variableOf).sort().join(','))) continue;
+              totals[principal.kind].unseen++;
+              const { min, max } = solver.boundsOf(members.map(variableOf));
+              if (max - min < world.k - 1e-6) {
+                totals[principal.kind].unseenNarrowed++;
+                narrowed.push(`unseen ${members.map(variableOf).join('+')} = ${n} in [${min}, ${max}]`);
+              }
+            }
+          } finally {
+            solver.dispose();
+          }
+          // The informed attacker also knows which withheld figures are small (1 … k − 1) and which
+          // are withheld to protect them (≥ k): it may not pin a small cell.
+          const informed = await attacker(
+            variables,
+            knowledge.equalities,
+            [...knowledge.withheld.values()].map((members) => {
+              const small = members.reduce((sum, micro) => sum + micro.n, 0) < world.k;
+              return { variables: members.map(variableOf), atLeast: small ? 1 : world.k, ...(small ? { atMost: world.k - 1 } : {}) };
+            }),
+          );
+          try {
+            for (const members of knowledge.withheld.values()) {
+              const n = members.reduce((sum, micro) => sum + micro.n, 0);
+              if (n >= world.k || members.every(knows)) continue;
+              const { min, max } = informed.boundsOf(members.map(variableOf));
+              if (max - min < 1 - 1e-6) narrowed.push(`pinned by the informed attacker: ${members.map(variableOf).join('+')} = ${n}`);
+            }
+          } finally {
+            informed.dispose();
+          }
+          totals[principal.kind].outputs += knowledge.outputs;
+          totals[principal.kind].equations += knowledge.equalities.length;
+          expect({ principal: principal.kind, k: world.k, narrowed }).toEqual({ principal: principal.kind, k: world.k, narrowed: [] });
+        }
+      }),
+      { numRuns: 8, seed: 11 },
+    );
+    for (const [principal, total] of Object.entries(totals)) {
+      console.log(
+        `attacker test, ${principal}: ${total.outputs} outputs, ${total.equations} equations, ${total.checked} withheld small cells checked (8 regions); ` +
+          `${total.unseen} small supplier × receiver cells it does not read as such, ${total.unseenNarrowed} of them narrower than k`,
+      );
+    }
+  }, 900_000);
+});
