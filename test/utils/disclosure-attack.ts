@@ -25,6 +25,8 @@ export interface AttackOptions {
    * cell it sees is ≤ k − 1 and each complementary one ≥ k.
    */
   knowsWhichArePrimary?: boolean;
+  /** The reader also uses that counts are whole numbers (MIP instead of LP). */
+  integers?: boolean;
   /** Only attack these readers (default all). */
   readers?: (reader: Reader) => boolean;
 }
@@ -55,7 +57,7 @@ export async function attack(cells: MicroCell[], plan: PublicationPlan, options:
       }
     }
     for (const micro of micros) if (knows(reader, micro)) equalities.push({ variables: [variableOf(micro)], value: micro.n });
-    const solver = await attacker(variables, equalities, bounds);
+    const solver = await attacker(variables, equalities, bounds, options.integers);
     try {
       for (const cell of index) {
         if (!plan.primary.has(cell.key)) continue;

@@ -27,6 +27,8 @@ export interface Bounds {
   max: number;
 }
 
+const INTEGER_CAP = 1_000_000;
+
 let loading: Promise<Highs> | undefined;
 const solver = (): Promise<Highs> => (loading ??= loadHighs());
 
@@ -36,7 +38,11 @@ export interface Attacker {
   dispose(): void;
 }
 
-export async function attacker(variables: readonly string[], equalities: readonly Equality[], bounds: readonly Bound[] = []): Promise<Attacker> {
+/**
+ * `integers`: the attacker also uses that counts are whole numbers (a MIP instead of an LP); its
+ * ranges can be narrower than the LP's.
+ */
+export async function attacker(variables: readonly string[], equalities: readonly Equality[], bounds: readonly Bound[] = [], integers = false): Promise<Attacker> {
   const highs = await solver();
   const names = new Map(variables.map((variable, index) => [variable, `x${index}`]));
   const name = (variable: string): string => {
@@ -58,11 +64,24 @@ export async function attacker(variables: readonly string[], equalities: readonl
   ];
   // HiGHS's LP reader wants a constraint; a free-standing x ≥ 0 row changes nothing.
   if (constraints.length === 0 && variables.length > 0) constraints.push(` r0: ${name(variables[0])} >= 0`);
-  const text = ['Minimize', ` obj: ${sum(variables)}`, 'Subject To', ...constraints, 'Bounds', ...variables.map((variable) => ` ${name(variable)} >= 0`), 'End'].join('\n');
+  // With integers, a cap far above any count keeps every maximum bounded; a maximum at the cap
+  // counts as unbounded.
+  const generals = integers ? ['General', ...variables.map((variable) => ` ${name(variable)}`)] : [];
+  const bound = (variable: string): string => (integers ? ` 0 <= ${name(variable)} <= ${INTEGER_CAP}` : ` ${name(variable)} >= 0`);
+  const text = ['Minimize', ` obj: ${sum(variables)}`, 'Subject To', ...constraints, 'Bounds', ...variables.map(bound), ...generals, 'End'].join('\n');
   const model: Model = highs.createModel({ format: 'lp', data: text });
   model.options.set({ output_flag: false });
   const column = new Map(variables.map((variable) => [variable, model.getColByName(name(variable))]));
+  // A MIP is solved from scratch each time (HiGHS's one-shot API), without presolve: in this
+  // HiGHS version the MIP presolve calls some of these feasible models infeasible.
+  const solveInteger = (target: readonly string[], sense: 'min' | 'max'): number => {
+    const problem = [sense === 'max' ? 'Maximize' : 'Minimize', ` obj: ${sum(target)}`, ...text.split('\n').slice(2)].join('\n');
+    const result = highs.solve(problem, { output_flag: false, presolve: 'off' });
+    if (result.Status !== 'Optimal') throw new Error(`attacker MIP ended with status ${result.Status}`);
+    return sense === 'max' && result.ObjectiveValue >= INTEGER_CAP - 0.5 ? Infinity : result.ObjectiveValue;
+  };
   const solve = (target: readonly string[], sense: 'min' | 'max'): number => {
+    if (integers) return solveInteger(target, sense);
     const cost = new Float64Array(variables.length);
     for (const variable of target) cost[column.get(variable)!] = 1;
     model.changeColsCost({ kind: 'range', from: 0, to: variables.length - 1 }, cost);

@@ -178,7 +178,9 @@ class Planner {
       }
       for (const id of new Set([cell.spec.supplier, cell.spec.receiver])) {
         if (id === undefined || !sees(institution(id), cell.family, cell.spec)) continue;
-        byInstitution.set(id, [...(byInstitution.get(id) ?? []), cell]);
+        const own = byInstitution.get(id);
+        if (own) own.push(cell);
+        else byInstitution.set(id, [cell]);
       }
     }
     for (const reader of readers) {
