@@ -18,13 +18,10 @@
  * temp folder, and the baseline uses a second embedded PGlite in this process, migrated with the
  * same migrations: like is compared with like.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
@@ -36,6 +33,7 @@ import { createScratchDatabase } from 'src/database/scratch-database';
 import { programmesForApi } from 'src/generator/catalogue';
 import { cohortOfDate, csvHeader, EnrolmentRecord, toCsvLine } from 'src/generator/records';
 import { generateRegion } from 'src/generator/region';
+import { ensureBuilt, http, jsonRequest, memoryOf, ServiceProcess, tokenFor } from 'scripts/service-harness';
 
 // ---------------------------------------------------------------- options
 
@@ -108,47 +106,11 @@ function parseArgs(argv: string[]): BenchOptions {
 
 // ---------------------------------------------------------------- helpers
 
-const ROOT = join(__dirname, '..');
 const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
 const mb = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-/** The newest modification time of the TypeScript sources the service is built from. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(build: boolean): void {
-  const main = join(ROOT, 'dist/src/main.js');
-  const fresh = existsSync(main) && statSync(main).mtimeMs >= Math.max(newestSource(join(ROOT, 'src')), newestSource(join(ROOT, 'migrations')));
-  if (fresh) return;
-  if (!build) {
-    if (!existsSync(main)) throw new Error('dist/src/main.js is missing: run `npm run build` or drop --no-build');
-    log('warning: dist/ is older than the sources (--no-build)');
-    return;
-  }
-  log('building dist/ (npm run build)…');
-  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (result.status !== 0) throw new Error('npm run build failed');
-}
+/** Benchmark requests run for as long as the load takes. */
+const HOUR_MS = 3_600_000;
 
 /** Samples a process's resident memory from /proc: VmRSS now, VmHWM (peak since start). */
 class MemorySampler {
@@ -158,13 +120,7 @@ class MemorySampler {
   constructor(private readonly pid: number) {}
 
   read(): { rssKb: number; hwmKb: number } {
-    try {
-      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
-      const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-      return { rssKb: field('VmRSS'), hwmKb: field('VmHWM') };
-    } catch {
-      return { rssKb: 0, hwmKb: 0 };
-    }
+    return memoryOf(this.pid);
   }
 
   /** Starts a phase: returns a function that stops it and gives the peak VmRSS seen during it. */
@@ -179,42 +135,6 @@ class MemorySampler {
       return this.peakRssKb;
     };
   }
-}
-
-interface HttpResult {
-  status: number;
-  body: string;
-}
-
-/** One HTTP request with a Buffer or a file stream as body (node:http: no buffering of the stream). */
-function http(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: Buffer | string | { file: string }): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(path, baseUrl);
-    const req = httpRequest(url, { method, headers, timeout: 3_600_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
-    if (body === undefined) req.end();
-    else if (typeof body === 'string' || Buffer.isBuffer(body)) req.end(body);
-    else createReadStream(body.file).on('error', reject).pipe(req);
-  });
-}
-
-async function jsonRequest<T>(baseUrl: string, method: string, path: string, token: string | undefined, payload?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  let body: string | undefined;
-  if (payload !== undefined) {
-    body = JSON.stringify(payload);
-    headers['content-type'] = 'application/json';
-  }
-  const result = await http(baseUrl, method, path, headers, body);
-  if (result.status < 200 || result.status >= 300) throw new Error(`${method} ${path}: HTTP ${result.status} ${result.body.slice(0, 500)}`);
-  return JSON.parse(result.body) as T;
 }
 
 class Sink {
@@ -288,59 +208,24 @@ async function prepareData(dir: string, options: BenchOptions): Promise<BenchDat
 
 // ---------------------------------------------------------------- the service
 
-interface Service {
-  child: ChildProcess;
-  baseUrl: string;
-  stop(): Promise<void>;
-}
-
-async function startService(dir: string, databaseUrl: string | undefined, jwtSecret: string): Promise<Service> {
-  const port = await freePort();
-  const logFile = join(dir, 'service.log');
-  const out = createWriteStream(logFile, { flags: 'a' });
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'development',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    DEMO_DATA: 'true',
-    // The refresh jobs the uploads queue would run meanwhile and share the two cores with the
-    // next load: measured here is the ingest path; the refresh has its own benchmark (bench:views).
-    WORKER_ENABLED: 'false',
-    JWT_SECRET: jwtSecret,
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    REQUEST_TIMEOUT_MS: '3600000',
-    DB_STATEMENT_TIMEOUT_MS: '3600000',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: join(dir, 'service-data') }),
-  };
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.pipe(out);
-  child.stderr.pipe(out);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}; see ${logFile}`);
-    try {
-      const ready = await http(baseUrl, 'GET', '/health/ready', {});
-      if (ready.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`the service did not become ready; see ${logFile}`);
-    await sleep(200);
-  }
-  return {
-    child,
-    baseUrl,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await once(child, 'exit');
-      clearTimeout(timer);
+/** The service for one load, with the benchmark's settings (scripts/service-harness.ts). */
+function startService(dir: string, databaseUrl: string | undefined, jwtSecret: string): Promise<ServiceProcess> {
+  return ServiceProcess.start({
+    dir,
+    name: 'service',
+    database: databaseUrl ? { url: databaseUrl } : { dataDir: join(dir, 'service-data') },
+    env: {
+      NODE_ENV: 'development',
+      DEMO_DATA: 'true',
+      // The refresh jobs the uploads queue would run meanwhile and share the two cores with the
+      // next load: measured here is the ingest path; the refresh has its own benchmark (bench:views).
+      WORKER_ENABLED: 'false',
+      JWT_SECRET: jwtSecret,
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      REQUEST_TIMEOUT_MS: '3600000',
+      DB_STATEMENT_TIMEOUT_MS: '3600000',
     },
-  };
+  });
 }
 
 interface Receiver {
@@ -348,10 +233,6 @@ interface Receiver {
   clientId: string;
   clientSecret: string;
 }
-
-const tokenFor = async (baseUrl: string, clientId: string, clientSecret: string): Promise<string> =>
-  (await jsonRequest<{ access_token: string }>(baseUrl, 'POST', '/v1/auth/token', undefined, { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }))
-    .access_token;
 
 /** Programmes, two receiving institutions and a client for each, through the admin API. */
 async function setUpTenants(baseUrl: string): Promise<Receiver[]> {
@@ -383,7 +264,7 @@ interface PhaseResult {
   hwmKb?: number;
 }
 
-async function loadJsonBatches(service: Service, token: string, data: BenchData, concurrency: number): Promise<{ seconds: number; inserted: number }> {
+async function loadJsonBatches(service: ServiceProcess, token: string, data: BenchData, concurrency: number): Promise<{ seconds: number; inserted: number }> {
   const runId = randomUUID();
   let next = 0;
   let inserted = 0;
@@ -392,13 +273,11 @@ async function loadJsonBatches(service: Service, token: string, data: BenchData,
     while (next < data.batchFiles.length) {
       const index = next++;
       const body = await readFile(data.batchFiles[index]);
-      const result = await http(
-        service.baseUrl,
-        'POST',
-        '/v1/enrolments:batch',
-        { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${runId}-${index}`, 'content-length': String(body.length) },
+      const result = await http(service.baseUrl, 'POST', '/v1/enrolments:batch', {
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${runId}-${index}` },
         body,
-      );
+        timeoutMs: HOUR_MS,
+      });
       if (result.status !== 200 && result.status !== 201) throw new Error(`batch ${index}: HTTP ${result.status} ${result.body.slice(0, 800)}`);
       inserted += (JSON.parse(result.body) as { inserted: number }).inserted;
     }
@@ -407,15 +286,13 @@ async function loadJsonBatches(service: Service, token: string, data: BenchData,
   return { seconds: seconds(started), inserted };
 }
 
-async function loadCsvUpload(service: Service, token: string, data: BenchData): Promise<{ seconds: number; inserted: number }> {
+async function loadCsvUpload(service: ServiceProcess, token: string, data: BenchData): Promise<{ seconds: number; inserted: number }> {
   const started = process.hrtime.bigint();
-  const result = await http(
-    service.baseUrl,
-    'POST',
-    '/v1/uploads?kind=enrolments',
-    { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'content-length': String(statSync(data.csvFile).size), 'idempotency-key': `bench-csv-${randomUUID()}` },
-    { file: data.csvFile },
-  );
+  const result = await http(service.baseUrl, 'POST', '/v1/uploads?kind=enrolments', {
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'content-length': String(statSync(data.csvFile).size), 'idempotency-key': `bench-csv-${randomUUID()}` },
+    body: createReadStream(data.csvFile),
+    timeoutMs: HOUR_MS,
+  });
   if (result.status !== 200 && result.status !== 201) throw new Error(`CSV upload: HTTP ${result.status} ${result.body.slice(0, 800)}`);
   return { seconds: seconds(started), inserted: (JSON.parse(result.body) as { inserted: number }).inserted };
 }
@@ -500,10 +377,10 @@ async function openBaseline(dir: string, scratchUrl: string | undefined, concurr
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const databaseUrl = process.env.DATABASE_URL || undefined;
-  ensureBuilt(options.build);
+  ensureBuilt(options.build ? 'if-stale' : 'never', log);
   const dir = mkdtempSync(join(tmpdir(), 'doorstroom-bench-'));
   let scratch: DatabaseConnection | undefined;
-  let service: Service | undefined;
+  let service: ServiceProcess | undefined;
   const results: PhaseResult[] = [];
   try {
     const data = await prepareData(dir, options);
@@ -525,13 +402,13 @@ async function main(): Promise<void> {
       await service.stop();
       service = undefined;
     }
-    const phase = async (name: string, receiverIndex: number, load: (service: Service, token: string) => Promise<{ seconds: number; inserted: number }>): Promise<void> => {
+    const phase = async (name: string, receiverIndex: number, load: (service: ServiceProcess, token: string) => Promise<{ seconds: number; inserted: number }>): Promise<void> => {
       log(`starting the service (${scratchUrl ? 'PostgreSQL scratch database' : 'embedded PGlite'})…`);
       service = await startService(dir, scratchUrl, jwtSecret);
       try {
         const receiver = receivers[receiverIndex];
         const token = await tokenFor(service.baseUrl, receiver.clientId, receiver.clientSecret);
-        const memory = new MemorySampler(service.child.pid!);
+        const memory = new MemorySampler(service.pid);
         const idleRssKb = memory.read().rssKb;
         log(`${name}…`);
         const stop = memory.start();

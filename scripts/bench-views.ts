@@ -46,12 +46,9 @@
  *     refresh job that upload queued, run from the durable queue (JobRunner.runDue).
  */
 import autocannon from 'autocannon';
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import 'reflect-metadata';
@@ -76,6 +73,7 @@ import { JobRunner } from 'src/jobs/job-runner';
 import { JobsRepository } from 'src/jobs/jobs.repository';
 import { RefreshService } from 'src/outcomes/refresh.service';
 import { CohortProtector, SummariesRepository } from 'src/outcomes/summaries.repository';
+import { ensureBuilt, http, jsonRequest, memoryOf, ServiceProcess, tokenFor } from 'scripts/service-harness';
 
 // ---------------------------------------------------------------- options
 
@@ -184,7 +182,6 @@ function parseArgs(argv: string[]): BenchOptions {
 
 // ---------------------------------------------------------------- helpers
 
-const ROOT = join(__dirname, '..');
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 /** The default statement timeout inside a refresh (REFRESH_STATEMENT_TIMEOUT_MS): a refresh statement longer than this fails in the worker. */
 const REFRESH_STATEMENT_TIMEOUT_MS = loadConfig({}).database.refreshTimeoutMs;
@@ -198,80 +195,6 @@ const msSince = (start: bigint): number => Number(process.hrtime.bigint() - star
 const fmtInt = (value: number): string => Math.round(value).toLocaleString('en');
 const fmtMs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 const load = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-/** The newest modification time of the TypeScript sources the service is built from. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(build: boolean): void {
-  const main = join(ROOT, 'dist/src/main.js');
-  if (build) {
-    log('building dist/ (npm run build)…');
-    const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-    if (result.status !== 0) throw new Error('npm run build failed');
-    return;
-  }
-  if (!existsSync(main)) throw new Error('dist/src/main.js is missing: run `npm run build` or drop --no-build');
-  if (statSync(main).mtimeMs < Math.max(newestSource(join(ROOT, 'src')), newestSource(join(ROOT, 'migrations')))) {
-    log('warning: dist/ is older than the sources (--no-build): the service runs the older build');
-  }
-}
-
-interface HttpResult {
-  status: number;
-  body: string;
-}
-
-function http(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    let responded = false;
-    const req = httpRequest(new URL(path, baseUrl), { method, headers, timeout: 600_000, agent: false }, (res) => {
-      responded = true;
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    // A server that answers before reading the whole body (an early 4xx) closes the socket: keep its answer.
-    req.on('error', (error) => {
-      if (!responded) setTimeout(() => (responded ? undefined : reject(error)), 200);
-    });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
-    req.end(body);
-  });
-}
-
-async function jsonRequest<T>(baseUrl: string, method: string, path: string, token: string | undefined, payload?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
-  if (token) headers.authorization = `Bearer ${token}`;
-  let body: string | undefined;
-  if (payload !== undefined) {
-    body = JSON.stringify(payload);
-    headers['content-type'] = 'application/json';
-    headers['content-length'] = String(Buffer.byteLength(body));
-  }
-  const result = await http(baseUrl, method, path, headers, body);
-  if (result.status < 200 || result.status >= 300) throw new Error(`${method} ${path}: HTTP ${result.status} ${result.body.slice(0, 500)}`);
-  return JSON.parse(result.body) as T;
-}
 
 // ---------------------------------------------------------------- the application context (setup and refreshes)
 
@@ -689,73 +612,22 @@ async function loadRecords(pool: Pool, tenants: Tenants, options: BenchOptions):
 
 // ---------------------------------------------------------------- the service
 
-interface Service {
-  child: ChildProcess;
-  baseUrl: string;
-  logFile: string;
-  stop(): Promise<void>;
-}
-
-async function startService(dir: string, url: string, jwtSecret: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Service> {
-  const port = await freePort();
-  const logFile = join(dir, 'service.log');
-  const out = createWriteStream(logFile, { flags: 'a' });
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATABASE_URL: url,
-    JWT_SECRET: jwtSecret,
-    LOG_LEVEL: 'warn',
-    WORKER_ENABLED: 'false',
-    TOKEN_TTL_SECONDS: '3600',
-    // One client makes all the requests of a run: the per-client rate limit must not answer 429.
-    RATE_LIMIT_PER_MINUTE: '100000000',
-    ...extraEnv,
-  };
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.pipe(out);
-  child.stderr.pipe(out);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}; see ${logFile}`);
-    try {
-      const ready = await http(baseUrl, 'GET', '/health/ready', {});
-      if (ready.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the service did not become ready in 180 s; see ${logFile}`);
-    }
-    await sleep(200);
-  }
-  return {
-    child,
-    baseUrl,
-    logFile,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(timer);
+/** The service under measurement, with the benchmark's settings (scripts/service-harness.ts). */
+function startService(dir: string, url: string, jwtSecret: string, extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
+  return ServiceProcess.start({
+    dir,
+    name: 'service',
+    database: { url },
+    env: {
+      NODE_ENV: 'production',
+      JWT_SECRET: jwtSecret,
+      WORKER_ENABLED: 'false',
+      TOKEN_TTL_SECONDS: '3600',
+      // One client makes all the requests of a run: the per-client rate limit must not answer 429.
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      ...extraEnv,
     },
-  };
-}
-
-function rssOf(pid: number): { rssKb: number; hwmKb: number } {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-    return { rssKb: field('VmRSS'), hwmKb: field('VmHWM') };
-  } catch {
-    return { rssKb: 0, hwmKb: 0 };
-  }
+  });
 }
 
 // ---------------------------------------------------------------- CPU accounting (Linux /proc)
@@ -855,8 +727,7 @@ async function waitForQuiet(servicePid: number, database: string, maxSeconds: nu
   }
 }
 
-const tokenFor = async (baseUrl: string, client: { clientId: string; clientSecret: string }): Promise<string> =>
-  (await jsonRequest<{ access_token: string }>(baseUrl, 'POST', '/v1/auth/token', undefined, { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret })).access_token;
+const tokenOf = (baseUrl: string, client: { clientId: string; clientSecret: string }): Promise<string> => tokenFor(baseUrl, client.clientId, client.clientSecret);
 
 // ---------------------------------------------------------------- the measurements
 
@@ -893,8 +764,8 @@ interface EndpointResult {
   waitedSeconds: number;
 }
 
-async function measure(baseUrl: string, endpoint: Endpoint, options: BenchOptions, service: Service, database: string): Promise<EndpointResult> {
-  const probe = await http(baseUrl, 'GET', endpoint.path, { authorization: `Bearer ${endpoint.token}`, accept: 'application/json' });
+async function measure(baseUrl: string, endpoint: Endpoint, options: BenchOptions, service: ServiceProcess, database: string): Promise<EndpointResult> {
+  const probe = await http(baseUrl, 'GET', endpoint.path, { headers: { authorization: `Bearer ${endpoint.token}`, accept: 'application/json' }, timeoutMs: 600_000 });
   if (probe.status !== 200) throw new Error(`${endpoint.name}: GET ${endpoint.path} answered HTTP ${probe.status}: ${probe.body.slice(0, 500)}`);
   const problem = endpoint.check(JSON.parse(probe.body));
   if (problem) throw new Error(`${endpoint.name}: GET ${endpoint.path}: ${problem}`);
@@ -907,12 +778,12 @@ async function measure(baseUrl: string, endpoint: Endpoint, options: BenchOption
       duration: seconds,
       timeout: 10,
     });
-  const quiet = options.quietWait > 0 ? await waitForQuiet(service.child.pid!, database, options.quietWait) : { waitedSeconds: 0, othersCores: 0 };
+  const quiet = options.quietWait > 0 ? await waitForQuiet(service.pid, database, options.quietWait) : { waitedSeconds: 0, othersCores: 0 };
   if (quiet.waitedSeconds >= 4) log(`  waited ${Math.round(quiet.waitedSeconds)} s for other processes to quieten (now ${quiet.othersCores.toFixed(2)} cores busy elsewhere)`);
   if (options.warmup > 0) await run(options.warmup);
-  const before = cpuSnapshot(service.child.pid!, database);
+  const before = cpuSnapshot(service.pid, database);
   const result = await run(options.duration);
-  const cpu = cpuSince(before, service.child.pid!, database);
+  const cpu = cpuSince(before, service.pid, database);
   const requests = Math.max(1, result.requests.total);
   return {
     name: endpoint.name,
@@ -1001,12 +872,12 @@ async function main(): Promise<void> {
   }, options.maxMinutes * 60_000);
   abortTimer.unref();
 
-  ensureBuilt(options.build);
+  ensureBuilt(options.build ? 'always' : 'never', log);
   const dir = mkdtempSync(join(tmpdir(), 'doorstroom-bench-views-'));
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
   let scratchName = '';
   let context: Context | undefined;
-  let service: Service | undefined;
+  let service: ServiceProcess | undefined;
   let pool: Pool | undefined;
   let cleaned = false;
   let failed = true;
@@ -1088,9 +959,9 @@ async function main(): Promise<void> {
     // 4. the views under load
     log('starting the service (NODE_ENV=production, WORKER_ENABLED=false)…');
     service = await startService(dir, url, jwtSecret);
-    const supplierToken = await tokenFor(service.baseUrl, tenants.supplier);
-    const receiverToken = await tokenFor(service.baseUrl, tenants.receiver);
-    const coordinatorToken = await tokenFor(service.baseUrl, tenants.coordinator);
+    const supplierToken = await tokenOf(service.baseUrl, tenants.supplier);
+    const receiverToken = await tokenOf(service.baseUrl, tenants.receiver);
+    const coordinatorToken = await tokenOf(service.baseUrl, tenants.coordinator);
     const cohortsOf = (body: unknown): string | undefined => ((body as { cohorts?: unknown[] }).cohorts?.length ? undefined : 'no cohorts in the answer');
     const linksOf = (body: unknown): string | undefined => ((body as { links?: unknown[] }).links?.length ? undefined : 'no links in the answer');
     const trivial: Endpoint = {
@@ -1113,7 +984,7 @@ async function main(): Promise<void> {
         check: (body) => ((body as { cells?: unknown[] }).cells?.length ? undefined : 'no cells in the answer'),
       },
     ];
-    const serviceIdle = rssOf(service.child.pid!);
+    const serviceIdle = memoryOf(service.pid);
     const loadBefore = load();
     const results: EndpointResult[] = [];
     for (const endpoint of [trivial, ...views, { ...trivial, name: `${trivial.name} (again)` }]) {
@@ -1125,7 +996,7 @@ async function main(): Promise<void> {
       );
     }
     const loadAfter = load();
-    const serviceAfter = rssOf(service.child.pid!);
+    const serviceAfter = memoryOf(service.pid);
     if (options.uncached) {
       await service.stop();
       log('starting the service again with its view cache off (VIEW_CACHE_MB=0)…');
@@ -1142,7 +1013,8 @@ async function main(): Promise<void> {
     // 5. an upload through the API, then the refresh job it queued
     const uploadStarted = now();
     const uploaded = await jsonRequest<{ inserted: number; updated?: number }>(service.baseUrl, 'POST', '/v1/enrolments:batch', receiverToken, { records: upload }, {
-      'idempotency-key': `bench-views-${randomBytes(8).toString('hex')}`,
+      headers: { 'idempotency-key': `bench-views-${randomBytes(8).toString('hex')}` },
+      timeoutMs: 600_000,
     });
     const uploadMs = msSince(uploadStarted);
     if (uploaded.inserted !== upload.length) throw new Error(`the upload inserted ${uploaded.inserted} of ${upload.length} records`);

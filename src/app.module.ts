@@ -8,6 +8,7 @@ import { AlertsModule } from 'src/alerts/alerts.module';
 import { ENTITIES } from 'src/app.entities';
 import { AuditModule } from 'src/audit/audit.module';
 import { AccessGuard } from 'src/access/access.guard';
+import { AttemptLimitsModule } from 'src/access/attempt-limits';
 import { AuthModule } from 'src/auth/auth.module';
 import { ClientThrottlerGuard } from 'src/access/client-throttler.guard';
 import { buildLoggerOptions } from 'src/common/logging';
@@ -39,6 +40,7 @@ export class AppModule {
           buildDataSourceOptions(database, { poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs }, ENTITIES),
         ),
         ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }]),
+        AttemptLimitsModule,
         AuditModule,
         HealthModule,
         AuthModule,

@@ -2,10 +2,12 @@ import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
+import { AttemptLimits } from 'src/access/attempt-limits';
 import { ACCESS_RULE, AccessRule } from 'src/access/authenticated.decorator';
 import { Principal } from 'src/access/principal';
 import { SigningKeyChangedError } from 'src/access/token-errors';
-import { ProblemException } from 'src/common/problem';
+import { ProblemException, tooManyRequests } from 'src/common/problem';
+import { problem } from 'src/common/problems';
 
 export type AuthenticatedRequest = Request & { principal?: Principal; accessRule?: AccessRule };
 
@@ -16,7 +18,10 @@ export type AuthenticatedRequest = Request & { principal?: Principal; accessRule
  */
 @Injectable()
 export class AccessGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly limits: AttemptLimits,
+  ) {
     super();
   }
 
@@ -24,19 +29,27 @@ export class AccessGuard extends AuthGuard('jwt') {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
     if (!rule) {
-      throw new ProblemException(HttpStatus.FORBIDDEN, 'forbidden', 'Forbidden', 'This route declares no access rule.');
+      throw problem('forbidden', 'This route declares no access rule.');
     }
     request.accessRule = rule;
     if (rule.public) return true;
 
-    await super.canActivate(context);
+    try {
+      await super.canActivate(context);
+    } catch (error) {
+      // Failed authentication is counted per address: past the limit the answer is 429, so a
+      // flood of bad tokens is told to wait (a valid token from the same address still passes).
+      if (error instanceof ProblemException && error.getStatus() === Number(HttpStatus.UNAUTHORIZED)) {
+        const wait = this.limits.authenticationFailed(request.ip ?? 'unknown');
+        if (wait > 0) throw tooManyRequests('Too many requests without a valid token from this address. Wait before trying again, and request a new token (POST /v1/auth/token).', wait);
+      }
+      throw error;
+    }
     const principal = request.user as Principal;
     request.principal = principal;
     if (!rule.scopes.some((scope) => principal.scopes.includes(scope))) {
-      throw new ProblemException(
-        HttpStatus.FORBIDDEN,
+      throw problem(
         'insufficient-scope',
-        'Forbidden',
         `This route requires scope ${rule.scopes.join(' or ')}.`,
         undefined,
         { requiredScopes: rule.scopes },
@@ -64,7 +77,7 @@ export class AccessGuard extends AuthGuard('jwt') {
                 : info instanceof Error && info.message === 'invalid signature'
                   ? "The token's signature does not match this service's signing key: it was not issued here, or before the key changed. Request a new token."
                   : 'The token is invalid, or its client was revoked.';
-      throw new ProblemException(HttpStatus.UNAUTHORIZED, 'unauthorized', 'Unauthorized', detail);
+      throw problem('unauthorized', detail);
     }
     return user;
   }

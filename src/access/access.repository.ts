@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { InstitutionRef, RegionRef } from 'src/access/tenancy';
+import { query, queryOne, sql } from 'src/database/sql';
 
 /** A membership is current until its end date, that day included. */
-const CURRENT_MEMBERSHIP = `(end_date IS NULL OR end_date >= CURRENT_DATE)`;
+const CURRENT_MEMBERSHIP = sql`(end_date IS NULL OR end_date >= CURRENT_DATE)`;
 
 /**
  * All SQL behind access decisions: tenants and current memberships. Plain SQL on purpose: the
@@ -15,23 +16,19 @@ export class AccessRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async regionByCode(code: string): Promise<RegionRef | undefined> {
-    const rows: RegionRef[] = await this.dataSource.query(`SELECT id, code, name FROM regions WHERE code = $1`, [code]);
-    return rows[0];
+    return queryOne(this.dataSource, sql`SELECT id, code, name FROM regions WHERE code = ${code}`);
   }
 
   async regionById(id: string): Promise<RegionRef | undefined> {
-    const rows: RegionRef[] = await this.dataSource.query(`SELECT id, code, name FROM regions WHERE id = $1`, [id]);
-    return rows[0];
+    return queryOne(this.dataSource, sql`SELECT id, code, name FROM regions WHERE id = ${id}`);
   }
 
   async institutionById(id: string): Promise<InstitutionRef | undefined> {
-    const rows: InstitutionRef[] = await this.dataSource.query(`SELECT id, brin FROM institutions WHERE id = $1`, [id]);
-    return rows[0];
+    return queryOne(this.dataSource, sql`SELECT id, brin FROM institutions WHERE id = ${id}`);
   }
 
   async institutionByBrin(brin: string): Promise<InstitutionRef | undefined> {
-    const rows: InstitutionRef[] = await this.dataSource.query(`SELECT id, brin FROM institutions WHERE brin = $1`, [brin]);
-    return rows[0];
+    return queryOne(this.dataSource, sql`SELECT id, brin FROM institutions WHERE brin = ${brin}`);
   }
 
   /**
@@ -39,18 +36,18 @@ export class AccessRepository {
    * question: every region it ever joined.)
    */
   async regionIdsOfInstitution(institutionId: string): Promise<string[]> {
-    const rows: Array<{ region_id: string }> = await this.dataSource.query(
-      `SELECT region_id FROM region_memberships WHERE institution_id = $1 AND ${CURRENT_MEMBERSHIP}`,
-      [institutionId],
+    const rows = await query<{ region_id: string }>(
+      this.dataSource,
+      sql`SELECT region_id FROM region_memberships WHERE institution_id = ${institutionId} AND ${CURRENT_MEMBERSHIP}`,
     );
     return rows.map((row) => row.region_id);
   }
 
   /** Ids of the institutions that belong to a region today; inside the caller's transaction when given one. */
   async memberIdsOfRegion(regionId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
-    const rows: Array<{ institution_id: string }> = await manager.query(
-      `SELECT institution_id FROM region_memberships WHERE region_id = $1 AND ${CURRENT_MEMBERSHIP}`,
-      [regionId],
+    const rows = await query<{ institution_id: string }>(
+      manager,
+      sql`SELECT institution_id FROM region_memberships WHERE region_id = ${regionId} AND ${CURRENT_MEMBERSHIP}`,
     );
     return rows.map((row) => row.institution_id);
   }

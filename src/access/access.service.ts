@@ -1,11 +1,12 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessRepository } from 'src/access/access.repository';
 import { Principal } from 'src/access/principal';
 import { AlertScope, AuditScope, InstitutionRef, InstitutionView, RegionAccess, RegionRef, Uploader, ViewTenant, WebhookOwner } from 'src/access/tenancy';
 import { notFound, ProblemException } from 'src/common/problem';
+import { problem, ProblemType } from 'src/common/problems';
 
-const forbidden = (type: string, detail: string): ProblemException => new ProblemException(HttpStatus.FORBIDDEN, type, 'Forbidden', detail);
+const forbidden = (type: ProblemType, detail: string): ProblemException => problem(type, detail);
 
 /**
  * Who may see what, in one place. Every tenancy question of the service is answered here, from
@@ -23,6 +24,19 @@ export class AccessService {
     const institution = auth.kind === 'institution' ? await this.repository.institutionById(auth.institutionId) : undefined;
     if (!institution) throw forbidden('institution-required', 'Records belong to an institution: use a client that acts for one.');
     return institution;
+  }
+
+  /**
+   * Whether the caller acts for this institution, from its token alone (no database): for reads
+   * that must not wait for the database, such as a running upload's progress.
+   */
+  actsForInstitution(auth: Principal, institutionId: string): boolean {
+    return auth.kind === 'institution' && auth.institutionId === institutionId;
+  }
+
+  /** The institution the caller acts for, from its token alone; undefined for other callers. */
+  institutionOf(auth: Principal): string | undefined {
+    return auth.kind === 'institution' ? auth.institutionId : undefined;
   }
 
   /** Platform administrators see every region; a coordinator its own; an institution those it belongs to now. */
@@ -91,10 +105,8 @@ export class AccessService {
       return { region, institutionId: auth.institutionId };
     }
     if (regionIds.length !== 1) {
-      throw new ProblemException(
-        HttpStatus.BAD_REQUEST,
+      throw problem(
         'invalid-request',
-        'Invalid request',
         regionIds.length === 0 ? 'Your institution is not a member of any region.' : 'Your institution is a member of several regions: name one.',
         [{ parameter: 'region', code: 'regionRequired', detail: 'name the region of the view' }],
       );

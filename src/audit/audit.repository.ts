@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditScope } from 'src/access/tenancy';
-import { AuditEntryEntity } from 'src/audit/audit-entry.entity';
+import { AuditEntryEntity, AuditOutcome } from 'src/audit/audit-entry.entity';
 import { AuditTarget } from 'src/audit/audit-target';
+import { empty, query, Sql, sql } from 'src/database/sql';
 
 /** An entry to append; the database gives it its id and its place in the hash chain. */
 export type NewAuditEntry = Omit<AuditEntryEntity, 'id' | 'occurredAt' | 'target' | 'chainSeq' | 'prevHash' | 'hash'> & { occurredAt: Date; target?: AuditTarget };
@@ -17,6 +18,22 @@ export interface ChainEntryRow extends ChainLinkRow {
   id: string;
   prev_hash: Buffer;
   recomputed: Buffer;
+}
+
+export interface AuditRow {
+  id: string;
+  occurred_at: Date;
+  request_id: string;
+  client_id: string | null;
+  institution_id: string | null;
+  region_id: string | null;
+  method: string;
+  route: string;
+  required_scope: string | null;
+  outcome: AuditOutcome;
+  status_code: number;
+  target: AuditTarget;
+  detail: Record<string, unknown>;
 }
 
 @Injectable()
@@ -68,15 +85,23 @@ export class AuditRepository {
     );
   }
 
-  async list(scope: AuditScope, filter: { since?: Date; until?: Date }, limit: number, offset: number): Promise<{ items: AuditEntryEntity[]; total: number }> {
-    const query = this.dataSource.getRepository(AuditEntryEntity).createQueryBuilder('entry');
+  async list(scope: AuditScope, filter: { since?: Date; until?: Date }, limit: number, offset: number): Promise<{ items: AuditRow[]; total: number }> {
     // Explicit branches: a missing tenant id must never widen the query to every tenant.
-    if ('regionId' in scope) query.where('entry.region_id = :regionId', { regionId: scope.regionId });
-    else if ('institutionId' in scope) query.where('entry.institution_id = :institutionId', { institutionId: scope.institutionId });
-    else query.where('TRUE');
-    if (filter.since) query.andWhere('entry.occurred_at >= :since', { since: filter.since });
-    if (filter.until) query.andWhere('entry.occurred_at < :until', { until: filter.until });
-    const [items, total] = await query.orderBy('entry.id', 'DESC').take(limit).skip(offset).getManyAndCount();
+    let tenant: Sql;
+    if ('regionId' in scope) tenant = sql`region_id = ${scope.regionId}`;
+    else if ('institutionId' in scope) tenant = sql`institution_id = ${scope.institutionId}`;
+    else tenant = sql`TRUE`;
+    const since = filter.since ? sql` AND occurred_at >= ${filter.since}` : empty;
+    const until = filter.until ? sql` AND occurred_at < ${filter.until}` : empty;
+    const where = sql`WHERE ${tenant}${since}${until}`;
+    const [{ total }] = await query<{ total: number }>(this.dataSource, sql`SELECT count(*)::int AS total FROM audit_log ${where}`);
+    const items = await query<AuditRow>(
+      this.dataSource,
+      sql`SELECT id::text AS id, occurred_at, request_id, client_id, institution_id, region_id, method, route, required_scope, outcome, status_code, target, detail
+            FROM audit_log ${where}
+           ORDER BY id DESC
+           LIMIT ${limit} OFFSET ${offset}`,
+    );
     return { items, total };
   }
 }

@@ -2,8 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { AuditEntryDto, AuditQueryDto } from 'src/audit/dto/audit.dto';
 import { AccessService } from 'src/access/access.service';
 import { Principal } from 'src/access/principal';
-import { AuditRepository } from 'src/audit/audit.repository';
+import { AuditRepository, AuditRow } from 'src/audit/audit.repository';
 import { Page, page } from 'src/common/paging';
+
+const toAuditEntryDto = (row: AuditRow): AuditEntryDto => ({
+  id: row.id,
+  occurredAt: row.occurred_at,
+  requestId: row.request_id,
+  clientId: row.client_id,
+  institutionId: row.institution_id,
+  regionId: row.region_id,
+  method: row.method,
+  route: row.route,
+  requiredScope: row.required_scope,
+  outcome: row.outcome,
+  statusCode: row.status_code,
+  target: row.target,
+  detail: row.detail,
+});
 
 @Injectable()
 export class AuditService {
@@ -20,6 +36,6 @@ export class AuditService {
       query.limit,
       query.offset,
     );
-    return page(items.map((item) => ({ ...item })), total, query);
+    return page(items.map(toAuditEntryDto), total, query);
   }
 }

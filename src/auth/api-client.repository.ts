@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import { DataSource, IsNull } from 'typeorm';
 import { ApiClientEntity } from 'src/auth/api-client.entity';
+import { isEmbedded } from 'src/database/data-source-options';
 
 export interface ApiClientScope {
   institutionId?: string;
@@ -10,7 +12,19 @@ export interface ApiClientScope {
 
 @Injectable()
 export class ApiClientRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  /**
+   * Active clients by client id, on the embedded database only. Its one session is held by a
+   * running upload until it commits, and every authenticated request looks its client up: with
+   * this, reads such as the upload's progress need no session. It is safe there because this
+   * process is the only writer of api_clients (one process owns the data folder) and every write
+   * below empties it; clients not yet seen are read from the database. On PostgreSQL other
+   * processes (replicas, the admin command) change clients, so every lookup reads.
+   */
+  private readonly active: LRUCache<string, ApiClientEntity> | undefined;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.active = isEmbedded(dataSource) ? new LRUCache<string, ApiClientEntity>({ max: 10_000 }) : undefined;
+  }
 
   private get repository() {
     return this.dataSource.getRepository(ApiClientEntity);
@@ -20,8 +34,12 @@ export class ApiClientRepository {
     return this.repository.findOne({ where: { clientId } });
   }
 
-  findActiveByClientId(clientId: string): Promise<ApiClientEntity | null> {
-    return this.repository.findOne({ where: { clientId, revokedAt: IsNull() } });
+  async findActiveByClientId(clientId: string): Promise<ApiClientEntity | null> {
+    const known = this.active?.get(clientId);
+    if (known) return { ...known };
+    const client = await this.repository.findOne({ where: { clientId, revokedAt: IsNull() } });
+    if (client) this.active?.set(clientId, { ...client });
+    return client;
   }
 
   findById(id: string): Promise<ApiClientEntity | null> {
@@ -39,13 +57,16 @@ export class ApiClientRepository {
 
   async updateSecret(id: string, secretHash: string, rotatedAt: Date): Promise<void> {
     await this.repository.update({ id }, { secretHash, secretRotatedAt: rotatedAt });
+    this.active?.clear();
   }
 
   async revoke(id: string, at: Date): Promise<void> {
     await this.repository.update({ id, revokedAt: IsNull() }, { revokedAt: at });
+    this.active?.clear();
   }
 
   async updateScopes(id: string, scopes: string[]): Promise<void> {
     await this.repository.update({ id }, { scopes });
+    this.active?.clear();
   }
 }

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ApiClientEntity } from 'src/auth/api-client.entity';
 import { ApiClientRepository } from 'src/auth/api-client.repository';
 import { generateClientId, generateClientSecret, hashClientSecret } from 'src/auth/client-secret';
@@ -8,6 +8,7 @@ import { Scope } from 'src/access/scopes';
 import { Page, PageQueryDto, page } from 'src/common/paging';
 import { notFound, ProblemException } from 'src/common/problem';
 import { InstitutionsRepository } from 'src/institutions/institutions.repository';
+import { problem } from 'src/common/problems';
 
 /** Which scopes make sense for which kind of client: administrators never read student data. */
 export const ALLOWED_SCOPES: Record<PrincipalKind, readonly Scope[]> = {
@@ -17,7 +18,7 @@ export const ALLOWED_SCOPES: Record<PrincipalKind, readonly Scope[]> = {
 };
 
 const invalid = (pointer: string, code: string, detail: string): ProblemException =>
-  new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', detail, [{ pointer, code, detail }]);
+  problem('invalid-request', detail, [{ pointer, code, detail }]);
 
 @Injectable()
 export class ClientsService {
@@ -65,7 +66,7 @@ export class ClientsService {
   /** A new secret; the old one and every token issued with it stop working at once. */
   async rotateSecret(clientId: string): Promise<ClientWithSecretDto> {
     const client = await this.requireClient(clientId);
-    if (client.revokedAt) throw new ProblemException(HttpStatus.CONFLICT, 'conflict', 'Conflict', 'A revoked client cannot get a new secret.');
+    if (client.revokedAt) throw problem('conflict', 'A revoked client cannot get a new secret.');
     const secret = generateClientSecret();
     // Whole seconds: token `iat` claims have second precision.
     const rotatedAt = new Date(Math.ceil(Date.now() / 1000) * 1000);

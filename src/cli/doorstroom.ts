@@ -5,6 +5,7 @@ import { CliError, CliIo, EXIT, processIo } from 'src/cli/io';
 import { pseudonymiseFile } from 'src/cli/pseudonymise';
 import { DEFAULT_CHUNK_ROWS, formatSummary, uploadFile } from 'src/cli/upload';
 import { DEFAULT_STUDENTS } from 'src/generator/region';
+import { columnsHelp, DOCUMENTED_KINDS } from 'src/ingest/kinds/column-docs';
 
 const integer =
   (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -64,6 +65,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--state-file <file>', 'where completed chunks are recorded (default <file>.upload-state.json)')
     .option('--restart', 'ignore the state of an earlier run and send every chunk again')
     .option('--retries <n>', 'retries of a request after a network error, 429 or 5xx', integer('--retries', 0, 100), 5)
+    .addHelpText('after', `\n${DOCUMENTED_KINDS.map(({ kind }) => columnsHelp(kind)).join('\n\n')}\n`)
     .action(
       async (options: {
         file: string;

@@ -75,6 +75,7 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     if (document.status === 503) response.setHeader('Retry-After', '5');
+    if (document.status === 429 && typeof document.retryAfter === 'number') response.setHeader('Retry-After', String(document.retryAfter));
     response.status(document.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(document));
   }
 

@@ -64,5 +64,9 @@ export const escapePointerSegment = (segment: string | number): string =>
 export const toPointer = (segments: Array<string | number>): string =>
   `#/${segments.map(escapePointerSegment).join('/')}`;
 
+/** 429 with the seconds to wait, which the filter also sends as `Retry-After`. */
+export const tooManyRequests = (detail: string, retryAfterSeconds: number, extensions: Record<string, unknown> = {}): ProblemException =>
+  new ProblemException(HttpStatus.TOO_MANY_REQUESTS, 'too-many-requests', 'Too many requests', detail, undefined, { ...extensions, retryAfter: retryAfterSeconds });
+
 export const notFound = (what: string): ProblemException =>
   new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'Not found', `${what} does not exist or is not visible to you.`);

@@ -18,6 +18,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 
@@ -30,9 +31,12 @@ interface Common {
   nullable?: boolean;
 }
 
+/** Keys of the decorators' options that are for validation only: OpenAPI has no such keywords. */
+const VALIDATION_ONLY = new Set(['optional', 'min', 'max', 'patternMessage']);
+
 const documented = (options: Common & Record<string, unknown>): PropertyDecorator => {
-  const { optional, ...rest } = options;
-  return optional ? ApiPropertyOptional(rest) : ApiProperty(rest);
+  const rest = Object.fromEntries(Object.entries(options).filter(([key]) => !VALIDATION_ONLY.has(key)));
+  return options.optional ? ApiPropertyOptional(rest) : ApiProperty(rest);
 };
 
 const optionalIf = (options: Common): PropertyDecorator[] => (options.optional || options.nullable ? [IsOptional()] : []);
@@ -110,12 +114,39 @@ export const ValidateDate = (options: Common = {}) =>
 export const ValidateUuid = (options: Common = {}) =>
   applyDecorators(documented({ ...options, type: String, format: 'uuid' }), ...optionalIf(options), IsUUID('all'));
 
+/** The largest value of PostgreSQL's `bigint`, the type of record ids. */
+export const MAX_RECORD_ID = 2n ** 63n - 1n;
+
+/**
+ * A record id (`bigint` in the database) in a path: a positive decimal integer up to 2^63 − 1.
+ * A larger one is refused here: the database would fail on it instead of finding nothing.
+ */
+export const ValidateRecordId = () =>
+  applyDecorators(
+    documented({ type: String, pattern: '^[1-9][0-9]{0,18}$', maxLength: 19, description: `Record id: a positive integer up to ${MAX_RECORD_ID}.`, example: '1' }),
+    IsString(),
+    ValidateBy({
+      name: 'isRecordId',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && /^[1-9][0-9]{0,18}$/.test(value) && BigInt(value) <= MAX_RECORD_ID,
+        defaultMessage: () => `$property must be a record id (a positive integer up to ${MAX_RECORD_ID})`,
+      },
+    }),
+  );
+
 export const ValidateBoolean = (options: Common = {}) => applyDecorators(documented({ ...options, type: Boolean }), ...optionalIf(options), IsBoolean());
+
+/**
+ * Swagger reads a function as a lazy type only when its name is `type`, as an arrow written as a
+ * `type:` property is named; one passed in as an argument is nameless and became a `$ref` to
+ * nothing. Wrapping it here names it.
+ */
+const lazyType = (type: () => new () => object): { type: () => new () => object } => ({ type: () => type() });
 
 /** An array of nested DTOs, validated element by element with pointers to each row. */
 export const ValidateNestedArray = (type: () => new () => object, options: Common & { minItems?: number; maxItems: number }) =>
   applyDecorators(
-    documented({ ...options, type, isArray: true, minItems: options.minItems ?? 1, maxItems: options.maxItems }),
+    documented({ ...options, ...lazyType(type), isArray: true, minItems: options.minItems ?? 1, maxItems: options.maxItems }),
     ...optionalIf(options),
     IsArray(),
     ArrayMinSize(options.minItems ?? 1),
@@ -125,4 +156,4 @@ export const ValidateNestedArray = (type: () => new () => object, options: Commo
   );
 
 export const ValidateNestedObject = (type: () => new () => object, options: Common = {}) =>
-  applyDecorators(documented({ ...options, type }), ...optionalIf(options), ValidateNested(), Type(type));
+  applyDecorators(documented({ ...options, ...lazyType(type) }), ...optionalIf(options), ValidateNested(), Type(type));

@@ -1,5 +1,6 @@
-import { ArgumentMetadata, HttpStatus, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ProblemException, ProblemFieldError, toPointer } from 'src/common/problem';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ProblemFieldError, toPointer } from 'src/common/problem';
+import { problem } from 'src/common/problems';
 
 /** Deeper JSON than this is refused before it reaches class-transformer (which recurses). */
 export const MAX_NESTING_DEPTH = 32;
@@ -10,10 +11,12 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * The first place where a request value nests deeper than MAX_NESTING_DEPTH or carries a
  * prototype key. Iterative, so that hostile nesting cannot overflow the stack here either.
  */
-export function findHostileShape(value: unknown): { path: Array<string | number>; code: 'maxDepth' | 'prototypeKey' } | undefined {
+export function findHostileShape(value: unknown): { path: Array<string | number>; code: 'maxDepth' | 'prototypeKey' | 'nulCharacter' } | undefined {
   const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value, path: [] }];
   while (stack.length > 0) {
     const { value: current, path } = stack.pop()!;
+    // PostgreSQL text cannot hold NUL: such a value would fail in the database, not here.
+    if (typeof current === 'string' && current.includes('\u0000')) return { path, code: 'nulCharacter' };
     if (current === null || typeof current !== 'object') continue;
     if (path.length >= MAX_NESTING_DEPTH) return { path, code: 'maxDepth' };
     if (Array.isArray(current)) {
@@ -71,14 +74,16 @@ export class ProblemValidationPipe extends ValidationPipe {
         const detail =
           hostile.code === 'maxDepth'
             ? `Values may nest at most ${MAX_NESTING_DEPTH} levels deep.`
-            : `The key "${String(hostile.path[hostile.path.length - 1])}" is not allowed anywhere in a request.`;
+            : hostile.code === 'nulCharacter'
+              ? 'Text may not contain the NUL character (U+0000).'
+              : `The key "${String(hostile.path[hostile.path.length - 1])}" is not allowed anywhere in a request.`;
         const locator = metadata.type === 'body' ? { pointer: toPointer(hostile.path) } : { parameter: hostile.path.join('.') };
-        throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', detail, [{ ...locator, code: hostile.code, detail }]);
+        throw problem('invalid-request', detail, [{ ...locator, code: hostile.code, detail }]);
       }
     }
     if (metadata.type === 'body' && (value === undefined || value === null || typeof value !== 'object')) {
       if (metadata.metatype && metadata.metatype !== Object && !isPrimitiveType(metadata.metatype)) {
-        throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', 'The request body must be a JSON object.', [
+        throw problem('invalid-request', 'The request body must be a JSON object.', [
           { pointer: '#', code: 'isObject', detail: 'The request body must be a JSON object.' },
         ]);
       }
@@ -91,7 +96,7 @@ export class ProblemValidationPipe extends ValidationPipe {
         // JSON sent as a form (curl -d without a Content-Type): the JSON text arrives as one field
         // name. Say so, and do not echo that name: it holds the values, secrets included.
         const detail = 'The body looks like JSON but was sent as a form: send it with the header Content-Type: application/json.';
-        throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', detail, [{ header: 'content-type', code: 'jsonSentAsForm', detail }]);
+        throw problem('invalid-request', detail, [{ header: 'content-type', code: 'jsonSentAsForm', detail }]);
       }
       const errors: ProblemFieldError[] = flattenValidationErrors(error.validationErrors).map(({ path, code, detail }) => {
         switch (metadata.type) {
@@ -104,10 +109,8 @@ export class ProblemValidationPipe extends ValidationPipe {
             return { pointer: toPointer(path), code, detail };
         }
       });
-      throw new ProblemException(
-        HttpStatus.BAD_REQUEST,
+      throw problem(
         'invalid-request',
-        'Invalid request',
         `${errors.length} invalid ${errors.length === 1 ? 'value' : 'values'} in the request ${metadata.type === 'body' ? 'body' : 'parameters'}.`,
         errors,
       );

@@ -64,4 +64,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db/doorstroom' }).cspUpgradeInsecureRequests).toBe(false);
     expect(loadConfig({ CSP_UPGRADE_INSECURE_REQUESTS: 'true' }).cspUpgradeInsecureRequests).toBe(true);
   });
+
+  it('reads the upload settings: a byte size and a chunk size within bounds', () => {
+    expect(loadConfig({}).ingest).toEqual({ uploadMaxBytes: 2 * 1024 ** 3, chunkRows: 2000 });
+    expect(loadConfig({ UPLOAD_MAX_BYTES: '500mb', INGEST_CHUNK_ROWS: '5000' }).ingest).toEqual({ uploadMaxBytes: 500 * 1024 ** 2, chunkRows: 5000 });
+    expect(loadConfig({ UPLOAD_MAX_BYTES: '1.5kb' }).ingest.uploadMaxBytes).toBe(1536);
+    expect(problemsOf({ UPLOAD_MAX_BYTES: 'lots', INGEST_CHUNK_ROWS: '99' })).toEqual([
+      'UPLOAD_MAX_BYTES: must be a size such as 500mb or 2gb',
+      'INGEST_CHUNK_ROWS: must be an integer from 100 to 50000',
+    ]);
+    expect(problemsOf({ INGEST_CHUNK_ROWS: '2.5' })).toEqual(['INGEST_CHUNK_ROWS: must be an integer from 100 to 50000']);
+    expect(problemsOf({ UPLOAD_MAX_BYTES: '0' })).toEqual(['UPLOAD_MAX_BYTES: must be a size such as 500mb or 2gb']);
+  });
 });

@@ -23,6 +23,25 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
 };
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** `123`, `64kb`, `10mb`, `2gb` → bytes; throws on anything else. */
+export function parseByteSize(value: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(value);
+  if (!match) throw new Error(`not a byte size: ${value}`);
+  return Math.floor(Number(match[1]) * BYTE_UNITS[(match[2] ?? 'b').toLowerCase()]);
+}
+
+/** A byte size as a number of bytes; anything else stays as it is, for the validator to name. */
+const toByteSize = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  try {
+    return parseByteSize(value);
+  } catch {
+    return value;
+  }
+};
+
 const toList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string'
     ? value
@@ -146,6 +165,27 @@ export class EnvironmentVariables {
   @Min(1)
   RATE_LIMIT_PER_MINUTE: number = 600;
 
+  /** Requests per address and minute that may fail authentication (no, a bad or an expired token) before the address gets 429. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  AUTH_FAILURES_PER_MINUTE: number = 60;
+
+  /** Token requests per address and minute, whatever their outcome. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  TOKEN_REQUESTS_PER_MINUTE: number = 30;
+
+  /** Wrong secrets in a row for one client id before each further attempt must wait (1 s, doubling, at most 5 minutes). */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  TOKEN_FAILURES_BEFORE_BACKOFF: number = 5;
+
   @IsOptional()
   @Transform(toInteger)
   @IsInt()
@@ -172,6 +212,24 @@ export class EnvironmentVariables {
   @Min(50)
   @Max(60_000)
   WORKER_POLL_MS: number = 1000;
+
+  /** Largest streamed CSV upload, e.g. `500mb` or `2gb`; JSON bodies keep the small BODY_LIMIT. */
+  @IsOptional()
+  @Transform(toByteSize)
+  @IsInt({ message: 'UPLOAD_MAX_BYTES must be a size such as 500mb or 2gb' })
+  @Min(1, { message: 'UPLOAD_MAX_BYTES must be a size such as 500mb or 2gb' })
+  UPLOAD_MAX_BYTES: number = 2 * 1024 ** 3;
+
+  /**
+   * Rows per upsert statement of an upload (one round trip each). Larger chunks save little time
+   * and let chunk data age into V8's old generation, which shows as resident memory.
+   */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: 'INGEST_CHUNK_ROWS must be an integer from 100 to 50000' })
+  @Min(100, { message: 'INGEST_CHUNK_ROWS must be an integer from 100 to 50000' })
+  @Max(50_000, { message: 'INGEST_CHUNK_ROWS must be an integer from 100 to 50000' })
+  INGEST_CHUNK_ROWS: number = 2_000;
 
   /** Memory for computed views, kept until the data behind them changes; 0 turns the cache off. */
   @IsOptional()
@@ -210,10 +268,13 @@ export interface AppConfig {
   cspUpgradeInsecureRequests: boolean;
   bodyLimit: string;
   rateLimitPerMinute: number;
+  /** Limits on failed authentication: per address, and per client id at the token endpoint. */
+  authLimits: { failuresPerMinute: number; tokenRequestsPerMinute: number; tokenFailuresBeforeBackoff: number };
   shutdownTimeoutMs: number;
   requestTimeoutMs: number;
   worker: { enabled: boolean; pollMs: number };
   viewCacheMb: number;
+  ingest: { uploadMaxBytes: number; chunkRows: number };
 }
 
 export class ConfigurationError extends Error {
@@ -225,7 +286,7 @@ export class ConfigurationError extends Error {
 
 /** One line per bad setting, naming the environment variable. */
 const describe = (errors: ValidationError[]): string[] =>
-  errors.map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).map((message) => message.replace(`${error.property} `, '')).join('; ')}`);
+  errors.map((error) => `${error.property}: ${[...new Set(Object.values(error.constraints ?? {}).map((message) => message.replace(`${error.property} `, '')))].join('; ')}`);
 
 /** Reads and validates the environment; throws ConfigurationError naming every bad setting. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -272,10 +333,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cspUpgradeInsecureRequests: vars.CSP_UPGRADE_INSECURE_REQUESTS,
     bodyLimit: vars.BODY_LIMIT,
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
+    authLimits: {
+      failuresPerMinute: vars.AUTH_FAILURES_PER_MINUTE,
+      tokenRequestsPerMinute: vars.TOKEN_REQUESTS_PER_MINUTE,
+      tokenFailuresBeforeBackoff: vars.TOKEN_FAILURES_BEFORE_BACKOFF,
+    },
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
     worker: { enabled: vars.WORKER_ENABLED, pollMs: vars.WORKER_POLL_MS },
     viewCacheMb: vars.VIEW_CACHE_MB,
+    ingest: { uploadMaxBytes: vars.UPLOAD_MAX_BYTES, chunkRows: vars.INGEST_CHUNK_ROWS },
   };
 }
 

@@ -2,6 +2,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from 'migrations/index';
 import { EX_CONFIG, SetupError } from 'src/common/setup-error';
 import { DatabaseTarget } from 'src/database/database-connection';
+import { query, sql } from 'src/database/sql';
 
 export interface PoolSettings {
   poolSize: number;
@@ -44,6 +45,9 @@ export function buildDataSourceOptions(target: DatabaseTarget, pool: PoolSetting
   };
 }
 
+/** Whether a data source is the embedded database (PGlite behind its socket), which has one session. */
+export const isEmbedded = (dataSource: DataSource): boolean => !('url' in dataSource.options && dataSource.options.url);
+
 // Serialises migration runs of several replicas starting at once.
 const MIGRATION_LOCK_ID = 7_263_551_002;
 
@@ -52,7 +56,7 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    await query(runner, sql`SELECT pg_advisory_lock(${MIGRATION_LOCK_ID})`);
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
       return applied.map((migration) => migration.name);
@@ -68,7 +72,7 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
       }
       throw error;
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+      await query(runner, sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_ID})`);
     }
   } finally {
     await runner.release();

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { IdempotencyState } from 'src/idempotency/idempotency-key.entity';
-import { affectedOf } from 'src/database/sql-result';
+import { execute, query, queryOne, sql } from 'src/database/sql';
 
 export interface StoredIdempotencyKey {
   state: IdempotencyState;
@@ -21,32 +21,31 @@ export class IdempotencyRepository {
    * concurrent request with the same key sees it at once. Returns false when the key is taken.
    */
   async claim(clientId: string, key: string, fingerprint: string | null, ttlSeconds: number, leaseSeconds: number): Promise<boolean> {
-    const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO idempotency_keys (client_id, key, request_fingerprint, state, expires_at)
-       VALUES ($1, $2, $3, 'in_progress', now() + make_interval(secs => $4))
+    const inserted = await query(
+      this.dataSource,
+      sql`INSERT INTO idempotency_keys (client_id, key, request_fingerprint, state, expires_at)
+       VALUES (${clientId}, ${key}, ${fingerprint}, 'in_progress', now() + make_interval(secs => ${ttlSeconds}))
        ON CONFLICT (client_id, key) DO NOTHING
        RETURNING key`,
-      [clientId, key, fingerprint, ttlSeconds],
     );
     if (inserted.length > 0) return true;
-    const takenOver: unknown = await this.dataSource.query(
-      `UPDATE idempotency_keys
-          SET request_fingerprint = $3, state = 'in_progress', response_status = NULL, response_body = NULL,
-              created_at = now(), expires_at = now() + make_interval(secs => $4)
-        WHERE client_id = $1 AND key = $2
-          AND (expires_at < now() OR (state = 'in_progress' AND created_at < now() - make_interval(secs => $5)))`,
-      [clientId, key, fingerprint, ttlSeconds, leaseSeconds],
+    const takenOver = await execute(
+      this.dataSource,
+      sql`UPDATE idempotency_keys
+          SET request_fingerprint = ${fingerprint}, state = 'in_progress', response_status = NULL, response_body = NULL,
+              created_at = now(), expires_at = now() + make_interval(secs => ${ttlSeconds})
+        WHERE client_id = ${clientId} AND key = ${key}
+          AND (expires_at < now() OR (state = 'in_progress' AND created_at < now() - make_interval(secs => ${leaseSeconds})))`,
     );
-    return affectedOf(takenOver) > 0;
+    return takenOver > 0;
   }
 
   async find(clientId: string, key: string): Promise<StoredIdempotencyKey | undefined> {
-    const rows: StoredIdempotencyKey[] = await this.dataSource.query(
-      `SELECT state, request_fingerprint AS "requestFingerprint", response_status AS "responseStatus", response_body AS "responseBody"
-         FROM idempotency_keys WHERE client_id = $1 AND key = $2`,
-      [clientId, key],
+    return queryOne(
+      this.dataSource,
+      sql`SELECT state, request_fingerprint AS "requestFingerprint", response_status AS "responseStatus", response_body AS "responseBody"
+         FROM idempotency_keys WHERE client_id = ${clientId} AND key = ${key}`,
     );
-    return rows[0];
   }
 
   /** Stores the response in the transaction that commits the request's changes. */
@@ -59,27 +58,27 @@ export class IdempotencyRepository {
     body: unknown,
     ttlSeconds: number,
   ): Promise<void> {
-    await manager.query(
-      `UPDATE idempotency_keys
-          SET state = 'done', request_fingerprint = $3, response_status = $4, response_body = $5::jsonb,
-              expires_at = now() + make_interval(secs => $6)
-        WHERE client_id = $1 AND key = $2`,
-      [clientId, key, fingerprint, status, JSON.stringify(body), ttlSeconds],
+    await execute(
+      manager,
+      sql`UPDATE idempotency_keys
+          SET state = 'done', request_fingerprint = ${fingerprint}, response_status = ${status}, response_body = ${JSON.stringify(body)}::jsonb,
+              expires_at = now() + make_interval(secs => ${ttlSeconds})
+        WHERE client_id = ${clientId} AND key = ${key}`,
     );
   }
 
   /** Keeps a running request's claim alive (see IDEMPOTENCY_RENEW_MS); a finished key is left alone. */
   async renew(clientId: string, key: string): Promise<void> {
-    await this.dataSource.query(`UPDATE idempotency_keys SET created_at = now() WHERE client_id = $1 AND key = $2 AND state = 'in_progress'`, [clientId, key]);
+    await execute(this.dataSource, sql`UPDATE idempotency_keys SET created_at = now() WHERE client_id = ${clientId} AND key = ${key} AND state = 'in_progress'`);
   }
 
   /** Frees a key whose request failed, so that the client can retry with it. */
   async release(clientId: string, key: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM idempotency_keys WHERE client_id = $1 AND key = $2 AND state = 'in_progress'`, [clientId, key]);
+    await execute(this.dataSource, sql`DELETE FROM idempotency_keys WHERE client_id = ${clientId} AND key = ${key} AND state = 'in_progress'`);
   }
 
   /** Removes a client's expired keys. */
   async purgeExpired(clientId: string): Promise<number> {
-    return affectedOf(await this.dataSource.query(`DELETE FROM idempotency_keys WHERE client_id = $1 AND expires_at < now()`, [clientId]));
+    return execute(this.dataSource, sql`DELETE FROM idempotency_keys WHERE client_id = ${clientId} AND expires_at < now()`);
   }
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { ProblemException } from 'src/common/problem';
 import { IdempotencyRepository, StoredIdempotencyKey } from 'src/idempotency/idempotency.repository';
+import { problem, ProblemType } from 'src/common/problems';
 
 /** Keys are kept for 24 hours after the response (the minimum the API promises). */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -63,8 +64,7 @@ export interface IdempotentRequest<Tx extends IdempotentTransaction> {
   afterRollback?(error: unknown): Promise<void>;
 }
 
-const problem = (status: HttpStatus, type: string, title: string, detail: string): ProblemException =>
-  new ProblemException(status, type, title, detail, [{ header: IDEMPOTENCY_HEADER, code: type, detail }]);
+const keyProblem = (type: ProblemType, detail: string): ProblemException => problem(type, detail, [{ header: IDEMPOTENCY_HEADER, code: type, detail }]);
 
 /**
  * Idempotency-Key handling for every write that takes one: same client + key + body → the stored
@@ -85,7 +85,7 @@ export class IdempotencyService {
   parseKey(value: unknown): string | undefined {
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || !KEY_PATTERN.test(value)) {
-      throw problem(HttpStatus.BAD_REQUEST, 'invalid-idempotency-key', 'Invalid request', `${IDEMPOTENCY_HEADER} must be 1 to 255 visible ASCII characters.`);
+      throw keyProblem('invalid-idempotency-key', `${IDEMPOTENCY_HEADER} must be 1 to 255 visible ASCII characters.`);
     }
     return value;
   }
@@ -144,10 +144,8 @@ export class IdempotencyService {
   /** The stored response when the fingerprint matches; 422 when the key was used for another request. */
   private replay(stored: StoredIdempotencyKey, fingerprint: string): IdempotentResponse {
     if (stored.requestFingerprint !== fingerprint) {
-      throw problem(
-        HttpStatus.UNPROCESSABLE_ENTITY,
+      throw keyProblem(
         'idempotency-key-reused',
-        'Unprocessable content',
         `This ${IDEMPOTENCY_HEADER} was used for a different request (other route or body). Use a new key for a new request.`,
       );
     }
@@ -207,15 +205,13 @@ export class IdempotencyService {
       // Released between the two statements: try to claim it again.
       if (!stored) continue;
       if (stored.state === 'in_progress') {
-        throw problem(
-          HttpStatus.CONFLICT,
+        throw keyProblem(
           'idempotency-key-in-use',
-          'Conflict',
           `A request with this ${IDEMPOTENCY_HEADER} is still being processed. Retry when it has finished to get its response.`,
         );
       }
       return { kind: 'stored', stored };
     }
-    throw problem(HttpStatus.CONFLICT, 'idempotency-key-in-use', 'Conflict', `This ${IDEMPOTENCY_HEADER} is in use by concurrent requests; retry shortly.`);
+    throw keyProblem('idempotency-key-in-use', `This ${IDEMPOTENCY_HEADER} is in use by concurrent requests; retry shortly.`);
   }
 }

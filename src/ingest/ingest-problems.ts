@@ -1,13 +1,10 @@
-import { HttpStatus } from '@nestjs/common';
 import { ProblemException, ProblemFieldError } from 'src/common/problem';
 import { MAX_BATCH_RECORDS } from 'src/ingest/codes';
 import { MalformedCsvError, UploadAbortedError, UploadTooLargeError } from 'src/ingest/csv/csv-stream';
 import type { ErrorList, RowSource } from 'src/ingest/validation/row-runner';
+import { problem } from 'src/common/problems';
 
 // The problems a batch or upload answers with; each says that nothing was written.
-
-const problem = (status: HttpStatus, type: string, title: string, detail: string, errors?: ProblemFieldError[], extensions?: Record<string, unknown>) =>
-  new ProblemException(status, type, title, detail, errors, extensions);
 
 const plural = (n: number, one: string, many: string): string => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
@@ -16,31 +13,27 @@ const byRow = (a: ProblemFieldError, b: ProblemFieldError): number => (a.line ??
 
 export const batchTooLarge = (records: number): ProblemException =>
   problem(
-    HttpStatus.PAYLOAD_TOO_LARGE,
     'batch-too-large',
-    'Payload too large',
     `A batch holds at most ${MAX_BATCH_RECORDS.toLocaleString('en')} records; this one has ${records.toLocaleString('en')}. Split it, or upload a CSV file to POST /v1/uploads.`,
     [{ pointer: '#/records', code: 'maxItems', detail: `At most ${MAX_BATCH_RECORDS} records.` }],
     { maxRecords: MAX_BATCH_RECORDS },
   );
 
 export const unsupportedMediaType = (): ProblemException =>
-  problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported-media-type', 'Unsupported media type', 'Send the file as Content-Type: text/csv (UTF-8).', [
+  problem('unsupported-media-type', 'Send the file as Content-Type: text/csv (UTF-8).', [
     { header: 'Content-Type', code: 'text/csv', detail: 'Expected text/csv; charset=utf-8.' },
   ]);
 
 export const uploadTooLarge = (maxBytes: number): ProblemException =>
   problem(
-    HttpStatus.PAYLOAD_TOO_LARGE,
     'upload-too-large',
-    'Payload too large',
     `The file is larger than the ${maxBytes.toLocaleString('en')} bytes an upload may have; nothing was written. Split it into several uploads.`,
     undefined,
     { maxBytes },
   );
 
 export const emptyFile = (): ProblemException =>
-  problem(HttpStatus.BAD_REQUEST, 'malformed-csv', 'Malformed CSV', 'The file is empty: the first line must name the columns.', [
+  problem('malformed-csv', 'The file is empty: the first line must name the columns.', [
     { line: 1, code: 'missing_header', detail: 'A header row is required.' },
   ]);
 
@@ -48,15 +41,13 @@ export const emptyFile = (): ProblemException =>
 export function streamProblem(error: unknown, maxBytes: number): unknown {
   if (error instanceof UploadTooLargeError) return uploadTooLarge(maxBytes);
   if (error instanceof MalformedCsvError) return malformed([{ line: error.line, code: error.code, detail: error.detail }], 1);
-  if (error instanceof UploadAbortedError) return problem(HttpStatus.BAD_REQUEST, 'upload-aborted', 'Invalid request', 'The upload ended before the file was complete; nothing was written.');
+  if (error instanceof UploadAbortedError) return problem('upload-aborted', 'The upload ended before the file was complete; nothing was written.');
   return error;
 }
 
 export function malformed(errors: ProblemFieldError[], total: number): ProblemException {
   return problem(
-    HttpStatus.BAD_REQUEST,
     'malformed-csv',
-    'Malformed CSV',
     `The file is not well-formed CSV (${plural(total, 'problem', 'problems')}); nothing was written.${total > errors.length ? ` The first ${errors.length} are listed.` : ''}`,
     [...errors].sort(byRow),
     { errorCount: total, ...(total > errors.length ? { moreErrors: total - errors.length } : {}) },
@@ -69,9 +60,7 @@ export function invalidRecords(errors: ErrorList, source: RowSource): ProblemExc
   if (errors.forbiddenTotal > 0) {
     const listed = source === 'csv' ? [...errors.forbidden].sort(byRow) : errors.forbidden;
     return problem(
-      HttpStatus.FORBIDDEN,
       'other-institution',
-      'Forbidden',
       `${plural(errors.forbiddenTotal, 'value names', 'values name')} another institution than the one your client acts for; nothing was written.`,
       listed,
       { errorCount: errors.forbiddenTotal },
@@ -79,9 +68,7 @@ export function invalidRecords(errors: ErrorList, source: RowSource): ProblemExc
   }
   const more = errors.total - errors.listed.length;
   return problem(
-    HttpStatus.UNPROCESSABLE_ENTITY,
     'invalid-records',
-    'Invalid records',
     `${plural(errors.total, 'invalid value', 'invalid values')} in the ${where}; nothing was written.${more > 0 ? ` The first ${errors.listed.length.toLocaleString('en')} are listed; ${more.toLocaleString('en')} more are not.` : ''}`,
     source === 'csv' ? [...errors.listed].sort(byRow) : errors.listed,
     { errorCount: errors.total, ...(more > 0 ? { moreErrors: more } : {}) },

@@ -3,9 +3,11 @@ import { AccessModule } from 'src/access/access.module';
 import { IdempotencyModule } from 'src/idempotency/idempotency.module';
 import { AbandonedUploadsRepository } from 'src/ingest/abandoned-uploads.repository';
 import { AbandonedUploadsSweep } from 'src/ingest/abandoned-uploads.sweep';
-import { INGEST_CONFIG, loadIngestConfig } from 'src/ingest/ingest.config';
+import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { INGEST_CONFIG } from 'src/ingest/ingest.config';
 import { IngestRepository } from 'src/ingest/ingest.repository';
 import { IngestService } from 'src/ingest/ingest.service';
+import { LiveUploads } from 'src/ingest/live-uploads';
 import { MaskPseudonymPathMiddleware } from 'src/ingest/mask-pseudonym-path.middleware';
 import { CorrectionsController, RecordsController } from 'src/ingest/records.controller';
 import { RecordsRepository } from 'src/ingest/records.repository';
@@ -18,9 +20,10 @@ import { ProgrammesModule } from 'src/programmes/programmes.module';
   imports: [AccessModule, JobsModule, ProgrammesModule, IdempotencyModule],
   controllers: [RecordsController, CorrectionsController],
   providers: [
-    { provide: INGEST_CONFIG, useFactory: () => loadIngestConfig() },
+    { provide: INGEST_CONFIG, useFactory: (config: AppConfig) => config.ingest, inject: [APP_CONFIG] },
     IngestRepository,
     IngestService,
+    LiveUploads,
     RecordsRepository,
     RecordsService,
     AbandonedUploadsRepository,

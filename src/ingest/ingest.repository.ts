@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { binaryBoolArray, binaryInt2Array, binaryTextArray } from 'src/database/binary-arrays';
+import { empty, execute, ident, join, Param, param, prepare, query, queryOne, Sql, sql, SqlValue, Statement } from 'src/database/sql';
 import type { RecordKindName } from 'src/ingest/codes';
 import type { BatchSource, BatchStatus } from 'src/ingest/ingest-batch.entity';
-import type { ChunkColumns, KeyedChunk, RecordKind, StoredColumn } from 'src/ingest/kinds/record-kind';
+import type { ChunkColumns, ColumnType, KeyedChunk, RecordKind, StoredColumn } from 'src/ingest/kinds/record-kind';
 
 export interface ChunkResult {
   inserted: number;
@@ -40,28 +41,35 @@ export interface NewBatch {
  * (created_batch_id = this batch) is always returned, flagged as a duplicate, and its position
  * in the chunk is reported: that is how a key repeated across chunks of a streamed upload is
  * found without keeping every key of the file in memory, and without keeping a chunk in memory
- * while its statement runs. $1 is the institution, $2 the batch, $3… the column arrays.
+ * while its statement runs. The parameters: the institution, the batch, then the column arrays.
  */
-function upsertStatement(kind: RecordKind<KeyedChunk>): string {
+function upsertStatement(kind: RecordKind<KeyedChunk>, slot: (name: string) => Param): Sql {
   const { columns, key } = kind;
+  const names = columns.map((column) => column.column);
+  const name = (column: StoredColumn): Sql => sql`${ident(column.column, names)}`;
   const values = columns.filter((column) => !key.includes(column));
   const compared = values.filter((column) => !column.derived);
-  const list = (prefix: string, of: readonly StoredColumn[]): string => of.map((column) => `${prefix}${column.column}`).join(', ');
-  const arrays = columns.map((column, i) => `$${i + 3}::${column.type === 'date' ? 'text[]::date[]' : `${column.type}[]`}`).join(', ');
+  const list = (prefix: Sql, of: readonly StoredColumn[]): Sql => join(of.map((column) => sql`${prefix}${name(column)}`));
+  const table = ident(kind.table, [kind.table]);
+  const batch = slot('batch');
+  const input = join(columns.map((column, i) => sql`${slot(String(i))}::${ARRAY_CASTS[column.type]}`));
   // The input is text, the table's codes are char(n): compare as text.
-  const sameKey = key.map((column) => `i.${column.column} = d.${column.column}${column.type === 'text' ? '::text' : ''}`).join(' AND ');
-  return `
+  const sameKey = join(
+    key.map((column) => sql`i.${name(column)} = d.${name(column)}${column.type === 'text' ? sql`::text` : empty}`),
+    sql` AND `,
+  );
+  return sql`
 WITH input AS (
-  SELECT * FROM unnest(${arrays}) WITH ORDINALITY AS t(${list('', columns)}, ord)
+  SELECT * FROM unnest(${input}) WITH ORDINALITY AS t(${list(empty, columns)}, ord)
 ), upserted AS (
-  INSERT INTO ${kind.table} AS r (institution_id, ${list('', columns)}, created_batch_id, updated_batch_id)
-  SELECT $1::uuid, ${list('t.', columns)}, $2::uuid, $2::uuid
+  INSERT INTO ${table} AS r (institution_id, ${list(empty, columns)}, created_batch_id, updated_batch_id)
+  SELECT ${slot('institution')}::uuid, ${list(sql`t.`, columns)}, ${batch}::uuid, ${batch}::uuid
     FROM input t
-  ON CONFLICT (institution_id, ${list('', key)}) DO UPDATE SET
-    ${values.map((column) => `${column.column} = EXCLUDED.${column.column}`).join(', ')}, updated_batch_id = EXCLUDED.updated_batch_id, updated_at = now()
+  ON CONFLICT (institution_id, ${list(empty, key)}) DO UPDATE SET
+    ${join(values.map((column) => sql`${name(column)} = EXCLUDED.${name(column)}`))}, updated_batch_id = EXCLUDED.updated_batch_id, updated_at = now()
   WHERE r.created_batch_id = EXCLUDED.created_batch_id
-     OR (${list('r.', compared)}) IS DISTINCT FROM (${list('EXCLUDED.', compared)})
-  RETURNING (r.xmax = 0) AS inserted, (r.xmax <> 0 AND r.created_batch_id = $2::uuid) AS duplicate, ${list('r.', key)}
+     OR (${list(sql`r.`, compared)}) IS DISTINCT FROM (${list(sql`EXCLUDED.`, compared)})
+  RETURNING (r.xmax = 0) AS inserted, (r.xmax <> 0 AND r.created_batch_id = ${batch}::uuid) AS duplicate, ${list(sql`r.`, key)}
 )
 SELECT count(*) FILTER (WHERE inserted)::int AS inserted,
        count(*) FILTER (WHERE NOT inserted AND NOT duplicate)::int AS updated,
@@ -69,12 +77,16 @@ SELECT count(*) FILTER (WHERE inserted)::int AS inserted,
   FROM upserted`;
 }
 
-const UPSERTS = new Map<RecordKindName, string>();
+/** The array type a column's binary array is read as (a date travels as text). */
+const ARRAY_CASTS: Record<ColumnType, Sql> = { text: sql`text[]`, date: sql`text[]::date[]`, int2: sql`int2[]`, bool: sql`bool[]` };
 
-function upsertOf(kind: RecordKind<KeyedChunk>): string {
-  let sql = UPSERTS.get(kind.name);
-  if (sql === undefined) UPSERTS.set(kind.name, (sql = upsertStatement(kind)));
-  return sql;
+/** Built once per kind: a chunk binds the institution, the batch and its column arrays. */
+const UPSERTS = new Map<RecordKindName, (values: Record<string, SqlValue>) => Statement>();
+
+function upsertOf(kind: RecordKind<KeyedChunk>, institutionId: string, batchId: string, arrays: readonly Buffer[]): Statement {
+  let bind = UPSERTS.get(kind.name);
+  if (bind === undefined) UPSERTS.set(kind.name, (bind = prepare((slot) => upsertStatement(kind, slot))));
+  return bind({ institution: institutionId, batch: batchId, ...Object.fromEntries(arrays.map((array, i) => [String(i), array])) });
 }
 
 /** A column array as a binary array parameter. */
@@ -94,10 +106,6 @@ const encode = (column: ChunkColumns[number]): Buffer => {
 export class IngestTransaction {
   constructor(private readonly runner: QueryRunner) {}
 
-  private async rows<T>(sql: string, parameters: unknown[]): Promise<T[]> {
-    return (await this.runner.query(sql, parameters)) as T[];
-  }
-
   /** For other repositories that write in this transaction (jobs, idempotency keys). */
   get manager(): EntityManager {
     return this.runner.manager;
@@ -105,7 +113,7 @@ export class IngestTransaction {
 
   /** Writes one chunk of a kind's rows (see upsertStatement). */
   async upsert<C extends KeyedChunk>(kind: RecordKind<C>, institutionId: string, batchId: string, chunk: C): Promise<ChunkResult> {
-    const [result] = await this.rows<ChunkResult>(upsertOf(kind), [institutionId, batchId, ...kind.columnsOf(chunk).map(encode)]);
+    const [result] = await query<ChunkResult>(this.runner, upsertOf(kind, institutionId, batchId, kind.columnsOf(chunk).map(encode)));
     return result;
   }
 
@@ -119,56 +127,54 @@ export class IngestTransaction {
    * process dies. Refuses a batch that was declared abandoned meanwhile.
    */
   async holdBatch(batchId: string): Promise<void> {
-    await this.runner.query(`SELECT pg_advisory_xact_lock(${batchLockKey('$1::text')})`, [batchId]);
-    const [batch] = await this.rows<{ status: BatchStatus }>(`SELECT status FROM ingest_batches WHERE id = $1`, [batchId]);
+    await query(this.runner, sql`SELECT pg_advisory_xact_lock(${batchLockKey(sql`${batchId}::text`)})`);
+    const batch = await queryOne<{ status: BatchStatus }>(this.runner, sql`SELECT status FROM ingest_batches WHERE id = ${batchId}`);
     if (batch?.status !== 'receiving') throw new Error(`batch ${batchId} is no longer receiving (${batch?.status ?? 'missing'})`);
   }
 
   async commitBatch(batchId: string, counts: BatchCounts): Promise<void> {
-    await this.runner.query(
-      `UPDATE ingest_batches
-          SET status = 'committed', rows_total = $2, rows_inserted = $3, rows_updated = $4, rows_unchanged = $5, finished_at = now()
-        WHERE id = $1`,
-      [batchId, counts.rows, counts.inserted, counts.updated, counts.unchanged],
+    await execute(
+      this.runner,
+      sql`UPDATE ingest_batches
+          SET status = 'committed', rows_total = ${counts.rows}, rows_inserted = ${counts.inserted}, rows_updated = ${counts.updated},
+              rows_unchanged = ${counts.unchanged}, finished_at = now()
+        WHERE id = ${batchId}`,
     );
   }
 
   /** Locks an own batch for deletion; undefined when it is not the institution's. */
   async lockBatch(institutionId: string, batchId: string): Promise<{ kind: RecordKindName; status: BatchStatus } | undefined> {
-    const rows = await this.rows<{ kind: RecordKindName; status: BatchStatus }>(
-      `SELECT kind, status FROM ingest_batches WHERE id = $1 AND institution_id = $2 FOR UPDATE`,
-      [batchId, institutionId],
-    );
-    return rows[0];
+    return queryOne(this.runner, sql`SELECT kind, status FROM ingest_batches WHERE institution_id = ${institutionId} AND id = ${batchId} FOR UPDATE`);
   }
 
   /** Removes the rows a batch created; returns the cohorts whose figures change (the kind's cohorts rule). */
   async deleteBatchRows(institutionId: string, batchId: string, kind: RecordKind<KeyedChunk>): Promise<{ deleted: number; cohorts: number[] }> {
-    const [result] = await this.rows<{ deleted: number; cohorts: number[] }>(
-      `WITH gone AS (DELETE FROM ${kind.table} WHERE institution_id = $1 AND created_batch_id = $2 RETURNING ${kind.cohorts.column} AS year)
+    const table = ident(kind.table, [kind.table]);
+    const year = ident(kind.cohorts.column, kind.columns.map((column) => column.column));
+    const [result] = await query<{ deleted: number; cohorts: number[] }>(
+      this.runner,
+      sql`WITH gone AS (DELETE FROM ${table} WHERE institution_id = ${institutionId} AND created_batch_id = ${batchId} RETURNING ${year} AS year)
        SELECT (SELECT count(*) FROM gone)::int AS deleted,
-              coalesce((SELECT array_agg(DISTINCT g.year + s.step) FROM gone g, unnest($3::int[]) AS s(step)), '{}') AS cohorts`,
-      [institutionId, batchId, kind.cohorts.offsets],
+              coalesce((SELECT array_agg(DISTINCT g.year + s.step) FROM gone g, unnest(${kind.cohorts.offsets}::int[]) AS s(step)), '{}') AS cohorts`,
     );
     return result;
   }
 
   async markBatchDeleted(batchId: string, deleted: number): Promise<void> {
-    await this.runner.query(`UPDATE ingest_batches SET status = 'deleted', rows_deleted = $2, finished_at = COALESCE(finished_at, now()) WHERE id = $1`, [
-      batchId,
-      deleted,
-    ]);
+    await execute(this.runner, sql`UPDATE ingest_batches SET status = 'deleted', rows_deleted = ${deleted}, finished_at = COALESCE(finished_at, now()) WHERE id = ${batchId}`);
   }
 
   /** Erases everything the institution holds about a pseudonym. */
   async erasePseudonym(institutionId: string, pseudonym: string): Promise<{ enrolments: number; leavers: number; cohorts: number[] }> {
-    const [result] = await this.rows<{ enrolments: number; leavers: number; cohorts: number[] }>(
-      `WITH e AS (DELETE FROM enrolments WHERE institution_id = $1 AND pseudonym = $2 RETURNING cohort),
-            l AS (DELETE FROM leavers WHERE institution_id = $1 AND pseudonym = $2 RETURNING school_year)
+    const institution = param(institutionId);
+    const student = param(pseudonym);
+    const [result] = await query<{ enrolments: number; leavers: number; cohorts: number[] }>(
+      this.runner,
+      sql`WITH e AS (DELETE FROM enrolments WHERE institution_id = ${institution} AND pseudonym = ${student} RETURNING cohort),
+            l AS (DELETE FROM leavers WHERE institution_id = ${institution} AND pseudonym = ${student} RETURNING school_year)
        SELECT (SELECT count(*) FROM e)::int AS enrolments,
               (SELECT count(*) FROM l)::int AS leavers,
               coalesce((SELECT array_agg(DISTINCT c) FROM (SELECT cohort::int AS c FROM e UNION SELECT school_year FROM l UNION SELECT school_year + 1 FROM l) u), '{}') AS cohorts`,
-      [institutionId, pseudonym],
     );
     return result;
   }
@@ -193,14 +199,15 @@ export class IngestTransaction {
 }
 
 /** The advisory lock key of a streamed upload's batch, from an SQL expression of its id as text. */
-export const batchLockKey = (idText: string): string => `hashtextextended('ingest-batch:' || ${idText}, 0)`;
+export const batchLockKey = (idText: Sql): Sql => sql`hashtextextended('ingest-batch:' || ${idText}, 0)`;
 
 async function insertBatch(manager: EntityManager | DataSource, batch: NewBatch): Promise<string> {
-  const rows: Array<{ id: string }> = await manager.query(
-    `INSERT INTO ingest_batches (institution_id, client_id, kind, source, status) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [batch.institutionId, batch.clientId, batch.kind, batch.source, batch.status],
+  const [row] = await query<{ id: string }>(
+    manager,
+    sql`INSERT INTO ingest_batches (institution_id, client_id, kind, source, status)
+        VALUES (${batch.institutionId}, ${batch.clientId}, ${batch.kind}, ${batch.source}, ${batch.status}) RETURNING id`,
   );
-  return rows[0].id;
+  return row.id;
 }
 
 /** How old a 'receiving' batch without a live writer must be before it counts as abandoned. */
@@ -223,8 +230,13 @@ export class IngestRepository {
   }
 
   /** A batch row of its own, committed at once, so that progress is visible while it runs. */
-  createBatch(batch: NewBatch): Promise<string> {
-    return insertBatch(this.dataSource, batch);
+  /** The batch row of a streamed upload, committed on its own: its id and start. */
+  async createBatch(batch: NewBatch): Promise<{ id: string; startedAt: Date }> {
+    const rows: Array<{ id: string; started_at: Date }> = await this.dataSource.query(
+      `INSERT INTO ingest_batches (institution_id, client_id, kind, source, status) VALUES ($1, $2, $3, $4, $5) RETURNING id, started_at`,
+      [batch.institutionId, batch.clientId, batch.kind, batch.source, batch.status],
+    );
+    return { id: rows[0].id, startedAt: rows[0].started_at };
   }
 
   /**
@@ -232,15 +244,16 @@ export class IngestRepository {
    * that has finished, so a late update cannot overwrite the final figures.
    */
   async reportProgress(batchId: string, rows: number): Promise<void> {
-    await this.dataSource.query(`UPDATE ingest_batches SET rows_total = $2 WHERE id = $1 AND status = 'receiving' AND rows_total < $2`, [batchId, rows]);
+    const total = param(rows);
+    await execute(this.dataSource, sql`UPDATE ingest_batches SET rows_total = ${total} WHERE id = ${batchId} AND status = 'receiving' AND rows_total < ${total}`);
   }
 
   async failBatch(batchId: string, rows: number, errorCount: number): Promise<void> {
     // 'failed' too: the sweep below may have got there first, once the rollback freed the lock.
-    await this.dataSource.query(
-      `UPDATE ingest_batches SET status = 'failed', rows_total = $2, error_count = $3, rows_inserted = 0, rows_updated = 0, rows_unchanged = 0, finished_at = now()
-        WHERE id = $1 AND status IN ('receiving', 'failed')`,
-      [batchId, rows, errorCount],
+    await execute(
+      this.dataSource,
+      sql`UPDATE ingest_batches SET status = 'failed', rows_total = ${rows}, error_count = ${errorCount}, rows_inserted = 0, rows_updated = 0, rows_unchanged = 0, finished_at = now()
+        WHERE id = ${batchId} AND status IN ('receiving', 'failed')`,
     );
   }
 
@@ -251,15 +264,15 @@ export class IngestRepository {
    * so that an upload between creating its batch and taking the lock is never caught.
    */
   async failAbandonedBatches(institutionId: string): Promise<number> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `UPDATE ingest_batches SET status = 'failed', finished_at = now()
+    const failed = await query<{ id: string }>(
+      this.dataSource,
+      sql`UPDATE ingest_batches SET status = 'failed', finished_at = now()
         WHERE id IN (SELECT id FROM ingest_batches
-                      WHERE institution_id = $1 AND status = 'receiving' AND started_at < now() - make_interval(secs => $2))
+                      WHERE institution_id = ${institutionId} AND status = 'receiving' AND started_at < now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS}))
           AND status = 'receiving'
-          AND pg_try_advisory_xact_lock(${batchLockKey('id::text')})
+          AND pg_try_advisory_xact_lock(${batchLockKey(sql`id::text`)})
         RETURNING id`,
-      [institutionId, ABANDONED_AFTER_SECONDS],
     );
-    return rows.length;
+    return failed.length;
   }
 }

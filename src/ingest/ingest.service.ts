@@ -12,6 +12,7 @@ import { drainAndMeasure, MalformedCsvError, streamCsvRecords } from 'src/ingest
 import { BatchResultDto } from 'src/ingest/dto/record.dto';
 import { INGEST_CONFIG, IngestConfig } from 'src/ingest/ingest.config';
 import { batchTooLarge, emptyFile, invalidRecords, malformed, streamProblem, unsupportedMediaType, uploadTooLarge } from 'src/ingest/ingest-problems';
+import { LiveUploads } from 'src/ingest/live-uploads';
 import { IngestRepository, IngestTransaction } from 'src/ingest/ingest.repository';
 import { ENROLMENTS } from 'src/ingest/kinds/enrolments';
 import { KINDS } from 'src/ingest/kinds/kinds';
@@ -42,6 +43,7 @@ export class IngestService {
     private readonly programmes: ProgrammesService,
     private readonly idempotency: IdempotencyService,
     private readonly jobs: JobQueue,
+    private readonly live: LiveUploads,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
   ) {}
 
@@ -118,11 +120,28 @@ export class IngestService {
       await this.repository.failBatch(batchId, rows, errorCount).catch((failure: unknown) => this.logger.warn({ err: failure }, 'could not mark a batch failed'));
     };
     const request = { clientId: auth.clientId, key, fingerprint, openTransaction: () => this.repository.openTransaction(), afterRollback };
-    return this.idempotency.runIdempotent(request, async (transaction) => {
+    try {
+      return await this.idempotency.runIdempotent(request, async (transaction) => {
       try {
         const ctx = await this.validationContext(uploader);
         // The batch row commits on its own, so GET /v1/uploads/{id} shows progress meanwhile.
-        const id = (batchId = await this.repository.createBatch({ institutionId: uploader.id, clientId: auth.clientId, kind: kind.name, source: 'csv', status: 'receiving' }));
+        const created = await this.repository.createBatch({ institutionId: uploader.id, clientId: auth.clientId, kind: kind.name, source: 'csv', status: 'receiving' });
+        const id = (batchId = created.id);
+        this.live.start(uploader.id, {
+          id,
+          kind: kind.name,
+          source: 'csv',
+          status: 'receiving',
+          clientId: auth.clientId,
+          rows: 0,
+          inserted: 0,
+          updated: 0,
+          unchanged: 0,
+          deleted: 0,
+          errorCount: 0,
+          startedAt: created.startedAt,
+          finishedAt: null,
+        });
         const tx = await transaction();
         await tx.holdBatch(id);
         const errors = new ErrorList(MAX_LISTED_ERRORS);
@@ -174,7 +193,11 @@ export class IngestService {
       } catch (error) {
         throw streamProblem(error, this.config.uploadMaxBytes);
       }
-    });
+      });
+    } finally {
+      // Committed or rolled back (and marked failed): ingest_batches has the final figures now.
+      if (batchId) this.live.end(batchId);
+    }
   }
 
   /** Writes the batch's figures and its refresh job; the caller stores the response and commits. */
@@ -249,6 +272,7 @@ export class IngestService {
         });
     };
     return (rows) => {
+      this.live.progress(batchId, rows);
       latest = rows;
       if (!busy) send();
     };

@@ -16,6 +16,7 @@ import { Auth, Authenticated } from 'src/access/authenticated.decorator';
 import { Principal } from 'src/access/principal';
 import { Page } from 'src/common/paging';
 import { MAX_BATCH_RECORDS } from 'src/ingest/codes';
+import { columnsMarkdown, CSV_RULES, DOCUMENTED_KINDS } from 'src/ingest/kinds/column-docs';
 import {
   BatchDeletedDto,
   BatchDto,
@@ -95,10 +96,15 @@ export class RecordsController {
   @IdempotencyHeader()
   @ApiOperation({
     summary: 'Upload a CSV file of enrolments or leavers, streamed; all or nothing.',
-    description:
+    description: [
       'The first line names the columns (snake_case: pseudonym, programme_code, start_date, …). The file is read as it arrives and ' +
-      'written in chunks inside one transaction; any invalid row rolls everything back and the response lists the errors with line ' +
-      'and column (at most 1,000, with the total). Progress: GET /v1/uploads/{id}.',
+        'written in chunks inside one transaction; any invalid row rolls everything back and the response lists the errors with line ' +
+        'and column (at most 1,000, with the total). Progress: GET /v1/uploads/{id}, or GET /v1/uploads?status=receiving while it runs.',
+      '',
+      ...CSV_RULES,
+      '',
+      ...DOCUMENTED_KINDS.flatMap((kind) => columnsMarkdown(kind, '####')),
+    ].join('\n'),
   })
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })

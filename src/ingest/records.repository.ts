@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { empty, ident, join, query, queryOne, Sql, sql } from 'src/database/sql';
 import { BATCH_STATUS_SQL } from 'src/ingest/abandoned-uploads.repository';
 import type { RecordKindName } from 'src/ingest/codes';
-import type { BatchDto } from 'src/ingest/dto/query.dto';
-import type { EnrolmentDto, LeaverDto } from 'src/ingest/dto/record.dto';
-import type { BatchStatus } from 'src/ingest/ingest-batch.entity';
+import type { BatchSource, BatchStatus } from 'src/ingest/ingest-batch.entity';
 import { ENROLMENTS } from 'src/ingest/kinds/enrolments';
 import { LEAVERS } from 'src/ingest/kinds/leavers';
 import type { KeyedChunk, RecordKind } from 'src/ingest/kinds/record-kind';
@@ -21,103 +20,120 @@ export interface LeaverFilter {
   pseudonym?: string;
 }
 
-/** A sort key from a fixed list, already mapped to its column. */
+/** The columns a list of records or batches may be sorted by. */
+export const SORT_COLUMNS = ['id', 'start_date', 'cohort', 'school_year', 'updated_at', 'started_at'] as const;
+export type SortColumn = (typeof SORT_COLUMNS)[number];
+
 export interface SortOrder {
-  column: string;
+  column: SortColumn;
   descending: boolean;
 }
 
-/** A record as the API shows it: the kind's stored columns under their JSON names (dates as YYYY-MM-DD), with id and provenance. */
-const recordColumns = (kind: RecordKind<KeyedChunk>): string => {
-  const stored = kind.columns.map(({ json, column, type }) =>
-    type === 'date' ? `to_char(${column}, 'YYYY-MM-DD') AS "${json}"` : column === json ? column : `${column} AS "${json}"`,
+/** A stored record: its kind's columns (dates as YYYY-MM-DD text) under their column names, with id and provenance. */
+export interface RecordRow {
+  id: string;
+  created_batch_id: string;
+  updated_batch_id: string;
+  created_at: Date;
+  updated_at: Date;
+  [column: string]: unknown;
+}
+
+export interface BatchRow {
+  id: string;
+  kind: RecordKindName;
+  source: BatchSource;
+  status: BatchStatus;
+  client_id: string;
+  rows_total: number;
+  rows_inserted: number;
+  rows_updated: number;
+  rows_unchanged: number;
+  rows_deleted: number;
+  error_count: number;
+  started_at: Date;
+  finished_at: Date | null;
+}
+
+export interface RowPage<T> {
+  items: T[];
+  total: number;
+}
+
+const TABLES = [ENROLMENTS.table, LEAVERS.table, 'ingest_batches'];
+
+const recordColumns = (kind: RecordKind<KeyedChunk>): Sql => {
+  const names = kind.columns.map(({ column }) => column);
+  const stored = kind.columns.map(({ column, type }) =>
+    type === 'date' ? sql`to_char(${ident(column, names)}, 'YYYY-MM-DD') AS ${ident(column, names)}` : sql`${ident(column, names)}`,
   );
-  return `id::text AS id, ${stored.join(', ')},
-  created_batch_id AS "createdBatchId", updated_batch_id AS "updatedBatchId", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  return sql`id::text AS id, ${join(stored)}, created_batch_id, updated_batch_id, created_at, updated_at`;
 };
 
 const ENROLMENT_COLUMNS = recordColumns(ENROLMENTS);
 const LEAVER_COLUMNS = recordColumns(LEAVERS);
 
-const BATCH_COLUMNS = `
-  id, kind, source, ${BATCH_STATUS_SQL} AS status, client_id AS "clientId", rows_total AS rows, rows_inserted AS inserted, rows_updated AS updated,
-  rows_unchanged AS unchanged, rows_deleted AS deleted, error_count AS "errorCount", started_at AS "startedAt", finished_at AS "finishedAt"`;
+const BATCH_COLUMNS = sql`
+  id, kind, source, ${BATCH_STATUS_SQL} AS status, client_id, rows_total, rows_inserted, rows_updated,
+  rows_unchanged, rows_deleted, error_count, started_at, finished_at`;
 
-/** Builds `WHERE institution_id = $1 AND …`: the tenant condition is always first and never optional. */
-class Conditions {
-  readonly params: unknown[];
-  private readonly parts: string[];
+/** `AND column = value` for each filter that is set. */
+const filters = (conditions: Array<[Sql, unknown]>): Sql =>
+  join(
+    conditions.flatMap(([column, value]) => (value === undefined ? [] : [sql` AND ${column} = ${value as string | number}`])),
+    empty,
+  );
 
-  constructor(institutionId: string) {
-    this.params = [institutionId];
-    this.parts = ['institution_id = $1'];
-  }
-
-  add(sql: (placeholder: string) => string, value: unknown): void {
-    this.params.push(value);
-    this.parts.push(sql(`$${this.params.length}`));
-  }
-
-  get where(): string {
-    return `WHERE ${this.parts.join(' AND ')}`;
-  }
-
-  next(): string {
-    return `$${this.params.length + 1}`;
-  }
-}
-
-/** Reads of an institution's own records and batches; every query is scoped by institution_id. */
+/** Reads of an institution's own records and batches; every query starts with institution_id. */
 @Injectable()
 export class RecordsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async listEnrolments(institutionId: string, filter: EnrolmentFilter, sort: SortOrder, limit: number, offset: number): Promise<{ items: EnrolmentDto[]; total: number }> {
-    const conditions = new Conditions(institutionId);
-    if (filter.cohort !== undefined) conditions.add((p) => `cohort = ${p}`, filter.cohort);
-    if (filter.pseudonym !== undefined) conditions.add((p) => `pseudonym = ${p}`, filter.pseudonym);
-    if (filter.programmeCode !== undefined) conditions.add((p) => `programme_code = ${p}`, filter.programmeCode);
-    return this.list('enrolments', ENROLMENT_COLUMNS, conditions, sort, limit, offset);
+  listEnrolments(institutionId: string, filter: EnrolmentFilter, sort: SortOrder, limit: number, offset: number): Promise<RowPage<RecordRow>> {
+    const where = filters([
+      [sql`cohort`, filter.cohort],
+      [sql`pseudonym`, filter.pseudonym],
+      [sql`programme_code`, filter.programmeCode],
+    ]);
+    return this.list(ENROLMENTS.table, ENROLMENT_COLUMNS, institutionId, where, sort, limit, offset);
   }
 
-  async getEnrolment(institutionId: string, id: string): Promise<EnrolmentDto | undefined> {
-    const rows: EnrolmentDto[] = await this.dataSource.query(`SELECT ${ENROLMENT_COLUMNS} FROM enrolments WHERE institution_id = $1 AND id = $2`, [institutionId, id]);
-    return rows[0];
+  getEnrolment(institutionId: string, id: string): Promise<RecordRow | undefined> {
+    return queryOne(this.dataSource, sql`SELECT ${ENROLMENT_COLUMNS} FROM enrolments WHERE institution_id = ${institutionId} AND id = ${id}`);
   }
 
-  async listLeavers(institutionId: string, filter: LeaverFilter, sort: SortOrder, limit: number, offset: number): Promise<{ items: LeaverDto[]; total: number }> {
-    const conditions = new Conditions(institutionId);
-    if (filter.schoolYear !== undefined) conditions.add((p) => `school_year = ${p}`, filter.schoolYear);
-    if (filter.pseudonym !== undefined) conditions.add((p) => `pseudonym = ${p}`, filter.pseudonym);
-    return this.list('leavers', LEAVER_COLUMNS, conditions, sort, limit, offset);
+  listLeavers(institutionId: string, filter: LeaverFilter, sort: SortOrder, limit: number, offset: number): Promise<RowPage<RecordRow>> {
+    const where = filters([
+      [sql`school_year`, filter.schoolYear],
+      [sql`pseudonym`, filter.pseudonym],
+    ]);
+    return this.list(LEAVERS.table, LEAVER_COLUMNS, institutionId, where, sort, limit, offset);
   }
 
-  async getLeaver(institutionId: string, id: string): Promise<LeaverDto | undefined> {
-    const rows: LeaverDto[] = await this.dataSource.query(`SELECT ${LEAVER_COLUMNS} FROM leavers WHERE institution_id = $1 AND id = $2`, [institutionId, id]);
-    return rows[0];
+  getLeaver(institutionId: string, id: string): Promise<RecordRow | undefined> {
+    return queryOne(this.dataSource, sql`SELECT ${LEAVER_COLUMNS} FROM leavers WHERE institution_id = ${institutionId} AND id = ${id}`);
   }
 
-  async getBatch(institutionId: string, id: string): Promise<BatchDto | undefined> {
-    const rows: BatchDto[] = await this.dataSource.query(`SELECT ${BATCH_COLUMNS} FROM ingest_batches WHERE institution_id = $1 AND id = $2`, [institutionId, id]);
-    return rows[0];
+  getBatch(institutionId: string, id: string): Promise<BatchRow | undefined> {
+    return queryOne(this.dataSource, sql`SELECT ${BATCH_COLUMNS} FROM ingest_batches WHERE institution_id = ${institutionId} AND id = ${id}`);
   }
 
-  async listBatches(institutionId: string, filter: { kind?: RecordKindName; status?: BatchStatus }, limit: number, offset: number): Promise<{ items: BatchDto[]; total: number }> {
-    const conditions = new Conditions(institutionId);
-    if (filter.kind !== undefined) conditions.add((p) => `kind = ${p}`, filter.kind);
-    if (filter.status !== undefined) conditions.add((p) => `${BATCH_STATUS_SQL} = ${p}`, filter.status);
-    return this.list('ingest_batches', BATCH_COLUMNS, conditions, { column: 'started_at', descending: true }, limit, offset);
+  listBatches(institutionId: string, filter: { kind?: RecordKindName; status?: BatchStatus }, limit: number, offset: number): Promise<RowPage<BatchRow>> {
+    const where = filters([
+      [sql`kind`, filter.kind],
+      [BATCH_STATUS_SQL, filter.status],
+    ]);
+    return this.list('ingest_batches', BATCH_COLUMNS, institutionId, where, { column: 'started_at', descending: true }, limit, offset);
   }
 
-  private async list<T>(table: string, columns: string, conditions: Conditions, sort: SortOrder, limit: number, offset: number): Promise<{ items: T[]; total: number }> {
-    const [{ total }]: Array<{ total: number }> = await this.dataSource.query(`SELECT count(*)::int AS total FROM ${table} ${conditions.where}`, conditions.params);
-    const direction = sort.descending ? 'DESC' : 'ASC';
-    const order = sort.column === 'id' ? `id ${direction}` : `${sort.column} ${direction}, id ${direction}`;
-    const limitParam = conditions.next();
-    const items: T[] = await this.dataSource.query(
-      `SELECT ${columns} FROM ${table} ${conditions.where} ORDER BY ${order} LIMIT ${limitParam} OFFSET $${conditions.params.length + 2}`,
-      [...conditions.params, limit, offset],
-    );
+  /** One page and the total; the tenant condition comes first and is never optional. */
+  private async list<T>(table: string, columns: Sql, institutionId: string, where: Sql, sort: SortOrder, limit: number, offset: number): Promise<RowPage<T>> {
+    const from = sql`FROM ${ident(table, TABLES)} WHERE institution_id = ${institutionId}${where}`;
+    const [{ total }] = await query<{ total: number }>(this.dataSource, sql`SELECT count(*)::int AS total ${from}`);
+    const direction = sort.descending ? sql`DESC` : sql`ASC`;
+    const column = ident(sort.column, SORT_COLUMNS);
+    const order = sort.column === 'id' ? sql`id ${direction}` : sql`${column} ${direction}, id ${direction}`;
+    const items = await query<T>(this.dataSource, sql`SELECT ${columns} ${from} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`);
     return { items, total: total ?? 0 };
   }
 }

@@ -1,27 +1,56 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AccessService } from 'src/access/access.service';
 import { Principal } from 'src/access/principal';
 import { Page, page } from 'src/common/paging';
-import { notFound, ProblemException } from 'src/common/problem';
+import { notFound } from 'src/common/problem';
 import { IdempotencyService, IdempotentResponse } from 'src/idempotency/idempotency.service';
 import { BatchDeletedDto, BatchDto, BatchQueryDto, ENROLMENT_SORTS, EnrolmentQueryDto, ErasureResultDto, LEAVER_SORTS, LeaverQueryDto } from 'src/ingest/dto/query.dto';
 import { EnrolmentDto, LeaverDto } from 'src/ingest/dto/record.dto';
 import { IngestRepository, IngestTransaction } from 'src/ingest/ingest.repository';
+import { LiveUploads } from 'src/ingest/live-uploads';
+import { ENROLMENTS } from 'src/ingest/kinds/enrolments';
 import { KINDS } from 'src/ingest/kinds/kinds';
-import { RecordsRepository, SortOrder } from 'src/ingest/records.repository';
+import { LEAVERS } from 'src/ingest/kinds/leavers';
+import type { KeyedChunk, RecordKind } from 'src/ingest/kinds/record-kind';
+import { BatchRow, RecordRow, RecordsRepository, SortColumn, SortOrder } from 'src/ingest/records.repository';
 import { JobKind, JobPayloads } from 'src/jobs/job-kinds';
 import { JobQueue } from 'src/jobs/job-queue';
 import { checkPseudonym } from 'src/pseudonyms/pseudonym';
+import { problem } from 'src/common/problems';
 
-const ENROLMENT_SORT_COLUMNS: Record<string, string> = { id: 'id', startDate: 'start_date', cohort: 'cohort', updatedAt: 'updated_at' };
-const LEAVER_SORT_COLUMNS: Record<string, string> = { id: 'id', schoolYear: 'school_year', updatedAt: 'updated_at' };
+const ENROLMENT_SORT_COLUMNS: Record<string, SortColumn> = { id: 'id', startDate: 'start_date', cohort: 'cohort', updatedAt: 'updated_at' };
+const LEAVER_SORT_COLUMNS: Record<string, SortColumn> = { id: 'id', schoolYear: 'school_year', updatedAt: 'updated_at' };
 
 /** A sort key from a fixed list (`-` = descending) → its column; the lists are checked by the DTOs. */
-const sortOrder = (key: string | undefined, columns: Record<string, string>, allowed: readonly string[]): SortOrder => {
+const sortOrder = (key: string | undefined, columns: Record<string, SortColumn>, allowed: readonly string[]): SortOrder => {
   const chosen = key !== undefined && allowed.includes(key) ? key : 'id';
   const descending = chosen.startsWith('-');
   return { column: columns[descending ? chosen.slice(1) : chosen], descending };
 };
+
+/** A stored record as the API shows it: the kind's columns under their JSON names, with id and provenance. */
+function toRecordDto<T>(kind: RecordKind<KeyedChunk>, row: RecordRow): T {
+  const dto: Record<string, unknown> = { id: row.id };
+  for (const { json, column } of kind.columns) dto[json] = row[column];
+  Object.assign(dto, { createdBatchId: row.created_batch_id, updatedBatchId: row.updated_batch_id, createdAt: row.created_at, updatedAt: row.updated_at });
+  return dto as T;
+}
+
+const toBatchDto = (row: BatchRow): BatchDto => ({
+  id: row.id,
+  kind: row.kind,
+  source: row.source,
+  status: row.status,
+  clientId: row.client_id,
+  rows: row.rows_total,
+  inserted: row.rows_inserted,
+  updated: row.rows_updated,
+  unchanged: row.rows_unchanged,
+  deleted: row.rows_deleted,
+  errorCount: row.error_count,
+  startedAt: row.started_at,
+  finishedAt: row.finished_at,
+});
 
 /**
  * An institution's own records: paged reads, deleting a batch, erasing a pseudonym (AVG). Every
@@ -35,6 +64,7 @@ export class RecordsService {
     private readonly ingestRepository: IngestRepository,
     private readonly idempotency: IdempotencyService,
     private readonly jobs: JobQueue,
+    private readonly live: LiveUploads,
   ) {}
 
   async listEnrolments(auth: Principal, query: EnrolmentQueryDto): Promise<Page<EnrolmentDto>> {
@@ -47,14 +77,14 @@ export class RecordsService {
       query.limit,
       query.offset,
     );
-    return page(items, total, query);
+    return page(items.map((row) => toRecordDto<EnrolmentDto>(ENROLMENTS, row)), total, query);
   }
 
   async getEnrolment(auth: Principal, recordId: string): Promise<EnrolmentDto> {
     const { id } = await this.access.uploaderOf(auth);
     const enrolment = await this.records.getEnrolment(id, recordId);
     if (!enrolment) throw notFound(`Enrolment ${recordId}`);
-    return enrolment;
+    return toRecordDto(ENROLMENTS, enrolment);
   }
 
   async listLeavers(auth: Principal, query: LeaverQueryDto): Promise<Page<LeaverDto>> {
@@ -67,27 +97,42 @@ export class RecordsService {
       query.limit,
       query.offset,
     );
-    return page(items, total, query);
+    return page(items.map((row) => toRecordDto<LeaverDto>(LEAVERS, row)), total, query);
   }
 
   async getLeaver(auth: Principal, recordId: string): Promise<LeaverDto> {
     const { id } = await this.access.uploaderOf(auth);
     const leaver = await this.records.getLeaver(id, recordId);
     if (!leaver) throw notFound(`Leaver ${recordId}`);
-    return leaver;
+    return toRecordDto(LEAVERS, leaver);
   }
 
   async getBatch(auth: Principal, batchId: string): Promise<BatchDto> {
+    // A running upload of this process answers from memory: on the embedded database its
+    // transaction holds the one session until it ends.
+    const live = this.live.get(batchId);
+    if (live && this.access.actsForInstitution(auth, live.institutionId)) return live.batch;
+    // Another institution's running upload: the same 404 as from the database, without waiting for it.
+    if (live && this.access.institutionOf(auth) !== undefined) throw notFound(`Upload ${batchId}`);
     const { id } = await this.access.uploaderOf(auth);
     const batch = await this.records.getBatch(id, batchId);
     if (!batch) throw notFound(`Upload ${batchId}`);
-    return batch;
+    return toBatchDto(batch);
   }
 
   async listBatches(auth: Principal, query: BatchQueryDto): Promise<Page<BatchDto>> {
+    // Where this process knows every upload still receiving (the embedded database), that list
+    // needs no database, which a running upload holds.
+    if (query.status === 'receiving' && this.live.knowsEvery) {
+      const institutionId = this.access.institutionOf(auth);
+      if (institutionId !== undefined) {
+        const running = this.live.of(institutionId).filter((batch) => query.kind === undefined || batch.kind === query.kind);
+        return page(running.slice(query.offset, query.offset + query.limit), running.length, query);
+      }
+    }
     const { id } = await this.access.uploaderOf(auth);
     const { items, total } = await this.records.listBatches(id, { kind: query.kind, status: query.status }, query.limit, query.offset);
-    return page(items, total, query);
+    return page(items.map(toBatchDto), total, query);
   }
 
   /** Removes the records a batch created (records it only updated keep their values). */
@@ -98,10 +143,8 @@ export class RecordsService {
       const batch = await tx.lockBatch(uploader.id, batchId);
       if (!batch) throw notFound(`Batch ${batchId}`);
       if (batch.status !== 'committed') {
-        throw new ProblemException(
-          HttpStatus.CONFLICT,
+        throw problem(
           'batch-not-deletable',
-          'Conflict',
           batch.status === 'deleted'
             ? 'The batch has been deleted already.'
             : batch.status === 'receiving'
@@ -144,7 +187,7 @@ export class RecordsService {
   private assertPseudonym(value: string): void {
     const check = checkPseudonym(value);
     if (check.ok) return;
-    throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-pseudonym', 'Invalid request', check.message, [
+    throw problem('invalid-pseudonym', check.message, [
       { parameter: 'pseudonym', code: check.reason, detail: check.message },
     ]);
   }

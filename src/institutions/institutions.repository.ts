@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { query, sql } from 'src/database/sql';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { MembershipEntity } from 'src/institutions/membership.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
@@ -81,15 +82,15 @@ export class InstitutionsRepository {
   }
 
   listMemberships(regionId: string): Promise<MembershipRow[]> {
-    return this.dataSource.query(
-      `SELECT r.code AS "regionCode", i.brin, i.name AS "institutionName",
+    return query(
+      this.dataSource,
+      sql`SELECT r.code AS "regionCode", i.brin, i.name AS "institutionName",
               to_char(m.start_date, 'YYYY-MM-DD') AS "startDate", to_char(m.end_date, 'YYYY-MM-DD') AS "endDate"
          FROM region_memberships m
          JOIN regions r ON r.id = m.region_id
          JOIN institutions i ON i.id = m.institution_id
-        WHERE m.region_id = $1
+        WHERE m.region_id = ${regionId}
         ORDER BY i.brin`,
-      [regionId],
     );
   }
 }

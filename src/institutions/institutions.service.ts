@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AccessService } from 'src/access/access.service';
 import { Principal } from 'src/access/principal';
 import { PageQueryDto, Page, page } from 'src/common/paging';
@@ -16,6 +16,7 @@ import {
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { InstitutionsRepository } from 'src/institutions/institutions.repository';
 import { RegionEntity } from 'src/institutions/region.entity';
+import { problem } from 'src/common/problems';
 
 const toRegionDto = (region: RegionEntity): RegionDto => ({
   id: region.id,
@@ -34,7 +35,7 @@ const toInstitutionDto = (institution: InstitutionEntity): InstitutionDto => ({
   createdAt: institution.createdAt,
 });
 
-const conflict = (detail: string): ProblemException => new ProblemException(HttpStatus.CONFLICT, 'conflict', 'Conflict', detail);
+const conflict = (detail: string): ProblemException => problem('conflict', detail);
 
 @Injectable()
 export class InstitutionsService {
@@ -109,7 +110,7 @@ export class InstitutionsService {
     const institution = await this.repository.findInstitutionByBrin(brin);
     if (!institution) throw notFound(`Institution ${brin}`);
     if (dto.endDate && dto.endDate < dto.startDate) {
-      throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', 'endDate is before startDate.', [
+      throw problem('invalid-request', 'endDate is before startDate.', [
         { pointer: '#/endDate', code: 'endBeforeStart', detail: 'endDate must not be before startDate' },
       ]);
     }
@@ -135,6 +136,6 @@ export class InstitutionsService {
       .map((vestiging, index) => ({ vestiging, index }))
       .filter(({ vestiging }) => !vestiging.code.startsWith(brin))
       .map(({ index }) => ({ pointer: `#/vestigingen/${index}/code`, code: 'vestigingOfOtherBrin', detail: `a vestiging code must start with the BRIN ${brin}` }));
-    if (errors.length > 0) throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', 'Vestiging codes must start with the institution’s BRIN.', errors);
+    if (errors.length > 0) throw problem('invalid-request', 'Vestiging codes must start with the institution’s BRIN.', errors);
   }
 }

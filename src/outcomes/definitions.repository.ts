@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { execute, query, Sql, sql } from 'src/database/sql';
 import { JobKind } from 'src/jobs/job-kinds';
 import { JobQueue } from 'src/jobs/job-queue';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 
 export type NewDefinitionSet = Omit<DefinitionSetEntity, 'id' | 'version' | 'effectiveFromCohort' | 'activatedAt' | 'createdAt' | 'region'>;
+
+/** Serialises changes to a region's definition versions, until the transaction ends. */
+const lockRegionDefinitions = (regionId: string): Sql => sql`SELECT pg_advisory_xact_lock(hashtext('definitions:' || ${regionId}))`;
 
 @Injectable()
 export class DefinitionsRepository {
@@ -22,25 +26,11 @@ export class DefinitionsRepository {
     return this.dataSource.getRepository(DefinitionSetEntity).find({ where: { regionId }, order: { version: 'ASC' } });
   }
 
-  /** The versions in force for a region, ordered by the cohort they apply from. */
-  async activeForRegion(regionId: string): Promise<DefinitionSetEntity[]> {
-    return this.dataSource
-      .getRepository(DefinitionSetEntity)
-      .createQueryBuilder('d')
-      .where('d.region_id = :regionId', { regionId })
-      .andWhere('d.effective_from_cohort IS NOT NULL')
-      .orderBy('d.effective_from_cohort', 'ASC')
-      .getMany();
-  }
-
   /** A new draft version, numbered after the region's last one. */
   async create(definition: NewDefinitionSet): Promise<DefinitionSetEntity> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('definitions:' || $1))`, [definition.regionId]);
-      const [{ next }]: Array<{ next: number }> = await manager.query(
-        `SELECT COALESCE(max(version), 0) + 1 AS next FROM definition_sets WHERE region_id = $1`,
-        [definition.regionId],
-      );
+      await query(manager, lockRegionDefinitions(definition.regionId));
+      const [{ next }] = await query<{ next: number }>(manager, sql`SELECT COALESCE(max(version), 0) + 1 AS next FROM definition_sets WHERE region_id = ${definition.regionId}`);
       const repository = manager.getRepository(DefinitionSetEntity);
       return repository.save(repository.create({ ...definition, version: next, effectiveFromCohort: null, activatedAt: null }));
     });
@@ -55,19 +45,19 @@ export class DefinitionsRepository {
    */
   async activate(definition: DefinitionSetEntity, fromCohort: number): Promise<{ activated: true } | { activated: false; lastPublishedCohort: number }> {
     return this.dataSource.transaction(async (manager: EntityManager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('definitions:' || $1))`, [definition.regionId]);
+      await query(manager, lockRegionDefinitions(definition.regionId));
       // Waits for a refresh in progress, so that what it publishes is seen below.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('summaries:' || $1))`, [definition.regionId]);
-      const [{ last }]: Array<{ last: number | null }> = await manager.query(
-        `SELECT greatest((SELECT max(cohort) FROM outcome_summaries WHERE region_id = $1), (SELECT max(school_year) FROM leaver_summaries WHERE region_id = $1)) AS last`,
-        [definition.regionId],
+      await query(manager, sql`SELECT pg_advisory_xact_lock(hashtext('summaries:' || ${definition.regionId}))`);
+      const [{ last }] = await query<{ last: number | null }>(
+        manager,
+        sql`SELECT greatest((SELECT max(cohort) FROM outcome_summaries WHERE region_id = ${definition.regionId}), (SELECT max(school_year) FROM leaver_summaries WHERE region_id = ${definition.regionId})) AS last`,
       );
       if (last !== null && Number(last) >= fromCohort) return { activated: false, lastPublishedCohort: Number(last) };
-      await manager.query(
-        `UPDATE definition_sets SET effective_from_cohort = NULL WHERE region_id = $1 AND id <> $2 AND effective_from_cohort >= $3`,
-        [definition.regionId, definition.id, fromCohort],
+      await execute(
+        manager,
+        sql`UPDATE definition_sets SET effective_from_cohort = NULL WHERE region_id = ${definition.regionId} AND id <> ${definition.id} AND effective_from_cohort >= ${fromCohort}`,
       );
-      await manager.query(`UPDATE definition_sets SET effective_from_cohort = $2, activated_at = now() WHERE id = $1`, [definition.id, fromCohort]);
+      await execute(manager, sql`UPDATE definition_sets SET effective_from_cohort = ${fromCohort}, activated_at = now() WHERE id = ${definition.id}`);
       await this.jobs.enqueue(manager, JobKind.RefreshRegion, { regionId: definition.regionId });
       return { activated: true };
     });

@@ -1,12 +1,13 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AccessService } from 'src/access/access.service';
 import { Principal } from 'src/access/principal';
 import { RegionRef } from 'src/access/tenancy';
-import { notFound, ProblemException } from 'src/common/problem';
+import { notFound } from 'src/common/problem';
 import { describeDefinitionSet } from 'src/outcomes/definition-description';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { ActivateDefinitionSetDto, CreateDefinitionSetDto, DefinitionReferenceDto, DefinitionSetDto } from 'src/outcomes/dto/definition.dto';
+import { problem } from 'src/common/problems';
 
 export const definitionHref = (id: string): string => `/v1/definitions/${id}`;
 
@@ -43,7 +44,7 @@ export class DefinitionsService {
     const minBaselineCohorts = dto.minBaselineCohorts ?? 2;
     const baselineCohorts = dto.baselineCohorts ?? 3;
     if (minBaselineCohorts > baselineCohorts) {
-      throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', 'minBaselineCohorts cannot exceed baselineCohorts.', [
+      throw problem('invalid-request', 'minBaselineCohorts cannot exceed baselineCohorts.', [
         { pointer: '#/minBaselineCohorts', code: 'exceedsBaseline', detail: 'must not exceed baselineCohorts' },
       ]);
     }
@@ -75,10 +76,8 @@ export class DefinitionsService {
     const region = await this.access.requireRegionOf(auth, { regionId: definition.regionId, label: `Definition set ${id}` }, 'coordinate');
     const outcome = await this.repository.activate(definition, dto.fromCohort);
     if (!outcome.activated) {
-      throw new ProblemException(
-        HttpStatus.CONFLICT,
+      throw problem(
         'published-cohorts',
-        'Cohort already published',
         `Cohorts up to ${outcome.lastPublishedCohort} have been published with the definitions in force; a new version applies from cohort ${outcome.lastPublishedCohort + 1} on.`,
         [{ pointer: '#/fromCohort', code: 'publishedCohort', detail: `must be after ${outcome.lastPublishedCohort}, the last published cohort` }],
         { lastPublishedCohort: outcome.lastPublishedCohort },

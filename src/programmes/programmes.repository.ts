@@ -1,12 +1,45 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { RecordSector } from 'src/programmes/programme-codes';
-import type { ProgrammeDto, ProgrammeRecordDto, ProgrammeSuccessorDto, ProgrammeSuccessorRecordDto } from 'src/programmes/dto/programme.dto';
+import { empty, join, query, Sql, sql } from 'src/database/sql';
+import type { ProgrammeLevel, RecordSector } from 'src/programmes/programme-codes';
 
 export interface UpsertCounts {
   inserted: number;
   updated: number;
+}
+
+/** A programme as loaded into the catalogue. */
+export interface NewProgramme {
+  sector: RecordSector;
+  code: string;
+  name: string;
+  level: ProgrammeLevel;
+  nominalDurationYears: number;
+  validFromCohort: number;
+  validToCohort?: number | null;
+}
+
+export interface NewSuccessor {
+  oldCode: string;
+  newCode: string;
+  fromCohort: number;
+}
+
+export interface ProgrammeRow {
+  code: string;
+  sector: RecordSector;
+  name: string;
+  level: ProgrammeLevel;
+  nominal_duration_years: number;
+  valid_from_cohort: number;
+  valid_to_cohort: number | null;
+}
+
+export interface SuccessorRow {
+  old_code: string;
+  new_code: string;
+  from_cohort: number;
 }
 
 @Injectable()
@@ -14,11 +47,14 @@ export class ProgrammesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Upserts programmes on (sector, code); rows sent again unchanged are not touched. */
-  async upsertProgrammes(rows: ProgrammeRecordDto[]): Promise<UpsertCounts> {
-    const [counts]: UpsertCounts[] = await this.dataSource.query(
-      `WITH upserted AS (
+  async upsertProgrammes(rows: readonly NewProgramme[]): Promise<UpsertCounts> {
+    const [counts] = await query<UpsertCounts>(
+      this.dataSource,
+      sql`WITH upserted AS (
          INSERT INTO programmes AS p (sector, code, name, level, nominal_duration_years, valid_from_cohort, valid_to_cohort)
-         SELECT * FROM unnest($1::varchar[], $2::char(5)[], $3::varchar[], $4::varchar[], $5::int2[], $6::int2[], $7::int2[])
+         SELECT * FROM unnest(${rows.map((row) => row.sector)}::varchar[], ${rows.map((row) => row.code)}::char(5)[], ${rows.map((row) => row.name)}::varchar[],
+                              ${rows.map((row) => row.level)}::varchar[], ${rows.map((row) => row.nominalDurationYears)}::int2[],
+                              ${rows.map((row) => row.validFromCohort)}::int2[], ${rows.map((row) => row.validToCohort ?? null)}::int2[])
          ON CONFLICT (sector, code) DO UPDATE SET
            name = EXCLUDED.name, level = EXCLUDED.level, nominal_duration_years = EXCLUDED.nominal_duration_years,
            valid_from_cohort = EXCLUDED.valid_from_cohort, valid_to_cohort = EXCLUDED.valid_to_cohort, updated_at = now()
@@ -27,65 +63,53 @@ export class ProgrammesRepository {
          RETURNING (p.xmax = 0) AS inserted
        )
        SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM upserted`,
-      [
-        rows.map((row) => row.sector),
-        rows.map((row) => row.code),
-        rows.map((row) => row.name),
-        rows.map((row) => row.level),
-        rows.map((row) => row.nominalDurationYears),
-        rows.map((row) => row.validFromCohort),
-        rows.map((row) => row.validToCohort ?? null),
-      ],
     );
     return counts;
   }
 
-  async upsertSuccessors(rows: ProgrammeSuccessorRecordDto[]): Promise<UpsertCounts> {
-    const [counts]: UpsertCounts[] = await this.dataSource.query(
-      `WITH upserted AS (
+  async upsertSuccessors(rows: readonly NewSuccessor[]): Promise<UpsertCounts> {
+    const [counts] = await query<UpsertCounts>(
+      this.dataSource,
+      sql`WITH upserted AS (
          INSERT INTO programme_successors AS s (old_code, new_code, from_cohort)
-         SELECT * FROM unnest($1::char(5)[], $2::char(5)[], $3::int2[])
+         SELECT * FROM unnest(${rows.map((row) => row.oldCode)}::char(5)[], ${rows.map((row) => row.newCode)}::char(5)[], ${rows.map((row) => row.fromCohort)}::int2[])
          ON CONFLICT (old_code, new_code) DO UPDATE SET from_cohort = EXCLUDED.from_cohort
          WHERE s.from_cohort IS DISTINCT FROM EXCLUDED.from_cohort
          RETURNING (s.xmax = 0) AS inserted
        )
        SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM upserted`,
-      [rows.map((row) => row.oldCode), rows.map((row) => row.newCode), rows.map((row) => row.fromCohort)],
     );
     return counts;
   }
 
   /** The codes among `codes` that exist as programmes of `sector`. */
   async existingCodes(sector: RecordSector, codes: string[]): Promise<Set<string>> {
-    const rows: Array<{ code: string }> = await this.dataSource.query(`SELECT code FROM programmes WHERE sector = $1 AND code = ANY($2::char(5)[])`, [sector, codes]);
+    const rows = await query<{ code: string }>(this.dataSource, sql`SELECT code FROM programmes WHERE sector = ${sector} AND code = ANY(${codes}::char(5)[])`);
     return new Set(rows.map((row) => row.code));
   }
 
   /** Every (sector, code): the catalogue uploads are checked against. */
   allCodes(): Promise<Array<{ sector: RecordSector; code: string }>> {
-    return this.dataSource.query(`SELECT sector, code FROM programmes`);
+    return query(this.dataSource, sql`SELECT sector, code FROM programmes`);
   }
 
-  async listProgrammes(filter: { sector?: RecordSector; code?: string }, limit: number, offset: number): Promise<{ items: ProgrammeDto[]; total: number }> {
-    const conditions: string[] = [];
-    const params: unknown[] = [];
-    if (filter.sector !== undefined) conditions.push(`sector = $${params.push(filter.sector)}`);
-    if (filter.code !== undefined) conditions.push(`code = $${params.push(filter.code)}`);
-    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const [{ total }]: Array<{ total: number }> = await this.dataSource.query(`SELECT count(*)::int AS total FROM programmes ${where}`, params);
-    const items: ProgrammeDto[] = await this.dataSource.query(
-      `SELECT code, sector, name, level, nominal_duration_years AS "nominalDurationYears", valid_from_cohort AS "validFromCohort", valid_to_cohort AS "validToCohort"
+  async listProgrammes(filter: { sector?: RecordSector; code?: string }, limit: number, offset: number): Promise<{ items: ProgrammeRow[]; total: number }> {
+    const conditions: Sql[] = [];
+    if (filter.sector !== undefined) conditions.push(sql`sector = ${filter.sector}`);
+    if (filter.code !== undefined) conditions.push(sql`code = ${filter.code}`);
+    const where = conditions.length > 0 ? sql`WHERE ${join(conditions, sql` AND `)}` : empty;
+    const [{ total }] = await query<{ total: number }>(this.dataSource, sql`SELECT count(*)::int AS total FROM programmes ${where}`);
+    const items = await query<ProgrammeRow>(
+      this.dataSource,
+      sql`SELECT code, sector, name, level, nominal_duration_years, valid_from_cohort, valid_to_cohort
          FROM programmes ${where}
         ORDER BY sector, code
-        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, limit, offset],
+        LIMIT ${limit} OFFSET ${offset}`,
     );
     return { items, total: total ?? 0 };
   }
 
-  listSuccessors(): Promise<ProgrammeSuccessorDto[]> {
-    return this.dataSource.query(
-      `SELECT old_code AS "oldCode", new_code AS "newCode", from_cohort AS "fromCohort" FROM programme_successors ORDER BY old_code, new_code`,
-    );
+  listSuccessors(): Promise<SuccessorRow[]> {
+    return query(this.dataSource, sql`SELECT old_code, new_code, from_cohort FROM programme_successors ORDER BY old_code, new_code`);
   }
 }

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Page, page } from 'src/common/paging';
 import { ProblemException, ProblemFieldError, toPointer } from 'src/common/problem';
 import {
@@ -11,16 +11,25 @@ import {
 } from 'src/programmes/dto/programme.dto';
 import { CodeCatalogue, ProgrammeCatalogue } from 'src/programmes/programme-catalogue';
 import { LEVELS_BY_SECTOR } from 'src/programmes/programme-codes';
-import { ProgrammesRepository } from 'src/programmes/programmes.repository';
+import { ProgrammeRow, ProgrammesRepository } from 'src/programmes/programmes.repository';
+import { problem } from 'src/common/problems';
 
 /** Replicas pick up programmes loaded elsewhere within this time. */
 const CATALOGUE_TTL_MS = 30_000;
 
+const toProgrammeDto = (row: ProgrammeRow): ProgrammeDto => ({
+  code: row.code,
+  sector: row.sector,
+  name: row.name,
+  level: row.level,
+  nominalDurationYears: row.nominal_duration_years,
+  validFromCohort: row.valid_from_cohort,
+  validToCohort: row.valid_to_cohort,
+});
+
 const invalid = (errors: ProblemFieldError[]): ProblemException =>
-  new ProblemException(
-    HttpStatus.UNPROCESSABLE_ENTITY,
+  problem(
     'invalid-records',
-    'Invalid records',
     `${errors.length} invalid ${errors.length === 1 ? 'value' : 'values'}; nothing was written.`,
     errors,
   );
@@ -83,10 +92,11 @@ export class ProgrammesService {
 
   async listProgrammes(query: ProgrammeQueryDto): Promise<Page<ProgrammeDto>> {
     const { items, total } = await this.repository.listProgrammes({ sector: query.sector, code: query.code }, query.limit, query.offset);
-    return page(items, total, query);
+    return page(items.map(toProgrammeDto), total, query);
   }
 
   async listSuccessors(): Promise<ProgrammeSuccessorListDto> {
-    return { items: await this.repository.listSuccessors() };
+    const rows = await this.repository.listSuccessors();
+    return { items: rows.map((row) => ({ oldCode: row.old_code, newCode: row.new_code, fromCohort: row.from_cohort })) };
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { ident, param, query, Sql, sql } from 'src/database/sql';
 
 export interface RegionRetention {
   id: string;
@@ -23,33 +24,39 @@ export interface DeletedRecords {
  * retention_months on. So the newest expired cohort is the year of (today − retention_months −
  * 7 months), minus one: 7 months take 1 August back to 1 January of the same year.
  */
-const REGIONS_SQL = `
+const regionsStatement = (regionId: string | null): Sql => {
+  const region = param(regionId);
+  return sql`
 SELECT id, code, retention_months AS "retentionMonths",
        extract(year FROM CURRENT_DATE - make_interval(months => retention_months) - interval '7 months')::int - 1 AS "lastExpiredCohort"
   FROM regions
- WHERE $1::uuid IS NULL OR id = $1
+ WHERE ${region}::uuid IS NULL OR id = ${region}
  ORDER BY code`;
+};
 
 /**
- * Deletes up to $3 records of the region's member institutions (every membership, ended ones
- * too: the region's summaries use them all) whose cohort column is at most $2, and answers what
- * it deleted per institution.
+ * Deletes up to `limit` records of the region's member institutions (every membership, ended
+ * ones too: the region's summaries use them all) whose cohort column is at most
+ * `lastExpiredCohort`, and answers what it deleted per institution.
  */
-const deleteExpired = (table: 'enrolments' | 'leavers', cohort: 'cohort' | 'school_year'): string => `
+const deleteExpired = (kind: 'enrolments' | 'leavers', regionId: string, lastExpiredCohort: number, limit: number): Sql => {
+  const table = ident(kind, ['enrolments', 'leavers']);
+  const cohort = kind === 'enrolments' ? sql`cohort` : sql`school_year`;
+  return sql`
 WITH doomed AS (
   SELECT r.institution_id, r.id FROM ${table} r
-   WHERE r.institution_id IN (SELECT institution_id FROM region_memberships WHERE region_id = $1)
-     AND r.${cohort} <= $2
-   LIMIT $3
+   WHERE r.institution_id IN (SELECT institution_id FROM region_memberships WHERE region_id = ${regionId})
+     AND r.${cohort} <= ${lastExpiredCohort}
+   LIMIT ${limit}
 ), gone AS (
   DELETE FROM ${table} r USING doomed d WHERE r.institution_id = d.institution_id AND r.id = d.id
   RETURNING r.institution_id, r.${cohort} AS cohort
 )
 SELECT institution_id AS "institutionId", array_agg(DISTINCT cohort::int) AS cohorts, count(*)::int AS count
   FROM gone GROUP BY institution_id`;
+};
 
-const DELETE_ENROLMENTS = deleteExpired('enrolments', 'cohort');
-const DELETE_LEAVERS = deleteExpired('leavers', 'school_year');
+type DeletedRow = { institutionId: string; cohorts: number[]; count: number };
 
 @Injectable()
 export class RetentionRepository {
@@ -57,7 +64,7 @@ export class RetentionRepository {
 
   /** Every region (or one), with its retention and the newest cohort past it today. */
   regions(regionId?: string): Promise<RegionRetention[]> {
-    return this.dataSource.query(REGIONS_SQL, [regionId ?? null]);
+    return query(this.dataSource, regionsStatement(regionId ?? null));
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -65,14 +72,14 @@ export class RetentionRepository {
   }
 
   async deleteExpiredEnrolments(manager: EntityManager, regionId: string, lastExpiredCohort: number, limit: number): Promise<DeletedRecords[]> {
-    return this.deleted(await manager.query(DELETE_ENROLMENTS, [regionId, lastExpiredCohort, limit]));
+    return this.deleted(await query<DeletedRow>(manager, deleteExpired('enrolments', regionId, lastExpiredCohort, limit)));
   }
 
   async deleteExpiredLeavers(manager: EntityManager, regionId: string, lastExpiredCohort: number, limit: number): Promise<DeletedRecords[]> {
-    return this.deleted(await manager.query(DELETE_LEAVERS, [regionId, lastExpiredCohort, limit]));
+    return this.deleted(await query<DeletedRow>(manager, deleteExpired('leavers', regionId, lastExpiredCohort, limit)));
   }
 
-  private deleted(rows: Array<{ institutionId: string; cohorts: number[]; count: number }>): DeletedRecords[] {
+  private deleted(rows: DeletedRow[]): DeletedRecords[] {
     return rows.map((row) => ({ institutionId: row.institutionId, cohorts: row.cohorts.map(Number), count: Number(row.count) }));
   }
 }

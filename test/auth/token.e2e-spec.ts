@@ -55,6 +55,25 @@ describe('POST /v1/auth/token and token verification', () => {
     expect(scope.body.errors[0].pointer).toBe('#/scope');
   });
 
+  it('refuses HTTP Basic credentials with broken %-encoding or NUL, and NUL in a JSON body, with 400 problem+json', async () => {
+    for (const credentials of ['%E0%A4%A:secret', `${client.clientId}:%zz`, '%:%', '%00:secret', '\u0000:\u0000']) {
+      const response = await ctx.http
+        .post('/v1/auth/token')
+        .set('authorization', `Basic ${Buffer.from(credentials).toString('base64')}`)
+        .type('form')
+        .send({ grant_type: 'client_credentials' })
+        .expect(400);
+      expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(response.body).toMatchObject({ status: 400, error: 'invalid_request', errors: [{ header: 'authorization', code: 'invalid_encoding' }] });
+    }
+    // NUL in a JSON body is refused before the database sees it.
+    const nul = await ctx.http.post('/v1/auth/token').send({ grant_type: 'client_credentials', client_id: 'a\u0000b', client_secret: 'x' }).expect(400);
+    expect(nul.body.errors).toEqual([expect.objectContaining({ pointer: '#/client_id', code: 'nulCharacter' })]);
+    // Well-formed escapes still decode: a client id sent %-encoded is the same client.
+    const encoded = [...client.clientId].map((character) => `%${character.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');
+    await ctx.http.post('/v1/auth/token').auth(encoded, client.secret).type('form').send({ grant_type: 'client_credentials' }).expect(200);
+  });
+
   it('validates the token request with pointers', async () => {
     const response = await ctx.http.post('/v1/auth/token').send({ grant_type: 'password', extra: 1 }).expect(400);
     const pointers = response.body.errors.map((error: { pointer: string }) => error.pointer);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { OPENAPI_PATH, renderOpenApi, sortKeysDeep } from 'scripts/generate-openapi';
+import { OPENAPI_PATH, renderOpenApi, sortKeysDeep, validateOpenApi } from 'scripts/generate-openapi';
 import { diffEntitiesAgainstMigrations } from 'scripts/schema-diff';
 import { ENTITIES } from 'src/app.entities';
 
@@ -34,6 +34,20 @@ describe('drift checks', () => {
     rmSync(folder, { recursive: true, force: true });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('out of date with the code');
+  });
+
+  it('the committed OpenAPI document passes a third-party validator (swagger-parser)', async () => {
+    expect(await validateOpenApi(readFileSync(OPENAPI_PATH, 'utf8'))).toEqual([]);
+  });
+
+  it('the validator refuses a nameless $ref and keywords OpenAPI does not have', async () => {
+    const committed = JSON.parse(readFileSync(OPENAPI_PATH, 'utf8')) as { components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> } };
+    const nameless = structuredClone(committed);
+    nameless.components.schemas.ProgrammeBatchDto.properties.records.items = { $ref: '#/components/schemas/' };
+    expect((await validateOpenApi(JSON.stringify(nameless))).join('\n')).toContain('#/components/schemas/');
+    const unknownKeyword = structuredClone(committed);
+    unknownKeyword.components.schemas.CreateRegionDto.properties.code.patternMessage = '$property must be …';
+    expect(await validateOpenApi(JSON.stringify(unknownKeyword))).not.toEqual([]);
   });
 
   it('sorts keys at every depth, so the document is reproducible', () => {

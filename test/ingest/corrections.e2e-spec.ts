@@ -85,6 +85,16 @@ describe('reading, correcting and erasing own records', () => {
       expect(other.body.detail.replace(id, 'ID')).toBe(missing.body.detail.replace('999999999', 'ID'));
       await get(f.tokenA, '/v1/enrolments/abc').expect(400);
     });
+
+    it('refuses an id beyond the 64-bit range of record ids with 400 problem+json, on enrolments and leavers', async () => {
+      // 2^63 − 1 is the largest bigint: a valid id that names no record; one more is no id at all.
+      await get(f.tokenA, '/v1/enrolments/9223372036854775807').expect(404);
+      for (const path of ['/v1/enrolments/9223372036854775808', '/v1/leavers/9223372036854775808', '/v1/leavers/9999999999999999999']) {
+        const response = await get(f.tokenA, path).expect(400);
+        expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(response.body.errors).toEqual([expect.objectContaining({ parameter: 'id', detail: expect.stringContaining('9223372036854775807') })]);
+      }
+    });
   });
 
   describe('GET /v1/leavers', () => {

@@ -1,4 +1,6 @@
 /** Jest global setup of the reliability suite: a fresh figures file for this run, and the build. */
+// Jest's module mapping does not reach a global setup: resolve the `scripts/…` alias of the harness.
+import 'tsconfig-paths/register';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, resultsDir } from './harness';

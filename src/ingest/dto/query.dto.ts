@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from 'src/common/paging';
-import { ValidateEnum, ValidateQueryInt, ValidateString, ValidateUuid } from 'src/common/property.decorators';
+import { ValidateEnum, ValidateQueryInt, ValidateRecordId, ValidateString, ValidateUuid } from 'src/common/property.decorators';
 import { RECORD_KINDS, RecordKindName } from 'src/ingest/codes';
 import { BATCH_SOURCES, BATCH_STATUSES, BatchSource, BatchStatus } from 'src/ingest/ingest-batch.entity';
 import { PROGRAMME_CODE_PATTERN } from 'src/programmes/programme-codes';
@@ -53,7 +53,7 @@ export class UploadQueryDto {
 }
 
 export class RecordIdParamDto {
-  @ValidateString({ maxLength: 19, pattern: /^[1-9][0-9]{0,18}$/, patternMessage: '$property must be a record id (a positive integer)' })
+  @ValidateRecordId()
   id!: string;
 }
 

@@ -1,0 +1,335 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource, Logger } from 'typeorm';
+import { AccessRepository } from 'src/access/access.repository';
+import { ENTITIES } from 'src/app.entities';
+import { AuditRepository } from 'src/audit/audit.repository';
+import { buildDataSourceOptions, runMigrations } from 'src/database/data-source-options';
+import { createScratchDatabase } from 'src/database/scratch-database';
+import { IdempotencyRepository } from 'src/idempotency/idempotency.repository';
+import { AbandonedUploadsRepository } from 'src/ingest/abandoned-uploads.repository';
+import { IngestRepository, IngestTransaction } from 'src/ingest/ingest.repository';
+import { ENROLMENTS } from 'src/ingest/kinds/enrolments';
+import { LEAVERS } from 'src/ingest/kinds/leavers';
+import { RecordsRepository } from 'src/ingest/records.repository';
+import { InstitutionsRepository } from 'src/institutions/institutions.repository';
+import { JobQueue } from 'src/jobs/job-queue';
+import { JobsRepository } from 'src/jobs/jobs.repository';
+import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
+import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
+import { ProgrammesRepository } from 'src/programmes/programmes.repository';
+import { RetentionRepository } from 'src/retention/retention.repository';
+
+/*
+ * SQL snapshots: every statement a repository sends, for fixed example arguments, written to
+ * src/queries/<repository file>.sql. Reviewers see a change to the SQL as a diff of these files,
+ * and `--check` fails when the code and the committed files disagree (CI runs it).
+ *
+ * The examples run on a fresh embedded database with every migration, so each statement is also
+ * known to be valid against the schema. A repository's table below must name every public
+ * method (the compiler holds this): an example, or the reason it is not snapshotted.
+ */
+
+export const QUERIES_DIR = join(__dirname, '..', 'src', 'queries');
+
+const REGION = '00000000-0000-4000-8000-00000000000a';
+const INSTITUTION = '00000000-0000-4000-8000-00000000000b';
+const BATCH = '00000000-0000-4000-8000-00000000000c';
+const DEFINITION = '00000000-0000-4000-8000-00000000000d';
+const PSEUDONYM = 'a'.repeat(64);
+const CLIENT = 'client-example';
+const AT = new Date('2025-10-01T00:00:00Z');
+const PAGE = [50, 0] as const;
+
+type Method<R> = { [K in keyof R]: R[K] extends (...args: never[]) => unknown ? K : never }[keyof R];
+type Example<R> = (repository: R) => Promise<unknown>;
+/** Per public method: one or more examples (labelled when several), or why it has none. */
+type Examples<R> = { [K in Method<R>]: Example<R> | Record<string, Example<R>> | { skip: string } };
+
+interface Repositories {
+  dataSource: DataSource;
+  jobs: JobsRepository;
+  ingest: IngestRepository;
+}
+
+interface Snapshot {
+  file: string;
+  examples: Array<{ label: string; run: () => Promise<unknown> }>;
+}
+
+function snapshot<R>(file: string, className: string, repository: R, examples: Examples<R>): Snapshot {
+  const runs: Snapshot['examples'] = [];
+  const entries: Array<[string, Example<R> | Record<string, Example<R>> | { skip: string }]> = Object.entries(examples);
+  for (const [method, entry] of entries) {
+    if (typeof entry === 'function') runs.push({ label: `${className}.${method}`, run: () => entry(repository) });
+    else if (!('skip' in entry)) {
+      for (const [name, run] of Object.entries(entry)) runs.push({ label: `${className}.${method} (${name})`, run: () => run(repository) });
+    }
+  }
+  return { file, examples: runs };
+}
+
+/** Runs `work` in an ingest transaction that is always rolled back. */
+const inTransaction =
+  (ingest: IngestRepository, work: (tx: IngestTransaction) => Promise<unknown>): Example<unknown> =>
+  async () => {
+    const tx = await ingest.openTransaction();
+    try {
+      await work(tx);
+    } finally {
+      await tx.rollback();
+    }
+  };
+
+function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
+  const inTx = (work: (tx: IngestTransaction) => Promise<unknown>): Example<IngestRepository> => inTransaction(ingest, work);
+  const enrolmentChunk = ENROLMENTS.newChunk();
+  const leaverChunk = LEAVERS.newChunk();
+  return [
+    snapshot('access.repository', 'AccessRepository', new AccessRepository(dataSource), {
+      regionByCode: (r) => r.regionByCode('RR01'),
+      regionById: (r) => r.regionById(REGION),
+      institutionById: (r) => r.institutionById(INSTITUTION),
+      institutionByBrin: (r) => r.institutionByBrin('00AA'),
+      regionIdsOfInstitution: (r) => r.regionIdsOfInstitution(INSTITUTION),
+      memberIdsOfRegion: (r) => r.memberIdsOfRegion(REGION),
+    }),
+    snapshot('audit.repository', 'AuditRepository', new AuditRepository(dataSource), {
+      append: (r) =>
+        r.append([
+          {
+            occurredAt: AT,
+            requestId: 'request-1',
+            clientId: CLIENT,
+            institutionId: INSTITUTION,
+            regionId: null,
+            method: 'DELETE',
+            route: 'v1/batches/:id',
+            requiredScope: 'records:write',
+            outcome: 'allowed',
+            statusCode: 200,
+            target: { batchId: BATCH },
+            detail: { batchId: BATCH },
+          },
+        ]),
+      chainHead: (r) => r.chainHead(),
+      chainLinks: (r) => r.chainLinks('0', '100', 50),
+      list: {
+        'a region, a time window': (r) => r.list({ regionId: REGION }, { since: AT, until: new Date('2025-11-01T00:00:00Z') }, ...PAGE),
+        'an institution': (r) => r.list({ institutionId: INSTITUTION }, {}, ...PAGE),
+        'everything (platform administrator)': (r) => r.list({ all: true }, {}, ...PAGE),
+      },
+    }),
+    snapshot('idempotency.repository', 'IdempotencyRepository', new IdempotencyRepository(dataSource), {
+      claim: {
+        'a new key': (r) => r.claim(CLIENT, 'key-1', 'fingerprint', 86_400, 60),
+        'a key taken already': (r) => r.claim(CLIENT, 'key-1', 'fingerprint', 86_400, 60),
+      },
+      find: (r) => r.find(CLIENT, 'key-1'),
+      complete: (r) => r.complete(dataSource.manager, CLIENT, 'key-1', 'fingerprint', 200, { ok: true }, 86_400),
+      renew: (r) => r.renew(CLIENT, 'key-1'),
+      release: (r) => r.release(CLIENT, 'key-1'),
+      purgeExpired: (r) => r.purgeExpired(CLIENT),
+    }),
+    snapshot('ingest.repository', 'IngestRepository', ingest, {
+      openTransaction: {
+        'IngestTransaction.upsert (enrolments)': inTx((tx) => tx.upsert(ENROLMENTS, INSTITUTION, BATCH, enrolmentChunk)),
+        'IngestTransaction.upsert (leavers)': inTx((tx) => tx.upsert(LEAVERS, INSTITUTION, BATCH, leaverChunk)),
+        'IngestTransaction.holdBatch': inTx((tx) => tx.holdBatch(BATCH)),
+        'IngestTransaction.commitBatch': inTx((tx) => tx.commitBatch(BATCH, { rows: 10, inserted: 6, updated: 3, unchanged: 1 })),
+        'IngestTransaction.lockBatch': inTx((tx) => tx.lockBatch(INSTITUTION, BATCH)),
+        'IngestTransaction.deleteBatchRows (enrolments)': inTx((tx) => tx.deleteBatchRows(INSTITUTION, BATCH, ENROLMENTS)),
+        'IngestTransaction.deleteBatchRows (leavers)': inTx((tx) => tx.deleteBatchRows(INSTITUTION, BATCH, LEAVERS)),
+        'IngestTransaction.markBatchDeleted': inTx((tx) => tx.markBatchDeleted(BATCH, 4)),
+        'IngestTransaction.erasePseudonym': inTx((tx) => tx.erasePseudonym(INSTITUTION, PSEUDONYM)),
+      },
+      createBatch: (r) => r.createBatch({ institutionId: INSTITUTION, clientId: CLIENT, kind: 'enrolments', source: 'csv', status: 'receiving' }),
+      reportProgress: (r) => r.reportProgress(BATCH, 5_000),
+      failBatch: (r) => r.failBatch(BATCH, 5_000, 3),
+      failAbandonedBatches: (r) => r.failAbandonedBatches(INSTITUTION),
+    }),
+    snapshot('abandoned-uploads.repository', 'AbandonedUploadsRepository', new AbandonedUploadsRepository(dataSource), {
+      failAbandonedUploads: (r) => r.failAbandonedUploads(),
+      nextAbandonedCheck: (r) => r.nextAbandonedCheck(),
+    }),
+    snapshot('records.repository', 'RecordsRepository', new RecordsRepository(dataSource), {
+      listEnrolments: {
+        'no filter, by id': (r) => r.listEnrolments(INSTITUTION, {}, { column: 'id', descending: false }, ...PAGE),
+        'every filter, by start date descending': (r) =>
+          r.listEnrolments(INSTITUTION, { cohort: 2024, pseudonym: PSEUDONYM, programmeCode: '34567' }, { column: 'start_date', descending: true }, ...PAGE),
+      },
+      getEnrolment: (r) => r.getEnrolment(INSTITUTION, '1'),
+      listLeavers: {
+        'no filter, by id': (r) => r.listLeavers(INSTITUTION, {}, { column: 'id', descending: false }, ...PAGE),
+        'every filter, by school year': (r) => r.listLeavers(INSTITUTION, { schoolYear: 2024, pseudonym: PSEUDONYM }, { column: 'school_year', descending: false }, ...PAGE),
+      },
+      getLeaver: (r) => r.getLeaver(INSTITUTION, '1'),
+      getBatch: (r) => r.getBatch(INSTITUTION, BATCH),
+      listBatches: {
+        'no filter': (r) => r.listBatches(INSTITUTION, {}, ...PAGE),
+        'kind and status': (r) => r.listBatches(INSTITUTION, { kind: 'leavers', status: 'failed' }, ...PAGE),
+      },
+    }),
+    snapshot('institutions.repository', 'InstitutionsRepository', new InstitutionsRepository(dataSource), {
+      listMemberships: (r) => r.listMemberships(REGION),
+      findRegionByCode: { skip: 'TypeORM repository API (single row)' },
+      findRegionById: { skip: 'TypeORM repository API (single row)' },
+      listRegions: { skip: 'TypeORM query builder' },
+      createRegion: { skip: 'TypeORM repository API (single row)' },
+      updateRegion: { skip: 'TypeORM repository API (single row)' },
+      findInstitutionByBrin: { skip: 'TypeORM repository API (single row)' },
+      findInstitutionById: { skip: 'TypeORM repository API (single row)' },
+      listInstitutions: { skip: 'TypeORM repository API' },
+      createInstitution: { skip: 'TypeORM repository API (single row)' },
+      updateInstitution: { skip: 'TypeORM repository API (single row)' },
+      upsertMembership: { skip: 'TypeORM repository API (single row)' },
+      deleteMembership: { skip: 'TypeORM repository API (single row)' },
+    }),
+    snapshot('jobs.repository', 'JobsRepository', jobs, {
+      insert: (r) => r.insert(dataSource.manager, 'refresh-region', { regionId: REGION }, { runAfter: AT }),
+      nextDueKind: (r) => r.nextDueKind(['refresh-summaries', 'refresh-region']),
+      claim: {
+        'any kind': (r) => r.claim(),
+        'some kinds': (r) => r.claim({ kinds: ['refresh-summaries', 'refresh-region'], limit: 20 }),
+      },
+      complete: (r) => r.complete('1'),
+      fail: (r) => r.fail('1', 'example error', { retryDelayMs: 30_000, maxAttempts: 5 }),
+      rearm: (r) => r.rearm('1', AT, null),
+      ensureRecurring: (r) => r.ensureRecurring('sweep-retention', { dueNow: true }),
+      heartbeat: (r) => r.heartbeat(['1', '2']),
+      requeueStale: (r) => r.requeueStale(600_000, ['refresh-summaries']),
+    }),
+    snapshot('definitions.repository', 'DefinitionsRepository', new DefinitionsRepository(dataSource, new JobQueue(jobs)), {
+      findById: { skip: 'TypeORM repository API (single row)' },
+      listForRegion: { skip: 'TypeORM repository API' },
+      create: { skip: 'TypeORM repository API, after the lock and the next version number of activate' },
+      activate: (r) => r.activate({ id: DEFINITION, regionId: REGION } as DefinitionSetEntity, 2025),
+    }),
+    snapshot('programmes.repository', 'ProgrammesRepository', new ProgrammesRepository(dataSource), {
+      upsertProgrammes: (r) =>
+        r.upsertProgrammes([{ sector: 'hbo', code: '34567', name: 'Example', level: 'bachelor', nominalDurationYears: 4, validFromCohort: 2020, validToCohort: null }]),
+      upsertSuccessors: (r) => r.upsertSuccessors([{ oldCode: '25180', newCode: '25604', fromCohort: 2024 }]),
+      existingCodes: (r) => r.existingCodes('mbo', ['25180', '25604']),
+      allCodes: (r) => r.allCodes(),
+      listProgrammes: {
+        'no filter': (r) => r.listProgrammes({}, ...PAGE),
+        'sector and code': (r) => r.listProgrammes({ sector: 'mbo', code: '25180' }, ...PAGE),
+      },
+      listSuccessors: (r) => r.listSuccessors(),
+    }),
+    snapshot('retention.repository', 'RetentionRepository', new RetentionRepository(dataSource), {
+      regions: {
+        'every region': (r) => r.regions(),
+        'one region': (r) => r.regions(REGION),
+      },
+      transaction: { skip: 'begins and commits a transaction, no SQL of its own' },
+      deleteExpiredEnrolments: (r) => r.deleteExpiredEnrolments(dataSource.manager, REGION, 2018, 10_000),
+      deleteExpiredLeavers: (r) => r.deleteExpiredLeavers(dataSource.manager, REGION, 2018, 10_000),
+    }),
+  ];
+}
+
+/** Collects the statements TypeORM sends while an example runs. */
+class Recorder implements Logger {
+  statements: Array<{ text: string; values: unknown[] }> | undefined;
+
+  logQuery(text: string, values?: unknown[]): void {
+    if (!this.statements || /^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SET TRANSACTION)/i.test(text)) return;
+    this.statements.push({ text, values: values ?? [] });
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
+/** Drops the indentation the template literal gave the statement's lines. */
+function layout(text: string): string {
+  const lines = text.replace(/^\s*\n/, '').split('\n').map((line) => line.trimEnd());
+  const indents = lines.slice(1).filter((line) => line.trim() !== '').map((line) => line.length - line.trimStart().length);
+  const cut = indents.length > 0 ? Math.min(...indents) : 0;
+  return [lines[0].trimStart(), ...lines.slice(1).map((line) => line.slice(Math.min(cut, line.length - line.trimStart().length)))].filter((line) => line !== '').join('\n');
+}
+
+const describeValue = (value: unknown): string => {
+  if (Buffer.isBuffer(value)) return `<binary array, ${value.length} bytes>`;
+  if (value instanceof Date) return value.toISOString();
+  return JSON.stringify(value);
+};
+
+/** Renders every repository's snapshot: file name → contents. */
+export async function renderSqlSnapshots(): Promise<Map<string, string>> {
+  const database = await createScratchDatabase(undefined);
+  const recorder = new Recorder();
+  const dataSource = new DataSource({ ...buildDataSourceOptions(database.target, { poolSize: 2, statementTimeoutMs: 60_000 }, ENTITIES), logger: recorder });
+  try {
+    await dataSource.initialize();
+    await runMigrations(dataSource);
+    const jobs = new JobsRepository(dataSource);
+    const files = new Map<string, string>();
+    for (const { file, examples } of snapshots({ dataSource, jobs, ingest: new IngestRepository(dataSource) })) {
+      const sections: string[] = [];
+      for (const { label, run } of examples) {
+        recorder.statements = [];
+        try {
+          await run();
+        } catch {
+          // Examples use ids that exist nowhere; a statement that fails on that was recorded already.
+        }
+        const statements = recorder.statements;
+        recorder.statements = undefined;
+        if (statements.length === 0) throw new Error(`${label}: the example sent no SQL`);
+        const body = statements.map(({ text, values }) => `${layout(text)};${values.length > 0 ? `\n-- parameters: ${values.map(describeValue).join(', ')}` : ''}`);
+        sections.push(`-- ${label}\n${body.join('\n\n')}`);
+      }
+      files.set(`${file}.sql`, `-- Generated by \`npm run sql:snapshots\` from the examples in scripts/sql-snapshots.ts. Do not edit.\n\n${sections.join('\n\n')}\n`);
+    }
+    return files;
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await database.close();
+  }
+}
+
+/** The committed snapshot files of a folder: file name → contents. */
+export function readSnapshots(dir: string): Map<string, string> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.endsWith('.sql'));
+  } catch {
+    names = [];
+  }
+  return new Map(names.map((name) => [name, readFileSync(join(dir, name), 'utf8')]));
+}
+
+/** Files that are missing, extra or different; empty when the snapshots match the code. */
+export const staleSnapshots = (rendered: Map<string, string>, committed: Map<string, string>): string[] =>
+  [...new Set([...rendered.keys(), ...committed.keys()])].filter((name) => rendered.get(name) !== committed.get(name)).sort();
+
+async function main(): Promise<void> {
+  const dirFlag = process.argv.indexOf('--dir');
+  const dir = dirFlag > 0 && process.argv[dirFlag + 1] ? process.argv[dirFlag + 1] : QUERIES_DIR;
+  const rendered = await renderSqlSnapshots();
+  const committed = readSnapshots(dir);
+  if (process.argv.includes('--check')) {
+    const stale = staleSnapshots(rendered, committed);
+    if (stale.length === 0) {
+      process.stdout.write(`SQL snapshots match the code (${rendered.size} files).\n`);
+      return;
+    }
+    process.stderr.write(`SQL snapshots differ from the code: ${stale.join(', ')}. Run \`npm run sql:snapshots\` and review the diff.\n`);
+    process.exit(1);
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const name of committed.keys()) if (!rendered.has(name)) rmSync(join(dir, name));
+  for (const [name, text] of rendered) writeFileSync(join(dir, name), text);
+  process.stdout.write(`Wrote ${rendered.size} SQL snapshots.\n`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(2);
+  });
+}
