@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditScope } from 'src/access/tenancy';
 import { AuditEntryEntity, AuditOutcome } from 'src/audit/audit-entry.entity';
 import { AuditTarget } from 'src/audit/audit-target';
-import { empty, query, Sql, sql } from 'src/database/sql';
+import { empty, execute, query, queryOne, Sql, sql } from 'src/database/sql';
 
 /** An entry to append; the database gives it its id and its place in the hash chain. */
 export type NewAuditEntry = Omit<AuditEntryEntity, 'id' | 'occurredAt' | 'target' | 'chainSeq' | 'prevHash' | 'hash'> & { occurredAt: Date; target?: AuditTarget };
@@ -44,30 +44,20 @@ export class AuditRepository {
   async append(entries: NewAuditEntry[], manager: EntityManager = this.dataSource.manager): Promise<void> {
     if (entries.length === 0) return;
     const column = <K extends keyof NewAuditEntry>(key: K) => entries.map((entry) => entry[key]);
-    await manager.query(
-      `INSERT INTO audit_log (occurred_at, request_id, client_id, institution_id, region_id, method, route, required_scope, outcome, status_code, target, detail)
-       SELECT * FROM unnest($1::timestamptz[], $2::varchar[], $3::varchar[], $4::uuid[], $5::uuid[], $6::varchar[], $7::varchar[], $8::varchar[], $9::varchar[], $10::int[], $11::jsonb[], $12::jsonb[])`,
-      [
-        column('occurredAt'),
-        column('requestId'),
-        column('clientId'),
-        column('institutionId'),
-        column('regionId'),
-        column('method'),
-        column('route'),
-        column('requiredScope'),
-        column('outcome'),
-        column('statusCode'),
-        entries.map((entry) => JSON.stringify(entry.target ?? {})),
-        entries.map((entry) => JSON.stringify(entry.detail)),
-      ],
+    const targets = entries.map((entry) => JSON.stringify(entry.target ?? {}));
+    const details = entries.map((entry) => JSON.stringify(entry.detail));
+    await execute(
+      manager,
+      sql`INSERT INTO audit_log (occurred_at, request_id, client_id, institution_id, region_id, method, route, required_scope, outcome, status_code, target, detail)
+          SELECT * FROM unnest(${column('occurredAt')}::timestamptz[], ${column('requestId')}::varchar[], ${column('clientId')}::varchar[], ${column('institutionId')}::uuid[],
+                               ${column('regionId')}::uuid[], ${column('method')}::varchar[], ${column('route')}::varchar[], ${column('requiredScope')}::varchar[],
+                               ${column('outcome')}::varchar[], ${column('statusCode')}::int[], ${targets}::jsonb[], ${details}::jsonb[])`,
     );
   }
 
   /** The last link of the hash chain, as the database keeps it. */
   async chainHead(): Promise<ChainLinkRow | undefined> {
-    const rows: ChainLinkRow[] = await this.dataSource.query(`SELECT seq::text AS seq, hash FROM audit_chain_head`);
-    return rows[0];
+    return queryOne<ChainLinkRow>(this.dataSource, sql`SELECT seq::text AS seq, hash FROM audit_chain_head`);
   }
 
   /**
@@ -75,13 +65,13 @@ export class AuditRepository {
    * its content has now, computed by the same function as the trigger's.
    */
   async chainLinks(afterSeq: string, untilSeq: string, limit: number): Promise<ChainEntryRow[]> {
-    return this.dataSource.query(
-      `SELECT entry.chain_seq::text AS seq, entry.id::text AS id, entry.prev_hash, entry.hash, audit_log_entry_hash(entry.prev_hash, entry) AS recomputed
-       FROM audit_log entry
-       WHERE entry.chain_seq > $1::bigint AND entry.chain_seq <= $2::bigint
-       ORDER BY entry.chain_seq
-       LIMIT $3`,
-      [afterSeq, untilSeq, limit],
+    return query<ChainEntryRow>(
+      this.dataSource,
+      sql`SELECT entry.chain_seq::text AS seq, entry.id::text AS id, entry.prev_hash, entry.hash, audit_log_entry_hash(entry.prev_hash, entry) AS recomputed
+            FROM audit_log entry
+           WHERE entry.chain_seq > ${afterSeq}::bigint AND entry.chain_seq <= ${untilSeq}::bigint
+           ORDER BY entry.chain_seq
+           LIMIT ${limit}`,
     );
   }
 

@@ -2,7 +2,9 @@
 
 -- AuditRepository.append
 INSERT INTO audit_log (occurred_at, request_id, client_id, institution_id, region_id, method, route, required_scope, outcome, status_code, target, detail)
-SELECT * FROM unnest($1::timestamptz[], $2::varchar[], $3::varchar[], $4::uuid[], $5::uuid[], $6::varchar[], $7::varchar[], $8::varchar[], $9::varchar[], $10::int[], $11::jsonb[], $12::jsonb[]);
+SELECT * FROM unnest($1::timestamptz[], $2::varchar[], $3::varchar[], $4::uuid[],
+                     $5::uuid[], $6::varchar[], $7::varchar[], $8::varchar[],
+                     $9::varchar[], $10::int[], $11::jsonb[], $12::jsonb[]);
 -- parameters: ["2025-10-01T00:00:00.000Z"], ["request-1"], ["client-example"], ["00000000-0000-4000-8000-00000000000b"], [null], ["DELETE"], ["v1/batches/:id"], ["records:write"], ["allowed"], [200], ["{\"batchId\":\"00000000-0000-4000-8000-00000000000c\"}"], ["{\"batchId\":\"00000000-0000-4000-8000-00000000000c\"}"]
 
 -- AuditRepository.chainHead
@@ -10,7 +12,7 @@ SELECT seq::text AS seq, hash FROM audit_chain_head;
 
 -- AuditRepository.chainLinks
 SELECT entry.chain_seq::text AS seq, entry.id::text AS id, entry.prev_hash, entry.hash, audit_log_entry_hash(entry.prev_hash, entry) AS recomputed
-FROM audit_log entry
+ FROM audit_log entry
 WHERE entry.chain_seq > $1::bigint AND entry.chain_seq <= $2::bigint
 ORDER BY entry.chain_seq
 LIMIT $3;
