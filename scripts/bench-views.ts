@@ -75,7 +75,7 @@ import { JobKind } from 'src/jobs/job-kinds';
 import { JobRunner } from 'src/jobs/job-runner';
 import { JobsRepository } from 'src/jobs/jobs.repository';
 import { RefreshService } from 'src/outcomes/refresh.service';
-import { SummariesRepository } from 'src/outcomes/summaries.repository';
+import { CohortProtector, SummariesRepository } from 'src/outcomes/summaries.repository';
 
 // ---------------------------------------------------------------- options
 
@@ -409,10 +409,10 @@ async function timedRefresh(context: Context, regionId: string, run: (refresh: R
   let lastRun: DetectionRun | null = null;
   const originalRefresh = summaries.refresh.bind(summaries);
   const originalDetect = detection.detectRegion.bind(detection);
-  summaries.refresh = async (id: string, list: number[]): Promise<void> => {
+  summaries.refresh = async (id: string, list: number[], protect: CohortProtector): Promise<void> => {
     const started = now();
     cohorts = list.length;
-    await originalRefresh(id, list);
+    await originalRefresh(id, list, protect);
     summariesMs += msSince(started);
   };
   detection.detectRegion = async (id: string): Promise<DetectionRun> => {

@@ -13,6 +13,7 @@ import { MembershipEntity } from 'src/institutions/membership.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
 import { JobEntity } from 'src/jobs/job.entity';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
+import { DisclosureSecretEntity, WithheldCellEntity } from 'src/outcomes/disclosure/disclosure.entities';
 import { LeaverSummaryEntity, OutcomeSummaryEntity, SummaryRefreshEntity } from 'src/outcomes/outcome-summary.entity';
 
 /** Every entity of the application; the migration drift check compares these to the schema. */
@@ -38,4 +39,6 @@ export const ENTITIES = [
   WebhookEntity,
   WebhookDeliveryEntity,
   ViewVersionEntity,
+  WithheldCellEntity,
+  DisclosureSecretEntity,
 ];

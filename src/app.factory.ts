@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from 'src/app.module';
+import { AuditMiddleware } from 'src/audit/audit.middleware';
 import { AppConfig } from 'src/config/app-config';
 import { SigningKeySource, withDevelopmentSigningKey } from 'src/config/development-key';
 import { DatabaseConnection, DatabaseTarget, openDatabase } from 'src/database/database-connection';
@@ -32,6 +33,8 @@ export async function createApp(
     ...(options.logger === false ? { logger: false } : {}),
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
+  // First, so that requests refused by the body parsers (400, 413) are audited too.
+  app.get(AuditMiddleware).install(app);
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: '16kb', extended: false });
   app.set('trust proxy', 'loopback');

@@ -5,6 +5,7 @@ import { validate } from 'class-validator';
 import { Command } from 'commander';
 import { DataSource } from 'typeorm';
 import { AppModule } from 'src/app.module';
+import { AuditChainVerifier, parseAnchor } from 'src/audit/audit-chain';
 import { ClientsService } from 'src/auth/clients.service';
 import { CreateClientDto } from 'src/auth/dto/client.dto';
 import { SCOPES } from 'src/access/scopes';
@@ -20,13 +21,19 @@ import { InstitutionsService } from 'src/institutions/institutions.service';
  * DATA_DIR while the service is stopped: opening the folder refuses while a service holds it).
  * Bootstraps the first platform administrator.
  */
-async function withServices<T>(work: (services: { clients: ClientsService; institutions: InstitutionsService }) => Promise<T>): Promise<T> {
+interface Services {
+  clients: ClientsService;
+  institutions: InstitutionsService;
+  auditChain: AuditChainVerifier;
+}
+
+async function withServices<T>(work: (services: Services) => Promise<T>): Promise<T> {
   const config = loadConfig({ ...process.env, DEMO_DATA: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 2, createMissingDatabase: config.env !== 'production' });
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, database.target), { logger: ['error'] });
   try {
     await runMigrations(app.get(DataSource));
-    return await work({ clients: app.get(ClientsService), institutions: app.get(InstitutionsService) });
+    return await work({ clients: app.get(ClientsService), institutions: app.get(InstitutionsService), auditChain: app.get(AuditChainVerifier) });
   } finally {
     await app.close();
     await database.close();
@@ -103,6 +110,17 @@ program
   .action(async (options: { region: string; institution: string; startDate: string }) => {
     const dto = await validated(MembershipRequestDto, { startDate: options.startDate });
     print(await withServices(({ institutions }) => institutions.putMembership(options.region, options.institution, dto)));
+  });
+
+program
+  .command('verify-audit')
+  .description('Verify the hash chain of the audit log; prints the first break, or the head to keep as an anchor. Exit code 1 when broken')
+  .option('--anchor <seq:hash>', 'a head printed by an earlier run: the entry must still have that hash')
+  .action(async (options: { anchor?: string }) => {
+    const anchor = options.anchor ? parseAnchor(options.anchor) : undefined;
+    const report = await withServices(({ auditChain }) => auditChain.verify({ anchor }));
+    print(report);
+    if (!report.intact) process.exitCode = 1;
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

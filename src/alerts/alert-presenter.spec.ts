@@ -1,3 +1,4 @@
+import { AlertVisibility } from 'src/alerts/alert-disclosure';
 import { alertVisibleTo, toAlertDto } from 'src/alerts/alert-presenter';
 import { AlertView } from 'src/alerts/alerts.repository';
 
@@ -73,12 +74,13 @@ describe('alert visibility', () => {
 });
 
 describe('toAlertDto', () => {
+  const everything: AlertVisibility = { isPublished: () => true, metricWithheld: false };
   it('rounds rates and effects for output', () => {
-    expect(toAlertDto(view())).toMatchObject({ effectPp: 20, details: { lower95: 0.0812, upper95: 0.2299 }, suppressed: false, href: '/v1/alerts/a1' });
+    expect(toAlertDto(view(), everything)).toMatchObject({ effectPp: 20, details: { lower95: 0.0812, upper95: 0.2299 }, suppressed: false, href: '/v1/alerts/a1' });
   });
 
   it('withholds pooled figures and what derives from them when a baseline cohort is below k', () => {
-    expect(toAlertDto(view({ baselineSuppressed: true }))).toMatchObject({
+    expect(toAlertDto(view({ baselineSuppressed: true }), everything)).toMatchObject({
       nBaseline: null,
       eventsBaseline: null,
       baselineRate: null,
@@ -93,11 +95,32 @@ describe('toAlertDto', () => {
   });
 
   it('withholds a current n below k (a supply break to a handful of students)', () => {
-    expect(toAlertDto(view({ type: 'leveringsbreuk', metric: 'n', nCurrent: 4, eventsCurrent: null, currentRate: null, details: { baselineMedianN: 80, supplyRatio: 0.05 } }))).toMatchObject({
+    expect(toAlertDto(view({ type: 'leveringsbreuk', metric: 'n', nCurrent: 4, eventsCurrent: null, currentRate: null, details: { baselineMedianN: 80, supplyRatio: 0.05 } }), everything)).toMatchObject({
       nCurrent: null,
       nBaseline: 240,
       suppressed: true,
       details: {},
+    });
+  });
+
+  it('publishes the current figures only where the refresh published the cell, and a baseline only when all its cohorts are', () => {
+    const current = view({ cohort: 2022, baselineCohorts: [2019, 2020, 2021] });
+    const withheld2022: AlertVisibility = { isPublished: (cohort) => cohort !== 2022, metricWithheld: false };
+    expect(toAlertDto(current, withheld2022)).toMatchObject({ nCurrent: null, eventsCurrent: null, currentRate: null, effectPp: null, p: null, nBaseline: 240, suppressed: true });
+    const withheld2020: AlertVisibility = { isPublished: (cohort) => cohort !== 2020, metricWithheld: false };
+    expect(toAlertDto(current, withheld2020)).toMatchObject({ nCurrent: 80, nBaseline: null, eventsBaseline: null, baselineRate: null, effectPp: null, suppressed: true });
+  });
+
+  it('gives a receiver no counts of a switch or uitval metric of its own intake', () => {
+    expect(toAlertDto(view(), { isPublished: () => true, metricWithheld: true })).toMatchObject({
+      nCurrent: 80,
+      eventsCurrent: null,
+      currentRate: null,
+      eventsBaseline: null,
+      baselineRate: null,
+      effectPp: null,
+      p: null,
+      q: null,
     });
   });
 });

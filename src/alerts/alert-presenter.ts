@@ -1,9 +1,10 @@
 import { AlertScope } from 'src/access/tenancy';
+import { AlertVisibility } from 'src/alerts/alert-disclosure';
 import { AlertHistoryRow, AlertView } from 'src/alerts/alerts.repository';
 import { evaluateCell, isSmall, rateMetricEvents, testMetric } from 'src/alerts/detection/detect';
 import { CellRef, CohortDefinition, ParametersByDefinitionSet, RATE_METRICS, RateMetric } from 'src/alerts/detection/model';
 import { AlertDto, AlertHistoryDto, AlertSeriesPointDto } from 'src/alerts/dto/alert.dto';
-import { Counts } from 'src/insights/figures';
+import { Counts } from 'src/outcomes/figures';
 import { DefinitionReferenceDto } from 'src/outcomes/dto/definition.dto';
 import { definitionHref } from 'src/outcomes/definitions.service';
 
@@ -32,16 +33,19 @@ export function alertVisibleTo(scope: AlertScope, alert: Pick<AlertView, 'region
 const round = (value: number | null, digits: number): number | null => (value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits);
 
 /**
- * An alert as every output shows it (API and webhooks). Privacy: a current n with 0 < n < k is
- * withheld; when a baseline cohort has 0 < n < k, every pooled figure (and what is derived from
- * it: rate, effect, limits, p, q) is withheld, because it would reveal that cohort next to the
- * published ones.
+ * An alert as every output shows it (API and webhooks), through the disclosure-control layer
+ * (alert-disclosure.ts): the current figures only where the refresh published the alert's cell in
+ * that cohort; the baseline only when every cohort it pools is published; what is derived from
+ * either (rate, effect, limits, p, q) only when both are; the metric's counts never to a receiver
+ * whose own intake's switch/uitval split they would give away.
  */
-export function toAlertDto(view: AlertView): AlertDto {
+export function toAlertDto(view: AlertView, visibility: AlertVisibility): AlertDto {
   const k = Number(view.parameters.suppressionK ?? 10);
-  const currentSmall = view.nCurrent !== null && isSmall(view.nCurrent, k);
-  const baselineHidden = view.baselineSuppressed || (view.nBaseline !== null && isSmall(view.nBaseline, k));
-  const hideDerived = currentSmall || baselineHidden;
+  const currentSmall = !visibility.isPublished(view.cohort) || (view.nCurrent !== null && isSmall(view.nCurrent, k));
+  const baselineHidden =
+    view.baselineSuppressed || !view.baselineCohorts.every((cohort) => visibility.isPublished(cohort)) || (view.nBaseline !== null && isSmall(view.nBaseline, k));
+  const metricHidden = visibility.metricWithheld;
+  const hideDerived = currentSmall || baselineHidden || metricHidden;
   const details: Record<string, unknown> = hideDerived
     ? Object.fromEntries(Object.entries(view.details).filter(([key]) => key === 'consecutive' || key === 'previousCohort'))
     : { ...view.details };
@@ -63,12 +67,12 @@ export function toAlertDto(view: AlertView): AlertDto {
     direction: view.direction,
     rule: view.rule,
     effectPp: hideDerived ? null : round(view.effectPp, 2),
-    baselineRate: baselineHidden ? null : round(view.baselineRate, 4),
-    currentRate: currentSmall ? null : round(view.currentRate, 4),
+    baselineRate: baselineHidden || metricHidden ? null : round(view.baselineRate, 4),
+    currentRate: currentSmall || metricHidden ? null : round(view.currentRate, 4),
     nCurrent: currentSmall ? null : view.nCurrent,
-    eventsCurrent: currentSmall ? null : view.eventsCurrent,
+    eventsCurrent: currentSmall || metricHidden ? null : view.eventsCurrent,
     nBaseline: baselineHidden ? null : view.nBaseline,
-    eventsBaseline: baselineHidden ? null : view.eventsBaseline,
+    eventsBaseline: baselineHidden || metricHidden ? null : view.eventsBaseline,
     baselineCohorts: view.baselineCohorts,
     p: hideDerived ? null : view.p,
     q: hideDerived ? null : view.q,
@@ -98,8 +102,9 @@ export const toHistoryDto = (row: AlertHistoryRow): AlertHistoryDto => ({
 
 /**
  * The series behind an alert: every cohort of the region for the alert's cell, with n, events and
- * rate of its metric, the baseline it was compared with and the 95% limits. Cohorts with
- * 0 < n < k are suppressed; a baseline that pools such a cohort is withheld (with its limits).
+ * rate of its metric, the baseline it was compared with and the 95% limits. A cohort whose cell
+ * the refresh withheld is suppressed; a baseline that pools such a cohort is withheld (with its
+ * limits); the metric's counts follow `visibility.metricWithheld` as in `toAlertDto`.
  */
 export function alertSeries(
   cell: CellRef,
@@ -108,15 +113,17 @@ export function alertSeries(
   points: Array<{ cohort: number; counts: Counts }>,
   parameters: ParametersByDefinitionSet,
   definitions: ReadonlyMap<string, DefinitionReferenceDto>,
+  visibility: AlertVisibility,
 ): AlertSeriesPointDto[] {
   const rateMetric = (RATE_METRICS as readonly string[]).includes(metric) ? (metric as RateMetric) : null;
   return evaluateCell({ cell, points }, cohorts, parameters).map((evaluation) => {
     const { counts, baseline, parameters: used } = evaluation;
-    const small = isSmall(counts.n, used.suppressionK);
-    const baselineShown = baseline !== null && baseline.eligible && !baseline.suppressed;
-    const events = rateMetric && !small && counts.n > 0 ? rateMetricEvents(counts, rateMetric, used.switchersCountAsUitval) : null;
-    const baselineRate = rateMetric && baselineShown ? rateMetricEvents(baseline.counts, rateMetric, used.switchersCountAsUitval) / baseline.counts.n : null;
-    const test = rateMetric && baselineShown ? testMetric(evaluation, rateMetric) : null;
+    const small = !visibility.isPublished(evaluation.cohort) || isSmall(counts.n, used.suppressionK);
+    const baselineShown = baseline !== null && baseline.eligible && !baseline.suppressed && baseline.cohorts.every((cohort) => visibility.isPublished(cohort));
+    const metricShown = rateMetric !== null && !visibility.metricWithheld;
+    const events = metricShown && !small && counts.n > 0 ? rateMetricEvents(counts, rateMetric, used.switchersCountAsUitval) : null;
+    const baselineRate = metricShown && baselineShown ? rateMetricEvents(baseline.counts, rateMetric, used.switchersCountAsUitval) / baseline.counts.n : null;
+    const test = metricShown && baselineShown && !small ? testMetric(evaluation, rateMetric) : null;
     return {
       cohort: evaluation.cohort,
       definitionSet: definitions.get(evaluation.definitionSetId) ?? null,

@@ -7,7 +7,7 @@ import { AlertSort } from 'src/alerts/dto/alert.dto';
 import { FlowRow } from 'src/alerts/detection/cells';
 import { AlertMetric, AlertType, CellKind, CellRef, CohortDefinition } from 'src/alerts/detection/model';
 import { AlertValues, ExistingAlert, planReconciliation, ReconciliationPlan } from 'src/alerts/detection/reconcile';
-import { COUNT_COLUMNS, Counts, emptyCounts, SUM_COUNTS_SQL } from 'src/insights/figures';
+import { COUNT_COLUMNS, Counts, emptyCounts, SUM_COUNTS_SQL } from 'src/outcomes/figures';
 
 /** An alert with the labels every output needs. */
 export interface AlertView extends Omit<AlertEntity, 'region' | 'supplier' | 'receiver'> {

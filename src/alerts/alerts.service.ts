@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { alertVisibility } from 'src/alerts/alert-disclosure';
 import { alertSeries, alertVisibleTo, toAlertDto, toHistoryDto } from 'src/alerts/alert-presenter';
 import { AlertEvent, AlertState } from 'src/alerts/alert.entity';
 import { AlertsRepository, AlertView } from 'src/alerts/alerts.repository';
@@ -9,6 +10,8 @@ import { AccessService } from 'src/access/access.service';
 import { actorOf, Principal } from 'src/access/principal';
 import { notFound, ProblemException } from 'src/common/problem';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
+import { ALL_COHORTS, DisclosureService, RegionDisclosure } from 'src/outcomes/disclosure/disclosure.service';
+import { AlertScope } from 'src/access/tenancy';
 import { toDefinitionReference } from 'src/outcomes/definitions.service';
 
 const TRANSITIONS: Record<'acknowledge' | 'resolve', { from: AlertState[]; to: AlertState; event: AlertEvent }> = {
@@ -23,7 +26,15 @@ export class AlertsService {
     private readonly access: AccessService,
     private readonly definitions: DefinitionsRepository,
     private readonly webhooks: WebhooksService,
+    private readonly disclosure: DisclosureService,
   ) {}
+
+  /** The publication pattern of each region the alerts are in. */
+  private async disclosures(views: AlertView[]): Promise<Map<string, RegionDisclosure>> {
+    const regions = new Map<string, RegionDisclosure>();
+    for (const regionId of new Set(views.map((view) => view.regionId))) regions.set(regionId, await this.disclosure.forRegion(regionId, ALL_COHORTS.from, ALL_COHORTS.to));
+    return regions;
+  }
 
   async list(auth: Principal, query: AlertListQueryDto): Promise<AlertListDto> {
     const scope = await this.access.alertScope(auth);
@@ -43,21 +54,23 @@ export class AlertsService {
       query.limit,
       query.offset,
     );
-    return { items: items.map(toAlertDto), total, limit: query.limit, offset: query.offset };
+    const disclosures = await this.disclosures(items);
+    return { items: items.map((view) => toAlertDto(view, alertVisibility(view, disclosures.get(view.regionId)!, scope))), total, limit: query.limit, offset: query.offset };
   }
 
   /** A visible alert, or the same 404 as a missing one. */
-  private async visible(auth: Principal, id: string): Promise<AlertView> {
+  private async visible(auth: Principal, id: string): Promise<{ view: AlertView; scope: AlertScope }> {
     const [view, scope] = await Promise.all([this.repository.findView(id), this.access.alertScope(auth)]);
     if (!view || !scope || !alertVisibleTo(scope, view)) throw notFound(`Alert ${id}`);
-    return view;
+    return { view, scope };
   }
 
   async get(auth: Principal, id: string): Promise<AlertDetailDto> {
-    return this.detail(await this.visible(auth, id));
+    const { view, scope } = await this.visible(auth, id);
+    return this.detail(view, scope);
   }
 
-  private async detail(view: AlertView): Promise<AlertDetailDto> {
+  private async detail(view: AlertView, scope: AlertScope): Promise<AlertDetailDto> {
     const cell = { kind: view.cellKind, supplierId: view.supplierInstitutionId, receiverId: view.receiverInstitutionId, sector: view.sector };
     const [{ cohorts, points }, definitionSets, history] = await Promise.all([
       this.repository.cellSeries(view.regionId, cell),
@@ -67,9 +80,10 @@ export class AlertsService {
     const parameters = new Map(definitionSets.map((definition) => [definition.id, parametersOf(definition)]));
     const references = new Map(definitionSets.map((definition) => [definition.id, toDefinitionReference(definition)]));
     const known = cohorts.filter((cohort) => parameters.has(cohort.definitionSetId));
+    const visibility = alertVisibility(view, await this.disclosure.forRegion(view.regionId, ALL_COHORTS.from, ALL_COHORTS.to), scope);
     return {
-      ...toAlertDto(view),
-      series: alertSeries(cell, view.metric, known, points, parameters, references),
+      ...toAlertDto(view, visibility),
+      series: alertSeries(cell, view.metric, known, points, parameters, references, visibility),
       history: history.map(toHistoryDto),
     };
   }
@@ -83,7 +97,7 @@ export class AlertsService {
   }
 
   private async transition(auth: Principal, id: string, action: 'acknowledge' | 'resolve', note: string): Promise<AlertDetailDto> {
-    const view = await this.visible(auth, id);
+    const { view, scope } = await this.visible(auth, id);
     const rule = TRANSITIONS[action];
     const result = await this.repository.transition(view, { ...rule, note: note.trim(), ...actorOf(auth) }, (manager, regionId, changes) =>
       this.webhooks.queueDeliveries(manager, regionId, changes).then(() => undefined),
@@ -98,6 +112,6 @@ export class AlertsService {
         { state: result.state },
       );
     }
-    return this.detail((await this.repository.findView(id))!);
+    return this.detail((await this.repository.findView(id))!, scope);
   }
 }

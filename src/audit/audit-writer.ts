@@ -26,6 +26,8 @@ const MAX_PENDING = 200_000;
 export class AuditWriter implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(AuditWriter.name);
   private queue: NewAuditEntry[] = [];
+  /** Entries whose principal is still being looked up. */
+  private readonly completing = new Set<Promise<NewAuditEntry>>();
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> = Promise.resolve();
   /** Entries recorded and not yet written: queued, or in a batch being written. */
@@ -36,22 +38,46 @@ export class AuditWriter implements BeforeApplicationShutdown, OnApplicationShut
 
   constructor(private readonly repository: AuditRepository) {}
 
-  record(entry: NewAuditEntry): void {
+  /** Records an entry, or one still being completed (its principal looked up): the flush waits for it. */
+  record(entry: NewAuditEntry | Promise<NewAuditEntry>): void {
     if (this.pending >= MAX_PENDING) {
       if (this.dropped++ % 10_000 === 0) this.logger.error({ dropped: this.dropped }, 'audit backlog full while the database is away: entries dropped');
       return;
     }
     this.pending++;
+    if (entry instanceof Promise) {
+      this.completing.add(entry);
+      void entry.then(
+        (complete) => {
+          this.completing.delete(entry);
+          this.pending--;
+          this.record(complete);
+        },
+        (error: unknown) => {
+          this.completing.delete(entry);
+          this.pending--;
+          this.logger.error({ err: error }, 'an audit entry could not be completed');
+        },
+      );
+      return;
+    }
     this.queue.push(entry);
     if (this.queue.length >= MAX_BATCH) {
-      void this.flush();
+      void this.flushQueued();
     } else {
-      this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
+      this.timer ??= setTimeout(() => void this.flushQueued(), FLUSH_EVERY_MS);
     }
   }
 
   /** Writes everything recorded so far; resolves when it is in the database. */
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
+    if (this.completing.size > 0) await Promise.allSettled(this.completing);
+    // Let the completed entries' callbacks queue them first.
+    await Promise.resolve();
+    return this.flushQueued();
+  }
+
+  private flushQueued(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.queue;

@@ -2,6 +2,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ApiClientEntity } from 'src/auth/api-client.entity';
 import { ApiClientRepository } from 'src/auth/api-client.repository';
+import { auditableName, noteAuditTarget } from 'src/audit/audit-target';
 import { verifyClientSecret } from 'src/auth/client-secret';
 import { TokenRequestDto, TokenResponseDto } from 'src/auth/dto/token.dto';
 import { AttemptLimits } from 'src/access/attempt-limits';
@@ -62,6 +63,7 @@ export class AuthService {
     // before argon2 spends its time on it).
     const clientWait = this.limits.clientWaiting(credentials.clientId);
     if (clientWait > 0) throw tooManyRequests('Too many wrong secrets in a row for this client id. Wait before trying again.', clientWait);
+    noteAuditTarget({ client: auditableName(credentials.clientId) });
     const client = await this.clients.findActiveByClientId(credentials.clientId);
     const valid = await verifyClientSecret(client?.secretHash, credentials.secret);
     if (!client || !valid) {

@@ -14,7 +14,7 @@ const HEX_RUN = /[0-9a-fA-F]{32,}/g;
 /** The text with every digit run that could be an identifier and every pseudonym-like hex run masked. */
 export const redactText = (text: string): string => text.replace(HEX_RUN, REDACTED).replace(DIGIT_RUN, REDACTED);
 
-const containsIdentifier = (text: string): boolean => {
+export const containsIdentifier = (text: string): boolean => {
   DIGIT_RUN.lastIndex = 0;
   HEX_RUN.lastIndex = 0;
   return DIGIT_RUN.test(text) || HEX_RUN.test(text);

@@ -9,16 +9,24 @@ import { AppConfig } from 'src/config/app-config';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
+/**
+ * The request's id: the caller's X-Request-Id when it is well-formed, else a new one; set once
+ * (by the audit trail, before the body is read) and reused by the request log.
+ */
+export function assignRequestId(request: IncomingMessage & { id?: unknown }, response: ServerResponse): string {
+  if (typeof request.id === 'string') return request.id;
+  const incoming = request.headers['x-request-id'];
+  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  request.id = id;
+  if (!response.headersSent) response.setHeader('X-Request-Id', id);
+  return id;
+}
+
 /** Structured JSON logs with a request id; credentials and bodies are never logged. `destination`: default stdout. */
 export function buildLoggerOptions(config: AppConfig, destination?: DestinationStream): Params {
   const options: Options = {
     level: config.logLevel,
-    genReqId: (request: IncomingMessage, response: ServerResponse) => {
-      const incoming = request.headers['x-request-id'];
-      const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-      response.setHeader('X-Request-Id', id);
-      return id;
-    },
+    genReqId: (request: IncomingMessage, response: ServerResponse) => assignRequestId(request, response),
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'res.headers["set-cookie"]'],
       censor: '[redacted]',

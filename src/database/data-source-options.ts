@@ -1,5 +1,6 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from 'migrations/index';
+import { EX_CONFIG, SetupError } from 'src/common/setup-error';
 import { DatabaseTarget } from 'src/database/database-connection';
 
 export interface PoolSettings {
@@ -58,6 +59,17 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
       return applied.map((migration) => migration.name);
+    } catch (error) {
+      // 42501: the role may not change the schema. A hardened service runs as a role without ownership.
+      if ((error as { code?: unknown }).code === '42501') {
+        throw new SetupError(
+          'migrations-need-owner',
+          'Migrations are pending and this database role may not apply them (it does not own the schema). Run them as the owner first: ' +
+            'DATABASE_URL=<owner> npm run migration:run (in Docker Compose: the migrate service), then start the service again.',
+          EX_CONFIG,
+        );
+      }
+      throw error;
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
     }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Counts, SUM_COUNTS_SQL } from 'src/insights/figures';
+import { cellKeySumSql, KEY_MODULUS } from 'src/outcomes/disclosure/cell-key';
+import { OwnPart } from 'src/outcomes/disclosure/pooled-split';
+import { Counts, SUM_COUNTS_SQL } from 'src/outcomes/figures';
 
 /** Which column of outcome_summaries a breakdown groups by. */
 export const BREAKDOWN_COLUMNS = {
@@ -24,7 +26,26 @@ export interface CellRow extends Counts {
   cohort: number;
   key: string;
   definitionSetId: string;
+  /** The part of the cell that `own` received (all zero without `own`). */
+  own: OwnPart;
 }
+
+/** Options of a cell query: whose own part to split out, and whose intake to leave out. */
+export interface CellOptions {
+  own?: string;
+  excludeReceiver?: string;
+  priorDiplomaTypes?: string[];
+}
+
+/** SQL for the own-part columns of a grouped summary query; `$n` holds the institution id. */
+const ownColumnsSql = (parameter: string): string => `
+  (sum(n) FILTER (WHERE receiver_institution_id = ${parameter}))::int AS "ownN",
+  (sum(n_switch_external) FILTER (WHERE receiver_institution_id = ${parameter}))::int AS "ownSwitchExternal",
+  (sum(n_uitval) FILTER (WHERE receiver_institution_id = ${parameter}))::int AS "ownUitval",
+  (sum(record_key_sum) FILTER (WHERE receiver_institution_id = ${parameter}) % ${KEY_MODULUS})::bigint AS "ownKey"`;
+
+type OwnColumns = { ownN: number | null; ownSwitchExternal: number | null; ownUitval: number | null; ownKey: string | null };
+const toOwnPart = (row: OwnColumns): OwnPart => ({ n: Number(row.ownN ?? 0), nSwitchExternal: Number(row.ownSwitchExternal ?? 0), nUitval: Number(row.ownUitval ?? 0), key: Number(row.ownKey ?? 0) });
 
 export interface MatrixRow extends Counts {
   supplierId: string;
@@ -34,12 +55,14 @@ export interface MatrixRow extends Counts {
 export interface FlowRow extends Counts {
   sourceKey: string;
   targetKey: string;
+  own: OwnPart;
 }
 
 export interface LeaverRow {
   schoolYear: number;
   nLeavers: number;
   nContinued: number;
+  key: number;
 }
 
 const scopeFilter = (scope: ViewScope, offset: number): { sql: string; params: string[] } => {
@@ -70,19 +93,25 @@ export class InsightsRepository {
   }
 
   /** Counts per cohort and breakdown key within the scope. */
-  async cells(scope: ViewScope, breakdown: BreakdownColumn, cohortFrom: number, cohortTo: number, extra: { priorDiplomaTypes?: string[] } = {}): Promise<CellRow[]> {
+  async cells(scope: ViewScope, breakdown: BreakdownColumn, cohortFrom: number, cohortTo: number, options: CellOptions = {}): Promise<CellRow[]> {
     const filter = scopeFilter(scope, 1);
     const column = BREAKDOWN_COLUMNS[breakdown];
-    const params: unknown[] = [...filter.params, cohortFrom, cohortTo];
-    let sql = `SELECT cohort, ${column}::text AS key, definition_set_id AS "definitionSetId", ${SUM_COUNTS_SQL}
+    const params: unknown[] = [...filter.params, cohortFrom, cohortTo, options.own ?? null];
+    const own = `$${params.length}::uuid`;
+    let sql = `SELECT cohort, ${column}::text AS key, definition_set_id AS "definitionSetId", ${SUM_COUNTS_SQL}, ${ownColumnsSql(own)}
                  FROM outcome_summaries
                 WHERE ${filter.sql} AND cohort BETWEEN $${filter.params.length + 1} AND $${filter.params.length + 2}`;
-    if (extra.priorDiplomaTypes) {
-      params.push(extra.priorDiplomaTypes);
+    if (options.priorDiplomaTypes) {
+      params.push(options.priorDiplomaTypes);
       sql += ` AND prior_diploma_type = ANY($${params.length}::text[])`;
     }
+    if (options.excludeReceiver) {
+      params.push(options.excludeReceiver);
+      sql += ` AND receiver_institution_id <> $${params.length}::uuid`;
+    }
     sql += ` GROUP BY cohort, ${column}, definition_set_id ORDER BY cohort, key`;
-    return this.dataSource.query(sql, params);
+    const rows: Array<CellRow & OwnColumns> = await this.dataSource.query(sql, params);
+    return rows.map(({ ownN, ownSwitchExternal, ownUitval, ownKey, ...row }) => ({ ...row, cohort: Number(row.cohort), own: toOwnPart({ ownN, ownSwitchExternal, ownUitval, ownKey }) }));
   }
 
   /** The supplier × receiver matrix of one cohort of a region. */
@@ -95,15 +124,17 @@ export class InsightsRepository {
     );
   }
 
-  /** Counts per (source, target) of one cohort: for flows. */
-  flows(scope: ViewScope, sourceColumn: BreakdownColumn, targetColumn: BreakdownColumn, cohort: number): Promise<FlowRow[]> {
+  /** Counts per (source, target) of one cohort: for flows, with the part `own` received. */
+  async flows(scope: ViewScope, sourceColumn: BreakdownColumn, targetColumn: BreakdownColumn, cohort: number, own: string | null): Promise<FlowRow[]> {
     const filter = scopeFilter(scope, 1);
-    return this.dataSource.query(
-      `SELECT ${BREAKDOWN_COLUMNS[sourceColumn]}::text AS "sourceKey", ${BREAKDOWN_COLUMNS[targetColumn]}::text AS "targetKey", ${SUM_COUNTS_SQL}
+    const rows: Array<FlowRow & OwnColumns> = await this.dataSource.query(
+      `SELECT ${BREAKDOWN_COLUMNS[sourceColumn]}::text AS "sourceKey", ${BREAKDOWN_COLUMNS[targetColumn]}::text AS "targetKey", ${SUM_COUNTS_SQL},
+              ${ownColumnsSql(`$${filter.params.length + 2}::uuid`)}
          FROM outcome_summaries WHERE ${filter.sql} AND cohort = $${filter.params.length + 1}
         GROUP BY 1, 2 ORDER BY 1, 2`,
-      [...filter.params, cohort],
+      [...filter.params, cohort, own],
     );
+    return rows.map(({ ownN, ownSwitchExternal, ownUitval, ownKey, ...row }) => ({ ...row, own: toOwnPart({ ownN, ownSwitchExternal, ownUitval, ownKey }) }));
   }
 
   /** Cohorts with summaries in the scope. */
@@ -116,13 +147,14 @@ export class InsightsRepository {
     return row && row.min !== null && row.max !== null ? { min: Number(row.min), max: Number(row.max) } : null;
   }
 
-  leavers(regionId: string, institutionId: string, fromYear: number, toYear: number): Promise<LeaverRow[]> {
-    return this.dataSource.query(
-      `SELECT school_year AS "schoolYear", sum(n_leavers)::int AS "nLeavers", sum(n_continued)::int AS "nContinued"
+  async leavers(regionId: string, institutionId: string, fromYear: number, toYear: number): Promise<LeaverRow[]> {
+    const rows: Array<Omit<LeaverRow, 'key'> & { key: string }> = await this.dataSource.query(
+      `SELECT school_year AS "schoolYear", sum(n_leavers)::int AS "nLeavers", sum(n_continued)::int AS "nContinued", ${cellKeySumSql('record_key_sum')} AS key
          FROM leaver_summaries WHERE region_id = $1 AND supplier_institution_id = $2 AND school_year BETWEEN $3 AND $4
         GROUP BY school_year ORDER BY school_year`,
       [regionId, institutionId, fromYear, toYear],
     );
+    return rows.map((row) => ({ ...row, key: Number(row.key) }));
   }
 
   /** Names for the keys that are institution ids. */

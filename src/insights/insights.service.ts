@@ -5,7 +5,6 @@ import { RegionRef } from 'src/access/tenancy';
 import { ProblemException } from 'src/common/problem';
 import {
   AlumniQueryDto,
-  BreakdownRowDto,
   CohortFiguresDto,
   DoorstroomDto,
   FlowLinkDto,
@@ -20,10 +19,13 @@ import {
   RegionReportQueryDto,
   TrendPointDto,
 } from 'src/insights/dto/insights.dto';
-import { addCounts, COUNT_COLUMNS, Counts, emptyCounts, toFigures } from 'src/insights/figures';
 import { BreakdownColumn, CellRow, InsightsRepository, ViewScope } from 'src/insights/insights.repository';
-import { suppressList, suppressTable } from 'src/insights/suppression';
 import { ViewCache } from 'src/insights/view-cache';
+import { addKeys } from 'src/outcomes/disclosure/cell-key';
+import { CellSpec, Dimension } from 'src/outcomes/disclosure/cells';
+import { DisclosureService } from 'src/outcomes/disclosure/disclosure.service';
+import { NO_OWN_PART, OwnPart, perturbedContinued, perturbOwnSplit } from 'src/outcomes/disclosure/pooled-split';
+import { addCounts, COUNT_COLUMNS, Counts, emptyCounts, Protection, toFigures } from 'src/outcomes/figures';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { toDefinitionReference } from 'src/outcomes/definitions.service';
@@ -36,6 +38,38 @@ const OUTCOMES: Array<{ key: keyof Counts; id: string; label: string }> = [
   { key: 'nSwitchExternal', id: 'outcome:switch_external', label: 'Switch extern' },
   { key: 'nUitval', id: 'outcome:uitval', label: 'Uitval' },
 ];
+/** Where a reader's own intake is in a flow and the split cannot be shown: switch extern and uitval together. */
+const LEFT_OUTCOME = { id: 'outcome:left', label: 'Vertrokken (switch extern of uitval)' };
+
+/** The dimension of the disclosure engine that a breakdown groups by. */
+const DIMENSION_OF: Record<BreakdownColumn, Dimension> = {
+  receiver: 'receiver',
+  supplier: 'supplier',
+  sector: 'sector',
+  programme: 'programme',
+  vestiging: 'vestiging',
+  diplomaType: 'prior',
+};
+
+/** Counts as a reader may see them, and how they were protected. */
+interface ProtectedCounts {
+  counts: Counts;
+  protection: Protection;
+}
+
+/**
+ * The split between switch (external) and uitval of a cell as a reader may see it: exact where
+ * the reader received none of the cell's students; perturbed where its own part is one whole
+ * supplier × receiver cell (the same noise wherever that cell appears); withheld otherwise.
+ */
+const splitFor = (counts: Counts, own: OwnPart, ownIsWholeCell: boolean): ProtectedCounts => {
+  if (own.n === 0) return { counts, protection: 'published' };
+  if (ownIsWholeCell) return { counts: perturbOwnSplit(counts, own), protection: 'perturbed' };
+  return { counts, protection: 'split-withheld' };
+};
+
+const addOwn = (a: OwnPart, b: OwnPart): OwnPart => ({ n: a.n + b.n, nSwitchExternal: a.nSwitchExternal + b.nSwitchExternal, nUitval: a.nUitval + b.nUitval, key: addKeys(a.key, b.key) });
+type InstitutionScope = Exclude<ViewScope, { side: 'region' }>;
 type Labeller = (key: string) => { key: string; label: string };
 
 const SUPPRESSED_NODE: FlowNodeDto = { id: 'suppressed', label: 'Overig (kleine aantallen)', kind: 'suppressed' };
@@ -77,6 +111,7 @@ export class InsightsService {
     private readonly access: AccessService,
     private readonly definitions: DefinitionsRepository,
     private readonly cache: ViewCache,
+    private readonly disclosure: DisclosureService,
   ) {}
 
   /** A supplying school's alumni per cohort, broken down, next to the regional benchmark. */
@@ -121,12 +156,13 @@ export class InsightsService {
       name: region.name,
       cohort,
       definitionSet: null,
+      suppressionK: null,
       suppliers: [],
       receivers: [],
       cells: [],
       supplierTotals: [],
       receiverTotals: [],
-      total: toFigures(emptyCounts(), false, false, 10),
+      total: toFigures(emptyCounts(), 'published', false, 10),
       trend: [],
       methodebreuken: [],
       definitionSets: [],
@@ -137,17 +173,18 @@ export class InsightsService {
     const trendFrom = query.cohortFrom ?? range.min;
     const trendTo = query.cohortTo ?? range.max;
     const perCohort = await this.repository.cells(scope, 'sector', trendFrom, trendTo);
-    const byCohort = this.groupByCohort(perCohort);
-    const trend: TrendPointDto[] = [...byCohort.entries()].map(([year, rows]) => {
+    const disclosure = await this.disclosure.forRegion(region.id, Math.min(trendFrom, cohort), Math.max(trendTo, cohort));
+    const trend: TrendPointDto[] = [...this.groupByCohort(perCohort).entries()].map(([year, rows]) => {
       const definition = definitions.forCohort(rows);
       const counts = rows.reduce((sum, row) => addCounts(sum, countsOf(row)), emptyCounts());
-      const suppressed = counts.n > 0 && counts.n < definition.suppressionK;
-      return { cohort: year, definitionSet: toDefinitionReference(definition), ...toFigures(counts, suppressed, definition.switchersCountAsUitval, definition.suppressionK) };
+      const protection: Protection = disclosure.isPublished(year, {}) ? 'published' : 'suppressed';
+      return { cohort: year, definitionSet: toDefinitionReference(definition), ...toFigures(counts, protection, definition.switchersCountAsUitval, definition.suppressionK) };
     });
 
-    // The matrix of the chosen cohort, with complementary suppression over rows and columns.
+    // The matrix of the chosen cohort, as the refresh protected it together with every linked table.
     const rows = await this.repository.matrix(region.id, cohort);
-    const cohortDefinition = definitions.of(perCohort.find((row) => row.cohort === cohort)?.definitionSetId);
+    const cohortRows = await this.repository.cells(scope, 'sector', cohort, cohort);
+    const cohortDefinition = definitions.forCohort(cohortRows);
     const supplierIds = [...new Set(rows.map((row) => row.supplierId))].sort();
     const receiverIds = [...new Set(rows.map((row) => row.receiverId))].sort();
     const labels = await this.repository.institutionLabels([...supplierIds, ...receiverIds]);
@@ -158,37 +195,37 @@ export class InsightsService {
     for (const row of rows) grid[supplierIds.indexOf(row.supplierId)][receiverIds.indexOf(row.receiverId)] = countsOf(row);
     const k = cohortDefinition.suppressionK;
     const switchers = cohortDefinition.switchersCountAsUitval;
-    const mask = suppressTable(grid.map((line) => line.map((counts) => counts.n)), k);
+    const figures = (counts: Counts, spec: CellSpec) => toFigures(counts, disclosure.isPublished(cohort, spec) ? 'published' : 'suppressed', switchers, k);
 
     const cells: MatrixCellDto[] = [];
     grid.forEach((line, i) =>
       line.forEach((counts, j) => {
         if (counts.n === 0) return;
-        cells.push({ supplier: brinOf(supplierIds[i]), receiver: brinOf(receiverIds[j]), ...toFigures(counts, mask.suppressed[i][j], switchers, k) });
+        cells.push({ supplier: brinOf(supplierIds[i]), receiver: brinOf(receiverIds[j]), ...figures(counts, { supplier: supplierIds[i], receiver: receiverIds[j] }) });
       }),
     );
     const supplierTotals: MatrixTotalDto[] = supplierIds.map((id, i) => ({
       key: brinOf(id),
       label: labels.get(id)?.name ?? id,
-      ...toFigures(grid[i].reduce(addCounts, emptyCounts()), mask.rowTotalSuppressed[i], switchers, k),
+      ...figures(grid[i].reduce(addCounts, emptyCounts()), { supplier: id }),
     }));
     const receiverTotals: MatrixTotalDto[] = receiverIds.map((id, j) => ({
       key: brinOf(id),
       label: labels.get(id)?.name ?? id,
-      ...toFigures(grid.reduce((sum, line) => addCounts(sum, line[j]), emptyCounts()), mask.columnTotalSuppressed[j], switchers, k),
+      ...figures(grid.reduce((sum, line) => addCounts(sum, line[j]), emptyCounts()), { receiver: id }),
     }));
-    const total = grid.flat().reduce(addCounts, emptyCounts());
     return {
       region: region.code,
       name: region.name,
       cohort,
       definitionSet: toDefinitionReference(cohortDefinition),
+      suppressionK: k,
       suppliers: supplierIds.map((id) => ({ brin: brinOf(id), name: labels.get(id)?.name ?? id })),
       receivers: receiverIds.map((id) => ({ brin: brinOf(id), name: labels.get(id)?.name ?? id })),
       cells,
       supplierTotals,
       receiverTotals,
-      total: toFigures(total, mask.grandTotalSuppressed, switchers, k),
+      total: figures(grid.flat().reduce(addCounts, emptyCounts()), {}),
       trend,
       methodebreuken: Definitions.breaks(perCohort),
       definitionSets: definitions.references(perCohort.map((row) => row.definitionSetId)),
@@ -218,10 +255,11 @@ export class InsightsService {
     if (cohort === null) return { region: region.code, cohort, definitionSet: null, nodes: [], links: [] };
 
     const middle: BreakdownColumn = query.via === 'sector' ? 'sector' : 'receiver';
-    const rows = await this.repository.flows(scope, 'supplier', middle, cohort);
+    const own = scope.side === 'region' ? null : scope.institutionId;
+    const rows = await this.repository.flows(scope, 'supplier', middle, cohort, own);
     const definitionRows = await this.repository.cells(scope, 'sector', cohort, cohort);
     const definition = definitions.forCohort(definitionRows);
-    const k = definition.suppressionK;
+    const disclosure = await this.disclosure.forRegion(region.id, cohort, cohort);
     const labels = await this.repository.institutionLabels([...new Set(rows.flatMap((row) => [row.sourceKey, middle === 'receiver' ? row.targetKey : '']).filter(Boolean))]);
     const nodeId = (kind: string, key: string): string => `${kind}:${kind === 'sector' ? key : (labels.get(key)?.brin ?? key)}`;
     const nodes = new Map<string, FlowNodeDto>();
@@ -234,30 +272,42 @@ export class InsightsService {
       const key = `${source}\u0000${target}`;
       links.set(key, (links.get(key) ?? 0) + value);
     };
+    // The cells of a link and of a source node, as the refresh protected them.
+    const linkCell = (sourceKey: string, targetKey: string): CellSpec =>
+      scope.side === 'receiver'
+        ? { supplier: sourceKey, receiver: scope.institutionId, ...(middle === 'sector' ? { sector: targetKey } : {}) }
+        : { supplier: sourceKey, [DIMENSION_OF[middle]]: targetKey };
+    const sourceCell = (sourceKey: string): CellSpec => (scope.side === 'receiver' ? { supplier: sourceKey, receiver: scope.institutionId } : { supplier: sourceKey });
 
-    // Per source node, the small links are merged into one "suppressed" node (with complementary
-    // suppression, so at least two cells and an ambiguous sum go in); their outcomes follow them.
-    const middleOutcomes = new Map<string, Counts>();
+    // Withheld links of a source go into one "suppressed" node; a withheld source is left out.
+    const middleOutcomes = new Map<string, ProtectedCounts[]>();
     const bySource = new Map<string, typeof rows>();
     for (const row of rows) bySource.set(row.sourceKey, [...(bySource.get(row.sourceKey) ?? []), row]);
     for (const [sourceKey, sourceRows] of bySource) {
+      if (!disclosure.isPublished(cohort, sourceCell(sourceKey))) continue;
       const source = nodeId('supplier', sourceKey);
       addNode({ id: source, label: labels.get(sourceKey)?.name ?? sourceKey, kind: 'supplier' });
-      const mask = suppressList(sourceRows.map((row) => Number(row.n)), k, { totalPublished: true });
-      if (mask.totalSuppressed) continue;
-      sourceRows.forEach((row, index) => {
+      for (const row of sourceRows) {
+        const published = disclosure.isPublished(cohort, linkCell(sourceKey, row.targetKey));
+        const target = published ? nodeId(middle, row.targetKey) : SUPPRESSED_NODE.id;
+        if (published) addNode({ id: target, label: middle === 'sector' ? row.targetKey.toUpperCase() : (labels.get(row.targetKey)?.name ?? row.targetKey), kind: middle });
+        else addNode(SUPPRESSED_NODE);
         const counts = countsOf(row);
-        const target = mask.suppressed[index] ? SUPPRESSED_NODE.id : nodeId(middle, row.targetKey);
-        if (mask.suppressed[index]) addNode(SUPPRESSED_NODE);
-        else addNode({ id: target, label: middle === 'sector' ? row.targetKey.toUpperCase() : (labels.get(row.targetKey)?.name ?? row.targetKey), kind: middle });
         addLink(source, target, counts.n);
-        middleOutcomes.set(target, addCounts(middleOutcomes.get(target) ?? emptyCounts(), counts));
-      });
+        // The reader's own intake is a whole supplier × receiver cell only where the link is one.
+        const whole = middle === 'receiver' && row.targetKey === own;
+        middleOutcomes.set(target, [...(middleOutcomes.get(target) ?? []), splitFor(counts, row.own, whole)]);
+      }
     }
-    for (const [middleNode, counts] of middleOutcomes) {
-      for (const outcome of OUTCOMES) {
-        if (counts[outcome.key] > 0) addNode({ id: outcome.id, label: outcome.label, kind: 'outcome' });
-        addLink(middleNode, outcome.id, counts[outcome.key]);
+    for (const [middleNode, parts] of middleOutcomes) {
+      for (const part of parts) {
+        for (const outcome of OUTCOMES) {
+          const merged = part.protection === 'split-withheld' && (outcome.key === 'nSwitchExternal' || outcome.key === 'nUitval');
+          const target = merged ? LEFT_OUTCOME : outcome;
+          const value = part.counts[outcome.key];
+          if (value > 0) addNode({ id: target.id, label: target.label, kind: 'outcome' });
+          addLink(middleNode, target.id, value);
+        }
       }
     }
     return {
@@ -273,7 +323,7 @@ export class InsightsService {
   }
 
   private async breakdownView(
-    scope: ViewScope,
+    scope: InstitutionScope,
     region: RegionRef,
     institutionId: string,
     definitions: Definitions,
@@ -296,21 +346,39 @@ export class InsightsService {
     const from = query.cohortFrom ?? Math.max(range.min, to - DEFAULT_WINDOW + 1);
     if (from > to) throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', 'cohortFrom is after cohortTo.', [{ parameter: 'cohortFrom', code: 'afterCohortTo', detail: 'cohortFrom must not be after cohortTo' }]);
 
-    const rows = await this.repository.cells(scope, breakdown, from, to);
+    const rows = await this.repository.cells(scope, breakdown, from, to, { own: institutionId });
     const labelOf = await this.labeller(breakdown, rows.map((row) => row.key));
-    const benchmarkRows = withBenchmark ? await this.repository.cells({ side: 'region', regionId: region.id }, 'diplomaType', from, to) : [];
+    const disclosure = await this.disclosure.forRegion(region.id, from, to);
+    // The benchmark leaves the reader's own intake out: with it, the region's split between switch
+    // and uitval would move with every record the reader adds (docs/disclosure-control.md).
+    const benchmarkRows = withBenchmark ? await this.repository.cells({ side: 'region', regionId: region.id }, 'diplomaType', from, to, { excludeReceiver: institutionId }) : [];
     const benchmarkByCohort = this.groupByCohort(benchmarkRows);
+    const tenant: CellSpec = scope.side === 'supplier' ? { supplier: institutionId } : { receiver: institutionId };
+    // The own part is one whole supplier × receiver cell in the alumni by receiver (the reader's
+    // own row) and in the intake by supplier.
+    const ownIsWholeRow = (row: CellRow): boolean => (scope.side === 'supplier' ? breakdown === 'receiver' && row.key === institutionId : breakdown === 'supplier');
 
     const cohorts: CohortFiguresDto[] = [...this.groupByCohort(rows).entries()].map(([cohort, cohortRows]) => {
       const definition = definitions.forCohort(cohortRows);
       const k = definition.suppressionK;
       const switchers = definition.switchersCountAsUitval;
-      const published = this.publishList(cohortRows, k, switchers, labelOf);
-      const entry: CohortFiguresDto = { cohort, definitionSet: toDefinitionReference(definition), total: published.total, rows: published.rows };
+      const shown = cohortRows.map((row) => splitFor(countsOf(row), row.own, ownIsWholeRow(row)));
+      const published = (spec: CellSpec, protection: Protection): Protection => (disclosure.isPublished(cohort, spec) ? protection : 'suppressed');
+      const total = this.totalFor(scope, breakdown, cohortRows, shown);
+      const entry: CohortFiguresDto = {
+        cohort,
+        definitionSet: toDefinitionReference(definition),
+        suppressionK: k,
+        total: toFigures(total.counts, published(tenant, total.protection), switchers, k),
+        rows: cohortRows.map((row, index) => ({
+          ...labelOf(row.key),
+          ...toFigures(shown[index].counts, published({ ...tenant, [DIMENSION_OF[breakdown]]: row.key }, shown[index].protection), switchers, k),
+        })),
+      };
       if (withBenchmark) {
-        const benchmark = this.publishList(benchmarkByCohort.get(cohort) ?? [], k, switchers, (key) => ({ key, label: key }));
-        entry.benchmark = benchmark.rows;
-        entry.benchmarkTotal = benchmark.total;
+        const benchmark = benchmarkByCohort.get(cohort) ?? [];
+        entry.benchmark = benchmark.map((row) => ({ key: row.key, label: row.key, ...toFigures(countsOf(row), published({ prior: row.key }, 'published'), switchers, k) }));
+        entry.benchmarkTotal = toFigures(benchmark.map(countsOf).reduce(addCounts, emptyCounts()), published({}, 'published'), switchers, k);
       }
       return entry;
     });
@@ -322,15 +390,16 @@ export class InsightsService {
     };
   }
 
-  /** One cohort's breakdown with its total, suppressed as one published list. */
-  private publishList(rows: CellRow[], k: number, switchers: boolean, labelOf: Labeller): { rows: BreakdownRowDto[]; total: ReturnType<typeof toFigures> } {
-    const counts = rows.map(countsOf);
-    const mask = suppressList(counts.map((item) => item.n), k, { totalPublished: true });
-    const total = counts.reduce(addCounts, emptyCounts());
-    return {
-      rows: rows.map((row, index) => ({ ...labelOf(row.key), ...toFigures(counts[index], mask.suppressed[index], switchers, k) })),
-      total: toFigures(total, mask.totalSuppressed, switchers, k),
-    };
+  /**
+   * A view's total with its split as the reader may see it. In the alumni total the reader's own
+   * intake is one whole cell (its own row by receiver); the intake total is the sum of its
+   * perturbed supplier rows, so that it adds up and draws no noise of its own.
+   */
+  private totalFor(scope: InstitutionScope, breakdown: BreakdownColumn, rows: CellRow[], shown: ProtectedCounts[]): ProtectedCounts {
+    const exact = rows.map(countsOf).reduce(addCounts, emptyCounts());
+    if (scope.side === 'supplier') return splitFor(exact, rows.map((row) => row.own).reduce(addOwn, NO_OWN_PART), true);
+    if (breakdown === 'supplier') return { counts: shown.map((part) => part.counts).reduce(addCounts, emptyCounts()), protection: 'perturbed' };
+    return { counts: exact, protection: 'split-withheld' };
   }
 
   /** Turns a summary key (institution id, code) into what the view shows. */
@@ -358,17 +427,20 @@ export class InsightsService {
     }
   }
 
+  /** Leavers are the school's own records; whether they continued comes from others', so it is perturbed. */
   private async doorstroom(region: RegionRef, institutionId: string, from: number, to: number, definitions: Definitions): Promise<DoorstroomDto[]> {
     const rows = await this.repository.leavers(region.id, institutionId, from, to);
     const k = definitions.of(undefined).suppressionK;
     return rows.map((row) => {
       const suppressed = row.nLeavers > 0 && row.nLeavers < k;
+      const continued = perturbedContinued(row.nContinued, row.nLeavers, row.key);
       return {
         schoolYear: row.schoolYear,
         leavers: suppressed ? null : row.nLeavers,
-        continued: suppressed ? null : row.nContinued,
-        rate: suppressed || row.nLeavers === 0 ? null : Math.round((row.nContinued / row.nLeavers) * 10_000) / 10_000,
+        continued: suppressed ? null : continued,
+        rate: suppressed || row.nLeavers === 0 ? null : Math.round((continued / row.nLeavers) * 10_000) / 10_000,
         suppressed,
+        protection: suppressed ? 'suppressed' : 'perturbed',
       };
     });
   }

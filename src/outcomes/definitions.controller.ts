@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated } from 'src/access/authenticated.decorator';
 import { Principal } from 'src/access/principal';
 import { RegionCodeParamDto } from 'src/institutions/dto/params.dto';
@@ -37,11 +37,15 @@ export class DefinitionsController {
     return this.service.get(auth, params.id);
   }
 
-  /** Puts a version in force from a cohort on; the summaries are recomputed in the background. */
+  /**
+   * Puts a version in force from a cohort on; the summaries are recomputed in the background.
+   * Only for cohorts that have not been published yet: a published cohort keeps its definitions.
+   */
   @Post('definitions/:id/activate')
   @HttpCode(200)
   @Authenticated({ scope: 'region:admin' })
   @ApiOkResponse({ type: DefinitionSetDto })
+  @ApiConflictResponse({ description: 'fromCohort is not after the last published cohort (problem type published-cohorts, with lastPublishedCohort).' })
   activateDefinitionSet(@Auth() auth: Principal, @Param() params: DefinitionIdParamDto, @Body() dto: ActivateDefinitionSetDto): Promise<DefinitionSetDto> {
     return this.service.activate(auth, params.id, dto);
   }

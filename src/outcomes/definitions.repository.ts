@@ -49,16 +49,27 @@ export class DefinitionsRepository {
   /**
    * Puts a version in force from a cohort on. Versions that applied from that cohort or later are
    * superseded, and the region's summaries are recomputed by a job in the same transaction.
+   * Forward only: a cohort whose figures were published keeps the definition it was published
+   * with, because two versions of one cohort side by side give small groups away by their
+   * difference (docs/disclosure-control.md). Returns the last published cohort when it refuses.
    */
-  async activate(definition: DefinitionSetEntity, fromCohort: number): Promise<void> {
-    await this.dataSource.transaction(async (manager: EntityManager) => {
+  async activate(definition: DefinitionSetEntity, fromCohort: number): Promise<{ activated: true } | { activated: false; lastPublishedCohort: number }> {
+    return this.dataSource.transaction(async (manager: EntityManager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('definitions:' || $1))`, [definition.regionId]);
+      // Waits for a refresh in progress, so that what it publishes is seen below.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('summaries:' || $1))`, [definition.regionId]);
+      const [{ last }]: Array<{ last: number | null }> = await manager.query(
+        `SELECT greatest((SELECT max(cohort) FROM outcome_summaries WHERE region_id = $1), (SELECT max(school_year) FROM leaver_summaries WHERE region_id = $1)) AS last`,
+        [definition.regionId],
+      );
+      if (last !== null && Number(last) >= fromCohort) return { activated: false, lastPublishedCohort: Number(last) };
       await manager.query(
         `UPDATE definition_sets SET effective_from_cohort = NULL WHERE region_id = $1 AND id <> $2 AND effective_from_cohort >= $3`,
         [definition.regionId, definition.id, fromCohort],
       );
       await manager.query(`UPDATE definition_sets SET effective_from_cohort = $2, activated_at = now() WHERE id = $1`, [definition.id, fromCohort]);
       await this.jobs.enqueue(manager, JobKind.RefreshRegion, { regionId: definition.regionId });
+      return { activated: true };
     });
   }
 }

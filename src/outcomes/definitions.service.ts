@@ -73,7 +73,17 @@ export class DefinitionsService {
     const definition = await this.repository.findById(id);
     if (!definition) throw notFound(`Definition set ${id}`);
     const region = await this.access.requireRegionOf(auth, { regionId: definition.regionId, label: `Definition set ${id}` }, 'coordinate');
-    await this.repository.activate(definition, dto.fromCohort);
+    const outcome = await this.repository.activate(definition, dto.fromCohort);
+    if (!outcome.activated) {
+      throw new ProblemException(
+        HttpStatus.CONFLICT,
+        'published-cohorts',
+        'Cohort already published',
+        `Cohorts up to ${outcome.lastPublishedCohort} have been published with the definitions in force; a new version applies from cohort ${outcome.lastPublishedCohort + 1} on.`,
+        [{ pointer: '#/fromCohort', code: 'publishedCohort', detail: `must be after ${outcome.lastPublishedCohort}, the last published cohort` }],
+        { lastPublishedCohort: outcome.lastPublishedCohort },
+      );
+    }
     const all = await this.repository.listForRegion(region.id);
     return this.toDto(all.find((item) => item.id === id)!, region, all);
   }

@@ -65,6 +65,10 @@ export class OutcomeSummaryEntity {
 
   @Column({ name: 'n_diploma_in_time', type: 'integer' })
   nDiplomaInTime!: number;
+
+  /** Sum of the cell's record keys (src/outcomes/disclosure/cell-key.ts), for consistent perturbation. */
+  @Column({ name: 'record_key_sum', type: 'bigint', default: 0 })
+  recordKeySum!: string;
 }
 
 /** Leavers of a supplying school per school year, and how many reached follow-up education in the region. */
@@ -91,6 +95,10 @@ export class LeaverSummaryEntity {
   /** Leavers with an enrolment in the region starting in the next cohort. */
   @Column({ name: 'n_continued', type: 'integer' })
   nContinued!: number;
+
+  /** Sum of the leavers' record keys, for the perturbation of n_continued. */
+  @Column({ name: 'record_key_sum', type: 'bigint', default: 0 })
+  recordKeySum!: string;
 }
 
 /** When the summaries of a region were last refreshed, and from which change. */

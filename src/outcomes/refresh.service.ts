@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { JobKind, JobsOf, JobStep, JobStepInputs } from 'src/jobs/job-kinds';
 import { JobRunner } from 'src/jobs/job-runner';
-import { SummariesRepository } from 'src/outcomes/summaries.repository';
+import { planPublication } from 'src/outcomes/disclosure/publication-plan';
+import { CohortCells, SummariesRepository } from 'src/outcomes/summaries.repository';
 
 // A switch may follow an enrolment that ended up to the switch window (≤ 24 months) after its
 // cohort's reference date, so a change in cohort c can change outcomes of cohorts down to c − 3;
@@ -62,6 +63,12 @@ export class RefreshService implements OnModuleInit {
     return { regionIds };
   }
 
+  /** The cells of a cohort withheld from every output (docs/disclosure-control.md). */
+  private async protect({ cells, k }: CohortCells): Promise<Array<{ cellKey: string; reason: 'primary' | 'complementary' }>> {
+    const plan = await planPublication(cells, k);
+    return [...plan.suppressed].sort().map((cellKey) => ({ cellKey, reason: plan.primary.has(cellKey) ? 'primary' : 'complementary' }));
+  }
+
   /** Recomputes the summaries of a region for the cohorts a change can affect. */
   async refreshRegion(regionId: string, changed: number[] | 'all'): Promise<number[]> {
     const started = Date.now();
@@ -73,7 +80,7 @@ export class RefreshService implements OnModuleInit {
     const highest = Math.max(...known.map((item) => item.max));
     const from = changed === 'all' || changed.length === 0 ? lowest : Math.max(lowest, Math.min(...changed) - COHORTS_BACK);
     const cohorts = range(from, highest);
-    await this.summaries.refresh(regionId, cohorts);
+    await this.summaries.refresh(regionId, cohorts, (cohort) => this.protect(cohort));
     const durationMs = Date.now() - started;
     await this.summaries.recordDuration(regionId, durationMs);
     this.logger.log({ regionId, cohorts: cohorts.length, durationMs }, 'summaries refreshed');

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { KEY_MODULUS, recordKeySql } from 'src/outcomes/disclosure/cell-key';
+import { MicroCell } from 'src/outcomes/disclosure/cells';
 
 /**
  * Derives the outcome of every enrolment of the given cohorts in one region and writes the
@@ -17,12 +19,14 @@ import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 const REFRESH_OUTCOMES_SQL = `
 WITH members AS (
   SELECT institution_id FROM region_memberships WHERE region_id = $1
+), secret AS (
+  SELECT secret FROM disclosure_secrets WHERE id = 1
 ), segments AS (
   SELECT d.*, lead(d.effective_from_cohort) OVER (ORDER BY d.effective_from_cohort, d.version) AS next_from
     FROM definition_sets d
    WHERE d.region_id = $1 AND d.effective_from_cohort IS NOT NULL
 ), base AS (
-  SELECT e.institution_id, e.pseudonym, e.programme_code, e.sector, e.start_date, e.end_date, e.end_reason, e.cohort,
+  SELECT e.id, e.institution_id, e.pseudonym, e.programme_code, e.sector, e.start_date, e.end_date, e.end_reason, e.cohort,
          e.prior_vestiging, e.prior_diploma_type, e.prior_diploma_year, si.id AS supplier_id,
          s.id AS definition_set_id, s.switch_window_months, s.reference_month, s.reference_day,
          make_date(e.cohort + 1, s.reference_month, s.reference_day) AS reference_date
@@ -68,7 +72,7 @@ WITH members AS (
 INSERT INTO outcome_summaries (
   region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code,
   prior_diploma_type, definition_set_id, n, n_direct, n_enrolled, n_switch_internal, n_switch_external, n_uitval,
-  n_diploma, n_rendement_known, n_diploma_in_time)
+  n_diploma, n_rendement_known, n_diploma_in_time, record_key_sum)
 SELECT $1, cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, sector, series_code, prior_diploma_type, definition_set_id,
        count(*),
        count(*) FILTER (WHERE prior_diploma_year >= cohort),
@@ -78,7 +82,8 @@ SELECT $1, cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, s
        count(*) FILTER (WHERE outcome = 'uitval'),
        count(*) FILTER (WHERE outcome = 'diploma'),
        count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE),
-       count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE AND end_reason = 'diploma' AND end_date < rendement_deadline)
+       count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE AND end_reason = 'diploma' AND end_date < rendement_deadline),
+       (sum(${recordKeySql('(SELECT secret FROM secret)', 'id')}) % ${KEY_MODULUS})::bigint
   FROM derived
  GROUP BY cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, sector, series_code, prior_diploma_type, definition_set_id`;
 
@@ -90,18 +95,31 @@ SELECT $1, cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, s
 const REFRESH_LEAVERS_SQL = `
 WITH members AS (
   SELECT institution_id FROM region_memberships WHERE region_id = $1
+), secret AS (
+  SELECT secret FROM disclosure_secrets WHERE id = 1
 ), continued AS (
   SELECT DISTINCT e.pseudonym, e.cohort
     FROM enrolments e JOIN members em ON em.institution_id = e.institution_id
    WHERE e.cohort = ANY(SELECT (year + 1)::smallint FROM unnest($2::smallint[]) AS year)
 )
-INSERT INTO leaver_summaries (region_id, supplier_institution_id, school_year, onderwijssoort, diploma, n_leavers, n_continued)
-SELECT $1, l.institution_id, l.school_year, l.onderwijssoort, l.diploma, count(*), count(c.pseudonym)
+INSERT INTO leaver_summaries (region_id, supplier_institution_id, school_year, onderwijssoort, diploma, n_leavers, n_continued, record_key_sum)
+SELECT $1, l.institution_id, l.school_year, l.onderwijssoort, l.diploma, count(*), count(c.pseudonym),
+       (sum(${recordKeySql('(SELECT secret FROM secret)', 'l.id')}) % ${KEY_MODULUS})::bigint
   FROM leavers l
   JOIN members m ON m.institution_id = l.institution_id
   LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
  WHERE l.school_year = ANY($2::smallint[])
  GROUP BY l.institution_id, l.school_year, l.onderwijssoort, l.diploma`;
+
+/** The summary rows of one cohort, at the grain the disclosure engine protects, with its k. */
+export interface CohortCells {
+  cohort: number;
+  k: number;
+  cells: MicroCell[];
+}
+
+/** Decides which cells of a cohort are withheld; called inside the refresh's transaction. */
+export type CohortProtector = (cohort: CohortCells) => Promise<Array<{ cellKey: string; reason: 'primary' | 'complementary' }>>;
 
 export interface CohortRange {
   min: number;
@@ -147,8 +165,11 @@ export class SummariesRepository {
     return row && row.min !== null && row.max !== null ? { min: Number(row.min), max: Number(row.max) } : null;
   }
 
-  /** Replaces the region's summaries of these cohorts in one transaction. */
-  async refresh(regionId: string, cohorts: number[]): Promise<void> {
+  /**
+   * Replaces the region's summaries of these cohorts and the cells they withhold, in one
+   * transaction: no output ever reads summaries without their protection.
+   */
+  async refresh(regionId: string, cohorts: number[], protect: CohortProtector): Promise<void> {
     await this.dataSource.transaction(async (manager: EntityManager) => {
       // The API's statement timeout is sized for requests; a large region's refresh needs longer.
       await manager.query(`SELECT set_config('statement_timeout', $1, true)`, [String(this.timeoutMs)]);
@@ -158,6 +179,15 @@ export class SummariesRepository {
       await manager.query(`DELETE FROM leaver_summaries WHERE region_id = $1 AND school_year = ANY($2::smallint[])`, [regionId, cohorts]);
       await manager.query(REFRESH_OUTCOMES_SQL, [regionId, cohorts]);
       await manager.query(REFRESH_LEAVERS_SQL, [regionId, cohorts]);
+      await manager.query(`DELETE FROM withheld_cells WHERE region_id = $1 AND cohort = ANY($2::smallint[])`, [regionId, cohorts]);
+      for (const cohort of await this.cohortCells(manager, regionId, cohorts)) {
+        const withheld = await protect(cohort);
+        if (withheld.length === 0) continue;
+        await manager.query(
+          `INSERT INTO withheld_cells (region_id, cohort, cell_key, reason) SELECT $1, $2, cell_key, reason FROM unnest($3::text[], $4::text[]) AS w(cell_key, reason)`,
+          [regionId, cohort.cohort, withheld.map((cell) => cell.cellKey), withheld.map((cell) => cell.reason)],
+        );
+      }
       await manager.query(
         `INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms) VALUES ($1, now(), $2::smallint[], 0)
          ON CONFLICT (region_id) DO UPDATE SET refreshed_at = now(), cohorts = EXCLUDED.cohorts`,
@@ -167,6 +197,25 @@ export class SummariesRepository {
     // Fresh statistics for the views' planner: the summaries change wholesale with each refresh,
     // and autovacuum may not get to them before the next view is read.
     await this.dataSource.query(`ANALYZE outcome_summaries, leaver_summaries`);
+  }
+
+  private async cohortCells(manager: EntityManager, regionId: string, cohorts: number[]): Promise<CohortCells[]> {
+    const rows: Array<MicroCell & { cohort: number; k: number }> = await manager.query(
+      `SELECT s.cohort, s.supplier_institution_id::text AS supplier, s.supplier_vestiging AS vestiging, s.receiver_institution_id::text AS receiver,
+              s.sector, s.programme_code AS programme, s.prior_diploma_type AS prior, s.n, d.suppression_k AS k
+         FROM outcome_summaries s JOIN definition_sets d ON d.id = s.definition_set_id
+        WHERE s.region_id = $1 AND s.cohort = ANY($2::smallint[])
+        ORDER BY s.cohort`,
+      [regionId, cohorts],
+    );
+    const byCohort = new Map<number, CohortCells>();
+    for (const row of rows) {
+      const cohort = Number(row.cohort);
+      const entry = byCohort.get(cohort) ?? { cohort, k: Number(row.k), cells: [] };
+      entry.cells.push({ supplier: row.supplier, vestiging: row.vestiging, receiver: row.receiver, sector: row.sector, programme: row.programme, prior: row.prior, n: Number(row.n) });
+      byCohort.set(cohort, entry);
+    }
+    return [...byCohort.values()];
   }
 
   async recordDuration(regionId: string, durationMs: number): Promise<void> {

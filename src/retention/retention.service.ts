@@ -114,6 +114,7 @@ const auditEntry = (region: RegionRetention, sweepId: string, batch: number, del
   requiredScope: null,
   outcome: 'allowed',
   statusCode: 200,
+  target: { region: region.code, cohortTo: region.lastExpiredCohort, written: deleted.enrolments + deleted.leavers },
   detail: {
     retentionMonths: region.retentionMonths,
     lastExpiredCohort: region.lastExpiredCohort,

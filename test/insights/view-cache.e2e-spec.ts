@@ -105,14 +105,17 @@ describe('kept views follow every change of their inputs', () => {
       .set('Authorization', `Bearer ${tokens.coordinatorR}`)
       .send({ name: 'Strengere drempel', suppressionK: 15 })
       .expect(201);
-    await ctx.http.post(`/v1/definitions/${created.body.id}/activate`).set('Authorization', `Bearer ${tokens.coordinatorR}`).send({ fromCohort: 2021 }).expect(200);
+    // Published cohorts keep their definitions: the version applies from the next cohort on.
+    await ctx.http.post(`/v1/definitions/${created.body.id}/activate`).set('Authorization', `Bearer ${tokens.coordinatorR}`).send({ fromCohort: 2023 }).expect(200);
     const list = await get(`/v1/regions/${R.code}/definitions`, tokens.coordinatorR).expect(200);
     expect(list.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ id: created.body.id, status: 'active' })]));
+    for (let index = 0; index < 20; index++) await ctx.newEnrolment({ receiver: X, supplier: S, startDate: '2023-09-01' });
     await ctx.runJobs();
-    const after = await get('/v1/insights/flows?cohort=2022', tokens.coordinatorR).expect(200);
+    const after = await get('/v1/insights/flows?cohort=2023', tokens.coordinatorR).expect(200);
     expect(after.body.definitionSet).toMatchObject({ id: created.body.id, version: 2 });
+    expect((await get('/v1/insights/flows?cohort=2022', tokens.coordinatorR).expect(200)).body.definitionSet).toMatchObject({ version: 1 });
     const alumni = await get('/v1/insights/alumni', tokens.S).expect(200);
-    expect(alumni.body.cohorts[0].definitionSet).toMatchObject({ id: created.body.id, version: 2 });
+    expect(alumni.body.cohorts.at(-1).definitionSet).toMatchObject({ id: created.body.id, version: 2 });
   });
 
   it('stops showing a region to an institution whose membership ended', async () => {

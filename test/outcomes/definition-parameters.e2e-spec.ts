@@ -3,10 +3,11 @@ import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
 
 /**
- * Each parameter of a definition set, on a small region of its own where every figure is worked
- * out by hand: first with the default definitions (version 1), then with a version that changes
- * only that parameter, activated from the cohort of the fixture. Supplier S (vo) → receiver X
- * (hbo); cohort 2022 unless a case says otherwise; k = 10.
+ * Each parameter of a definition set, on twin regions where every figure is worked out by hand:
+ * the same records in a region with the default definitions (version 1) and in one with a
+ * version that changes only that parameter. Definitions apply forward only (a published cohort
+ * keeps its definitions), so the twin activates its version before any record arrives.
+ * Supplier S (vo) → receiver X (hbo); cohort 2022 unless a case says otherwise; k = 10.
  */
 describe('definition parameters', () => {
   let ctx: TestContext;
@@ -44,74 +45,94 @@ describe('definition parameters', () => {
     expect(figures.cohort).toBe(cohort);
     return { ...figures.total, definitionVersion: figures.definitionSet.version };
   };
-  /** Creates version 2 with the given parameters, active from `fromCohort`, and refreshes. */
-  const activate = async (world: Scenario, parameters: Record<string, unknown>, fromCohort = 2022): Promise<void> => {
+  /** Creates version 2 with the given parameters, in force from `fromCohort`. */
+  const activate = async (world: Scenario, parameters: Record<string, unknown>, fromCohort = 2000): Promise<void> => {
     const created = await ctx.http
       .post(`/v1/regions/${world.region.code}/definitions`)
       .set('Authorization', `Bearer ${world.coordinatorToken}`)
       .send({ name: `Versie met ${Object.keys(parameters).join(', ')}`, ...parameters })
       .expect(201);
     await ctx.http.post(`/v1/definitions/${created.body.id}/activate`).set('Authorization', `Bearer ${world.coordinatorToken}`).send({ fromCohort }).expect(200);
+  };
+  /** Two regions with the same records: the default definitions and a version with `parameters`. */
+  const twins = async (parameters: Record<string, unknown>, fill: (world: Scenario) => Promise<void>): Promise<{ standard: Scenario; changed: Scenario }> => {
+    const standard = await scenario();
+    const changed = await scenario();
+    await activate(changed, parameters);
     await ctx.runJobs();
+    for (const world of [standard, changed]) await fill(world);
+    await ctx.runJobs();
+    return { standard, changed };
   };
 
-  it('reference date: an enrolment that ends in November is still enrolled on 1 October, and uitval on 1 December', async () => {
+  it('refuses a version for a cohort that has been published, and names the last one', async () => {
     const world = await scenario();
     for (let index = 0; index < 10; index++) await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), startDate: '2022-09-01' });
-    for (let index = 0; index < 2; index++) await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), startDate: '2022-09-01', endDate: '2023-11-15' });
     await ctx.runJobs();
+    const created = await ctx.http.post(`/v1/regions/${world.region.code}/definitions`).set('Authorization', `Bearer ${world.coordinatorToken}`).send({ name: 'Alleen voltijd', voltijdOnly: true }).expect(201);
+    const refused = await ctx.http.post(`/v1/definitions/${created.body.id}/activate`).set('Authorization', `Bearer ${world.coordinatorToken}`).send({ fromCohort: 2022 }).expect(409);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.body).toMatchObject({ type: expect.stringContaining('published-cohorts'), lastPublishedCohort: 2022, errors: [{ pointer: '#/fromCohort', code: 'publishedCohort' }] });
+    // Nothing changed: the cohort keeps version 1, and the refused version stays a draft.
+    expect(await alumniTotal(world)).toMatchObject({ n: 10, definitionVersion: 1 });
+    const draft = await ctx.http.get(`/v1/definitions/${created.body.id}`).set('Authorization', `Bearer ${world.coordinatorToken}`).expect(200);
+    expect(draft.body).toMatchObject({ status: 'draft', effectiveFromCohort: null });
+    // From the next cohort on it is accepted.
+    await ctx.http.post(`/v1/definitions/${created.body.id}/activate`).set('Authorization', `Bearer ${world.coordinatorToken}`).send({ fromCohort: 2023 }).expect(200);
+    await ctx.runJobs();
+    expect(await alumniTotal(world)).toMatchObject({ n: 10, definitionVersion: 1 });
+  });
+
+  it('reference date: an enrolment that ends in November is still enrolled on 1 October, and uitval on 1 December', async () => {
+    const { standard, changed } = await twins({ referenceMonth: 12, referenceDay: 1 }, async (world) => {
+      for (let index = 0; index < 10; index++) await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), startDate: '2022-09-01' });
+      for (let index = 0; index < 2; index++) await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), startDate: '2022-09-01', endDate: '2023-11-15' });
+    });
     // 1 October 2023: all 12 enrolled.
-    expect(await alumniTotal(world)).toMatchObject({ n: 12, enrolledYear2: 1, uitval: 0, definitionVersion: 1 });
-    await activate(world, { referenceMonth: 12, referenceDay: 1 });
+    expect(await alumniTotal(standard)).toMatchObject({ n: 12, enrolledYear2: 1, uitval: 0, definitionVersion: 1 });
     // 1 December 2023: the 2 ended before it, nothing followed → uitval 2/12.
-    expect(await alumniTotal(world)).toMatchObject({ n: 12, enrolledYear2: 0.8333, uitval: 0.1667, definitionVersion: 2 });
+    expect(await alumniTotal(changed)).toMatchObject({ n: 12, enrolledYear2: 0.8333, uitval: 0.1667, definitionVersion: 2 });
   });
 
   it('switchers count as uitval of the programme they left only when the definition says so', async () => {
-    const world = await scenario();
-    for (let index = 0; index < 9; index++) await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), startDate: '2022-09-01' });
-    await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), startDate: '2022-09-01', endDate: '2023-03-01' });
-    for (let index = 0; index < 2; index++) {
-      const switcher = student();
-      await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: switcher, startDate: '2022-09-01', endDate: '2023-01-31' });
-      // Not a first enrolment in the sector: only the switch it makes of the first one counts.
-      await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: switcher, programmeCode: '34001', startDate: '2023-02-01' });
-    }
-    await ctx.runJobs();
+    const { standard, changed } = await twins({ switchersCountAsUitval: true }, async (world) => {
+      for (let index = 0; index < 9; index++) await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), startDate: '2022-09-01' });
+      await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), startDate: '2022-09-01', endDate: '2023-03-01' });
+      for (let index = 0; index < 2; index++) {
+        const switcher = student();
+        await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: switcher, startDate: '2022-09-01', endDate: '2023-01-31' });
+        // Not a first enrolment in the sector: only the switch it makes of the first one counts.
+        await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: switcher, programmeCode: '34001', startDate: '2023-02-01' });
+      }
+    });
     // 12 students: 9 enrolled, 1 uitval, 2 switch_internal.
-    expect(await alumniTotal(world)).toMatchObject({ n: 12, uitval: 0.0833, switchInternal: 0.1667, enrolledYear2: 0.75 });
-    await activate(world, { switchersCountAsUitval: true });
+    expect(await alumniTotal(standard)).toMatchObject({ n: 12, uitval: 0.0833, switchInternal: 0.1667, enrolledYear2: 0.75 });
     // Uitval of the programme: 1 + 2 switchers = 3/12; the switch rate itself is unchanged.
-    expect(await alumniTotal(world)).toMatchObject({ n: 12, uitval: 0.25, switchInternal: 0.1667, definitionVersion: 2 });
+    expect(await alumniTotal(changed)).toMatchObject({ n: 12, uitval: 0.25, switchInternal: 0.1667, definitionVersion: 2 });
   });
 
   it('voltijd only: part-time enrolments in higher education drop out of the counts', async () => {
-    const world = await scenario();
-    for (let index = 0; index < 10; index++) await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), startDate: '2022-09-01' });
-    for (let index = 0; index < 3; index++) {
-      await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), startDate: '2022-09-01', form: 'deeltijd', endDate: '2023-02-28' });
-    }
-    await ctx.runJobs();
+    const { standard, changed } = await twins({ voltijdOnly: true }, async (world) => {
+      for (let index = 0; index < 10; index++) await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), startDate: '2022-09-01' });
+      for (let index = 0; index < 3; index++) {
+        await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), startDate: '2022-09-01', form: 'deeltijd', endDate: '2023-02-28' });
+      }
+    });
     // 13 students, the 3 part-timers left without a follow-up: uitval 3/13.
-    expect(await alumniTotal(world)).toMatchObject({ n: 13, uitval: 0.2308 });
-    await activate(world, { voltijdOnly: true });
-    expect(await alumniTotal(world)).toMatchObject({ n: 10, uitval: 0, enrolledYear2: 1, definitionVersion: 2 });
+    expect(await alumniTotal(standard)).toMatchObject({ n: 13, uitval: 0.2308 });
+    expect(await alumniTotal(changed)).toMatchObject({ n: 10, uitval: 0, enrolledYear2: 1, definitionVersion: 2 });
   });
 
   it('first year in sector only: a student with an earlier hbo enrolment counts again when the rule is off', async () => {
-    const world = await scenario();
-    const again: string[] = [];
-    for (let index = 0; index < 10; index++) {
-      const pseudonym = student();
-      if (index < 3) {
-        again.push(pseudonym);
+    const { standard, changed } = await twins({ firstYearInSectorOnly: false }, async (world) => {
+      for (let index = 0; index < 10; index++) {
+        const pseudonym = student();
         // Cohort 2021 in another programme, left in June 2022.
-        await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym, programmeCode: '34001', startDate: '2021-09-01', endDate: '2022-06-30' });
+        if (index < 3) await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym, programmeCode: '34001', startDate: '2021-09-01', endDate: '2022-06-30' });
+        await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym, startDate: '2022-09-01', priorDiplomaYear: 2021 });
       }
-      await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym, startDate: '2022-09-01', priorDiplomaYear: 2021 });
-    }
-    await ctx.runJobs();
-    const summed = async (cohort: number): Promise<{ n: number; n_switch_internal: number } | undefined> =>
+    });
+    const summed = async (world: Scenario, cohort: number): Promise<{ n: number; n_switch_internal: number } | undefined> =>
       (
         await ctx.dataSource.query<Array<{ n: number; n_switch_internal: number }>>(
           `SELECT sum(n)::int AS n, sum(n_switch_internal)::int AS n_switch_internal FROM outcome_summaries WHERE region_id = $1 AND cohort = $2 HAVING count(*) > 0`,
@@ -119,60 +140,57 @@ describe('definition parameters', () => {
         )
       )[0];
     // Default: the 3 are first-year in hbo in 2021 only (and switched internally: a new programme at X within 12 months).
-    expect(await summed(2021)).toEqual({ n: 3, n_switch_internal: 3 });
-    expect(await summed(2022)).toEqual({ n: 7, n_switch_internal: 0 });
-    await activate(world, { firstYearInSectorOnly: false }, 2021);
-    expect(await summed(2021)).toEqual({ n: 3, n_switch_internal: 3 });
-    expect(await summed(2022)).toEqual({ n: 10, n_switch_internal: 0 });
-    expect(await alumniTotal(world)).toMatchObject({ n: 10, enrolledYear2: 1, definitionVersion: 2 });
+    expect(await summed(standard, 2021)).toEqual({ n: 3, n_switch_internal: 3 });
+    expect(await summed(standard, 2022)).toEqual({ n: 7, n_switch_internal: 0 });
+    expect(await summed(changed, 2021)).toEqual({ n: 3, n_switch_internal: 3 });
+    expect(await summed(changed, 2022)).toEqual({ n: 10, n_switch_internal: 0 });
+    expect(await alumniTotal(changed)).toMatchObject({ n: 10, enrolledYear2: 1, definitionVersion: 2 });
   });
 
   it('the suppression threshold k of the region decides which cells are published', async () => {
-    const world = await scenario();
-    const other = await ctx.newInstitution({ sectors: ['vo'] });
-    await ctx.addMember(world.region, other);
-    for (let index = 0; index < 7; index++) await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), startDate: '2022-09-01' });
-    for (let index = 0; index < 12; index++) await ctx.newEnrolment({ receiver: world.X, supplier: other, pseudonym: student(), startDate: '2022-09-01' });
-    await ctx.runJobs();
-    const report = async () =>
+    const { standard, changed } = await twins({ suppressionK: 5 }, async (world) => {
+      const other = await ctx.newInstitution({ sectors: ['vo'] });
+      await ctx.addMember(world.region, other);
+      for (let index = 0; index < 7; index++) await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), startDate: '2022-09-01' });
+      for (let index = 0; index < 12; index++) await ctx.newEnrolment({ receiver: world.X, supplier: other, pseudonym: student(), startDate: '2022-09-01' });
+    });
+    const report = async (world: Scenario) =>
       (await ctx.http.get(`/v1/regions/${world.region.code}/report?cohort=2022`).set('Authorization', `Bearer ${world.coordinatorToken}`).expect(200)).body as {
         cells: Array<{ supplier: string; n: number | null; suppressed: boolean }>;
         total: { n: number | null };
         definitionSet: { version: number };
       };
-    const cellOf = (body: Awaited<ReturnType<typeof report>>, supplier: InstitutionEntity) => body.cells.find((cell) => cell.supplier === supplier.brin);
+    const cellOf = (body: Awaited<ReturnType<typeof report>>, supplier: string) => body.cells.find((cell) => cell.supplier === supplier);
     // k = 10: the 7 are suppressed, and so is the 12 next to it (else 19 − 12 would give the 7 away).
-    const before = await report();
-    expect(cellOf(before, world.S)).toMatchObject({ n: null, suppressed: true });
-    expect(cellOf(before, other)).toMatchObject({ n: null, suppressed: true });
+    const before = await report(standard);
+    expect(cellOf(before, standard.S.brin)).toMatchObject({ n: null, suppressed: true });
+    expect(before.cells.filter((cell) => cell.supplier !== standard.S.brin)).toEqual([expect.objectContaining({ n: null, suppressed: true })]);
     expect(before.total).toMatchObject({ n: 19 });
-    await activate(world, { suppressionK: 5 });
-    const after = await report();
+    // k = 5: both are published.
+    const after = await report(changed);
     expect(after.definitionSet).toMatchObject({ version: 2 });
-    expect(cellOf(after, world.S)).toMatchObject({ n: 7, suppressed: false });
-    expect(cellOf(after, other)).toMatchObject({ n: 12, suppressed: false });
+    expect(cellOf(after, changed.S.brin)).toMatchObject({ n: 7, suppressed: false });
+    expect(after.cells.filter((cell) => cell.supplier !== changed.S.brin)).toEqual([expect.objectContaining({ n: 12, suppressed: false })]);
   });
 
   it('rendement: a diploma within the nominal duration + 1 year, once that term has passed', async () => {
-    const world = await scenario();
     // A three-year programme of its own, so the nominal duration is known to this test.
     await ctx.dataSource.query(
       `INSERT INTO programmes (sector, code, name, level, nominal_duration_years, valid_from_cohort, valid_to_cohort) VALUES ('hbo', '39990', 'Testopleiding driejarig', 'bachelor', 3, 2000, NULL)`,
     );
-    // Cohort 2019: the term ends on 1 October 2023 (2019 + 3 + 1).
-    for (let index = 0; index < 8; index++) {
-      await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), programmeCode: '39990', startDate: '2019-09-01', endDate: '2022-07-01', endReason: 'diploma' });
-    }
-    for (let index = 0; index < 2; index++) {
-      await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), programmeCode: '39990', startDate: '2019-09-01', endDate: '2024-07-01', endReason: 'diploma' });
-    }
-    for (let index = 0; index < 2; index++) await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), programmeCode: '39990', startDate: '2019-09-01' });
-    await ctx.runJobs();
-    // 12 known, 8 in time → 0.6667; no diploma in year 1.
-    expect(await alumniTotal(world, 2019)).toMatchObject({ n: 12, rendement: 0.6667, diplomaYear1: 0 });
-    // A later reference date moves the term to 1 December 2023: the same 8 are in time.
-    await activate(world, { referenceMonth: 12, referenceDay: 1 }, 2019);
-    expect(await alumniTotal(world, 2019)).toMatchObject({ n: 12, rendement: 0.6667, definitionVersion: 2 });
+    // Cohort 2019: the term ends on 1 October 2023 (2019 + 3 + 1); a later reference date moves it to 1 December 2023.
+    const { standard, changed } = await twins({ referenceMonth: 12, referenceDay: 1 }, async (world) => {
+      for (let index = 0; index < 8; index++) {
+        await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), programmeCode: '39990', startDate: '2019-09-01', endDate: '2022-07-01', endReason: 'diploma' });
+      }
+      for (let index = 0; index < 2; index++) {
+        await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), programmeCode: '39990', startDate: '2019-09-01', endDate: '2024-07-01', endReason: 'diploma' });
+      }
+      for (let index = 0; index < 2; index++) await ctx.newEnrolment({ receiver: world.X, supplier: world.S, pseudonym: student(), programmeCode: '39990', startDate: '2019-09-01' });
+    });
+    // 12 known, 8 in time → 0.6667; no diploma in year 1; the same 8 are in time with the later date.
+    expect(await alumniTotal(standard, 2019)).toMatchObject({ n: 12, rendement: 0.6667, diplomaYear1: 0 });
+    expect(await alumniTotal(changed, 2019)).toMatchObject({ n: 12, rendement: 0.6667, definitionVersion: 2 });
   });
 
   it('rendement stays unknown (null) while the term has not passed', async () => {

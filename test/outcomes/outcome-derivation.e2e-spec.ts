@@ -103,7 +103,7 @@ describe('outcome derivation across institutions', () => {
     expect(await cell(2022, S2, X)).toMatchObject({ n: 3, n_enrolled: 3 });
   });
 
-  it('follows a new definition set: a wider switch window turns s11 into a switcher', async () => {
+  it('follows a new definition set from the next cohort on: a wider switch window turns a late re-enrolment into a switch', async () => {
     const created = await ctx.http
       .post(`/v1/regions/${region.code}/definitions`)
       .set('Authorization', `Bearer ${coordinatorToken}`)
@@ -111,23 +111,32 @@ describe('outcome derivation across institutions', () => {
       .expect(201);
     expect(created.body).toMatchObject({ version: 2, status: 'draft', switchWindowMonths: 18 });
     expect(created.body.description).toContain('18 maanden');
-    await ctx.http.post(`/v1/definitions/${created.body.id}/activate`).set('Authorization', `Bearer ${coordinatorToken}`).send({ fromCohort: 2022 }).expect(200);
+    // 2022 has been published with version 1 and keeps it.
+    await ctx.http.post(`/v1/definitions/${created.body.id}/activate`).set('Authorization', `Bearer ${coordinatorToken}`).send({ fromCohort: 2022 }).expect(409);
+    await ctx.http.post(`/v1/definitions/${created.body.id}/activate`).set('Authorization', `Bearer ${coordinatorToken}`).send({ fromCohort: 2024 }).expect(200);
+    // s20 (cohort 2024) left X in January 2025 and started at Y fifteen months later: uitval under a 12-month window, a switch under 18.
+    await ctx.newEnrolment({ receiver: X, supplier: S1, pseudonym: pseudonymFor('s20'), startDate: '2024-09-01', endDate: '2025-01-31' });
+    await ctx.newEnrolment({ receiver: Y, supplier: S1, pseudonym: pseudonymFor('s20'), startDate: '2026-04-01' });
     await ctx.runJobs();
-    expect(await cell(2022, S1, X)).toMatchObject({ n: 11, n_uitval: 2, n_switch_external: 2 });
-    const [{ definition_set_id }] = await ctx.dataSource.query(`SELECT DISTINCT definition_set_id FROM outcome_summaries WHERE region_id = $1 AND cohort = 2022`, [region.id]);
-    expect(definition_set_id).toBe(created.body.id);
+    expect(await cell(2024, S1, X)).toMatchObject({ n: 1, n_uitval: 0, n_switch_external: 1 });
+    expect(await cell(2022, S1, X)).toMatchObject({ n: 11, n_uitval: 3, n_switch_external: 1 });
+    const versions: Array<{ cohort: number; version: number }> = await ctx.dataSource.query(
+      `SELECT DISTINCT s.cohort, d.version FROM outcome_summaries s JOIN definition_sets d ON d.id = s.definition_set_id WHERE s.region_id = $1 AND s.cohort IN (2022, 2024) ORDER BY 1`,
+      [region.id],
+    );
+    expect(versions).toEqual([{ cohort: 2022, version: 1 }, { cohort: 2024, version: 2 }]);
   });
 
   it('follows corrections and erasure of records', async () => {
     // s5 turns out to have switched to Y in August 2023 (a late upload) → switch_external.
     await ctx.newEnrolment({ receiver: Y, supplier: S1, pseudonym: pseudonymFor('s5'), startDate: '2023-08-20' });
     await ctx.runJobs();
-    expect(await cell(2022, S1, X)).toMatchObject({ n_uitval: 1, n_switch_external: 3 });
+    expect(await cell(2022, S1, X)).toMatchObject({ n_uitval: 2, n_switch_external: 2 });
     // Erase s5 at Y again: back to uitval.
     await ctx.dataSource.query(`DELETE FROM enrolments WHERE institution_id = $1 AND pseudonym = $2`, [Y.id, pseudonymFor('s5')]);
     await ctx.dataSource.query(`INSERT INTO jobs (kind, payload) VALUES ('refresh-summaries', $1::jsonb)`, [JSON.stringify({ institutionId: Y.id, cohorts: [2023] })]);
     await ctx.runJobs();
-    expect(await cell(2022, S1, X)).toMatchObject({ n_uitval: 2, n_switch_external: 2 });
+    expect(await cell(2022, S1, X)).toMatchObject({ n_uitval: 3, n_switch_external: 1 });
   });
 
   it('refreshes a region when an institution joins or leaves it', async () => {

@@ -120,6 +120,16 @@ export function suppressedLegend(k: number): HTMLElement {
   return h('p', { class: 'suppressed-legend' }, h('span', { class: 'swatch swatch-suppressed', 'aria-hidden': 'true' }), t('suppressed.legend', { k }));
 }
 
+/**
+ * The legend line for figures with noise or a withheld split: the school sees how each figure
+ * was protected (docs/disclosure-control.md).
+ */
+export function protectionLegend(protections: Array<string | undefined>): HTMLElement | null {
+  if (protections.some((protection) => protection === 'split-withheld')) return h('p', { class: 'protection-legend', 'data-protection': 'split-withheld' }, t('protection.splitWithheld'));
+  if (protections.some((protection) => protection === 'perturbed')) return h('p', { class: 'protection-legend', 'data-protection': 'perturbed' }, t('protection.perturbed'));
+  return null;
+}
+
 const percentAxis = { type: 'value' as const, min: 0, axisLabel: { formatter: (value: number) => formatRate(value) } };
 
 export interface LineSeries {

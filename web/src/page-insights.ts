@@ -2,7 +2,7 @@
 // region, a breakdown of one cohort, and that cohort's flows as a Sankey diagram.
 
 import { api } from './api';
-import { barOption, chartFigure, countText, dataTable, LineSeries, rateText, suppressedLegend, trendOption, COLOURS } from './charts';
+import { barOption, chartFigure, countText, dataTable, LineSeries, protectionLegend, rateText, suppressedLegend, trendOption, COLOURS } from './charts';
 import { definitionNote, suppressionK } from './definitions';
 import { h, select } from './dom';
 import { flowsFigure } from './flows-view';
@@ -146,7 +146,7 @@ function breakdownFigure(entry: CohortFigures, breakdown: string, metric: Metric
           })
         : null,
     table,
-    notes: [definitionNote([entry.definitionSet]), rows.some((row) => row.suppressed) ? suppressedLegend(k) : null],
+    notes: [definitionNote([entry.definitionSet]), rows.some((row) => row.suppressed) ? suppressedLegend(k) : null, protectionLegend([entry.total.protection, ...entry.rows.map((row) => row.protection)])],
     height: Math.max(220, 60 + rows.length * (benchmark ? 44 : 30)),
   });
 }
@@ -166,6 +166,7 @@ function doorstroomSection(view: InsightsView, k: number): HTMLElement {
       dataTable(t('insights.doorstroom'), [t('insights.schoolYear'), t('insights.leavers'), t('insights.continued'), t('insights.doorstroomRate')], rows),
       definitionNote(view.definitionSets),
       (view.doorstroom ?? []).some((entry) => entry.suppressed) ? suppressedLegend(k) : null,
+      (view.doorstroom ?? []).some((entry) => entry.protection === 'perturbed') ? h('p', { class: 'protection-legend', 'data-protection': 'perturbed' }, t('protection.continued')) : null,
     ),
   );
 }

@@ -9,9 +9,13 @@ export interface DefinitionReference {
   href: string;
 }
 
+export type Protection = 'published' | 'suppressed' | 'perturbed' | 'split-withheld';
+
 export interface Figures {
   n: number | null;
   suppressed: boolean;
+  protection: Protection;
+  left: number | null;
   direct: number | null;
   uitval: number | null;
   switchInternal: number | null;
@@ -46,6 +50,7 @@ export interface Doorstroom {
   continued: number | null;
   rate: number | null;
   suppressed: boolean;
+  protection: 'suppressed' | 'perturbed';
 }
 
 export interface InsightsView {

@@ -1,5 +1,5 @@
 import { CellRef, cellKey, CellSeries, CohortDefinition, RegionSeries } from 'src/alerts/detection/model';
-import { addCounts, Counts } from 'src/insights/figures';
+import { addCounts, Counts } from 'src/outcomes/figures';
 
 /** Summary counts of one cohort × supplier × receiver × sector (summed over the finer columns). */
 export interface FlowRow {

@@ -2,7 +2,7 @@ import { detect, detectAsync, evaluateCell } from 'src/alerts/detection/detect';
 import { buildRegionSeries } from 'src/alerts/detection/cells';
 import { CellRef, CellSeries, CohortDefinition, DetectionParameters, Finding, RegionSeries } from 'src/alerts/detection/model';
 import { fisherExactTwoSided } from 'src/alerts/statistics';
-import { Counts, emptyCounts } from 'src/insights/figures';
+import { Counts, emptyCounts } from 'src/outcomes/figures';
 
 const DEFAULTS: DetectionParameters = {
   baselineCohorts: 3,

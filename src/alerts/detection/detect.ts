@@ -20,7 +20,7 @@ import {
   RateMetric,
   RegionSeries,
 } from 'src/alerts/detection/model';
-import { addCounts, Counts, emptyCounts, metricEvents } from 'src/insights/figures';
+import { addCounts, Counts, emptyCounts, metricEvents } from 'src/outcomes/figures';
 
 /** Events of a tested metric; `switch` is internal + external. */
 export function rateMetricEvents(counts: Counts, metric: RateMetric, switchersCountAsUitval: boolean): number {

@@ -1,7 +1,7 @@
 import { buildRegionSeries, FlowRow } from 'src/alerts/detection/cells';
 import { detect } from 'src/alerts/detection/detect';
 import { DetectionParameters } from 'src/alerts/detection/model';
-import { emptyCounts } from 'src/insights/figures';
+import { emptyCounts } from 'src/outcomes/figures';
 
 const PARAMETERS: DetectionParameters = {
   baselineCohorts: 3,

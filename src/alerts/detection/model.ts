@@ -1,4 +1,4 @@
-import { Counts } from 'src/insights/figures';
+import { Counts } from 'src/outcomes/figures';
 
 /** What an alert says about a cell. */
 export const ALERT_TYPES = ['trendbreuk', 'aandacht', 'leveringsbreuk', 'methodebreuk'] as const;

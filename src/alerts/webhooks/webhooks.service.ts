@@ -1,7 +1,9 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { alertVisibility } from 'src/alerts/alert-disclosure';
 import { alertVisibleTo, toAlertDto } from 'src/alerts/alert-presenter';
+import { ALL_COHORTS, DisclosureService } from 'src/outcomes/disclosure/disclosure.service';
 import { AlertChange, AlertsRepository } from 'src/alerts/alerts.repository';
 import { AlertType } from 'src/alerts/detection/model';
 import { CreatedWebhookDto, CreateWebhookDto, WebhookDeliveryListDto, WebhookDto, WebhookListDto } from 'src/alerts/dto/webhook.dto';
@@ -34,6 +36,7 @@ export class WebhooksService {
     private readonly access: AccessService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WEBHOOK_RESOLVER) private readonly resolver: Resolver,
+    private readonly disclosure: DisclosureService,
   ) {}
 
   async create(auth: Principal, dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
@@ -89,16 +92,18 @@ export class WebhooksService {
     const webhooks = await this.repository.forRegion(manager, regionId, await this.access.webhookMemberIds(manager, regionId));
     if (webhooks.length === 0) return 0;
     const views = new Map((await this.alerts.viewsByIds(manager, [...new Set(changes.map((change) => change.alertId))])).map((view) => [view.id, view]));
+    const disclosure = await this.disclosure.forRegion(regionId, ALL_COHORTS.from, ALL_COHORTS.to, manager);
     const occurredAt = new Date().toISOString();
     const deliveries: NewDelivery[] = [];
     for (const change of changes) {
       const view = views.get(change.alertId);
       if (!view) continue;
-      const alert = toAlertDto(view);
       for (const webhook of webhooks) {
         if (webhook.types.length > 0 && !webhook.types.includes(view.type)) continue;
         const scope = this.access.webhookAlertScope(webhook, regionId);
         if (!scope || !alertVisibleTo(scope, view)) continue;
+        // What each owner may see of the alert, as in the API (alert-disclosure.ts).
+        const alert = toAlertDto(view, alertVisibility(view, disclosure, scope));
         const id = randomUUID();
         const event = `alert.${change.event}`;
         deliveries.push({ id, webhookId: webhook.id, alertId: view.id, event, body: JSON.stringify({ id, event, occurredAt, alert }) });

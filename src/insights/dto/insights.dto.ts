@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ValidateEnum, ValidateQueryInt, ValidateString } from 'src/common/property.decorators';
-import { METRICS, Metric } from 'src/insights/figures';
+import { METRICS, Metric, Protection, PROTECTIONS } from 'src/outcomes/figures';
 import { REGION_CODE_PATTERN } from 'src/institutions/dto/institution.dto';
 import { DefinitionReferenceDto } from 'src/outcomes/dto/definition.dto';
 
@@ -57,7 +57,15 @@ export class FlowsQueryDto {
 
 export class FiguresDto {
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Instroom; null when suppressed.' }) n!: number | null;
-  @ApiProperty({ description: 'True when 0 < n < k, or suppressed to protect another cell.' }) suppressed!: boolean;
+  @ApiProperty({ description: 'True when withheld: 0 < n < k, or withheld to protect another cell. Every figure is then null, never 0.' }) suppressed!: boolean;
+  @ApiProperty({
+    enum: PROTECTIONS,
+    description:
+      'How the figures were protected (docs/disclosure-control.md). published: exact. suppressed: withheld, all figures null. ' +
+      'perturbed: n and the other rates exact, but the split between switchExternal and uitval carries noise of at most ±3 students, ' +
+      'because the reader received students of this cell itself. split-withheld: as perturbed, but switchExternal and uitval are null and only their sum (left) is given.',
+  })
+  protection!: Protection;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Share of direct instroom (0–1).' }) direct!: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Share uitval after year 1.' }) uitval!: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) switchInternal!: number | null;
@@ -65,6 +73,7 @@ export class FiguresDto {
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Share still enrolled in the same programme in year 2.' }) enrolledYear2!: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Share with a diploma in year 1.' }) diplomaYear1!: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Diploma within nominal duration + 1 year, where known.' }) rendement!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Share that left without a diploma for another institution or for nothing: switchExternal + uitval.' }) left!: number | null;
 }
 
 export class BreakdownRowDto extends FiguresDto {
@@ -75,10 +84,11 @@ export class BreakdownRowDto extends FiguresDto {
 export class CohortFiguresDto {
   @ApiProperty() cohort!: number;
   @ApiProperty({ type: DefinitionReferenceDto }) definitionSet!: DefinitionReferenceDto;
+  @ApiProperty({ description: 'The threshold k of the cohort\'s definition set: cells with 0 < n < k are withheld.' }) suppressionK!: number;
   @ApiProperty({ type: FiguresDto }) total!: FiguresDto;
   @ApiProperty({ type: BreakdownRowDto, isArray: true }) rows!: BreakdownRowDto[];
-  @ApiPropertyOptional({ type: FiguresDto, description: 'The region, all suppliers together.' }) benchmarkTotal?: FiguresDto;
-  @ApiPropertyOptional({ type: BreakdownRowDto, isArray: true, description: 'The region per prior diploma type.' }) benchmark?: BreakdownRowDto[];
+  @ApiPropertyOptional({ type: FiguresDto, description: 'The region, all suppliers together, without the intake of the reader itself.' }) benchmarkTotal?: FiguresDto;
+  @ApiPropertyOptional({ type: BreakdownRowDto, isArray: true, description: 'The region per prior diploma type, without the intake of the reader itself.' }) benchmark?: BreakdownRowDto[];
 }
 
 export class DoorstroomDto {
@@ -87,6 +97,7 @@ export class DoorstroomDto {
   @ApiPropertyOptional({ type: Number, nullable: true }) continued!: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Share of leavers that started in the region the next cohort.' }) rate!: number | null;
   @ApiProperty() suppressed!: boolean;
+  @ApiProperty({ enum: ['suppressed', 'perturbed'], description: 'Leavers are exact; continued carries noise of at most ±3, as it comes from other institutions\' records.' }) protection!: 'suppressed' | 'perturbed';
 }
 
 export class InstitutionRefDto {
@@ -124,6 +135,7 @@ export class RegionReportDto {
   @ApiProperty() name!: string;
   @ApiPropertyOptional({ type: Number, nullable: true }) cohort!: number | null;
   @ApiPropertyOptional({ type: DefinitionReferenceDto, nullable: true }) definitionSet!: DefinitionReferenceDto | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'The threshold k of the cohort\'s definition set.' }) suppressionK!: number | null;
   @ApiProperty({ type: InstitutionRefDto, isArray: true }) suppliers!: InstitutionRefDto[];
   @ApiProperty({ type: InstitutionRefDto, isArray: true }) receivers!: InstitutionRefDto[];
   @ApiProperty({ type: MatrixCellDto, isArray: true, description: 'Supplier × receiver cells with instroom (only non-empty cells).' }) cells!: MatrixCellDto[];
@@ -138,7 +150,11 @@ export class RegionReportDto {
 export class FlowNodeDto {
   @ApiProperty() id!: string;
   @ApiProperty() label!: string;
-  @ApiProperty({ enum: ['supplier', 'receiver', 'sector', 'outcome', 'suppressed'] }) kind!: string;
+  @ApiProperty({
+    enum: ['supplier', 'receiver', 'sector', 'outcome', 'suppressed'],
+    description: 'outcome:left joins switch extern and uitval where the reader received students of the link itself (see FiguresDto.protection).',
+  })
+  kind!: string;
 }
 
 export class FlowLinkDto {
@@ -152,7 +168,7 @@ export class FlowsDto {
   @ApiPropertyOptional({ type: Number, nullable: true }) cohort!: number | null;
   @ApiPropertyOptional({ type: DefinitionReferenceDto, nullable: true }) definitionSet!: DefinitionReferenceDto | null;
   @ApiProperty({ type: FlowNodeDto, isArray: true }) nodes!: FlowNodeDto[];
-  @ApiProperty({ type: FlowLinkDto, isArray: true, description: 'Small links are merged into the "suppressed" node, never shown alone.' }) links!: FlowLinkDto[];
+  @ApiProperty({ type: FlowLinkDto, isArray: true, description: 'Withheld links (docs/disclosure-control.md) are merged into the "suppressed" node, never shown alone; a withheld source is left out.' }) links!: FlowLinkDto[];
 }
 
 export type { Metric };

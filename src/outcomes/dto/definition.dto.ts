@@ -65,7 +65,7 @@ export class CreateDefinitionSetDto {
 }
 
 export class ActivateDefinitionSetDto {
-  @ValidateInt({ min: 2000, max: 2100, description: 'First cohort the version applies to; later versions are superseded.' })
+  @ValidateInt({ min: 2000, max: 2100, description: 'First cohort the version applies to; later versions are superseded. Must be after the last cohort the region has published.' })
   fromCohort!: number;
 }
 

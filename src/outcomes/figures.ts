@@ -34,10 +34,23 @@ export const addCounts = (a: Counts, b: Counts): Counts => {
   return sum;
 };
 
+/**
+ * How a cell's figures were protected (docs/disclosure-control.md):
+ * - published: exact;
+ * - suppressed: withheld (0 < n < k, or to protect another cell): every figure is null;
+ * - perturbed: n and the other rates exact; switch (external) and uitval carry cell-key noise
+ *   because the reader could add records of its own to the cell and read the change;
+ * - split-withheld: as perturbed, but where noise could not be kept consistent with the other
+ *   outputs, switch (external) and uitval are withheld and only their sum (`left`) is given.
+ */
+export const PROTECTIONS = ['published', 'suppressed', 'perturbed', 'split-withheld'] as const;
+export type Protection = (typeof PROTECTIONS)[number];
+
 /** The published figures of a cell: n and rates (0–1), or nulls where suppressed. */
 export interface Figures {
   n: number | null;
   suppressed: boolean;
+  protection: Protection;
   direct: number | null;
   uitval: number | null;
   switchInternal: number | null;
@@ -46,6 +59,8 @@ export interface Figures {
   diplomaYear1: number | null;
   /** Diploma within nominal duration + 1 year; null until that term has passed for the cell. */
   rendement: number | null;
+  /** Left without a diploma for another institution or for nothing: switch (external) + uitval. */
+  left: number | null;
 }
 
 export const METRICS = ['direct', 'uitval', 'switchInternal', 'switchExternal', 'enrolledYear2', 'diplomaYear1', 'rendement'] as const;
@@ -73,24 +88,28 @@ export function metricEvents(counts: Counts, metric: Metric, switchersCountAsUit
   }
 }
 
-export function toFigures(counts: Counts, suppressed: boolean, switchersCountAsUitval: boolean, k: number): Figures {
-  if (suppressed) {
-    return { n: null, suppressed: true, direct: null, uitval: null, switchInternal: null, switchExternal: null, enrolledYear2: null, diplomaYear1: null, rendement: null };
+export function toFigures(counts: Counts, protection: Protection, switchersCountAsUitval: boolean, k: number): Figures {
+  if (protection === 'suppressed') {
+    return { n: null, suppressed: true, protection, direct: null, uitval: null, switchInternal: null, switchExternal: null, enrolledYear2: null, diplomaYear1: null, rendement: null, left: null };
   }
   const figure = (metric: Metric): number | null => {
     const { events, n } = metricEvents(counts, metric, switchersCountAsUitval);
     return rate(events, n);
   };
+  // With switchers counted as uitval, uitval holds the whole of `left` and gives nothing of the split away.
+  const splitWithheld = protection === 'split-withheld';
   return {
     n: counts.n,
     suppressed: false,
+    protection,
     direct: figure('direct'),
-    uitval: figure('uitval'),
+    uitval: splitWithheld && !switchersCountAsUitval ? null : figure('uitval'),
     switchInternal: figure('switchInternal'),
-    switchExternal: figure('switchExternal'),
+    switchExternal: splitWithheld ? null : figure('switchExternal'),
     enrolledYear2: figure('enrolledYear2'),
     diplomaYear1: figure('diplomaYear1'),
     // Rendement has its own denominator; below k it would expose a small group.
     rendement: counts.nRendementKnown >= k ? figure('rendement') : null,
+    left: rate(counts.nSwitchExternal + counts.nUitval, counts.n),
   };
 }
