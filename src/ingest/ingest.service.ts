@@ -122,77 +122,77 @@ export class IngestService {
     const request = { clientId: auth.clientId, key, fingerprint, openTransaction: () => this.repository.openTransaction(), afterRollback };
     try {
       return await this.idempotency.runIdempotent(request, async (transaction) => {
-      try {
-        const ctx = await this.validationContext(uploader);
-        // The batch row commits on its own, so GET /v1/uploads/{id} shows progress meanwhile.
-        const created = await this.repository.createBatch({ institutionId: uploader.id, clientId: auth.clientId, kind: kind.name, source: 'csv', status: 'receiving' });
-        const id = (batchId = created.id);
-        this.live.start(uploader.id, {
-          id,
-          kind: kind.name,
-          source: 'csv',
-          status: 'receiving',
-          clientId: auth.clientId,
-          rows: 0,
-          inserted: 0,
-          updated: 0,
-          unchanged: 0,
-          deleted: 0,
-          errorCount: 0,
-          startedAt: created.startedAt,
-          finishedAt: null,
-        });
-        const tx = await transaction();
-        await tx.holdBatch(id);
-        const errors = new ErrorList(MAX_LISTED_ERRORS);
-        const structure = new ErrorList(MAX_LISTED_ERRORS);
-        const writer: ChunkWriter<C> = new ChunkWriter<C>(
-          (chunk) => tx.upsert(kind, uploader.id, id, chunk),
-          (origin) => runner.duplicateAcrossChunks(origin),
-          () => errors.any || structure.any,
-        );
-        const runner: RowRunner<C> = new RowRunner(kind, ctx, 'csv', errors, this.config.chunkRows, (chunk) => writer.submit(chunk));
-        const progress = this.progressReporter(id);
-        const progressEvery = this.config.chunkRows;
+        try {
+          const ctx = await this.validationContext(uploader);
+          // The batch row commits on its own, so GET /v1/uploads/{id} shows progress meanwhile.
+          const created = await this.repository.createBatch({ institutionId: uploader.id, clientId: auth.clientId, kind: kind.name, source: 'csv', status: 'receiving' });
+          const id = (batchId = created.id);
+          this.live.start(uploader.id, {
+            id,
+            kind: kind.name,
+            source: 'csv',
+            status: 'receiving',
+            clientId: auth.clientId,
+            rows: 0,
+            inserted: 0,
+            updated: 0,
+            unchanged: 0,
+            deleted: 0,
+            errorCount: 0,
+            startedAt: created.startedAt,
+            finishedAt: null,
+          });
+          const tx = await transaction();
+          await tx.holdBatch(id);
+          const errors = new ErrorList(MAX_LISTED_ERRORS);
+          const structure = new ErrorList(MAX_LISTED_ERRORS);
+          const writer: ChunkWriter<C> = new ChunkWriter<C>(
+            (chunk) => tx.upsert(kind, uploader.id, id, chunk),
+            (origin) => runner.duplicateAcrossChunks(origin),
+            () => errors.any || structure.any,
+          );
+          const runner: RowRunner<C> = new RowRunner(kind, ctx, 'csv', errors, this.config.chunkRows, (chunk) => writer.submit(chunk));
+          const progress = this.progressReporter(id);
+          const progressEvery = this.config.chunkRows;
 
-        let columns: number[] | undefined;
-        // One array reused for every row: the validator copies what it keeps.
-        const values: unknown[] = new Array(kind.fields.length);
-        // Without a key there is nothing to compare the fingerprint with: skip hashing.
-        const onBytes = key !== undefined ? (chunk: Buffer) => hash.update(chunk) : () => undefined;
-        await streamCsvRecords(body, { maxBytes: this.config.uploadMaxBytes, onBytes }, (fields, line) => {
-          if (!columns) {
-            columns = this.mapHeader(fields, kind);
-            return;
-          }
-          if (fields.length !== columns.length) {
-            rows++;
-            structure.add({ line, code: 'column_count', detail: `The line has ${fields.length} fields; the header has ${columns.length}.` });
-            return;
-          }
-          for (let i = 0; i < columns.length; i++) values[columns[i]] = fields[i];
-          const pending = runner.accept(values, line);
+          let columns: number[] | undefined;
+          // One array reused for every row: the validator copies what it keeps.
+          const values: unknown[] = new Array(kind.fields.length);
+          // Without a key there is nothing to compare the fingerprint with: skip hashing.
+          const onBytes = key !== undefined ? (chunk: Buffer) => hash.update(chunk) : () => undefined;
+          await streamCsvRecords(body, { maxBytes: this.config.uploadMaxBytes, onBytes }, (fields, line) => {
+            if (!columns) {
+              columns = this.mapHeader(fields, kind);
+              return;
+            }
+            if (fields.length !== columns.length) {
+              rows++;
+              structure.add({ line, code: 'column_count', detail: `The line has ${fields.length} fields; the header has ${columns.length}.` });
+              return;
+            }
+            for (let i = 0; i < columns.length; i++) values[columns[i]] = fields[i];
+            const pending = runner.accept(values, line);
+            rows = runner.rows + structure.total;
+            if (rows % progressEvery === 0) progress(rows);
+            return pending;
+          });
           rows = runner.rows + structure.total;
-          if (rows % progressEvery === 0) progress(rows);
-          return pending;
-        });
-        rows = runner.rows + structure.total;
-        if (!columns) throw emptyFile();
-        const last = runner.flush();
-        if (last) await last;
-        await writer.settle();
-        if (structure.any) {
-          errorCount = structure.total;
-          throw malformed(structure.listed, structure.total);
+          if (!columns) throw emptyFile();
+          const last = runner.flush();
+          if (last) await last;
+          await writer.settle();
+          if (structure.any) {
+            errorCount = structure.total;
+            throw malformed(structure.listed, structure.total);
+          }
+          if (errors.any) {
+            errorCount = errors.total + errors.forbiddenTotal;
+            throw invalidRecords(errors, 'csv');
+          }
+          return await this.finish(tx, uploader, id, runner, writer);
+        } catch (error) {
+          throw streamProblem(error, this.config.uploadMaxBytes);
         }
-        if (errors.any) {
-          errorCount = errors.total + errors.forbiddenTotal;
-          throw invalidRecords(errors, 'csv');
-        }
-        return await this.finish(tx, uploader, id, runner, writer);
-      } catch (error) {
-        throw streamProblem(error, this.config.uploadMaxBytes);
-      }
       });
     } finally {
       // Committed or rolled back (and marked failed): ingest_batches has the final figures now.
