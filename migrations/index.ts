@@ -12,5 +12,7 @@ import { AuditScopeLength1795337514189 } from 'migrations/1795337514189-AuditSco
 
 import { ViewVersions1796141088739 } from 'migrations/1796141088739-ViewVersions';
 
+import { People1796177915687 } from 'migrations/1796177915687-People';
+
 /** Every migration, in order. New migrations are appended here by `npm run migration:generate`. */
-export const MIGRATIONS: Function[] = [Initial1795332674556, AuditLogAppendOnly1795332675556, Ingest1795333292698, Outcomes1795334139571, OutcomeTriggers1795334140571, Alerts1795335475327, AuditScopeLength1795337514189, ViewVersions1796141088739];
+export const MIGRATIONS: Function[] = [Initial1795332674556, AuditLogAppendOnly1795332675556, Ingest1795333292698, Outcomes1795334139571, OutcomeTriggers1795334140571, Alerts1795335475327, AuditScopeLength1795337514189, ViewVersions1796141088739, People1796177915687];

@@ -34,7 +34,8 @@ export class AuditMiddleware implements NestMiddleware {
         requiredScope: rule && !rule.public ? rule.scopes.join(' ').slice(0, 300) : null,
         outcome: outcomeOf(response.statusCode),
         statusCode: response.statusCode,
-        detail: { ...(request.auditDetail ?? {}), durationMs: Date.now() - startedAt.getTime() },
+        // A person's entries name them (their client id is `person:<id>`).
+        detail: { ...(principal?.person ? { person: principal.person.name } : {}), ...(request.auditDetail ?? {}), durationMs: Date.now() - startedAt.getTime() },
       });
     });
     next();

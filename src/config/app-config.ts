@@ -13,6 +13,7 @@ import {
   ValidationError,
 } from 'class-validator';
 import { randomBytes } from 'node:crypto';
+import { loadSignInConfig, SignInConfig } from 'src/config/sign-in-config';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -214,6 +215,8 @@ export interface AppConfig {
   requestTimeoutMs: number;
   worker: { enabled: boolean; pollMs: number };
   viewCacheMb: number;
+  /** People signing in through OpenID Connect (src/config/sign-in-config.ts). */
+  signIn: SignInConfig;
 }
 
 export class ConfigurationError extends Error {
@@ -244,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (production && vars.DEMO_DATA === true) {
     problems.push('DEMO_DATA: demo data never loads when NODE_ENV=production');
   }
+  const signIn = loadSignInConfig(raw, { env: vars.NODE_ENV ?? 'development', port: vars.PORT }, problems);
   if (problems.length > 0) throw new ConfigurationError(problems);
 
   return {
@@ -276,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
     worker: { enabled: vars.WORKER_ENABLED, pollMs: vars.WORKER_POLL_MS },
     viewCacheMb: vars.VIEW_CACHE_MB,
+    signIn,
   };
 }
 
