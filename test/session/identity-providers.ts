@@ -1,5 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo, createServer as createNetServer } from 'node:net';
+import { createHash, randomBytes } from 'node:crypto';
+import { RoleName } from 'src/access/roles';
 import { createDevelopmentProvider, DevelopmentAccount } from 'src/session/development-provider';
 import { createTestContext, TestContext } from 'test/utils/test-context';
 
@@ -44,7 +46,7 @@ const freePort = async (): Promise<number> => {
 
 const CLIENT_SECRET = 'test-client-secret-for-the-service-registration';
 
-async function startProvider(id: TestIdentityProvider['id'], host: string, appBaseUrl: string, scopes: Record<string, string[]>): Promise<TestIdentityProvider> {
+export async function startProvider(id: TestIdentityProvider['id'], host: string, appBaseUrl: string, scopes: Record<string, string[]>): Promise<TestIdentityProvider> {
   const server = createServer();
   const port = await listen(server, host);
   const issuer = `http://${host}:${port}`;
@@ -174,4 +176,32 @@ export async function signInOverHttp(world: SignInWorld, client: CookieClient, p
   const landed = await client.choosePerson(picker.url, account, (url) => url.pathname.startsWith('/app/'));
   if (!landed.url.pathname.startsWith('/app/')) throw new Error(`sign-in ended at ${landed.url.href}: ${landed.response.status} ${await landed.response.text()}`);
   return landed.url;
+}
+
+export interface PersonSession {
+  personId: string;
+  roleId: string;
+  /** The Cookie header of the session. */
+  cookie: string;
+  csrfToken: string;
+}
+
+/** A person with one role and a live session, written straight into the database (for tests that are not about signing in). */
+export async function newPersonSession(ctx: TestContext, role: { role: RoleName; regionId?: string; institutionId?: string }, personId?: string): Promise<PersonSession> {
+  let id = personId;
+  if (!id) {
+    const subject = `person-${randomBytes(6).toString('hex')}`;
+    [{ id }] = await ctx.dataSource.query(`INSERT INTO people (provider, subject, display_name) VALUES ('schoolid-a', $1, $2) RETURNING id`, [subject, `Test ${role.role} ${subject}`]);
+  }
+  const [{ id: roleId }] = await ctx.dataSource.query(
+    `INSERT INTO person_roles (person_id, role, region_id, institution_id, granted_via, granted_by) VALUES ($1, $2, $3, $4, 'direct', 'test') RETURNING id`,
+    [id, role.role, role.regionId ?? null, role.institutionId ?? null],
+  );
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  await ctx.dataSource.query(
+    `INSERT INTO web_sessions (token_hash, csrf_token, person_id, role_id, provider, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, 'schoolid-a', now() + interval '1 hour', now())`,
+    [createHash('sha256').update(token).digest('hex'), csrfToken, id, roleId],
+  );
+  return { personId: id!, roleId, cookie: `doorstroom-session=${token}`, csrfToken };
 }
