@@ -152,4 +152,4 @@ export const PERSON_EXCEPTIONS: Record<PersonActor, Record<string, Expectation>>
 };
 
 export const personExpectation = (route: string, actor: PersonActor): Expectation =>
-  PERSON_EXCEPTIONS[actor][route] ?? AUTHORIZATION_MATRIX[route]![PERSON_ACTORS[actor].like];
+  PERSON_EXCEPTIONS[actor][route] ?? AUTHORIZATION_MATRIX[route][PERSON_ACTORS[actor].like];
