@@ -32,7 +32,7 @@ export interface SignInConfig {
   sessionTtlSeconds: number;
   /** And earlier, after this long without a request. */
   sessionIdleSeconds: number;
-  /** Runs the development identity provider with demo people inside the service: by default in development, never in production. */
+  /** Runs the development identity provider with demo people inside the service; never in production. */
   developmentProvider: boolean;
 }
 
@@ -128,6 +128,6 @@ export function loadSignInConfig(env: Record<string, string | undefined>, contex
     providers,
     sessionTtlSeconds: (sessionTtlMinutes ?? 480) * 60,
     sessionIdleSeconds: (sessionIdleMinutes ?? 60) * 60,
-    developmentProvider: !production && (developmentSetting ?? context.env === 'development'),
+    developmentProvider: !production && (developmentSetting ?? false),
   };
 }
