@@ -46,8 +46,14 @@ describe('signing in with a school account (OpenID Connect)', () => {
     await ctx.addMember(regionR, schoolA);
     await ctx.addMember(regionR, schoolB);
     await ctx.addMember(regionS, schoolS);
-    await ctx.dataSource.query(`UPDATE regions SET auto_grant_readers = true WHERE id = $1`, [regionR.id]);
-    await ctx.dataSource.query(`UPDATE institutions SET home_organization = $2 WHERE id = $1`, [schoolA.id, `school-${schoolA.brin.toLowerCase()}.example.nl`]);
+    // A platform administrator lets region R's people in automatically and names A's home organisation.
+    const admin = await ctx.tokenFor({ scopes: ['platform:admin'] });
+    const region = await ctx.http.patch(`/v1/regions/${regionR.code}`).set('Authorization', `Bearer ${admin}`).send({ autoGrantReaders: true }).expect(200);
+    expect(region.body.autoGrantReaders).toBe(true);
+    const home = await ctx.http.patch(`/v1/institutions/${schoolA.brin}`).set('Authorization', `Bearer ${admin}`).send({ homeOrganization: `School-${schoolA.brin}.example.nl` }).expect(200);
+    expect(home.body.homeOrganization).toBe(`school-${schoolA.brin.toLowerCase()}.example.nl`);
+    await ctx.http.patch(`/v1/institutions/${schoolB.brin}`).set('Authorization', `Bearer ${admin}`).send({ homeOrganization: `school-${schoolA.brin}.example.nl` }).expect(409);
+    await ctx.http.patch(`/v1/institutions/${schoolB.brin}`).set('Authorization', `Bearer ${admin}`).send({ homeOrganization: 'not a domain' }).expect(400);
     world.providers.a.accounts.push(
       { id: 'alice', label: 'Alice', claims: { schac_home_organization: `school-${schoolA.brin.toLowerCase()}.example.nl`, name: 'Alice de Vries' } },
       { id: 'nobody', label: 'Nobody', claims: { schac_home_organization: 'unknown-school.example.nl' } },
