@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * Sign-in of people through OpenID Connect: the identity providers and the web session, read from
  * the environment. Providers are listed in OIDC_PROVIDERS (ids, comma-separated); each id has its
@@ -64,6 +66,29 @@ export const DEVELOPMENT_PROVIDER_ID = 'dev';
 /** Where the development provider is mounted inside the service. */
 export const DEVELOPMENT_PROVIDER_PATH = '/dev-oidc';
 
+/** The client id of the service at the development provider. */
+export const DEVELOPMENT_CLIENT_ID = 'doorstroom-development';
+/** The claim the development provider names a demo person's institution with. */
+export const DEVELOPMENT_INSTITUTION_CLAIM = 'nl_edu_brin';
+
+/**
+ * The development provider, mounted inside the service at PUBLIC_URL + /dev-oidc. Its client
+ * secret is made per process: the provider and the service that uses it are the same process.
+ */
+function developmentProviderConfig(publicUrl: string): IdentityProviderConfig {
+  return {
+    id: DEVELOPMENT_PROVIDER_ID,
+    name: 'Ontwikkel-IdP',
+    issuer: `${publicUrl}${DEVELOPMENT_PROVIDER_PATH}`,
+    clientId: DEVELOPMENT_CLIENT_ID,
+    clientSecret: randomBytes(32).toString('base64url'),
+    scopes: ['openid', 'school'],
+    institutionClaim: DEVELOPMENT_INSTITUTION_CLAIM,
+    institutionClaimKind: 'brin',
+    development: true,
+  };
+}
+
 /**
  * Reads OIDC_PROVIDERS and the variables of each provider, PUBLIC_URL and the session settings.
  * Every problem is pushed onto `problems` naming its variable, like the rest of the configuration.
@@ -71,8 +96,10 @@ export const DEVELOPMENT_PROVIDER_PATH = '/dev-oidc';
 export function loadSignInConfig(env: Record<string, string | undefined>, context: { env: 'development' | 'test' | 'production'; port: number }, problems: string[]): SignInConfig {
   const production = context.env === 'production';
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${context.port}`).replace(/\/+$/, '');
-  if (!isHttpUrl(publicUrl)) problems.push('PUBLIC_URL: must be an http(s) URL without user name or password, e.g. https://doorstroom.example.nl');
-  else if (production && new URL(publicUrl).protocol !== 'https:') problems.push('PUBLIC_URL: must be https when NODE_ENV=production (the session cookie is Secure)');
+  // Without PUBLIC_URL the address follows from PORT, whose own problem is reported already.
+  if (!isHttpUrl(publicUrl)) {
+    if (env.PUBLIC_URL !== undefined) problems.push('PUBLIC_URL: must be an http(s) URL without user name or password, e.g. https://doorstroom.example.nl');
+  } else if (production && new URL(publicUrl).protocol !== 'https:') problems.push('PUBLIC_URL: must be https when NODE_ENV=production (the session cookie is Secure)');
 
   const providers: IdentityProviderConfig[] = [];
   const ids = (env.OIDC_PROVIDERS ?? '')
@@ -122,12 +149,16 @@ export function loadSignInConfig(env: Record<string, string | undefined>, contex
   const developmentSetting = toBoolean(env.OIDC_DEV_PROVIDER);
   if (env.OIDC_DEV_PROVIDER !== undefined && developmentSetting === undefined) problems.push('OIDC_DEV_PROVIDER: true or false');
   if (production && developmentSetting === true) problems.push('OIDC_DEV_PROVIDER: the development identity provider never runs when NODE_ENV=production');
+  // On by default in development (npm start), so the web report can be tried with demo people;
+  // off in tests unless a test asks for it; never in production, whatever is set.
+  const developmentProvider = !production && (developmentSetting ?? context.env === 'development');
+  if (developmentProvider && isHttpUrl(publicUrl)) providers.unshift(developmentProviderConfig(publicUrl));
 
   return {
     publicUrl,
     providers,
     sessionTtlSeconds: (sessionTtlMinutes ?? 480) * 60,
     sessionIdleSeconds: (sessionIdleMinutes ?? 60) * 60,
-    developmentProvider: !production && (developmentSetting ?? false),
+    developmentProvider,
   };
 }
