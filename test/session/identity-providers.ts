@@ -34,7 +34,7 @@ const listen = (server: Server, host: string, port = 0): Promise<number> =>
   });
 
 /** A port that is free now on the service's address (the service needs it before it starts, for its redirect URIs). */
-const freePort = async (): Promise<number> => {
+export const freePort = async (): Promise<number> => {
   const probe = createNetServer();
   const port = await new Promise<number>((resolve, reject) => {
     probe.once('error', reject);
