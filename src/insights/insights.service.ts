@@ -183,7 +183,9 @@ export class InsightsService {
 
     // The matrix of the chosen cohort, as the refresh protected it together with every linked table.
     const rows = await this.repository.matrix(region.id, cohort);
-    const cohortRows = await this.repository.cells(scope, 'sector', cohort, cohort);
+    // The trend's rows hold the chosen cohort unless it lies outside the trend's range.
+    const trendRows = perCohort.filter((row) => row.cohort === cohort);
+    const cohortRows = trendRows.length > 0 ? trendRows : await this.repository.cells(scope, 'sector', cohort, cohort);
     const cohortDefinition = definitions.forCohort(cohortRows);
     const supplierIds = [...new Set(rows.map((row) => row.supplierId))].sort();
     const receiverIds = [...new Set(rows.map((row) => row.receiverId))].sort();
