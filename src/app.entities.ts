@@ -12,6 +12,8 @@ import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { MembershipEntity } from 'src/institutions/membership.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
 import { JobEntity } from 'src/jobs/job.entity';
+import { InvitationEntity, PersonEntity, PersonRoleEntity } from 'src/people/person.entity';
+import { SignInAttemptEntity, WebSessionEntity } from 'src/session/web-session.entity';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { DisclosureSecretEntity, WithheldCellEntity } from 'src/outcomes/disclosure/disclosure.entities';
 import { LeaverSummaryEntity, OutcomeSummaryEntity, SummaryRefreshEntity } from 'src/outcomes/outcome-summary.entity';
@@ -41,4 +43,9 @@ export const ENTITIES = [
   ViewVersionEntity,
   WithheldCellEntity,
   DisclosureSecretEntity,
+  PersonEntity,
+  PersonRoleEntity,
+  InvitationEntity,
+  WebSessionEntity,
+  SignInAttemptEntity,
 ];

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { mountDevelopmentProvider } from 'src/session/development-mount';
 import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
@@ -35,6 +36,8 @@ export async function createApp(
   if (options.logger !== false) app.useLogger(app.get(Logger));
   // First, so that requests refused by the body parsers (400, 413) are audited too.
   app.get(AuditMiddleware).install(app);
+  // The development identity provider (never in production) parses its own bodies.
+  await mountDevelopmentProvider(app, config);
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: '16kb', extended: false });
   app.set('trust proxy', 'loopback');
@@ -105,5 +108,6 @@ export async function openForService(config: AppConfig): Promise<{ database: Dat
 export async function prepareDatabase(app: INestApplication, config: AppConfig): Promise<{ migrations: string[]; demoLoaded: boolean }> {
   const migrations = await runMigrations(app.get(DataSource));
   const demoLoaded = config.demoData ? await app.get(DemoService).seedIfEmpty() : false;
+  if (config.demoData && config.signIn.developmentProvider) await app.get(DemoService).seedDemoPeople();
   return { migrations, demoLoaded };
 }

@@ -24,8 +24,10 @@ import { IngestModule } from 'src/ingest/ingest.module';
 import { InsightsModule } from 'src/insights/insights.module';
 import { InstitutionsModule } from 'src/institutions/institutions.module';
 import { OutcomesModule } from 'src/outcomes/outcomes.module';
+import { PeopleModule } from 'src/people/people.module';
 import { RetentionModule } from 'src/retention/retention.module';
 import { ProgrammesModule } from 'src/programmes/programmes.module';
+import { SessionModule } from 'src/session/session.module';
 
 @Module({})
 export class AppModule {
@@ -44,6 +46,8 @@ export class AppModule {
         AuditModule,
         HealthModule,
         AuthModule,
+        PeopleModule,
+        SessionModule,
         InstitutionsModule,
         ProgrammesModule,
         IngestModule,

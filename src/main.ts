@@ -51,6 +51,7 @@ async function bootstrap(): Promise<void> {
   if (config.demoData) {
     const instructions = await app.get(DemoService).instructions(baseUrl);
     if (instructions) process.stdout.write(`\n${instructions}\n\n`);
+    if (instructions && config.signIn.developmentProvider) process.stdout.write(`${app.get(DemoService).developmentSignIn(baseUrl)}\n\n`);
   }
 
   let stopping = false;

@@ -1,10 +1,11 @@
-import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { ExecutionContext, HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { AttemptLimits } from 'src/access/attempt-limits';
 import { ACCESS_RULE, AccessRule } from 'src/access/authenticated.decorator';
 import { Principal } from 'src/access/principal';
+import { SESSION_AUTHENTICATOR, SessionAuthenticator } from 'src/access/session-authenticator';
 import { SigningKeyChangedError } from 'src/access/token-errors';
 import { ProblemException, tooManyRequests } from 'src/common/problem';
 import { problem } from 'src/common/problems';
@@ -14,13 +15,16 @@ export type AuthenticatedRequest = Request & { principal?: Principal; accessRule
 /**
  * The one global guard. Deny by default: a route that declares no access rule is refused
  * (and the route-inventory test fails before such a route ships). Tokens are checked by the
- * `jwt` strategy, which the auth module (tokens and clients) registers.
+ * `jwt` strategy, which the auth module (tokens and clients) registers. A request with a person's
+ * session cookie and no bearer token is authenticated by the session module instead; either way
+ * the result is a principal, and the same scopes decide.
  */
 @Injectable()
 export class AccessGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     private readonly limits: AttemptLimits,
+    @Optional() @Inject(SESSION_AUTHENTICATOR) private readonly sessions?: SessionAuthenticator,
   ) {
     super();
   }
@@ -34,8 +38,14 @@ export class AccessGuard extends AuthGuard('jwt') {
     request.accessRule = rule;
     if (rule.public) return true;
 
+    let principal: Principal;
     try {
-      await super.canActivate(context);
+      if (!request.headers.authorization && this.sessions?.carriesSession(request)) {
+        principal = await this.sessions.authenticate(request);
+      } else {
+        await super.canActivate(context);
+        principal = request.user as Principal;
+      }
     } catch (error) {
       // Failed authentication is counted per address: past the limit the answer is 429, so a
       // flood of bad tokens is told to wait (a valid token from the same address still passes).
@@ -45,7 +55,6 @@ export class AccessGuard extends AuthGuard('jwt') {
       }
       throw error;
     }
-    const principal = request.user as Principal;
     request.principal = principal;
     if (!rule.scopes.some((scope) => principal.scopes.includes(scope))) {
       throw problem(

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessRepository } from 'src/access/access.repository';
 import { Principal } from 'src/access/principal';
-import { AlertScope, AuditScope, InstitutionRef, InstitutionView, RegionAccess, RegionRef, Uploader, ViewTenant, WebhookOwner } from 'src/access/tenancy';
+import { AlertScope, AuditScope, InstitutionRef, InstitutionView, PeopleScope, RegionAccess, RegionRef, RoleTarget, Uploader, ViewTenant, WebhookOwner } from 'src/access/tenancy';
 import { notFound, ProblemException } from 'src/common/problem';
 import { problem, ProblemType } from 'src/common/problems';
 
@@ -187,6 +187,54 @@ export class AccessService {
       case 'platform':
         return 'platform';
     }
+  }
+
+  /**
+   * Whose people and roles the caller manages: platform administrators everyone's; a region's
+   * coordinators (region:admin) the roles of their region and of its current members. Anyone else
+   * is refused.
+   */
+  async peopleScope(auth: Principal): Promise<PeopleScope> {
+    if (auth.kind === 'platform' && auth.scopes.includes('platform:admin')) return { all: true };
+    if (auth.kind === 'region' && auth.scopes.includes('region:admin')) {
+      return { regionId: auth.regionId, institutionIds: await this.repository.memberIdsOfRegion(auth.regionId) };
+    }
+    throw forbidden('insufficient-scope', 'People and roles are managed by platform administrators and by the coordinators of a region (region:admin).');
+  }
+
+  /**
+   * What a role would be granted on, when the caller may grant it: a region the caller
+   * coordinates, or an institution that is a member of it now (administrators: any). Anything
+   * else answers like a missing region or institution.
+   */
+  async requireRoleTarget(auth: Principal, target: { regionCode: string } | { institutionBrin: string }): Promise<RoleTarget> {
+    const scope = await this.peopleScope(auth);
+    if ('regionCode' in target) {
+      const region = await this.repository.regionByCode(target.regionCode);
+      if (!region || !('all' in scope || scope.regionId === region.id)) throw notFound(`Region ${target.regionCode}`);
+      return { kind: 'region', region };
+    }
+    const institution = await this.repository.institutionByBrin(target.institutionBrin);
+    if (!institution || !('all' in scope || scope.institutionIds.includes(institution.id))) throw notFound(`Institution ${target.institutionBrin}`);
+    return { kind: 'institution', institution };
+  }
+
+  /** Whether a role (or invitation) on this tenant falls within a people scope. */
+  roleInScope(scope: PeopleScope, role: { regionId: string | null; institutionId: string | null; role: string }): boolean {
+    if ('all' in scope) return true;
+    return role.role === 'coordinator' ? role.regionId === scope.regionId : role.institutionId !== null && scope.institutionIds.includes(role.institutionId);
+  }
+
+  /**
+   * The institution an identity provider asserts for a person, and the regions whose policy makes
+   * such a person a reader for it without an invitation: regions the institution belongs to now
+   * that allow it. No institution (unknown claim) or no such region: nothing is granted.
+   */
+  async automaticReaderGrant(claim: { kind: 'brin' | 'home-organization'; value: string }): Promise<{ institution: InstitutionRef; regionId: string } | null> {
+    const institution = await this.repository.institutionByClaim(claim.kind, claim.value);
+    if (!institution) return null;
+    const [regionId] = await this.repository.autoGrantRegionIdsOf(institution.id);
+    return regionId ? { institution, regionId } : null;
   }
 
   private async mayAccess(auth: Principal, regionId: string, access: RegionAccess): Promise<boolean> {

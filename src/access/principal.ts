@@ -1,9 +1,18 @@
+import { PersonRole, ROLE_SCOPES } from 'src/access/roles';
 import { Scope } from 'src/access/scopes';
 
+/** The person behind a principal who signed in through OpenID Connect; absent for API clients. */
+export interface PersonRef {
+  id: string;
+  /** How audit entries and histories name the person (see PeopleService for where it comes from). */
+  name: string;
+}
+
 interface PrincipalBase {
-  /** Public client id (the JWT `sub`). */
+  /** Public client id (the JWT `sub`); for a person `person:<id>`. */
   clientId: string;
   scopes: Scope[];
+  person?: PersonRef;
 }
 
 /** A client acting for one institution: its records, its alumni and intake, its alerts. */
@@ -45,6 +54,22 @@ export const principalOf = (client: TenantColumns & { clientId: string; scopes: 
   if (client.institutionId) return { clientId, scopes, kind: 'institution', institutionId: client.institutionId };
   if (client.regionId) return { clientId, scopes, kind: 'region', regionId: client.regionId };
   return { clientId, scopes, kind: 'platform' };
+};
+
+/**
+ * The principal of a person acting in one of their roles: the same kinds and scopes as a client of
+ * that tenant, so one access layer decides for clients and people alike.
+ */
+export const personPrincipal = (person: PersonRef, role: PersonRole): Principal => {
+  const clientId = `person:${person.id}`;
+  const scopes = [...ROLE_SCOPES[role.role]];
+  switch (role.role) {
+    case 'coordinator':
+      return { clientId, scopes, person, kind: 'region', regionId: role.regionId };
+    case 'reader':
+    case 'editor':
+      return { clientId, scopes, person, kind: 'institution', institutionId: role.institutionId };
+  }
 };
 
 /** The tenant columns of a principal, as the audit log records them. */

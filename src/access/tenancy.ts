@@ -42,3 +42,12 @@ export type AuditScope = { all: true } | { regionId: string } | { institutionId:
 
 /** Who owns the webhooks a caller manages: a region (its coordinators) or one institution. */
 export type WebhookOwner = { kind: 'region'; regionId: string } | { kind: 'institution'; institutionId: string };
+
+/**
+ * Whose people a caller manages: every person (platform administrators), or those with a role in
+ * one region: coordinators of the region and readers or editors of its current members.
+ */
+export type PeopleScope = { all: true } | { regionId: string; institutionIds: string[] };
+
+/** What a role is granted on: a region (coordinator) or an institution (reader, editor). */
+export type RoleTarget = { kind: 'region'; region: RegionRef } | { kind: 'institution'; institution: InstitutionRef };

@@ -9,12 +9,15 @@ import { AuditChainVerifier, parseAnchor } from 'src/audit/audit-chain';
 import { ClientsService } from 'src/auth/clients.service';
 import { CreateClientDto } from 'src/auth/dto/client.dto';
 import { SCOPES } from 'src/access/scopes';
+import { AuditWriter } from 'src/audit/audit-writer';
 import { SetupError } from 'src/common/setup-error';
 import { loadConfig } from 'src/config/app-config';
 import { openDatabase } from 'src/database/database-connection';
 import { runMigrations } from 'src/database/data-source-options';
 import { CreateInstitutionDto, CreateRegionDto, MembershipRequestDto } from 'src/institutions/dto/institution.dto';
 import { InstitutionsService } from 'src/institutions/institutions.service';
+import { CreateInvitationDto, RoleRequestDto } from 'src/people/dto/people.dto';
+import { PeopleService } from 'src/people/people.service';
 
 /**
  * Operator commands against the configured database (DATABASE_URL, or the embedded one in
@@ -25,6 +28,7 @@ interface Services {
   clients: ClientsService;
   institutions: InstitutionsService;
   auditChain: AuditChainVerifier;
+  people: PeopleService;
 }
 
 async function withServices<T>(work: (services: Services) => Promise<T>): Promise<T> {
@@ -33,7 +37,15 @@ async function withServices<T>(work: (services: Services) => Promise<T>): Promis
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, database.target), { logger: ['error'] });
   try {
     await runMigrations(app.get(DataSource));
-    return await work({ clients: app.get(ClientsService), institutions: app.get(InstitutionsService), auditChain: app.get(AuditChainVerifier) });
+    const result = await work({
+      clients: app.get(ClientsService),
+      institutions: app.get(InstitutionsService),
+      auditChain: app.get(AuditChainVerifier),
+      people: app.get(PeopleService),
+    });
+    // Grants are audited: write their entries before the database closes.
+    await app.get(AuditWriter).flush();
+    return result;
   } finally {
     await app.close();
     await database.close();
@@ -122,6 +134,46 @@ program
     print(report);
     if (!report.intact) process.exitCode = 1;
   });
+
+const roleOptions = (options: { role: string; region?: string; institution?: string }): object => ({
+  role: options.role,
+  ...(options.region ? { regionCode: options.region } : {}),
+  ...(options.institution ? { institutionBrin: options.institution } : {}),
+});
+
+program
+  .command('list-people')
+  .description('People who sign in with their school account, with their roles')
+  .action(async () => print(await withServices(({ people }) => people.listPeopleFromCli({ limit: 500, offset: 0 }))));
+
+program
+  .command('invite')
+  .description('Invite a person to a role; prints the one-time invitation address to send them')
+  .requiredOption('--role <role>', 'coordinator, reader or editor')
+  .option('--region <code>', 'the region, for a coordinator')
+  .option('--institution <brin>', 'the institution, for a reader or editor')
+  .requiredOption('--label <label>', 'how the person is named in lists and the audit log')
+  .option('--valid-days <days>', 'days the invitation can be accepted (default 7)')
+  .action(async (options: { role: string; region?: string; institution?: string; label: string; validDays?: string }) => {
+    const dto = await validated(CreateInvitationDto, { ...roleOptions(options), label: options.label, ...(options.validDays ? { validDays: Number(options.validDays) } : {}) });
+    print(await withServices(({ people }) => people.inviteFromCli(dto)));
+  });
+
+program
+  .command('grant-role <personId>')
+  .description('Grant a role to a person who has signed in before (audited)')
+  .requiredOption('--role <role>', 'coordinator, reader or editor')
+  .option('--region <code>', 'the region, for a coordinator')
+  .option('--institution <brin>', 'the institution, for a reader or editor')
+  .action(async (personId: string, options: { role: string; region?: string; institution?: string }) => {
+    const dto = await validated(RoleRequestDto, roleOptions(options));
+    print(await withServices(({ people }) => people.grantFromCli(personId, dto)));
+  });
+
+program
+  .command('revoke-role <personId> <roleId>')
+  .description('Revoke a role of a person (audited); sessions in that role end at their next request')
+  .action(async (personId: string, roleId: string) => print(await withServices(({ people }) => people.revokeFromCli(personId, roleId))));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const problem = error as { title?: string; detail?: string; message?: string };

@@ -15,7 +15,7 @@ export const outcomeOf = (status: number): AuditOutcome =>
   status >= 500 ? 'failed' : status === 401 || status === 403 || status === 429 ? 'denied' : status >= 400 ? 'rejected' : 'allowed';
 
 /** What the handler learned for the audit entry: the response's rows, what a service noted. */
-export type AuditedRequest = AuthenticatedRequest & { auditTarget?: AuditTarget };
+export type AuditedRequest = AuthenticatedRequest & { auditTarget?: AuditTarget; auditDetail?: Record<string, unknown> };
 
 /**
  * Appends one audit entry for every API request, when its response is finished or the client
@@ -78,7 +78,13 @@ export class AuditMiddleware {
       outcome: aborted ? 'aborted' : outcomeOf(status),
       statusCode: status,
       target,
-      detail: { durationMs: Date.now() - startedAt.getTime(), ...(aborted ? { aborted: true } : {}) },
+      // A person's entries name them (their client id is `person:<id>`); a refused sign-in says why.
+      detail: {
+        ...(principal?.person ? { person: principal.person.name } : {}),
+        ...(request.auditDetail ?? {}),
+        durationMs: Date.now() - startedAt.getTime(),
+        ...(aborted ? { aborted: true } : {}),
+      },
     };
   }
 

@@ -13,6 +13,7 @@ import {
   ValidationError,
 } from 'class-validator';
 import { randomBytes } from 'node:crypto';
+import { loadSignInConfig, SignInConfig } from 'src/config/sign-in-config';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -275,6 +276,8 @@ export interface AppConfig {
   worker: { enabled: boolean; pollMs: number };
   viewCacheMb: number;
   ingest: { uploadMaxBytes: number; chunkRows: number };
+  /** People signing in through OpenID Connect (src/config/sign-in-config.ts). */
+  signIn: SignInConfig;
 }
 
 export class ConfigurationError extends Error {
@@ -305,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (production && vars.DEMO_DATA === true) {
     problems.push('DEMO_DATA: demo data never loads when NODE_ENV=production');
   }
+  const signIn = loadSignInConfig(raw, { env: vars.NODE_ENV ?? 'development', port: vars.PORT }, problems);
   if (problems.length > 0) throw new ConfigurationError(problems);
 
   return {
@@ -343,6 +347,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     worker: { enabled: vars.WORKER_ENABLED, pollMs: vars.WORKER_POLL_MS },
     viewCacheMb: vars.VIEW_CACHE_MB,
     ingest: { uploadMaxBytes: vars.UPLOAD_MAX_BYTES, chunkRows: vars.INGEST_CHUNK_ROWS },
+    signIn,
   };
 }
 

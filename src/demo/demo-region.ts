@@ -1,3 +1,4 @@
+import { RoleName } from 'src/access/roles';
 import { Scope } from 'src/access/scopes';
 import { INSTITUTIONS, REGION } from 'src/generator/catalogue';
 import { Sector } from 'src/institutions/institution.entity';
@@ -47,3 +48,36 @@ export const DEMO_CLIENTS: DemoClient[] = [
 
 /** Demo secrets are derived from the client id: demo data never loads in production. */
 export const demoSecret = (clientId: string): string => `${clientId}-secret`;
+
+export interface DemoPerson {
+  /** The subject the development identity provider asserts. */
+  subject: string;
+  /** The name the service knows the person by, and what the provider's picker shows. */
+  displayName: string;
+  /** The BRIN the provider asserts as the person's institution (claim `nl_edu_brin`). */
+  brin?: string;
+  roles: Array<{ role: RoleName; regionCode?: string; institutionBrin?: string }>;
+}
+
+/**
+ * The people of the development identity provider: one for every demo role, one with two roles
+ * (to switch between), and one without any role (to see the refusal).
+ */
+export const DEMO_PEOPLE: DemoPerson[] = [
+  { subject: 'demo-coordinator', displayName: `Demo-coördinator ${DEMO_REGION.name}`, roles: [{ role: 'coordinator', regionCode: DEMO_REGION.code }] },
+  { subject: 'demo-coordinator-noordkust', displayName: `Demo-coördinator ${OTHER_DEMO_REGION.name}`, roles: [{ role: 'coordinator', regionCode: OTHER_DEMO_REGION.code }] },
+  { subject: 'demo-vo-decaan', displayName: 'Demo-decaan Het Baken Lyceum (90VB, lezer)', brin: '90VB', roles: [{ role: 'reader', institutionBrin: '90VB' }] },
+  { subject: 'demo-vo-teamleider', displayName: 'Demo-teamleider Het Baken Lyceum (90VB, bewerker)', brin: '90VB', roles: [{ role: 'editor', institutionBrin: '90VB' }] },
+  { subject: 'demo-mbo-lob', displayName: 'Demo-LOB-coördinator ROC Rijnstad (91MA, bewerker)', brin: '91MA', roles: [{ role: 'editor', institutionBrin: '91MA' }] },
+  { subject: 'demo-hbo-reader', displayName: 'Demo-medewerker Hogeschool Rijnstad (92HA, lezer)', brin: '92HA', roles: [{ role: 'reader', institutionBrin: '92HA' }] },
+  {
+    subject: 'demo-two-roles',
+    displayName: `Demo: coördinator ${DEMO_REGION.code} én lezer 91MA`,
+    brin: '91MA',
+    roles: [
+      { role: 'coordinator', regionCode: DEMO_REGION.code },
+      { role: 'reader', institutionBrin: '91MA' },
+    ],
+  },
+  { subject: 'demo-no-role', displayName: 'Demo: iemand zonder rol (wordt geweigerd)', roles: [] },
+];

@@ -9,9 +9,11 @@ import { EnrolmentRecord, LeaverRecord } from 'src/generator/records';
 import { generateRegion } from 'src/generator/region';
 import { IngestService } from 'src/ingest/ingest.service';
 import { ProgrammesService } from 'src/programmes/programmes.service';
-import { DEMO_CLIENTS, DEMO_COHORTS, DEMO_INSTITUTIONS, DEMO_REGION, DEMO_SEED, DEMO_STUDENTS, OTHER_DEMO_REGION, demoSecret } from 'src/demo/demo-region';
+import { DEVELOPMENT_PROVIDER_ID } from 'src/config/sign-in-config';
+import { DEMO_CLIENTS, DEMO_COHORTS, DEMO_INSTITUTIONS, DEMO_PEOPLE, DEMO_REGION, DEMO_SEED, DEMO_STUDENTS, OTHER_DEMO_REGION, demoSecret } from 'src/demo/demo-region';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { MembershipEntity } from 'src/institutions/membership.entity';
+import { PersonEntity, PersonRoleEntity } from 'src/people/person.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
 
 const BATCH = 10_000;
@@ -92,6 +94,41 @@ export class DemoService {
     });
   }
 
+  /**
+   * The people of the development identity provider and their roles, for the demo regions (only
+   * where they are loaded; a person already there is left as it is, so roles changed by hand stay).
+   * Development only: the provider they sign in with never runs in production.
+   */
+  async seedDemoPeople(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const regions = new Map((await manager.getRepository(RegionEntity).find({ where: [DEMO_REGION, OTHER_DEMO_REGION].map(({ code }) => ({ code })) })).map((region) => [region.code, region.id]));
+      const institutions = new Map((await manager.getRepository(InstitutionEntity).find({ where: DEMO_INSTITUTIONS.map(({ brin }) => ({ brin })) })).map((institution) => [institution.brin, institution.id]));
+      if (regions.size === 0) return 0;
+      let added = 0;
+      for (const person of DEMO_PEOPLE) {
+        const existing = await manager.getRepository(PersonEntity).findOne({ where: { provider: DEVELOPMENT_PROVIDER_ID, subject: person.subject } });
+        if (existing) continue;
+        const saved = await manager.getRepository(PersonEntity).save({ provider: DEVELOPMENT_PROVIDER_ID, subject: person.subject, displayName: person.displayName, lastSignInAt: null });
+        for (const role of person.roles) {
+          const regionId = role.regionCode ? regions.get(role.regionCode) : undefined;
+          const institutionId = role.institutionBrin ? institutions.get(role.institutionBrin) : undefined;
+          if (!regionId && !institutionId) continue;
+          await manager.getRepository(PersonRoleEntity).save({
+            personId: saved.id,
+            role: role.role,
+            regionId: role.role === 'coordinator' ? (regionId ?? null) : null,
+            institutionId: role.role === 'coordinator' ? null : (institutionId ?? null),
+            grantedVia: 'direct',
+            grantedBy: 'demo',
+            revokedAt: null,
+          });
+        }
+        added++;
+      }
+      return added;
+    });
+  }
+
   /** Sends one institution's records in batches, as its upload would. */
   private async load<T extends EnrolmentRecord | LeaverRecord>(
     institutionId: string,
@@ -125,5 +162,13 @@ export class DemoService {
         `  ${client.role}:\n    curl -s -X POST ${baseUrl}/v1/auth/token -d grant_type=client_credentials -d client_id=${client.clientId} -d client_secret=${demoSecret(client.clientId)}`,
     );
     return `Demo regions loaded (synthetic data). Get a token for a demo role:\n${lines.join('\n')}\nThen call the API with: -H "Authorization: Bearer <access_token>"  (Swagger UI: ${baseUrl}/docs, report: ${baseUrl}/app/)`;
+  }
+
+  /** How demo people sign in, for the start-up banner when the development identity provider runs. */
+  developmentSignIn(baseUrl: string): string {
+    return (
+      `Development identity provider (development only, never in production): open ${baseUrl}/app/ and choose "Ontwikkel-IdP", ` +
+      `then one of the demo people: ${DEMO_PEOPLE.map((person) => person.displayName).join('; ')}.`
+    );
   }
 }

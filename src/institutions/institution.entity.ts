@@ -28,6 +28,14 @@ export class InstitutionEntity {
   @Column({ type: 'jsonb', default: () => "'[]'" })
   vestigingen!: Vestiging[];
 
+  /**
+   * The institution's home organisation in the identity federations (SURFconext's
+   * `schac_home_organization`, e.g. `hva.nl`), for providers whose institution claim holds it
+   * rather than the BRIN.
+   */
+  @Column({ name: 'home_organization', type: 'varchar', length: 253, nullable: true, unique: true })
+  homeOrganization!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

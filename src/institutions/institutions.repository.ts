@@ -47,7 +47,7 @@ export class InstitutionsRepository {
     return this.regions.save(this.regions.create(region));
   }
 
-  async updateRegion(id: string, changes: Partial<Pick<RegionEntity, 'name' | 'retentionMonths'>>): Promise<void> {
+  async updateRegion(id: string, changes: Partial<Pick<RegionEntity, 'name' | 'retentionMonths' | 'autoGrantReaders'>>): Promise<void> {
     if (Object.keys(changes).length > 0) await this.regions.update({ id }, changes);
   }
 
@@ -68,7 +68,11 @@ export class InstitutionsRepository {
     return this.institutions.save(this.institutions.create(institution));
   }
 
-  async updateInstitution(id: string, changes: Partial<Pick<InstitutionEntity, 'name' | 'sectors' | 'vestigingen'>>): Promise<void> {
+  findInstitutionByHomeOrganization(homeOrganization: string): Promise<InstitutionEntity | null> {
+    return this.institutions.findOne({ where: { homeOrganization } });
+  }
+
+  async updateInstitution(id: string, changes: Partial<Pick<InstitutionEntity, 'name' | 'sectors' | 'vestigingen' | 'homeOrganization'>>): Promise<void> {
     if (Object.keys(changes).length > 0) await this.institutions.update({ id }, changes);
   }
 

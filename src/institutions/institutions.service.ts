@@ -23,6 +23,7 @@ const toRegionDto = (region: RegionEntity): RegionDto => ({
   code: region.code,
   name: region.name,
   retentionMonths: region.retentionMonths,
+  autoGrantReaders: region.autoGrantReaders,
   createdAt: region.createdAt,
 });
 
@@ -32,6 +33,7 @@ const toInstitutionDto = (institution: InstitutionEntity): InstitutionDto => ({
   name: institution.name,
   sectors: institution.sectors,
   vestigingen: institution.vestigingen,
+  homeOrganization: institution.homeOrganization,
   createdAt: institution.createdAt,
 });
 
@@ -65,7 +67,9 @@ export class InstitutionsService {
   async updateRegion(code: string, dto: UpdateRegionDto): Promise<RegionDto> {
     const region = await this.repository.findRegionByCode(code);
     if (!region) throw notFound(`Region ${code}`);
-    await this.repository.updateRegion(region.id, { ...(dto.name !== undefined ? { name: dto.name } : {}), ...(dto.retentionMonths !== undefined ? { retentionMonths: dto.retentionMonths } : {}) });
+    await this.repository.updateRegion(region.id, { ...(dto.name !== undefined ? { name: dto.name } : {}), ...(dto.retentionMonths !== undefined ? { retentionMonths: dto.retentionMonths } : {}),
+      ...(dto.autoGrantReaders !== undefined ? { autoGrantReaders: dto.autoGrantReaders } : {}),
+    });
     return toRegionDto((await this.repository.findRegionById(region.id))!);
   }
 
@@ -96,10 +100,15 @@ export class InstitutionsService {
     const institution = await this.repository.findInstitutionByBrin(brin);
     if (!institution) throw notFound(`Institution ${brin}`);
     if (dto.vestigingen) this.assertVestigingenBelong(brin, dto.vestigingen);
+    if (dto.homeOrganization) {
+      const holder = await this.repository.findInstitutionByHomeOrganization(dto.homeOrganization.toLowerCase());
+      if (holder && holder.id !== institution.id) throw conflict(`Home organisation ${dto.homeOrganization} belongs to institution ${holder.brin}.`);
+    }
     await this.repository.updateInstitution(institution.id, {
       ...(dto.name !== undefined ? { name: dto.name } : {}),
       ...(dto.sectors !== undefined ? { sectors: dto.sectors } : {}),
       ...(dto.vestigingen !== undefined ? { vestigingen: dto.vestigingen.map(({ code, name }) => ({ code, name })) } : {}),
+      ...(dto.homeOrganization !== undefined ? { homeOrganization: dto.homeOrganization?.toLowerCase() ?? null } : {}),
     });
     return toInstitutionDto((await this.repository.findInstitutionById(institution.id))!);
   }

@@ -20,6 +20,13 @@ export class RegionEntity {
   @Column({ name: 'retention_months', type: 'integer', default: 120 })
   retentionMonths!: number;
 
+  /**
+   * People whose identity provider asserts an institution that is a member of this region become
+   * readers for that institution when they sign in, without an invitation.
+   */
+  @Column({ name: 'auto_grant_readers', type: 'boolean', default: false })
+  autoGrantReaders!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createTestContext, TestContext } from 'test/utils/test-context';
 import { AccessService } from 'src/access/access.service';
-import { InstitutionPrincipal, PlatformPrincipal, Principal, RegionPrincipal } from 'src/access/principal';
+import { InstitutionPrincipal, personPrincipal, PlatformPrincipal, Principal, RegionPrincipal } from 'src/access/principal';
+import { ROLE_SCOPES } from 'src/access/roles';
 import { Scope } from 'src/access/scopes';
 import { ProblemDocument, ProblemException } from 'src/common/problem';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
@@ -219,6 +220,79 @@ describe('AccessService', () => {
       expect(access.tenantKey(institution(A))).toBe(access.tenantKey(institution(A, ['insights:read', 'records:read'])));
       const keys = [institution(A), institution(X), coordinator(R), coordinator(S), admin].map((auth) => access.tenantKey(auth));
       expect(new Set(keys).size).toBe(keys.length);
+    });
+  });
+
+  describe('people and their roles', () => {
+    const person = { id: randomUUID(), name: 'J. Jansen' };
+
+    it('gives a person of a role exactly the tenant and scopes of a client of that tenant', () => {
+      const reader = personPrincipal(person, { id: randomUUID(), role: 'reader', institutionId: A.id });
+      expect(reader).toMatchObject({ clientId: `person:${person.id}`, kind: 'institution', institutionId: A.id, person });
+      expect(reader.scopes).toEqual([...ROLE_SCOPES.reader]);
+      expect(reader.scopes).not.toContain('records:write');
+      const editor = personPrincipal(person, { id: randomUUID(), role: 'editor', institutionId: A.id });
+      expect(editor.scopes).toEqual(expect.arrayContaining(['records:write', 'alerts:write', 'audit:read']));
+      expect(personPrincipal(person, { id: randomUUID(), role: 'coordinator', regionId: R.id })).toMatchObject({ kind: 'region', regionId: R.id, scopes: [...ROLE_SCOPES.coordinator] });
+    });
+
+    it('lets administrators manage everyone, and a coordinator (region:admin) the region and its current members only', async () => {
+      expect(await access.peopleScope(admin)).toEqual({ all: true });
+      const scope = await access.peopleScope(coordinator(R));
+      expect(scope).toMatchObject({ regionId: R.id });
+      expect(sorted((scope as { institutionIds: string[] }).institutionIds)).toEqual([A.id, X.id, M.id, T.id].sort());
+    });
+
+    it('refuses people management to institutions, to coordinators without region:admin and to administrators without platform:admin', async () => {
+      const auditor: PlatformPrincipal = { clientId: 'auditor', kind: 'platform', scopes: ['audit:read'] };
+      for (const auth of [institution(A, ['insights:read', 'records:write', 'audit:read']), coordinator(R, ['insights:read', 'alerts:write']), auditor] as Principal[]) {
+        expect(await refusal(() => access.peopleScope(auth))).toMatchObject({ status: 403, type: expect.stringMatching(/insufficient-scope$/) });
+      }
+    });
+
+    it('lets a coordinator grant roles on its own region and its current members; anything else answers like a missing one', async () => {
+      await expect(access.requireRoleTarget(coordinator(R), { regionCode: R.code })).resolves.toEqual({ kind: 'region', region: expect.objectContaining({ id: R.id }) });
+      await expect(access.requireRoleTarget(coordinator(R), { institutionBrin: A.brin })).resolves.toEqual({ kind: 'institution', institution: expect.objectContaining({ id: A.id }) });
+      await expect(access.requireRoleTarget(coordinator(R), { institutionBrin: M.brin })).resolves.toMatchObject({ kind: 'institution' });
+      const missingRegion = await notFoundShape(() => access.requireRoleTarget(coordinator(R), { regionCode: 'ZZZZNOPE' }), 'ZZZZNOPE');
+      expect(await notFoundShape(() => access.requireRoleTarget(coordinator(R), { regionCode: S.code }), S.code)).toEqual(missingRegion);
+      const missingInstitution = await notFoundShape(() => access.requireRoleTarget(coordinator(R), { institutionBrin: '99ZZ' }), '99ZZ');
+      for (const other of [Y, E, N]) expect(await notFoundShape(() => access.requireRoleTarget(coordinator(R), { institutionBrin: other.brin }), other.brin)).toEqual(missingInstitution);
+      await expect(access.requireRoleTarget(admin, { institutionBrin: N.brin })).resolves.toMatchObject({ kind: 'institution', institution: expect.objectContaining({ id: N.id }) });
+      await expect(access.requireRoleTarget(admin, { regionCode: S.code })).resolves.toMatchObject({ kind: 'region' });
+      expect(await refusal(() => access.requireRoleTarget(institution(A), { institutionBrin: A.brin }))).toMatchObject({ status: 403 });
+    });
+
+    it('says whether a role falls within a people scope', async () => {
+      const scope = await access.peopleScope(coordinator(R));
+      expect(access.roleInScope(scope, { role: 'coordinator', regionId: R.id, institutionId: null })).toBe(true);
+      expect(access.roleInScope(scope, { role: 'coordinator', regionId: S.id, institutionId: null })).toBe(false);
+      expect(access.roleInScope(scope, { role: 'reader', regionId: null, institutionId: X.id })).toBe(true);
+      expect(access.roleInScope(scope, { role: 'editor', regionId: null, institutionId: Y.id })).toBe(false);
+      expect(access.roleInScope(scope, { role: 'editor', regionId: null, institutionId: E.id })).toBe(false);
+      expect(access.roleInScope(scope, { role: 'reader', regionId: R.id, institutionId: null })).toBe(false);
+      expect(access.roleInScope({ all: true }, { role: 'reader', regionId: null, institutionId: N.id })).toBe(true);
+    });
+
+    it('grants a reader automatically only for a current member of a region that allows it, found by BRIN or home organisation', async () => {
+      await ctx.dataSource.query(`UPDATE institutions SET home_organization = $2 WHERE id = $1`, [A.id, `school-${A.brin.toLowerCase()}.example.nl`]);
+      // Nothing while no region allows it.
+      expect(await access.automaticReaderGrant({ kind: 'brin', value: A.brin })).toBeNull();
+      await ctx.dataSource.query(`UPDATE regions SET auto_grant_readers = true WHERE id = $1`, [R.id]);
+      try {
+        expect(await access.automaticReaderGrant({ kind: 'brin', value: A.brin.toLowerCase() })).toEqual({ institution: expect.objectContaining({ id: A.id }), regionId: R.id });
+        expect(await access.automaticReaderGrant({ kind: 'home-organization', value: `SCHOOL-${A.brin}.example.nl` })).toEqual({ institution: expect.objectContaining({ id: A.id }), regionId: R.id });
+        // M belongs to R (allows) and S (does not): R's policy grants it.
+        expect(await access.automaticReaderGrant({ kind: 'brin', value: M.brin })).toMatchObject({ regionId: R.id });
+        // A member of a region that does not allow it, an ended membership, no region, an unknown claim.
+        for (const other of [Y, E, N]) expect(await access.automaticReaderGrant({ kind: 'brin', value: other.brin })).toBeNull();
+        expect(await access.automaticReaderGrant({ kind: 'brin', value: '99ZZ' })).toBeNull();
+        expect(await access.automaticReaderGrant({ kind: 'home-organization', value: 'unknown.example.nl' })).toBeNull();
+        // A BRIN is not a home organisation, nor the other way round.
+        expect(await access.automaticReaderGrant({ kind: 'home-organization', value: A.brin })).toBeNull();
+      } finally {
+        await ctx.dataSource.query(`UPDATE regions SET auto_grant_readers = false WHERE id = $1`, [R.id]);
+      }
     });
   });
 });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { enrolment, pseudonym } from 'test/ingest/records.factory';
-import { ACTORS, Actor, AUTHORIZATION_MATRIX } from 'test/auth/authorization-matrix';
+import { ACTORS, Actor, AUTHORIZATION_MATRIX, PERSON_ACTORS, PersonActor, personExpectation } from 'test/auth/authorization-matrix';
+import { newPersonSession, PersonSession, startProvider, TestIdentityProvider } from 'test/session/identity-providers';
+import { PeopleService } from 'src/people/people.service';
 import { listRoutes } from 'test/utils/routes';
 import { createTestContext, TestContext, uniqueBrin } from 'test/utils/test-context';
 import { Scope } from 'src/access/scopes';
@@ -32,6 +34,9 @@ interface World {
   webhookX: string;
   webhookR: string;
   webhookS: string;
+  /** People with a role in R (reader of A) and in S (reader of Y): the objects of the people routes. */
+  personR: PersonSession;
+  personS: PersonSession;
 }
 
 interface HttpCall {
@@ -39,6 +44,8 @@ interface HttpCall {
   path: string;
   body?: object | string;
   contentType?: string;
+  /** A person makes this call with a session of its own (signing out must not end the actor's session). */
+  disposableSession?: boolean;
 }
 
 const MISSING_UUID = '00000000-0000-4000-8000-000000000000';
@@ -88,7 +95,47 @@ let sequence = 0;
 const uniqueRegionCode = (): string => `M${Date.now().toString(36)}${(sequence++).toString(36)}`.toUpperCase().slice(0, 16);
 
 /** How to call each route for each case; `actor` only matters where "own" depends on the caller. */
-const REQUESTS: Record<string, (ctx: TestContext, world: World, objectCase: Case, actor: Actor) => Promise<HttpCall> | HttpCall> = {
+const REQUESTS: Record<string, (ctx: TestContext, world: World, objectCase: Case, actor: Actor, person?: PersonSession) => Promise<HttpCall> | HttpCall> = {
+  'GET /v1/session/providers': () => ({ method: 'get', path: '/v1/session/providers' }),
+  'GET /v1/session/sign-in/:provider': (_ctx, _world, objectCase) => ({ method: 'get', path: `/v1/session/sign-in/${providerOf(objectCase)}` }),
+  'GET /v1/session/callback/:provider': (_ctx, _world, objectCase) => ({ method: 'get', path: `/v1/session/callback/${providerOf(objectCase)}?code=matrix&state=matrix` }),
+  'GET /v1/session': () => ({ method: 'get', path: '/v1/session' }),
+  'PUT /v1/session/role': (_ctx, world, objectCase, _actor, person) => ({
+    method: 'put',
+    path: '/v1/session/role',
+    body: { roleId: objectCase === 'own' ? (person?.roleId ?? world.personR.roleId) : objectCase === 'other' ? world.personS.roleId : MISSING_UUID },
+  }),
+  'POST /v1/session/sign-out': () => ({ method: 'post', path: '/v1/session/sign-out', disposableSession: true }),
+  'GET /v1/people': () => ({ method: 'get', path: '/v1/people' }),
+  'GET /v1/people/:id': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/people/${personOf(world, objectCase)}` }),
+  'PATCH /v1/people/:id': (_ctx, world, objectCase) => ({ method: 'patch', path: `/v1/people/${personOf(world, objectCase)}`, body: { displayName: 'Hernoemd' } }),
+  'POST /v1/people/:id/roles': (_ctx, world, objectCase) => ({
+    method: 'post',
+    path: `/v1/people/${personOf(world, objectCase)}/roles`,
+    body: { role: 'reader', institutionBrin: objectCase === 'other' ? world.institutions.Y.brin : world.institutions.B.brin },
+  }),
+  'DELETE /v1/people/:id/roles/:roleId': async (ctx, world, objectCase) => {
+    if (objectCase === 'missing') return { method: 'delete', path: `/v1/people/${world.personR.personId}/roles/${MISSING_UUID}` };
+    const person = objectCase === 'own' ? world.personR : world.personS;
+    const institution = objectCase === 'own' ? world.institutions.B : world.institutions.Y;
+    const [{ id }] = await ctx.dataSource.query<Array<{ id: string }>>(
+      `INSERT INTO person_roles (person_id, role, institution_id, granted_via, granted_by) VALUES ($1, 'editor', $2, 'direct', 'matrix') RETURNING id`,
+      [person.personId, institution.id],
+    );
+    return { method: 'delete', path: `/v1/people/${person.personId}/roles/${id}` };
+  },
+  'POST /v1/invitations': (_ctx, world, objectCase) => ({
+    method: 'post',
+    path: '/v1/invitations',
+    body: { role: 'reader', institutionBrin: objectCase === 'own' ? world.institutions.A.brin : objectCase === 'other' ? world.institutions.Y.brin : '00ZZ', label: 'Matrix' },
+  }),
+  'GET /v1/invitations': () => ({ method: 'get', path: '/v1/invitations' }),
+  'DELETE /v1/invitations/:id': async (ctx, world, objectCase) => {
+    if (objectCase === 'missing') return { method: 'delete', path: `/v1/invitations/${MISSING_UUID}` };
+    const institution = objectCase === 'own' ? world.institutions.A : world.institutions.Y;
+    const invitation = await ctx.app.get(PeopleService).inviteFromCli({ role: 'reader', institutionBrin: institution.brin, label: 'Matrix' });
+    return { method: 'delete', path: `/v1/invitations/${invitation.id}` };
+  },
   'GET /health': () => ({ method: 'get', path: '/health' }),
   'GET /health/ready': () => ({ method: 'get', path: '/health/ready' }),
   'POST /v1/auth/token': (_ctx, world, objectCase) => ({
@@ -238,6 +285,8 @@ const REQUESTS: Record<string, (ctx: TestContext, world: World, objectCase: Case
   }),
 };
 
+const providerOf = (objectCase: Case): string => (objectCase === 'own' ? 'schoolid-a' : objectCase === 'other' ? 'schoolid-b' : 'nope');
+const personOf = (world: World, objectCase: Case): string => (objectCase === 'own' ? world.personR.personId : objectCase === 'other' ? world.personS.personId : MISSING_UUID);
 const regionOf = (world: World, objectCase: Case): string => (objectCase === 'own' ? world.regionR.code : objectCase === 'other' ? world.regionS.code : 'NOPE');
 const institutionOf = (world: World, objectCase: Case, actor: Actor): string =>
   objectCase === 'own' ? world.ownInstitution[actor].brin : objectCase === 'other' ? world.institutions.Y.brin : '00ZZ';
@@ -254,9 +303,23 @@ describe('authorization matrix', () => {
   let ctx: TestContext;
   let world: World;
   const tokens = {} as Record<Actor, string | undefined>;
+  const people = {} as Record<PersonActor, PersonSession>;
+  const providers: TestIdentityProvider[] = [];
 
   beforeAll(async () => {
-    ctx = await createTestContext();
+    // Two identity providers, so that signing in starts for real (discovery, redirect).
+    for (const [id, host] of [['schoolid-a', '127.0.0.2'], ['schoolid-b', '127.0.0.3']] as const) {
+      providers.push(await startProvider(id, host, 'http://localhost:3000', {}));
+    }
+    ctx = await createTestContext({
+      OIDC_PROVIDERS: 'schoolid-a,schoolid-b',
+      ...Object.fromEntries(
+        providers.flatMap((provider) => {
+          const prefix = `OIDC_${provider.id.toUpperCase().replace('-', '_')}_`;
+          return [[`${prefix}ISSUER`, provider.issuer], [`${prefix}CLIENT_ID`, 'doorstroom'], [`${prefix}CLIENT_SECRET`, 'test-client-secret-for-the-service-registration']];
+        }),
+      ),
+    });
     const regionR = await ctx.newRegion();
     const regionS = await ctx.newRegion();
     const A = await ctx.newInstitution({ sectors: ['vo'] });
@@ -287,7 +350,12 @@ describe('authorization matrix', () => {
       webhookX: '',
       webhookR: '',
       webhookS: '',
+      personR: await newPersonSession(ctx, { role: 'reader', institutionId: A.id }),
+      personS: await newPersonSession(ctx, { role: 'reader', institutionId: Y.id }),
     };
+    people.personReaderA = await newPersonSession(ctx, { role: 'reader', institutionId: A.id });
+    people.personEditorX = await newPersonSession(ctx, { role: 'editor', institutionId: X.id });
+    people.personCoordinatorR = await newPersonSession(ctx, { role: 'coordinator', regionId: regionR.id });
     await ctx.dataSource.query(
       `INSERT INTO programmes (sector, code, name, level, nominal_duration_years, valid_from_cohort)
        VALUES ('hbo', '34479', 'HBO-ICT', 'bachelor', 4, 2000), ('mbo', '25604', 'Software developer', '4', 3, 2015), ('mbo', '25998', 'Software developer (nieuw)', '4', 3, 2021)`,
@@ -321,7 +389,13 @@ describe('authorization matrix', () => {
     tokens.coordinatorS = await ctx.tokenFor({ region: regionS, scopes: coordinatorScopes });
     tokens.admin = await ctx.tokenFor({ scopes: ['platform:admin', 'audit:read'] });
   });
-  afterAll(() => ctx.close());
+  afterAll(async () => {
+    await ctx.close();
+    for (const provider of providers) {
+      provider.server.closeAllConnections();
+      await new Promise((resolve) => provider.server.close(resolve));
+    }
+  });
 
   it('has a row and a request for every route of the application, and no stale rows', () => {
     const routes = listRoutes(ctx.app).map((route) => route.key);
@@ -349,6 +423,30 @@ describe('authorization matrix', () => {
             mismatches.push(`${route} as ${actor} on ${objectCase}: expected ${expected}, got ${response.status} ${JSON.stringify(response.body).slice(0, 160)}`);
           }
           if (response.status >= 400) expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+          if (call.path.startsWith('/v1/')) {
+            requestIds.push(requestId);
+            labels.set(requestId, `${route} as ${actor} on ${objectCase} (${response.status})`);
+          }
+        }
+      }
+    }
+    // The webhooks the clients registered above count against each owner's limit of ten: the people start afresh.
+    await ctx.dataSource.query(`DELETE FROM webhooks WHERE created_by_client_id <> 'matrix'`);
+    for (const [route] of Object.entries(AUTHORIZATION_MATRIX)) {
+      for (const actor of Object.keys(PERSON_ACTORS) as PersonActor[]) {
+        for (const [index, objectCase] of CASES.entries()) {
+          const like = PERSON_ACTORS[actor].like;
+          const call = await REQUESTS[route](ctx, world, objectCase, like, people[actor]);
+          const session = call.disposableSession ? await newPersonSession(ctx, { role: PERSON_ACTORS[actor].role === 'coordinator' ? 'coordinator' : 'reader', ...(PERSON_ACTORS[actor].role === 'coordinator' ? { regionId: world.regionR.id } : { institutionId: world.institutions.A.id }) }) : people[actor];
+          const requestId = randomUUID();
+          let request = ctx.http[call.method](call.path).set('X-Request-Id', requestId).set('Cookie', session.cookie);
+          if (call.method !== 'get') request = request.set('X-CSRF-Token', session.csrfToken);
+          if (call.contentType) request = request.set('Content-Type', call.contentType);
+          const response = await (call.body ? request.send(call.body) : request);
+          const expected = personExpectation(route, actor)[index];
+          if (response.status !== expected) {
+            mismatches.push(`${route} as ${actor} on ${objectCase}: expected ${expected}, got ${response.status} ${JSON.stringify(response.body).slice(0, 160)}`);
+          }
           if (call.path.startsWith('/v1/')) {
             requestIds.push(requestId);
             labels.set(requestId, `${route} as ${actor} on ${objectCase} (${response.status})`);

@@ -4,7 +4,9 @@
  * same request in all three columns. A route of the application missing here fails the test.
  *
  * Actors: supplier schools A and B and receiving institution X are members of region R;
- * coordinatorS coordinates region S, where institution Y is a member.
+ * coordinatorS coordinates region S, where institution Y is a member. People who signed in with
+ * their school account are actors too (PERSON_ACTORS): each acts with a session cookie in a role
+ * that holds the scopes of a client actor, and gets that actor's statuses except where listed.
  */
 export const ACTORS = ['anonymous', 'supplierA', 'supplierB', 'receiverX', 'coordinatorR', 'coordinatorS', 'admin'] as const;
 export type Actor = (typeof ACTORS)[number];
@@ -24,11 +26,35 @@ const row = (anonymous: Expectation, supplierA: Expectation, supplierB: Expectat
 /** Only platform administrators; everybody else is refused before the object is looked at. */
 const adminOnly = (admin: Expectation): MatrixRow => row(all(401), all(403), all(403), all(403), all(403), all(403), admin);
 
+/** Coordinators and administrators manage people; institutions are refused before any object is looked at. */
+const peopleManagers = (coordinatorR: Expectation, coordinatorS: Expectation, admin: Expectation): MatrixRow =>
+  row(all(401), all(403), all(403), all(403), coordinatorR, coordinatorS, admin);
+
 export const AUTHORIZATION_MATRIX: Record<string, MatrixRow> = {
   'GET /health': row(all(200), all(200), all(200), all(200), all(200), all(200), all(200)),
   'GET /health/ready': row(all(200), all(200), all(200), all(200), all(200), all(200), all(200)),
   // own: valid credentials; other: a wrong secret; missing: an unknown client. The caller's token plays no part.
   'POST /v1/auth/token': row([200, 401, 401], [200, 401, 401], [200, 401, 401], [200, 401, 401], [200, 401, 401], [200, 401, 401], [200, 401, 401]),
+  // Sign-in. sign-in and callback: own/other = the two configured providers, missing = an unknown one.
+  // The callback without a sign-in under way is refused by a redirect to the sign-in page.
+  'GET /v1/session/providers': row(all(200), all(200), all(200), all(200), all(200), all(200), all(200)),
+  'GET /v1/session/sign-in/:provider': row([302, 302, 404], [302, 302, 404], [302, 302, 404], [302, 302, 404], [302, 302, 404], [302, 302, 404], [302, 302, 404]),
+  'GET /v1/session/callback/:provider': row([303, 303, 404], [303, 303, 404], [303, 303, 404], [303, 303, 404], [303, 303, 404], [303, 303, 404], [303, 303, 404]),
+  // The session routes are about the cookie: a bearer token is no session.
+  'GET /v1/session': row(all(401), all(401), all(401), all(401), all(401), all(401), all(401)),
+  'PUT /v1/session/role': row(all(401), all(401), all(401), all(401), all(401), all(401), all(401)),
+  'POST /v1/session/sign-out': row(all(204), all(204), all(204), all(204), all(204), all(204), all(204)),
+
+  // People: own = a person with a role in R (grants: reader of B; invitations: on A), other = the same in S (on Y).
+  'GET /v1/people': peopleManagers(all(200), all(200), all(200)),
+  'GET /v1/people/:id': peopleManagers([200, 404, 404], [404, 200, 404], [200, 200, 404]),
+  'PATCH /v1/people/:id': peopleManagers([200, 404, 404], [404, 200, 404], [200, 200, 404]),
+  'POST /v1/people/:id/roles': peopleManagers([201, 404, 404], [404, 201, 404], [201, 201, 404]),
+  'DELETE /v1/people/:id/roles/:roleId': peopleManagers([200, 404, 404], [404, 200, 404], [200, 200, 404]),
+  'POST /v1/invitations': peopleManagers([201, 404, 404], [404, 201, 404], [201, 201, 404]),
+  'GET /v1/invitations': peopleManagers(all(200), all(200), all(200)),
+  'DELETE /v1/invitations/:id': peopleManagers([200, 404, 404], [404, 200, 404], [200, 200, 404]),
+
   'GET /v1/audit': row(all(401), all(403), all(403), all(403), all(200), all(200), all(200)),
 
   'GET /v1/clients': adminOnly(all(200)),
@@ -94,3 +120,36 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixRow> = {
   'GET /v1/webhooks/:id/deliveries': row(all(401), all(403), all(403), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
   'DELETE /v1/webhooks/:id': row(all(401), all(403), all(403), [204, 404, 404], [204, 404, 404], [404, 204, 404], all(403)),
 };
+
+/**
+ * People as principals: a reader for A, an editor for X and a coordinator of R, each signed in
+ * (session cookie and CSRF token, no bearer token). Each holds the scopes of the client actor it
+ * is modelled on and must get the same answer, except where PERSON_EXCEPTIONS says otherwise.
+ */
+export const PERSON_ACTORS = {
+  personReaderA: { like: 'supplierA', role: 'reader' },
+  personEditorX: { like: 'receiverX', role: 'editor' },
+  personCoordinatorR: { like: 'coordinatorR', role: 'coordinator' },
+} as const;
+export type PersonActor = keyof typeof PERSON_ACTORS;
+
+const sessionRoutes: Record<string, Expectation> = {
+  'GET /v1/session': all(200),
+  // own: one of the person's roles; other: another person's role.
+  'PUT /v1/session/role': [200, 404, 404],
+};
+const recordRoutesRefused = (routes: string[]): Record<string, Expectation> => Object.fromEntries(routes.map((route) => [route, all(403)]));
+
+export const PERSON_EXCEPTIONS: Record<PersonActor, Record<string, Expectation>> = {
+  // A reader holds insights:read and alerts:read only: none of the records routes of supplier A's client.
+  personReaderA: {
+    ...sessionRoutes,
+    ...recordRoutesRefused(['POST /v1/enrolments:batch', 'POST /v1/leavers:batch', 'POST /v1/uploads', 'GET /v1/uploads', 'GET /v1/uploads/:id', 'GET /v1/enrolments', 'GET /v1/enrolments/:id', 'GET /v1/leavers', 'GET /v1/leavers/:id', 'DELETE /v1/batches/:id', 'DELETE /v1/pseudonyms/:pseudonym']),
+  },
+  // An editor also reads the institution's audit log.
+  personEditorX: { ...sessionRoutes, 'GET /v1/audit': all(200) },
+  personCoordinatorR: { ...sessionRoutes },
+};
+
+export const personExpectation = (route: string, actor: PersonActor): Expectation =>
+  PERSON_EXCEPTIONS[actor][route] ?? AUTHORIZATION_MATRIX[route][PERSON_ACTORS[actor].like];

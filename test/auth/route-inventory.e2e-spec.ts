@@ -26,11 +26,21 @@ describe('route inventory', () => {
     }
   });
 
-  it('only the token endpoint and health probes are public', () => {
+  it('only the token endpoint, health probes and the session routes (which check the session cookie themselves) are public', () => {
     const publicRoutes = listRoutes(ctx.app)
       .filter((route) => route.rule?.public)
       .map((route) => route.key);
-    expect(publicRoutes.sort()).toEqual(['GET /health', 'GET /health/ready', 'POST /v1/auth/token']);
+    expect(publicRoutes.sort()).toEqual([
+      'GET /health',
+      'GET /health/ready',
+      'GET /v1/session',
+      'GET /v1/session/callback/:provider',
+      'GET /v1/session/providers',
+      'GET /v1/session/sign-in/:provider',
+      'POST /v1/auth/token',
+      'POST /v1/session/sign-out',
+      'PUT /v1/session/role',
+    ]);
   });
 
   it('documents every protected route with bearer security and its scopes in OpenAPI', async () => {

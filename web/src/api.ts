@@ -1,7 +1,8 @@
-// The public API, as this front end uses it: every call carries the bearer token of the session.
-// A 401 ends the session (expired or revoked token) and sends the user to sign in.
+// The public API, as this front end uses it: every call carries the bearer token of an API
+// client's session, or (a person) the session cookie, with the CSRF token on state-changing calls.
+// A 401 ends the session (expired, signed out elsewhere, revoked) and sends the user to sign in.
 
-import { accessToken, signOut } from './auth';
+import { authHeaders, signOut } from './auth';
 import { ApiError, readProblem, send } from './errors';
 import type { AlertDetail, AlertState, DefinitionSet, Flows, InsightsView, Page, Alert, Region, RegionReport } from './types';
 
@@ -15,18 +16,19 @@ function url(path: string, query: Query = {}): string {
 }
 
 async function request<T>(method: 'GET' | 'POST', path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
-  const token = accessToken();
-  if (!token) {
+  const auth = authHeaders(method);
+  if (!auth) {
     signOut('expired');
     throw new ApiError(401, null);
   }
-  const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` };
+  const headers: Record<string, string> = { Accept: 'application/json', ...auth };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await send(url(path, options.query), {
     method,
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
     cache: 'no-store',
+    credentials: 'same-origin',
   });
   if (!response.ok) {
     const problem = await readProblem(response);

@@ -2,7 +2,7 @@
 // draws one page at a time into <main>. The service serves these files at /app/.
 
 import { api } from './api';
-import { currentSession, onSessionChange, Session, signOut, SignOutReason } from './auth';
+import { currentSession, onSessionChange, PersonRole, restorePersonSession, Session, signOut, SignOutReason, switchRole } from './auth';
 import { disposeCharts } from './charts';
 import { h } from './dom';
 import { Language, language, LANGUAGES, setLanguage, t } from './i18n';
@@ -59,10 +59,10 @@ async function landingOf(session: Session): Promise<string | null> {
 
 /** The regions the caller may see, asked once per token. */
 function regionsOf(session: Session): Promise<Region[]> {
-  if (!regionsPromise || regionsPromise.token !== session.accessToken) {
+  if (!regionsPromise || regionsPromise.token !== session.key) {
     const regions = api.regions().then((result) => result.items);
     regions.catch(() => (regionsPromise = null));
-    regionsPromise = { token: session.accessToken, regions };
+    regionsPromise = { token: session.key, regions };
   }
   return regionsPromise.regions;
 }
@@ -114,9 +114,37 @@ function header(session: Session | null, active: string): HTMLElement {
       languageSwitch(),
       session ? h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t('app.print')) : null,
       session ? h('span', { class: 'who' }, t('nav.signedInAs', { client: session.clientId })) : null,
+      session?.roles && session.roles.length > 1 ? roleSwitch(session) : null,
       session ? h('button', { type: 'button', class: 'secondary', 'data-action': 'sign-out', onclick: () => signOut('signed-out') }, t('nav.signOut')) : null,
     ),
   );
+}
+
+/** What a role is called in the header: "Lezer · Rijnstad College (21AA)". */
+function roleLabel(role: PersonRole): string {
+  const where = role.role === 'coordinator' ? `${role.regionName ?? role.regionCode ?? ''}` : `${role.institutionName ?? ''} (${role.institutionBrin ?? ''})`;
+  return `${t(`role.${role.role}`)} · ${where}`;
+}
+
+/** A person with several roles chooses the one to act in; the pages redraw with its figures. */
+function roleSwitch(session: Session): HTMLElement {
+  const id = 'role-switch';
+  const select = h(
+    'select',
+    {
+      id,
+      'data-action': 'switch-role',
+      onchange: (event: Event) => {
+        const roleId = (event.target as HTMLSelectElement).value;
+        switchRole(roleId).catch((error: unknown) => {
+          const root = document.getElementById('main');
+          root?.prepend(h('p', { role: 'alert', class: 'status error' }, failureText(error)));
+        });
+      },
+    },
+    ...(session.roles ?? []).map((role) => h('option', { value: role.id, selected: role.id === session.role?.id }, roleLabel(role))),
+  );
+  return h('div', { class: 'role-switch' }, h('label', { for: id }, t('nav.role')), select);
 }
 
 function context(session: Session, params: string[], query: URLSearchParams, page: string): PageContext {
@@ -150,7 +178,7 @@ async function render(): Promise<void> {
       sessionStorage.setItem('doorstroom.after-signin', location.hash);
       history.replaceState(null, '', '#/signin');
     }
-    root.replaceChildren(header(null, 'signin'), h('main', { id: 'main', tabindex: -1 }, signInPage(signOutReason)));
+    root.replaceChildren(header(null, 'signin'), h('main', { id: 'main', tabindex: -1 }, signInPage(signOutReason, query.get('error'))));
     document.title = `${t('signin.title')} · ${t('app.title')}`;
     signOutReason = null;
     focusHeading(root);
@@ -214,6 +242,7 @@ onSessionChange((session, reason) => {
   if (session) {
     const back = sessionStorage.getItem('doorstroom.after-signin');
     sessionStorage.removeItem('doorstroom.after-signin');
+    // After switching role, the page of the previous role may not fit: start at the landing page.
     go(back && !back.startsWith('#/signin') && back !== '#' && back !== '' ? back : '#/');
   } else {
     signOutReason = reason;
@@ -229,4 +258,13 @@ function go(hash: string): void {
 
 window.addEventListener('hashchange', () => void render());
 setLanguage(language());
-void render();
+// A person coming back from their identity provider (or reloading) has a session cookie: ask first.
+void restorePersonSession().then(() => {
+  // Coming back from the provider, the page to return to was kept before leaving.
+  if (currentSession() && (location.hash === '' || location.hash === '#/' || location.hash.startsWith('#/signin'))) {
+    const back = sessionStorage.getItem('doorstroom.after-signin');
+    sessionStorage.removeItem('doorstroom.after-signin');
+    if (back && !back.startsWith('#/signin') && back !== '#' && back !== '#/') history.replaceState(null, '', back);
+  }
+  return render();
+});

@@ -1,15 +1,20 @@
-// Sign-in: client credentials or a pasted token. Only this page and auth.ts know how a token is
-// obtained; an OpenID Connect login would add a button here that starts its flow in auth.ts.
+// Sign-in: people with their school account (a button per identity provider, the flow runs on
+// the server); API clients with client credentials or a pasted token. Only this page and auth.ts
+// know how a session is obtained.
 
-import { SignInError, SignOutReason, signInWithClientCredentials, signInWithToken } from './auth';
+import { identityProviders, SignInError, SignOutReason, signInWithClientCredentials, signInWithToken } from './auth';
 import { h, status, uid } from './dom';
 import { ApiError, failureText } from './errors';
 import { t } from './i18n';
 
-export function signInPage(reason: SignOutReason | null): HTMLElement {
+/** Why the service refused a sign-in, as it names it in the address (#/signin?error=…). */
+const REFUSALS = ['no-role', 'invitation-invalid', 'state', 'provider-error', 'response', 'unavailable'] as const;
+
+export function signInPage(reason: SignOutReason | null, refusal: string | null = null): HTMLElement {
   const message = h('div', { class: 'signin-message', 'aria-live': 'polite' });
   if (reason === 'expired') message.append(status(t('signin.expired'), 'info'));
   if (reason === 'signed-out') message.append(status(t('signin.signedOut'), 'info'));
+  if (refusal) message.append(status(t(`signin.refused.${(REFUSALS as readonly string[]).includes(refusal) ? (refusal as (typeof REFUSALS)[number]) : 'response'}`), 'error'));
   const fail = (error: unknown): void => {
     message.replaceChildren(status(t('signin.failed', { detail: signInFailure(error) }), 'error'));
   };
@@ -47,14 +52,46 @@ export function signInPage(reason: SignOutReason | null): HTMLElement {
     }
   });
 
+  // The invitation a person follows (/app/#/signin?invitation=…) travels with the sign-in.
+  const invitation = new URLSearchParams(location.hash.split('?')[1] ?? '').get('invitation');
+  const providerList = h('ul', { class: 'provider-list', 'aria-busy': 'true' });
+  const people = h('section', { class: 'signin-people', 'aria-labelledby': 'signin-people' }, h('h2', { id: 'signin-people' }, t('signin.peopleTitle')), h('p', {}, t('signin.peopleIntro')), providerList);
+  // API clients sign in below, folded away when people can sign in.
+  const clients = h(
+    'details',
+    { class: 'signin-clients' },
+    h('summary', {}, t('signin.clientsTitle')),
+    h('p', {}, t('signin.intro')),
+    h('div', { class: 'signin-forms' }, clientForm, tokenForm),
+    h('p', { class: 'hint' }, t('signin.storage')),
+  );
+  void identityProviders().then((providers) => {
+    providerList.removeAttribute('aria-busy');
+    if (providers.length === 0) {
+      providerList.replaceWith(h('p', { class: 'hint' }, t('signin.noProviders')));
+      clients.open = true;
+      return;
+    }
+    providerList.replaceChildren(
+      ...providers.map((provider) => {
+        const href = invitation && /^[A-Za-z0-9_-]{1,64}$/.test(invitation) ? `${provider.signInUrl}?invitation=${encodeURIComponent(invitation)}` : provider.signInUrl;
+        return h(
+          'li',
+          {},
+          h('a', { class: 'button provider', href, 'data-provider': provider.id }, t('signin.with', { provider: provider.name })),
+          provider.development ? h('span', { class: 'hint' }, ` ${t('signin.development')}`) : null,
+        );
+      }),
+    );
+  });
+
   return h(
     'div',
     { class: 'signin' },
     h('h1', { tabindex: -1, class: 'page-title' }, t('signin.title')),
-    h('p', {}, t('signin.intro')),
     message,
-    h('div', { class: 'signin-forms' }, clientForm, tokenForm),
-    h('p', { class: 'hint' }, t('signin.storage')),
+    people,
+    clients,
   );
 }
 

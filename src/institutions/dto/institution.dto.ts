@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  ValidateBoolean,
   ValidateBrin,
   ValidateDate,
   ValidateEnumArray,
@@ -37,6 +38,9 @@ export class UpdateRegionDto {
 
   @ValidateInt({ min: 12, max: 600, optional: true })
   retentionMonths?: number;
+
+  @ValidateBoolean({ optional: true, description: 'People whose identity provider asserts a member institution become its readers when they sign in.' })
+  autoGrantReaders?: boolean;
 }
 
 export class RegionDto {
@@ -44,6 +48,7 @@ export class RegionDto {
   @ApiProperty() code!: string;
   @ApiProperty() name!: string;
   @ApiProperty() retentionMonths!: number;
+  @ApiProperty({ description: 'People of member institutions become readers when they sign in.' }) autoGrantReaders!: boolean;
   @ApiProperty() createdAt!: Date;
 }
 
@@ -70,6 +75,16 @@ export class UpdateInstitutionDto {
 
   @ValidateNestedArray(() => VestigingDto, { optional: true, minItems: 0, maxItems: 200 })
   vestigingen?: VestigingDto[];
+
+  @ValidateString({
+    optional: true,
+    nullable: true,
+    maxLength: 253,
+    pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i,
+    example: 'hva.nl',
+    description: "The institution's home organisation in the identity federations (SURFconext schac_home_organization); null removes it.",
+  })
+  homeOrganization?: string | null;
 }
 
 export class InstitutionDto {
@@ -78,6 +93,7 @@ export class InstitutionDto {
   @ApiProperty() name!: string;
   @ApiProperty({ enum: SECTORS, isArray: true }) sectors!: Sector[];
   @ApiProperty({ type: VestigingDto, isArray: true }) vestigingen!: VestigingDto[];
+  @ApiPropertyOptional({ nullable: true, type: String }) homeOrganization!: string | null;
   @ApiProperty() createdAt!: Date;
 }
 

@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { PeopleScope } from 'src/access/tenancy';
+import { GrantedVia, InvitationEntity, PersonEntity, PersonRoleEntity } from 'src/people/person.entity';
+import type { RoleName } from 'src/access/roles';
+
+/** A role with the codes that name its tenant, as lists show it. */
+export interface RoleRow {
+  id: string;
+  personId: string;
+  role: RoleName;
+  regionId: string | null;
+  institutionId: string | null;
+  regionCode: string | null;
+  regionName: string | null;
+  institutionBrin: string | null;
+  institutionName: string | null;
+  grantedVia: GrantedVia;
+  grantedBy: string;
+  grantedAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface InvitationRow extends InvitationEntity {
+  regionCode: string | null;
+  institutionBrin: string | null;
+}
+
+const ROLE_COLUMNS = `r.id, r.person_id AS "personId", r.role, r.region_id AS "regionId", r.institution_id AS "institutionId",
+  rg.code AS "regionCode", rg.name AS "regionName", i.brin AS "institutionBrin", i.name AS "institutionName",
+  r.granted_via AS "grantedVia", r.granted_by AS "grantedBy", r.granted_at AS "grantedAt", r.revoked_at AS "revokedAt"`;
+const ROLE_FROM = `person_roles r LEFT JOIN regions rg ON rg.id = r.region_id LEFT JOIN institutions i ON i.id = r.institution_id`;
+
+/** The roles of a scope, as SQL: the scope comes first, explicitly (never a key that may be undefined). */
+const roleScopeSql = (scope: PeopleScope, first: number): { sql: string; params: unknown[] } =>
+  'all' in scope
+    ? { sql: 'TRUE', params: [] }
+    : {
+        sql: `((r.role = 'coordinator' AND r.region_id = $${first}) OR (r.role <> 'coordinator' AND r.institution_id = ANY($${first + 1}::uuid[])))`,
+        params: [scope.regionId, scope.institutionIds],
+      };
+
+/** All SQL of people, their roles and invitations. */
+@Injectable()
+export class PeopleRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  findPerson(provider: string, subject: string, manager: EntityManager = this.dataSource.manager): Promise<PersonEntity | null> {
+    return manager.getRepository(PersonEntity).findOne({ where: { provider, subject } });
+  }
+
+  findPersonById(id: string): Promise<PersonEntity | null> {
+    return this.dataSource.getRepository(PersonEntity).findOne({ where: { id } });
+  }
+
+  createPerson(manager: EntityManager, person: Pick<PersonEntity, 'provider' | 'subject' | 'displayName'>): Promise<PersonEntity> {
+    const repository = manager.getRepository(PersonEntity);
+    return repository.save(repository.create({ ...person, lastSignInAt: null }));
+  }
+
+  async touchSignIn(manager: EntityManager, personId: string): Promise<void> {
+    await manager.query(`UPDATE people SET last_sign_in_at = now() WHERE id = $1`, [personId]);
+  }
+
+  async renamePerson(personId: string, displayName: string): Promise<void> {
+    await this.dataSource.query(`UPDATE people SET display_name = $2 WHERE id = $1`, [personId, displayName]);
+  }
+
+  /** The person's current roles (all of them: the person's own question). */
+  currentRoles(personId: string, manager: EntityManager = this.dataSource.manager): Promise<RoleRow[]> {
+    return manager.query(`SELECT ${ROLE_COLUMNS} FROM ${ROLE_FROM} WHERE r.person_id = $1 AND r.revoked_at IS NULL ORDER BY r.granted_at, r.id`, [personId]);
+  }
+
+  /** A current role of a person, by id. */
+  async currentRole(personId: string, roleId: string): Promise<RoleRow | undefined> {
+    const rows: RoleRow[] = await this.dataSource.query(`SELECT ${ROLE_COLUMNS} FROM ${ROLE_FROM} WHERE r.person_id = $1 AND r.id = $2 AND r.revoked_at IS NULL`, [personId, roleId]);
+    return rows[0];
+  }
+
+  /** The current role of a person on a tenant, if any (at most one: see PeopleService.grant). */
+  async currentRoleOn(manager: EntityManager, personId: string, target: { regionId: string } | { institutionId: string }): Promise<PersonRoleEntity | null> {
+    const query = manager.getRepository(PersonRoleEntity).createQueryBuilder('r').where('r.person_id = :personId AND r.revoked_at IS NULL', { personId });
+    if ('regionId' in target) query.andWhere(`r.role = 'coordinator' AND r.region_id = :regionId`, { regionId: target.regionId });
+    else query.andWhere(`r.role <> 'coordinator' AND r.institution_id = :institutionId`, { institutionId: target.institutionId });
+    return query.setLock('pessimistic_write').getOne();
+  }
+
+  async insertRole(manager: EntityManager, role: Pick<PersonRoleEntity, 'personId' | 'role' | 'regionId' | 'institutionId' | 'grantedVia' | 'grantedBy'>): Promise<string> {
+    const repository = manager.getRepository(PersonRoleEntity);
+    const saved = await repository.save(repository.create({ ...role, revokedAt: null }));
+    return saved.id;
+  }
+
+  async revokeRole(manager: EntityManager, roleId: string): Promise<void> {
+    await manager.query(`UPDATE person_roles SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [roleId]);
+  }
+
+  /** The person's roles within a scope, current and revoked (the scope's history). */
+  rolesInScope(scope: PeopleScope, personId: string): Promise<RoleRow[]> {
+    const where = roleScopeSql(scope, 2);
+    return this.dataSource.query(`SELECT ${ROLE_COLUMNS} FROM ${ROLE_FROM} WHERE ${where.sql} AND r.person_id = $1 ORDER BY r.granted_at, r.id`, [personId, ...where.params]);
+  }
+
+  /** People with a role (current or past) in the scope, by name. */
+  async peopleInScope(scope: PeopleScope, limit: number, offset: number): Promise<{ items: PersonEntity[]; total: number }> {
+    const where = roleScopeSql(scope, 1);
+    const filter = `p.id IN (SELECT r.person_id FROM person_roles r WHERE ${where.sql})`;
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM people p WHERE ${filter}`, where.params);
+    const items: PersonEntity[] = await this.dataSource.query(
+      `SELECT p.id, p.provider, p.subject, p.display_name AS "displayName", p.created_at AS "createdAt", p.last_sign_in_at AS "lastSignInAt"
+         FROM people p WHERE ${filter} ORDER BY p.display_name, p.id LIMIT $${where.params.length + 1} OFFSET $${where.params.length + 2}`,
+      [...where.params, limit, offset],
+    );
+    return { items, total };
+  }
+
+  /** Whether the person has any role (current or past) within the scope: who a coordinator may look at. */
+  async personInScope(scope: PeopleScope, personId: string): Promise<boolean> {
+    return (await this.rolesInScope(scope, personId)).length > 0;
+  }
+
+  async insertInvitation(invitation: Pick<InvitationEntity, 'codeHash' | 'role' | 'regionId' | 'institutionId' | 'label' | 'createdBy' | 'expiresAt'>): Promise<InvitationRow> {
+    const repository = this.dataSource.getRepository(InvitationEntity);
+    const saved = await repository.save(repository.create({ ...invitation, acceptedAt: null, acceptedByPersonId: null, revokedAt: null }));
+    return (await this.invitationById(saved.id))!;
+  }
+
+  async invitationById(id: string): Promise<InvitationRow | undefined> {
+    const rows = await this.invitations(`v.id = $1`, [id]);
+    return rows[0];
+  }
+
+  /** An invitation that can still be accepted, locked for the sign-in that accepts it. */
+  findOpenInvitation(manager: EntityManager, codeHash: string): Promise<InvitationEntity | null> {
+    return manager
+      .getRepository(InvitationEntity)
+      .createQueryBuilder('v')
+      .where('v.code_hash = :codeHash AND v.accepted_at IS NULL AND v.revoked_at IS NULL AND v.expires_at > now()', { codeHash })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  async acceptInvitation(manager: EntityManager, id: string, personId: string): Promise<void> {
+    await manager.query(`UPDATE person_invitations SET accepted_at = now(), accepted_by_person_id = $2 WHERE id = $1`, [id, personId]);
+  }
+
+  async revokeInvitation(id: string): Promise<void> {
+    await this.dataSource.query(`UPDATE person_invitations SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL AND accepted_at IS NULL`, [id]);
+  }
+
+  async invitationsInScope(scope: PeopleScope, limit: number, offset: number): Promise<{ items: InvitationRow[]; total: number }> {
+    const where = roleScopeSql(scope, 1);
+    const sql = where.sql.replace(/\br\./g, 'v.');
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM person_invitations v WHERE ${sql}`, where.params);
+    const items = await this.invitations(`${sql} ORDER BY v.created_at DESC, v.id LIMIT $${where.params.length + 1} OFFSET $${where.params.length + 2}`, [...where.params, limit, offset]);
+    return { items, total };
+  }
+
+  private invitations(where: string, params: unknown[]): Promise<InvitationRow[]> {
+    return this.dataSource.query(
+      `SELECT v.id, v.code_hash AS "codeHash", v.role, v.region_id AS "regionId", v.institution_id AS "institutionId", v.label,
+              v.created_by AS "createdBy", v.created_at AS "createdAt", v.expires_at AS "expiresAt", v.accepted_at AS "acceptedAt",
+              v.accepted_by_person_id AS "acceptedByPersonId", v.revoked_at AS "revokedAt", rg.code AS "regionCode", i.brin AS "institutionBrin"
+         FROM person_invitations v LEFT JOIN regions rg ON rg.id = v.region_id LEFT JOIN institutions i ON i.id = v.institution_id
+        WHERE ${where}`,
+      params,
+    );
+  }
+}
