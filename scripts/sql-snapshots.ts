@@ -21,6 +21,8 @@ import { ProgrammesRepository } from 'src/programmes/programmes.repository';
 import { InsightsRepository } from 'src/insights/insights.repository';
 import { DisclosureRepository } from 'src/outcomes/disclosure/disclosure.repository';
 import { RetentionRepository } from 'src/retention/retention.repository';
+import { PeopleRepository } from 'src/people/people.repository';
+import { SessionsRepository } from 'src/session/sessions.repository';
 
 /*
  * SQL snapshots: every statement a repository sends, for fixed example arguments, written to
@@ -38,6 +40,8 @@ const REGION = '00000000-0000-4000-8000-00000000000a';
 const INSTITUTION = '00000000-0000-4000-8000-00000000000b';
 const BATCH = '00000000-0000-4000-8000-00000000000c';
 const DEFINITION = '00000000-0000-4000-8000-00000000000d';
+const PERSON = '00000000-0000-4000-8000-00000000000e';
+const ROLE = '00000000-0000-4000-8000-00000000000f';
 const PSEUDONYM = 'a'.repeat(64);
 const CLIENT = 'client-example';
 const AT = new Date('2025-10-01T00:00:00Z');
@@ -95,6 +99,11 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       institutionByBrin: (r) => r.institutionByBrin('00AA'),
       regionIdsOfInstitution: (r) => r.regionIdsOfInstitution(INSTITUTION),
       memberIdsOfRegion: (r) => r.memberIdsOfRegion(REGION),
+      institutionByClaim: {
+        'a BRIN': (r) => r.institutionByClaim('brin', '00aa'),
+        'a home organisation': (r) => r.institutionByClaim('home-organization', 'Example.nl'),
+      },
+      autoGrantRegionIdsOf: (r) => r.autoGrantRegionIdsOf(INSTITUTION),
     }),
     snapshot('audit.repository', 'AuditRepository', new AuditRepository(dataSource), {
       append: (r) =>
@@ -181,6 +190,7 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       updateRegion: { skip: 'TypeORM repository API (single row)' },
       findInstitutionByBrin: { skip: 'TypeORM repository API (single row)' },
       findInstitutionById: { skip: 'TypeORM repository API (single row)' },
+      findInstitutionByHomeOrganization: { skip: 'TypeORM repository API (single row)' },
       listInstitutions: { skip: 'TypeORM repository API' },
       createInstitution: { skip: 'TypeORM repository API (single row)' },
       updateInstitution: { skip: 'TypeORM repository API (single row)' },
@@ -238,6 +248,47 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
     }),
     snapshot('disclosure.repository', 'DisclosureRepository', new DisclosureRepository(dataSource), {
       withheld: (r) => r.withheld(REGION, 2020, 2024),
+    }),
+    snapshot('people.repository', 'PeopleRepository', new PeopleRepository(dataSource), {
+      transaction: { skip: 'begins and commits a transaction, no SQL of its own' },
+      findPerson: { skip: 'TypeORM repository API (single row)' },
+      findPersonById: { skip: 'TypeORM repository API (single row)' },
+      createPerson: { skip: 'TypeORM repository API (single row)' },
+      touchSignIn: (r) => r.touchSignIn(dataSource.manager, PERSON),
+      renamePerson: (r) => r.renamePerson(PERSON, 'J. Jansen, decaan'),
+      currentRoles: (r) => r.currentRoles(PERSON),
+      currentRole: (r) => r.currentRole(PERSON, ROLE),
+      currentRoleOn: { skip: 'TypeORM query builder (row lock)' },
+      insertRole: { skip: 'TypeORM repository API (single row)' },
+      revokeRole: (r) => r.revokeRole(dataSource.manager, ROLE),
+      rolesInScope: {
+        'a region (its coordinators, its members’ readers and editors)': (r) => r.rolesInScope({ regionId: REGION, institutionIds: [INSTITUTION] }, PERSON),
+        'everything (platform administrator)': (r) => r.rolesInScope({ all: true }, PERSON),
+      },
+      peopleInScope: {
+        'a region': (r) => r.peopleInScope({ regionId: REGION, institutionIds: [INSTITUTION] }, ...PAGE),
+        'everything (platform administrator)': (r) => r.peopleInScope({ all: true }, ...PAGE),
+      },
+      personInScope: (r) => r.personInScope({ regionId: REGION, institutionIds: [INSTITUTION] }, PERSON),
+      insertInvitation: { skip: 'TypeORM repository API (single row), then invitationById' },
+      invitationById: (r) => r.invitationById(ROLE),
+      findOpenInvitation: { skip: 'TypeORM query builder (row lock)' },
+      acceptInvitation: (r) => r.acceptInvitation(dataSource.manager, ROLE, PERSON),
+      revokeInvitation: (r) => r.revokeInvitation(ROLE),
+      invitationsInScope: {
+        'a region': (r) => r.invitationsInScope({ regionId: REGION, institutionIds: [INSTITUTION] }, ...PAGE),
+        'everything (platform administrator)': (r) => r.invitationsInScope({ all: true }, ...PAGE),
+      },
+    }),
+    snapshot('sessions.repository', 'SessionsRepository', new SessionsRepository(dataSource), {
+      insertAttempt: { skip: 'TypeORM repository API (single row)' },
+      takeAttempt: (r) => r.takeAttempt('state-example'),
+      insertSession: { skip: 'TypeORM repository API (single row)' },
+      findSession: { skip: 'TypeORM repository API (single row)' },
+      touchSession: (r) => r.touchSession(PERSON, AT),
+      setRole: (r) => r.setRole(PERSON, ROLE),
+      deleteSession: (r) => r.deleteSession(PERSON),
+      deleteExpired: (r) => r.deleteExpired(3_600),
     }),
     snapshot('retention.repository', 'RetentionRepository', new RetentionRepository(dataSource), {
       regions: {

@@ -54,20 +54,17 @@ export class AccessRepository {
 
   /** An institution by the value an identity provider asserts for it: its BRIN or its home organisation (case-insensitive). */
   async institutionByClaim(kind: 'brin' | 'home-organization', value: string): Promise<InstitutionRef | undefined> {
-    const rows: InstitutionRef[] =
-      kind === 'brin'
-        ? await this.dataSource.query(`SELECT id, brin FROM institutions WHERE brin = upper($1)`, [value])
-        : await this.dataSource.query(`SELECT id, brin FROM institutions WHERE lower(home_organization) = lower($1)`, [value]);
-    return rows[0];
+    const match = kind === 'brin' ? sql`brin = upper(${value})` : sql`lower(home_organization) = lower(${value})`;
+    return queryOne(this.dataSource, sql`SELECT id, brin FROM institutions WHERE ${match}`);
   }
 
   /** Ids of the regions the institution belongs to today that let its people become readers on their own. */
   async autoGrantRegionIdsOf(institutionId: string): Promise<string[]> {
-    const rows: Array<{ region_id: string }> = await this.dataSource.query(
-      `SELECT m.region_id FROM region_memberships m JOIN regions r ON r.id = m.region_id
-        WHERE m.institution_id = $1 AND r.auto_grant_readers AND (m.end_date IS NULL OR m.end_date >= CURRENT_DATE)
-        ORDER BY r.code`,
-      [institutionId],
+    const rows = await query<{ region_id: string }>(
+      this.dataSource,
+      sql`SELECT m.region_id FROM region_memberships m JOIN regions r ON r.id = m.region_id
+           WHERE m.institution_id = ${institutionId} AND r.auto_grant_readers AND (m.end_date IS NULL OR m.end_date >= CURRENT_DATE)
+           ORDER BY r.code`,
     );
     return rows.map((row) => row.region_id);
   }

@@ -18,6 +18,8 @@ export const PROBLEMS = {
   // 401: who is calling is not established
   unauthorized: { status: HttpStatus.UNAUTHORIZED, title: 'Unauthorized' },
   'invalid-client': { status: HttpStatus.UNAUTHORIZED, title: 'Invalid client' },
+  'session-ended': { status: HttpStatus.UNAUTHORIZED, title: 'Unauthorized' },
+  'session-expired': { status: HttpStatus.UNAUTHORIZED, title: 'Unauthorized' },
   // 403: the caller may not do this, whatever the object
   forbidden: { status: HttpStatus.FORBIDDEN, title: 'Forbidden' },
   'insufficient-scope': { status: HttpStatus.FORBIDDEN, title: 'Forbidden' },
@@ -25,6 +27,7 @@ export const PROBLEMS = {
   'institution-view': { status: HttpStatus.FORBIDDEN, title: 'Forbidden' },
   'coordinator-view': { status: HttpStatus.FORBIDDEN, title: 'Forbidden' },
   'other-institution': { status: HttpStatus.FORBIDDEN, title: 'Forbidden' },
+  'csrf-token-missing': { status: HttpStatus.FORBIDDEN, title: 'Forbidden' },
   // 404: missing, or another tenant's (the two answer alike)
   'not-found': { status: HttpStatus.NOT_FOUND, title: 'Not found' },
   // 409: the object's state does not allow it now

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { PeopleScope } from 'src/access/tenancy';
 import { GrantedVia, InvitationEntity, PersonEntity, PersonRoleEntity } from 'src/people/person.entity';
 import type { RoleName } from 'src/access/roles';
+import { execute, query, queryOne, Sql, sql } from 'src/database/sql';
 
 /** A role with the codes that name its tenant, as lists show it. */
 export interface RoleRow {
@@ -27,19 +28,22 @@ export interface InvitationRow extends InvitationEntity {
   institutionBrin: string | null;
 }
 
-const ROLE_COLUMNS = `r.id, r.person_id AS "personId", r.role, r.region_id AS "regionId", r.institution_id AS "institutionId",
+const ROLE_COLUMNS = sql`r.id, r.person_id AS "personId", r.role, r.region_id AS "regionId", r.institution_id AS "institutionId",
   rg.code AS "regionCode", rg.name AS "regionName", i.brin AS "institutionBrin", i.name AS "institutionName",
   r.granted_via AS "grantedVia", r.granted_by AS "grantedBy", r.granted_at AS "grantedAt", r.revoked_at AS "revokedAt"`;
-const ROLE_FROM = `person_roles r LEFT JOIN regions rg ON rg.id = r.region_id LEFT JOIN institutions i ON i.id = r.institution_id`;
+const ROLE_FROM = sql`person_roles r LEFT JOIN regions rg ON rg.id = r.region_id LEFT JOIN institutions i ON i.id = r.institution_id`;
 
-/** The roles of a scope, as SQL: the scope comes first, explicitly (never a key that may be undefined). */
-const roleScopeSql = (scope: PeopleScope, first: number): { sql: string; params: unknown[] } =>
-  'all' in scope
-    ? { sql: 'TRUE', params: [] }
-    : {
-        sql: `((r.role = 'coordinator' AND r.region_id = $${first}) OR (r.role <> 'coordinator' AND r.institution_id = ANY($${first + 1}::uuid[])))`,
-        params: [scope.regionId, scope.institutionIds],
-      };
+/**
+ * The roles (alias `r`) or invitations (alias `v`) of a scope: the scope comes first, explicitly
+ * (never a key that may be undefined).
+ */
+const inScope = (scope: PeopleScope, alias: 'r' | 'v'): Sql => {
+  if ('all' in scope) return sql`TRUE`;
+  const { regionId, institutionIds } = scope;
+  return alias === 'r'
+    ? sql`((r.role = 'coordinator' AND r.region_id = ${regionId}) OR (r.role <> 'coordinator' AND r.institution_id = ANY(${institutionIds}::uuid[])))`
+    : sql`((v.role = 'coordinator' AND v.region_id = ${regionId}) OR (v.role <> 'coordinator' AND v.institution_id = ANY(${institutionIds}::uuid[])))`;
+};
 
 /** All SQL of people, their roles and invitations. */
 @Injectable()
@@ -64,22 +68,21 @@ export class PeopleRepository {
   }
 
   async touchSignIn(manager: EntityManager, personId: string): Promise<void> {
-    await manager.query(`UPDATE people SET last_sign_in_at = now() WHERE id = $1`, [personId]);
+    await execute(manager, sql`UPDATE people SET last_sign_in_at = now() WHERE id = ${personId}`);
   }
 
   async renamePerson(personId: string, displayName: string): Promise<void> {
-    await this.dataSource.query(`UPDATE people SET display_name = $2 WHERE id = $1`, [personId, displayName]);
+    await execute(this.dataSource, sql`UPDATE people SET display_name = ${displayName} WHERE id = ${personId}`);
   }
 
   /** The person's current roles (all of them: the person's own question). */
   currentRoles(personId: string, manager: EntityManager = this.dataSource.manager): Promise<RoleRow[]> {
-    return manager.query(`SELECT ${ROLE_COLUMNS} FROM ${ROLE_FROM} WHERE r.person_id = $1 AND r.revoked_at IS NULL ORDER BY r.granted_at, r.id`, [personId]);
+    return query<RoleRow>(manager, sql`SELECT ${ROLE_COLUMNS} FROM ${ROLE_FROM} WHERE r.person_id = ${personId} AND r.revoked_at IS NULL ORDER BY r.granted_at, r.id`);
   }
 
   /** A current role of a person, by id. */
   async currentRole(personId: string, roleId: string): Promise<RoleRow | undefined> {
-    const rows: RoleRow[] = await this.dataSource.query(`SELECT ${ROLE_COLUMNS} FROM ${ROLE_FROM} WHERE r.person_id = $1 AND r.id = $2 AND r.revoked_at IS NULL`, [personId, roleId]);
-    return rows[0];
+    return queryOne<RoleRow>(this.dataSource, sql`SELECT ${ROLE_COLUMNS} FROM ${ROLE_FROM} WHERE r.person_id = ${personId} AND r.id = ${roleId} AND r.revoked_at IS NULL`);
   }
 
   /** The current role of a person on a tenant, if any (at most one: see PeopleService.grant). */
@@ -97,26 +100,24 @@ export class PeopleRepository {
   }
 
   async revokeRole(manager: EntityManager, roleId: string): Promise<void> {
-    await manager.query(`UPDATE person_roles SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [roleId]);
+    await execute(manager, sql`UPDATE person_roles SET revoked_at = now() WHERE id = ${roleId} AND revoked_at IS NULL`);
   }
 
   /** The person's roles within a scope, current and revoked (the scope's history). */
   rolesInScope(scope: PeopleScope, personId: string): Promise<RoleRow[]> {
-    const where = roleScopeSql(scope, 2);
-    return this.dataSource.query(`SELECT ${ROLE_COLUMNS} FROM ${ROLE_FROM} WHERE ${where.sql} AND r.person_id = $1 ORDER BY r.granted_at, r.id`, [personId, ...where.params]);
+    return query<RoleRow>(this.dataSource, sql`SELECT ${ROLE_COLUMNS} FROM ${ROLE_FROM} WHERE ${inScope(scope, 'r')} AND r.person_id = ${personId} ORDER BY r.granted_at, r.id`);
   }
 
   /** People with a role (current or past) in the scope, by name. */
   async peopleInScope(scope: PeopleScope, limit: number, offset: number): Promise<{ items: PersonEntity[]; total: number }> {
-    const where = roleScopeSql(scope, 1);
-    const filter = `p.id IN (SELECT r.person_id FROM person_roles r WHERE ${where.sql})`;
-    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM people p WHERE ${filter}`, where.params);
-    const items: PersonEntity[] = await this.dataSource.query(
-      `SELECT p.id, p.provider, p.subject, p.display_name AS "displayName", p.created_at AS "createdAt", p.last_sign_in_at AS "lastSignInAt"
-         FROM people p WHERE ${filter} ORDER BY p.display_name, p.id LIMIT $${where.params.length + 1} OFFSET $${where.params.length + 2}`,
-      [...where.params, limit, offset],
+    const filter = sql`p.id IN (SELECT r.person_id FROM person_roles r WHERE ${inScope(scope, 'r')})`;
+    const counted = await queryOne<{ total: number }>(this.dataSource, sql`SELECT count(*)::int AS total FROM people p WHERE ${filter}`);
+    const items = await query<PersonEntity>(
+      this.dataSource,
+      sql`SELECT p.id, p.provider, p.subject, p.display_name AS "displayName", p.created_at AS "createdAt", p.last_sign_in_at AS "lastSignInAt"
+            FROM people p WHERE ${filter} ORDER BY p.display_name, p.id LIMIT ${limit} OFFSET ${offset}`,
     );
-    return { items, total };
+    return { items, total: counted?.total ?? 0 };
   }
 
   /** Whether the person has any role (current or past) within the scope: who a coordinator may look at. */
@@ -131,7 +132,7 @@ export class PeopleRepository {
   }
 
   async invitationById(id: string): Promise<InvitationRow | undefined> {
-    const rows = await this.invitations(`v.id = $1`, [id]);
+    const rows = await this.invitations(sql`v.id = ${id}`);
     return rows[0];
   }
 
@@ -146,29 +147,28 @@ export class PeopleRepository {
   }
 
   async acceptInvitation(manager: EntityManager, id: string, personId: string): Promise<void> {
-    await manager.query(`UPDATE person_invitations SET accepted_at = now(), accepted_by_person_id = $2 WHERE id = $1`, [id, personId]);
+    await execute(manager, sql`UPDATE person_invitations SET accepted_at = now(), accepted_by_person_id = ${personId} WHERE id = ${id}`);
   }
 
   async revokeInvitation(id: string): Promise<void> {
-    await this.dataSource.query(`UPDATE person_invitations SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL AND accepted_at IS NULL`, [id]);
+    await execute(this.dataSource, sql`UPDATE person_invitations SET revoked_at = now() WHERE id = ${id} AND revoked_at IS NULL AND accepted_at IS NULL`);
   }
 
   async invitationsInScope(scope: PeopleScope, limit: number, offset: number): Promise<{ items: InvitationRow[]; total: number }> {
-    const where = roleScopeSql(scope, 1);
-    const sql = where.sql.replace(/\br\./g, 'v.');
-    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM person_invitations v WHERE ${sql}`, where.params);
-    const items = await this.invitations(`${sql} ORDER BY v.created_at DESC, v.id LIMIT $${where.params.length + 1} OFFSET $${where.params.length + 2}`, [...where.params, limit, offset]);
-    return { items, total };
+    const where = inScope(scope, 'v');
+    const counted = await queryOne<{ total: number }>(this.dataSource, sql`SELECT count(*)::int AS total FROM person_invitations v WHERE ${where}`);
+    const items = await this.invitations(sql`${where} ORDER BY v.created_at DESC, v.id LIMIT ${limit} OFFSET ${offset}`);
+    return { items, total: counted?.total ?? 0 };
   }
 
-  private invitations(where: string, params: unknown[]): Promise<InvitationRow[]> {
-    return this.dataSource.query(
-      `SELECT v.id, v.code_hash AS "codeHash", v.role, v.region_id AS "regionId", v.institution_id AS "institutionId", v.label,
+  private invitations(where: Sql): Promise<InvitationRow[]> {
+    return query<InvitationRow>(
+      this.dataSource,
+      sql`SELECT v.id, v.code_hash AS "codeHash", v.role, v.region_id AS "regionId", v.institution_id AS "institutionId", v.label,
               v.created_by AS "createdBy", v.created_at AS "createdAt", v.expires_at AS "expiresAt", v.accepted_at AS "acceptedAt",
               v.accepted_by_person_id AS "acceptedByPersonId", v.revoked_at AS "revokedAt", rg.code AS "regionCode", i.brin AS "institutionBrin"
          FROM person_invitations v LEFT JOIN regions rg ON rg.id = v.region_id LEFT JOIN institutions i ON i.id = v.institution_id
         WHERE ${where}`,
-      params,
     );
   }
 }

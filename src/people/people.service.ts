@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AccessService } from 'src/access/access.service';
@@ -8,6 +8,7 @@ import { PeopleScope, RoleTarget } from 'src/access/tenancy';
 import { AuditWriter } from 'src/audit/audit-writer';
 import { Page, PageQueryDto, page } from 'src/common/paging';
 import { notFound, ProblemException } from 'src/common/problem';
+import { problem } from 'src/common/problems';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { InstitutionClaimKind } from 'src/config/sign-in-config';
 import { CreatedInvitationDto, CreateInvitationDto, InvitationDto, PersonDto, RoleDto, RoleRequestDto } from 'src/people/dto/people.dto';
@@ -35,8 +36,7 @@ export type SignInResult = { person: PersonEntity; roles: RoleRow[]; invitedRole
 
 export const hashCode = (code: string): string => createHash('sha256').update(code, 'utf8').digest('hex');
 
-const invalid = (pointer: string, code: string, detail: string): ProblemException =>
-  new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', detail, [{ pointer, code, detail }]);
+const invalid = (pointer: string, code: string, detail: string): ProblemException => problem('invalid-request', detail, [{ pointer, code, detail }]);
 
 const grantorId = (grantor: Grantor): string => (grantor === 'cli' || grantor === 'automatic' ? grantor : grantor.clientId);
 
@@ -196,7 +196,7 @@ export class PeopleService {
     const scope = await this.access.peopleScope(auth);
     const invitation = await this.repository.invitationById(id);
     if (!invitation || !this.access.roleInScope(scope, invitation)) throw notFound(`Invitation ${id}`);
-    if (invitation.acceptedAt) throw new ProblemException(HttpStatus.CONFLICT, 'conflict', 'Conflict', 'The invitation was accepted already: revoke the role instead.');
+    if (invitation.acceptedAt) throw problem('conflict', 'The invitation was accepted already: revoke the role instead.');
     await this.repository.revokeInvitation(id);
     return toInvitationDto((await this.repository.invitationById(id))!);
   }

@@ -23,3 +23,17 @@ SELECT region_id FROM region_memberships WHERE institution_id = $1 AND (end_date
 -- AccessRepository.memberIdsOfRegion
 SELECT institution_id FROM region_memberships WHERE region_id = $1 AND (end_date IS NULL OR end_date >= CURRENT_DATE);
 -- parameters: "00000000-0000-4000-8000-00000000000a"
+
+-- AccessRepository.institutionByClaim (a BRIN)
+SELECT id, brin FROM institutions WHERE brin = upper($1);
+-- parameters: "00aa"
+
+-- AccessRepository.institutionByClaim (a home organisation)
+SELECT id, brin FROM institutions WHERE lower(home_organization) = lower($1);
+-- parameters: "Example.nl"
+
+-- AccessRepository.autoGrantRegionIdsOf
+SELECT m.region_id FROM region_memberships m JOIN regions r ON r.id = m.region_id
+WHERE m.institution_id = $1 AND r.auto_grant_readers AND (m.end_date IS NULL OR m.end_date >= CURRENT_DATE)
+ORDER BY r.code;
+-- parameters: "00000000-0000-4000-8000-00000000000b"

@@ -1,11 +1,24 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import { ProblemException } from 'src/common/problem';
+import { problem } from 'src/common/problems';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { IdentityProviderConfig } from 'src/config/sign-in-config';
 
 /** How long the service waits for an identity provider (discovery, token, userinfo). */
 const PROVIDER_TIMEOUT_SECONDS = 10;
+
+/** A provider that could not be reached: not the caller's fault, so 503 (like the database), outside the 4xx catalogue. */
+export class IdentityProviderUnavailableError extends ProblemException {
+  constructor(providerName: string) {
+    super(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      'identity-provider-unavailable',
+      'Service unavailable',
+      `The identity provider "${providerName}" could not be reached. Try again later.`,
+    );
+  }
+}
 
 /**
  * The identity providers people sign in with, as configured (OIDC_PROVIDERS, and the development
@@ -27,7 +40,7 @@ export class IdentityProviders {
   /** A configured provider, or the same 404 for any other id. */
   require(id: string): IdentityProviderConfig {
     const provider = this.config.signIn.providers.find((candidate) => candidate.id === id);
-    if (!provider) throw new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'Not found', `No identity provider "${id}" is configured.`);
+    if (!provider) throw problem('not-found', `No identity provider "${id}" is configured.`);
     return provider;
   }
 
@@ -55,12 +68,7 @@ export class IdentityProviders {
     try {
       return await configuration;
     } catch {
-      throw new ProblemException(
-        HttpStatus.SERVICE_UNAVAILABLE,
-        'identity-provider-unavailable',
-        'Service unavailable',
-        `The identity provider "${provider.name}" could not be reached. Try again later.`,
-      );
+      throw new IdentityProviderUnavailableError(provider.name);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as oidc from 'openid-client';
@@ -6,12 +6,13 @@ import { Principal } from 'src/access/principal';
 import { SessionAuthenticator } from 'src/access/session-authenticator';
 import { AuditWriter } from 'src/audit/audit-writer';
 import { ProblemException } from 'src/common/problem';
+import { problem } from 'src/common/problems';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { IdentityProviderConfig } from 'src/config/sign-in-config';
 import { hashCode, PeopleService, SignInRefusal } from 'src/people/people.service';
 import { RoleRow } from 'src/people/people.repository';
 import { IdentityProviderDto, SessionDto, SessionRoleDto } from 'src/session/dto/session.dto';
-import { IdentityProviders } from 'src/session/identity-providers';
+import { IdentityProviderUnavailableError, IdentityProviders } from 'src/session/identity-providers';
 import { SessionCookies } from 'src/session/session-cookies';
 import { SessionsRepository } from 'src/session/sessions.repository';
 import { WebSessionEntity } from 'src/session/web-session.entity';
@@ -31,7 +32,7 @@ const sameSecret = (a: string, b: string): boolean => {
   const right = Buffer.from(b, 'utf8');
   return left.length === right.length && timingSafeEqual(left, right);
 };
-const ended = (detail: string): ProblemException => new ProblemException(HttpStatus.UNAUTHORIZED, 'session-ended', 'Unauthorized', detail);
+const ended = (detail: string): ProblemException => problem('session-ended', detail);
 
 /** The order in which a person's roles are chosen at sign-in: the widest view first. */
 const ROLE_ORDER: Record<RoleRow['role'], number> = { coordinator: 0, editor: 1, reader: 2 };
@@ -128,7 +129,7 @@ export class SessionService implements SessionAuthenticator {
         claims = { ...userinfo, ...claims };
       }
     } catch (error) {
-      if (error instanceof ProblemException) return this.refuse(provider, 'unavailable');
+      if (error instanceof IdentityProviderUnavailableError) return this.refuse(provider, 'unavailable');
       this.logger.warn({ provider: provider.id, reason: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown' }, 'sign-in response refused');
       return this.refuse(provider, 'response');
     }
@@ -204,7 +205,7 @@ export class SessionService implements SessionAuthenticator {
     this.requireCsrf(request, session);
     const roles = await this.people.currentRoles(session.personId);
     if (!roles.some((role) => role.id === roleId)) {
-      throw new ProblemException(HttpStatus.NOT_FOUND, 'not-found', 'Not found', `Role ${roleId} is not one of your roles.`);
+      throw problem('not-found', `Role ${roleId} is not one of your roles.`);
     }
     await this.repository.setRole(session.id, roleId);
     return this.describe(request);
@@ -228,7 +229,7 @@ export class SessionService implements SessionAuthenticator {
     const now = Date.now();
     if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + this.config.signIn.sessionIdleSeconds * 1000 <= now) {
       await this.repository.deleteSession(session.id);
-      throw new ProblemException(HttpStatus.UNAUTHORIZED, 'session-expired', 'Unauthorized', 'The session has expired: sign in again.');
+      throw problem('session-expired', 'The session has expired: sign in again.');
     }
     if (now - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await this.repository.touchSession(session.id, new Date(now));
     return session;
@@ -239,13 +240,9 @@ export class SessionService implements SessionAuthenticator {
     if (SAFE_METHODS.has(request.method)) return;
     const header = request.headers['x-csrf-token'];
     if (typeof header !== 'string' || !sameSecret(header, session.csrfToken)) {
-      throw new ProblemException(
-        HttpStatus.FORBIDDEN,
-        'csrf-token-missing',
-        'Forbidden',
-        'A state-changing request made with the session cookie needs the X-CSRF-Token header (GET /v1/session).',
-        [{ header: 'X-CSRF-Token', code: 'csrfToken', detail: 'missing or not the token of this session' }],
-      );
+      throw problem('csrf-token-missing', 'A state-changing request made with the session cookie needs the X-CSRF-Token header (GET /v1/session).', [
+        { header: 'X-CSRF-Token', code: 'csrfToken', detail: 'missing or not the token of this session' },
+      ]);
     }
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { rowsOf } from 'src/database/sql-result';
+import { execute, queryOne, sql } from 'src/database/sql';
 import { SignInAttemptEntity, WebSessionEntity } from 'src/session/web-session.entity';
 
 /** All SQL of web sessions and sign-ins under way. */
@@ -15,12 +15,11 @@ export class SessionsRepository {
 
   /** Takes the attempt a callback names: found by its state, and deleted in the same step, so it is used once. */
   async takeAttempt(state: string): Promise<SignInAttemptEntity | undefined> {
-    const result: unknown = await this.dataSource.query(
-      `DELETE FROM sign_in_attempts WHERE state = $1
-       RETURNING id, state, binding_hash AS "bindingHash", nonce, code_verifier AS "codeVerifier", provider, invitation_hash AS "invitationHash", created_at AS "createdAt", expires_at AS "expiresAt"`,
-      [state],
+    return queryOne<SignInAttemptEntity>(
+      this.dataSource,
+      sql`DELETE FROM sign_in_attempts WHERE state = ${state}
+          RETURNING id, state, binding_hash AS "bindingHash", nonce, code_verifier AS "codeVerifier", provider, invitation_hash AS "invitationHash", created_at AS "createdAt", expires_at AS "expiresAt"`,
     );
-    return rowsOf<SignInAttemptEntity>(result)[0];
   }
 
   async insertSession(session: Pick<WebSessionEntity, 'tokenHash' | 'csrfToken' | 'personId' | 'roleId' | 'provider' | 'expiresAt' | 'lastSeenAt'>): Promise<void> {
@@ -32,20 +31,20 @@ export class SessionsRepository {
   }
 
   async touchSession(id: string, at: Date): Promise<void> {
-    await this.dataSource.query(`UPDATE web_sessions SET last_seen_at = $2 WHERE id = $1`, [id, at]);
+    await execute(this.dataSource, sql`UPDATE web_sessions SET last_seen_at = ${at} WHERE id = ${id}`);
   }
 
   async setRole(id: string, roleId: string): Promise<void> {
-    await this.dataSource.query(`UPDATE web_sessions SET role_id = $2 WHERE id = $1`, [id, roleId]);
+    await execute(this.dataSource, sql`UPDATE web_sessions SET role_id = ${roleId} WHERE id = ${id}`);
   }
 
   async deleteSession(id: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM web_sessions WHERE id = $1`, [id]);
+    await execute(this.dataSource, sql`DELETE FROM web_sessions WHERE id = ${id}`);
   }
 
   /** Sessions and sign-ins past their time: removed now and then, so the tables hold only live ones. */
   async deleteExpired(idleSeconds: number): Promise<void> {
-    await this.dataSource.query(`DELETE FROM sign_in_attempts WHERE expires_at < now()`);
-    await this.dataSource.query(`DELETE FROM web_sessions WHERE expires_at < now() OR last_seen_at < now() - make_interval(secs => $1)`, [idleSeconds]);
+    await execute(this.dataSource, sql`DELETE FROM sign_in_attempts WHERE expires_at < now()`);
+    await execute(this.dataSource, sql`DELETE FROM web_sessions WHERE expires_at < now() OR last_seen_at < now() - make_interval(secs => ${idleSeconds})`);
   }
 }
