@@ -38,6 +38,13 @@ export interface SignInConfig {
   developmentProvider: boolean;
 }
 
+/**
+ * The variables read here rather than by the configuration class (app-config.ts); the README's
+ * configuration table names each of them, and each provider's as `OIDC_<ID>_<suffix>`.
+ */
+export const SIGN_IN_VARIABLES = ['PUBLIC_URL', 'OIDC_PROVIDERS', 'OIDC_DEV_PROVIDER', 'SESSION_TTL_MINUTES', 'SESSION_IDLE_MINUTES'] as const;
+export const PROVIDER_VARIABLE_SUFFIXES = ['ISSUER', 'CLIENT_ID', 'CLIENT_SECRET', 'NAME', 'SCOPES', 'INSTITUTION_CLAIM', 'INSTITUTION_CLAIM_KIND'] as const;
+
 const PROVIDER_ID = /^[a-z][a-z0-9-]{0,31}$/;
 const toBoolean = (value: string | undefined): boolean | undefined => {
   if (value === undefined) return undefined;
