@@ -47,8 +47,7 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/JWT_SECRET/);
     expect(problems.join('\n')).toMatch(/DATABASE_URL/);
     expect(problems.join('\n')).toMatch(/DEMO_DATA/);
-    expect(problems.join('\n')).toMatch(/PUBLIC_URL: must be https/);
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db/doorstroom', PUBLIC_URL: 'https://doorstroom.example.nl' });
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db/doorstroom' });
     expect(config.demoData).toBe(false);
     expect(config.docsEnabled).toBe(false);
   });
@@ -62,7 +61,7 @@ describe('loadConfig', () => {
 
   it('upgrades insecure requests only when configured, in every environment (plain http must work off localhost)', () => {
     expect(loadConfig({}).cspUpgradeInsecureRequests).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db/doorstroom', PUBLIC_URL: 'https://doorstroom.example.nl' }).cspUpgradeInsecureRequests).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db/doorstroom' }).cspUpgradeInsecureRequests).toBe(false);
     expect(loadConfig({ CSP_UPGRADE_INSECURE_REQUESTS: 'true' }).cspUpgradeInsecureRequests).toBe(true);
   });
 

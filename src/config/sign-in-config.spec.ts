@@ -30,6 +30,14 @@ describe('the development identity provider in the configuration', () => {
     expect(asked.problems).toEqual([expect.stringContaining('OIDC_DEV_PROVIDER: the development identity provider never runs when NODE_ENV=production')]);
   });
 
+  it('requires an https PUBLIC_URL in production once people can sign in, and none for a service of machines only', () => {
+    const provider = { OIDC_PROVIDERS: 'surfconext', OIDC_SURFCONEXT_ISSUER: 'https://connect.example.nl', OIDC_SURFCONEXT_CLIENT_ID: 'x', OIDC_SURFCONEXT_CLIENT_SECRET: 'y' };
+    expect(load(provider, 'production').problems).toEqual([expect.stringContaining('PUBLIC_URL: must be https when NODE_ENV=production')]);
+    expect(load({ ...provider, PUBLIC_URL: 'http://doorstroom.example.nl' }, 'production').problems).toEqual([expect.stringContaining('PUBLIC_URL: must be https')]);
+    expect(load({ ...provider, PUBLIC_URL: 'https://doorstroom.example.nl' }, 'production').problems).toEqual([]);
+    expect(load({}, 'production').problems).toEqual([]);
+  });
+
   it('keeps the id "dev" for itself: a configured provider may not take it', () => {
     const { problems } = load({ OIDC_PROVIDERS: 'dev', OIDC_DEV_ISSUER: 'https://idp.example.nl', OIDC_DEV_CLIENT_ID: 'x', OIDC_DEV_CLIENT_SECRET: 'y' }, 'test');
     expect(problems).toEqual([expect.stringContaining('"dev" is reserved')]);

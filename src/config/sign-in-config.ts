@@ -102,17 +102,20 @@ function developmentProviderConfig(publicUrl: string): IdentityProviderConfig {
  */
 export function loadSignInConfig(env: Record<string, string | undefined>, context: { env: 'development' | 'test' | 'production'; port: number }, problems: string[]): SignInConfig {
   const production = context.env === 'production';
-  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${context.port}`).replace(/\/+$/, '');
-  // Without PUBLIC_URL the address follows from PORT, whose own problem is reported already.
-  if (!isHttpUrl(publicUrl)) {
-    if (env.PUBLIC_URL !== undefined) problems.push('PUBLIC_URL: must be an http(s) URL without user name or password, e.g. https://doorstroom.example.nl');
-  } else if (production && new URL(publicUrl).protocol !== 'https:') problems.push('PUBLIC_URL: must be https when NODE_ENV=production (the session cookie is Secure)');
-
-  const providers: IdentityProviderConfig[] = [];
   const ids = (env.OIDC_PROVIDERS ?? '')
     .split(',')
     .map((id) => id.trim())
     .filter((id) => id.length > 0);
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${context.port}`).replace(/\/+$/, '');
+  // Without PUBLIC_URL the address follows from PORT, whose own problem is reported already.
+  if (!isHttpUrl(publicUrl)) {
+    if (env.PUBLIC_URL !== undefined) problems.push('PUBLIC_URL: must be an http(s) URL without user name or password, e.g. https://doorstroom.example.nl');
+  } else if (production && ids.length > 0 && new URL(publicUrl).protocol !== 'https:') {
+    // Only people have sessions: a production service without identity providers (machines only) needs no public address.
+    problems.push('PUBLIC_URL: must be https when NODE_ENV=production and OIDC_PROVIDERS is set (the session cookie is Secure)');
+  }
+
+  const providers: IdentityProviderConfig[] = [];
   for (const id of ids) {
     const prefix = `OIDC_${id.toUpperCase().replace(/-/g, '_')}_`;
     if (!PROVIDER_ID.test(id) || id === DEVELOPMENT_PROVIDER_ID) {
