@@ -1,3 +1,4 @@
+import { AuditChainVerifier } from 'src/audit/audit-chain';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
 import { PeopleService } from 'src/people/people.service';
@@ -270,5 +271,11 @@ describe('signing in with a school account (OpenID Connect)', () => {
     expect(signIns.filter((row) => row.outcome === 'allowed').every((row) => typeof row.detail.person === 'string' && row.client_id?.startsWith('person:'))).toBe(true);
     // An ordinary API request of a person names them too.
     expect(rows.some((row) => row.method === 'GET' && row.detail.person === 'Bram Bakker, decaan' && row.client_id?.startsWith('person:'))).toBe(true);
+    // Grants, revocations and sign-ins are links of the audit log's hash chain like every other entry, and the chain holds.
+    const unchained: Array<{ count: number }> = await world.ctx.dataSource.query(
+      `SELECT count(*)::int AS count FROM audit_log WHERE method IN ('SIGN-IN', 'GRANT', 'REVOKE') AND (chain_seq IS NULL OR hash IS NULL)`,
+    );
+    expect(unchained[0].count).toBe(0);
+    expect(await world.ctx.app.get(AuditChainVerifier).verify()).toMatchObject({ intact: true });
   });
 });
