@@ -64,7 +64,9 @@ const HARMLESS_VALUE = /^(?:-?[A-Za-z][A-Za-z0-9_.:-]{0,63}|[0-9]{1,6})$/;
 const QUERY_KEY = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
 const OBJECT_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[1-9][0-9]{0,18}|[a-z][a-z0-9_-]{0,63})$/i;
 /** Never recorded, whatever their value. */
-const SECRET_KEYS = new Set(['pseudonym', 'client_secret', 'secret', 'token', 'access_token', 'code_verifier', 'state', 'nonce']);
+const SECRET_KEYS = new Set(['pseudonym', 'client_secret', 'secret', 'token', 'access_token', 'code_verifier', 'state', 'nonce', 'invitation', 'id_token']);
+/** The sign-in routes of people: their query carries credentials (the provider's authorization `code`, an invitation code), so no value is recorded. */
+const SIGN_IN_ROUTE = /^\/?v1\/session\//;
 const MAX_FILTERS = 20;
 
 const harmless = (value: string): boolean => HARMLESS_VALUE.test(value) && !containsIdentifier(value);
@@ -76,6 +78,7 @@ const harmless = (value: string): boolean => HARMLESS_VALUE.test(value) && !cont
  */
 export function targetOfRequest(routePattern: string | undefined, params: Record<string, unknown> | undefined, query: unknown, served: boolean): AuditTarget {
   const target: AuditTarget = {};
+  const secretQuery = routePattern !== undefined && SIGN_IN_ROUTE.test(routePattern);
   for (const [name, raw] of Object.entries(params ?? {})) {
     if (typeof raw !== 'string') continue;
     if (name === 'code' && isRegionCode(raw)) target.region = raw;
@@ -90,7 +93,7 @@ export function targetOfRequest(routePattern: string | undefined, params: Record
     let filters = 0;
     for (const [key, raw] of Object.entries(query as Record<string, unknown>)) {
       if (!QUERY_KEY.test(key)) continue;
-      const value = typeof raw === 'string' ? raw : undefined;
+      const value = typeof raw === 'string' && !secretQuery ? raw : undefined;
       if (value !== undefined && (key === 'cohort' || key === 'cohortFrom' || key === 'cohortTo' || key === 'schoolYear') && YEAR.test(value)) {
         target[key === 'schoolYear' ? 'cohort' : key] = Number(value);
       } else if (value !== undefined && key === 'region' && isRegionCode(value)) {

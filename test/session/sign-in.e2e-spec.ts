@@ -271,6 +271,12 @@ describe('signing in with a school account (OpenID Connect)', () => {
     expect(signIns.filter((row) => row.outcome === 'allowed').every((row) => typeof row.detail.person === 'string' && row.client_id?.startsWith('person:'))).toBe(true);
     // An ordinary API request of a person names them too.
     expect(rows.some((row) => row.method === 'GET' && row.detail.person === 'Bram Bakker, decaan' && row.client_id?.startsWith('person:'))).toBe(true);
+    // The query of a sign-in route carries credentials (the authorization code, an invitation code): none is recorded.
+    const signInTargets: Array<{ target: { filters?: Record<string, unknown> } }> = await world.ctx.dataSource.query(
+      `SELECT target FROM audit_log WHERE route LIKE '/v1/session/%' AND target ? 'filters'`,
+    );
+    expect(signInTargets.length).toBeGreaterThan(0);
+    for (const { target } of signInTargets) expect(Object.values(target.filters ?? {}).every((value) => value === '[withheld]')).toBe(true);
     // Grants, revocations and sign-ins are links of the audit log's hash chain like every other entry, and the chain holds.
     const unchained: Array<{ count: number }> = await world.ctx.dataSource.query(
       `SELECT count(*)::int AS count FROM audit_log WHERE method IN ('SIGN-IN', 'GRANT', 'REVOKE') AND (chain_seq IS NULL OR hash IS NULL)`,
