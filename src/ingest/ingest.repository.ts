@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { binaryBoolArray, binaryInt2Array, binaryTextArray } from 'src/database/binary-arrays';
 import { empty, execute, ident, join, Param, param, prepare, query, queryOne, Sql, sql, SqlValue, Statement } from 'src/database/sql';
-import type { RecordKindName } from 'src/ingest/codes';
+import type { RecordKindName } from 'src/records/codes';
 import type { BatchSource, BatchStatus } from 'src/ingest/ingest-batch.entity';
-import type { ChunkColumns, ColumnType, KeyedChunk, RecordKind, StoredColumn } from 'src/ingest/kinds/record-kind';
+import type { ChunkColumns, ColumnType, KeyedChunk, RecordKind, StoredColumn } from 'src/records/kinds/record-kind';
 
 export interface ChunkResult {
   inserted: number;
