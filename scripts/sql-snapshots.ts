@@ -369,7 +369,10 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       renamePerson: (r) => r.renamePerson(PERSON, 'J. Jansen, decaan'),
       currentRoles: (r) => r.currentRoles(PERSON),
       currentRole: (r) => r.currentRole(PERSON, ROLE),
-      currentRoleOn: { skip: 'TypeORM query builder (row lock)' },
+      currentRoleOn: {
+        'a region': (r) => r.currentRoleOn(dataSource.manager, PERSON, { regionId: REGION }),
+        'an institution': (r) => r.currentRoleOn(dataSource.manager, PERSON, { institutionId: INSTITUTION }),
+      },
       insertRole: { skip: 'TypeORM repository API (single row)' },
       revokeRole: (r) => r.revokeRole(dataSource.manager, ROLE),
       rolesInScope: {
@@ -383,7 +386,7 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       personInScope: (r) => r.personInScope({ regionId: REGION, institutionIds: [INSTITUTION] }, PERSON),
       insertInvitation: { skip: 'TypeORM repository API (single row), then invitationById' },
       invitationById: (r) => r.invitationById(ROLE),
-      findOpenInvitation: { skip: 'TypeORM query builder (row lock)' },
+      findOpenInvitation: (r) => r.findOpenInvitation(dataSource.manager, 'c'.repeat(64)),
       acceptInvitation: (r) => r.acceptInvitation(dataSource.manager, ROLE, PERSON),
       revokeInvitation: (r) => r.revokeInvitation(ROLE),
       invitationsInScope: {

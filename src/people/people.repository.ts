@@ -33,6 +33,10 @@ const ROLE_COLUMNS = sql`r.id, r.person_id AS "personId", r.role, r.region_id AS
   r.granted_via AS "grantedVia", r.granted_by AS "grantedBy", r.granted_at AS "grantedAt", r.revoked_at AS "revokedAt"`;
 const ROLE_FROM = sql`person_roles r LEFT JOIN regions rg ON rg.id = r.region_id LEFT JOIN institutions i ON i.id = r.institution_id`;
 
+const INVITATION_COLUMNS = sql`v.id, v.code_hash AS "codeHash", v.role, v.region_id AS "regionId", v.institution_id AS "institutionId", v.label,
+  v.created_by AS "createdBy", v.created_at AS "createdAt", v.expires_at AS "expiresAt", v.accepted_at AS "acceptedAt",
+  v.accepted_by_person_id AS "acceptedByPersonId", v.revoked_at AS "revokedAt"`;
+
 /**
  * The roles (alias `r`) or invitations (alias `v`) of a scope: the scope comes first, explicitly
  * (never a key that may be undefined).
@@ -85,12 +89,13 @@ export class PeopleRepository {
     return queryOne<RoleRow>(this.dataSource, sql`SELECT ${ROLE_COLUMNS} FROM ${ROLE_FROM} WHERE r.person_id = ${personId} AND r.id = ${roleId} AND r.revoked_at IS NULL`);
   }
 
-  /** The current role of a person on a tenant, if any (at most one: see PeopleService.grant). */
-  async currentRoleOn(manager: EntityManager, personId: string, target: { regionId: string } | { institutionId: string }): Promise<PersonRoleEntity | null> {
-    const query = manager.getRepository(PersonRoleEntity).createQueryBuilder('r').where('r.person_id = :personId AND r.revoked_at IS NULL', { personId });
-    if ('regionId' in target) query.andWhere(`r.role = 'coordinator' AND r.region_id = :regionId`, { regionId: target.regionId });
-    else query.andWhere(`r.role <> 'coordinator' AND r.institution_id = :institutionId`, { institutionId: target.institutionId });
-    return query.setLock('pessimistic_write').getOne();
+  /** The current role of a person on a tenant, if any (at most one: see PeopleService.grant), locked for the grant that may replace it. */
+  currentRoleOn(manager: EntityManager, personId: string, target: { regionId: string } | { institutionId: string }): Promise<Pick<PersonRoleEntity, 'id' | 'role'> | undefined> {
+    const onTenant =
+      'regionId' in target
+        ? sql`r.role = 'coordinator' AND r.region_id = ${target.regionId}`
+        : sql`r.role <> 'coordinator' AND r.institution_id = ${target.institutionId}`;
+    return queryOne(manager, sql`SELECT r.id, r.role FROM person_roles r WHERE r.person_id = ${personId} AND r.revoked_at IS NULL AND ${onTenant} FOR UPDATE`);
   }
 
   async insertRole(manager: EntityManager, role: Pick<PersonRoleEntity, 'personId' | 'role' | 'regionId' | 'institutionId' | 'grantedVia' | 'grantedBy'>): Promise<string> {
@@ -137,13 +142,13 @@ export class PeopleRepository {
   }
 
   /** An invitation that can still be accepted, locked for the sign-in that accepts it. */
-  findOpenInvitation(manager: EntityManager, codeHash: string): Promise<InvitationEntity | null> {
-    return manager
-      .getRepository(InvitationEntity)
-      .createQueryBuilder('v')
-      .where('v.code_hash = :codeHash AND v.accepted_at IS NULL AND v.revoked_at IS NULL AND v.expires_at > now()', { codeHash })
-      .setLock('pessimistic_write')
-      .getOne();
+  findOpenInvitation(manager: EntityManager, codeHash: string): Promise<InvitationEntity | undefined> {
+    return queryOne<InvitationEntity>(
+      manager,
+      sql`SELECT ${INVITATION_COLUMNS} FROM person_invitations v
+           WHERE v.code_hash = ${codeHash} AND v.accepted_at IS NULL AND v.revoked_at IS NULL AND v.expires_at > now()
+             FOR UPDATE`,
+    );
   }
 
   async acceptInvitation(manager: EntityManager, id: string, personId: string): Promise<void> {
@@ -164,9 +169,7 @@ export class PeopleRepository {
   private invitations(where: Sql): Promise<InvitationRow[]> {
     return query<InvitationRow>(
       this.dataSource,
-      sql`SELECT v.id, v.code_hash AS "codeHash", v.role, v.region_id AS "regionId", v.institution_id AS "institutionId", v.label,
-              v.created_by AS "createdBy", v.created_at AS "createdAt", v.expires_at AS "expiresAt", v.accepted_at AS "acceptedAt",
-              v.accepted_by_person_id AS "acceptedByPersonId", v.revoked_at AS "revokedAt", rg.code AS "regionCode", i.brin AS "institutionBrin"
+      sql`SELECT ${INVITATION_COLUMNS}, rg.code AS "regionCode", i.brin AS "institutionBrin"
          FROM person_invitations v LEFT JOIN regions rg ON rg.id = v.region_id LEFT JOIN institutions i ON i.id = v.institution_id
         WHERE ${where}`,
     );

@@ -5,7 +5,7 @@ import { AccessService } from 'src/access/access.service';
 import { PersonRef, personPrincipal, Principal, tenantColumnsOf } from 'src/access/principal';
 import { PersonRole, RoleName } from 'src/access/roles';
 import { PeopleScope, RoleTarget } from 'src/access/tenancy';
-import { AuditWriter } from 'src/audit/audit-writer';
+import { AuditRepository, NewAuditEntry } from 'src/audit/audit.repository';
 import { Page, PageQueryDto, page } from 'src/common/paging';
 import { notFound, ProblemException } from 'src/common/problem';
 import { problem } from 'src/common/problems';
@@ -47,15 +47,52 @@ export const toPersonRole = (row: Pick<RoleRow, 'id' | 'role' | 'regionId' | 'in
 };
 
 /**
+ * One audit entry per grant or revocation, under the tenant of the role (so the region's
+ * coordinators and the institution read it in their audit log), naming the person.
+ */
+function roleChangeEntry(
+  action: 'GRANT' | 'REVOKE',
+  grantor: Principal | string,
+  person: PersonRef,
+  role: { id: string; role: RoleName; regionId: string | null; institutionId: string | null; grantedVia?: GrantedVia },
+  extra: Record<string, unknown>,
+): NewAuditEntry {
+  const actor = typeof grantor === 'string' ? null : grantor;
+  return {
+    occurredAt: new Date(),
+    requestId: role.id,
+    clientId: actor?.clientId ?? null,
+    ...(role.role === 'coordinator' ? { institutionId: null, regionId: role.regionId } : { institutionId: role.institutionId, regionId: null }),
+    method: action,
+    route: 'people/roles',
+    requiredScope: null,
+    outcome: 'allowed',
+    statusCode: 200,
+    target: { resource: 'people', id: person.id },
+    detail: {
+      person: person.name,
+      personId: person.id,
+      role: role.role,
+      roleId: role.id,
+      ...(role.grantedVia ? { grantedVia: role.grantedVia } : {}),
+      by: actor ? (actor.person?.name ?? actor.clientId) : grantor,
+      ...(actor ? { byTenant: tenantColumnsOf(actor) } : {}),
+      ...extra,
+    },
+  };
+}
+
+/**
  * People who sign in through OpenID Connect, and their roles. Who may grant what is asked of the
- * access layer; every grant and revocation is written to the audit log, naming the person.
+ * access layer; every grant and revocation is appended to the audit log in its own transaction,
+ * naming the person.
  */
 @Injectable()
 export class PeopleService {
   constructor(
     private readonly repository: PeopleRepository,
     private readonly access: AccessService,
-    private readonly audit: AuditWriter,
+    private readonly auditLog: AuditRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -66,8 +103,7 @@ export class PeopleService {
    */
   async signIn(identity: SignInIdentity): Promise<SignInResult> {
     const automatic = identity.institution ? await this.access.automaticReaderGrant(identity.institution) : null;
-    const grants: Array<() => void> = [];
-    const result = await this.repository.transaction(async (manager): Promise<SignInResult> => {
+    return this.audited(async (manager, grants): Promise<SignInResult> => {
       let person = await this.repository.findPerson(identity.provider, identity.subject, manager);
       const invitation = identity.invitationHash ? await this.repository.findOpenInvitation(manager, identity.invitationHash) : null;
       if (identity.invitationHash && !invitation) return { refused: 'invitation-invalid', ...(person ? { person } : {}) };
@@ -102,9 +138,16 @@ export class PeopleService {
       await this.repository.touchSignIn(manager, person.id);
       return { person, roles, ...(invitedRoleId ? { invitedRoleId } : {}) };
     });
-    // Audit entries only for what was committed.
-    for (const write of grants) write();
-    return result;
+  }
+
+  /** Runs `work` in a transaction that also appends the audit entries it collected: a grant is never committed without its entry. */
+  private audited<T>(work: (manager: EntityManager, audit: NewAuditEntry[]) => Promise<T>): Promise<T> {
+    return this.repository.transaction(async (manager) => {
+      const entries: NewAuditEntry[] = [];
+      const result = await work(manager, entries);
+      await this.auditLog.append(entries, manager);
+      return result;
+    });
   }
 
   /** The principal of a person acting in a role that is still theirs; null when it was revoked. */
@@ -219,8 +262,7 @@ export class PeopleService {
 
   private async grantTo(grantor: Grantor, person: PersonEntity, role: RoleName, target: RoleTarget): Promise<void> {
     this.checkRoleFitsTarget(role, target);
-    const grants: Array<() => void> = [];
-    await this.repository.transaction((manager) =>
+    await this.audited((manager, grants) =>
       this.grantInTransaction(
         manager,
         { id: person.id, name: person.displayName },
@@ -232,7 +274,6 @@ export class PeopleService {
         typeof grantor === 'string' ? null : grantor,
       ),
     );
-    for (const write of grants) write();
   }
 
   /**
@@ -246,7 +287,7 @@ export class PeopleService {
     target: { regionId: string } | { institutionId: string; regionId?: string },
     via: GrantedVia,
     grantedBy: string,
-    audit: Array<() => void>,
+    audit: NewAuditEntry[],
     actor: Principal | null = null,
   ): Promise<string> {
     const tenant = 'institutionId' in target ? { institutionId: target.institutionId } : { regionId: target.regionId };
@@ -262,57 +303,21 @@ export class PeopleService {
       grantedBy,
     };
     const id = await this.repository.insertRole(manager, row);
-    audit.push(() => this.auditRoleChange('GRANT', actor ?? grantedBy, person, { ...row, id, role }, existing ? { replaced: existing.role } : {}));
+    audit.push(roleChangeEntry('GRANT', actor ?? grantedBy, person, { ...row, id, role }, existing ? { replaced: existing.role } : {}));
     return id;
   }
 
-  private async revokeInTransaction(manager: EntityManager, person: PersonRef, role: RoleRow, grantor: Grantor, audit: Array<() => void>): Promise<void> {
+  private async revokeInTransaction(manager: EntityManager, person: PersonRef, role: RoleRow, grantor: Grantor, audit: NewAuditEntry[]): Promise<void> {
     await this.repository.revokeRole(manager, role.id);
-    audit.push(() => this.auditRoleChange('REVOKE', grantor, person, role, {}));
+    audit.push(roleChangeEntry('REVOKE', grantor, person, role, {}));
   }
 
   private async revokeRole(grantor: Grantor, scope: PeopleScope, person: PersonEntity, roleId: string): Promise<void> {
     const role = (await this.repository.rolesInScope(scope, person.id)).find((candidate) => candidate.id === roleId && candidate.revokedAt === null);
     if (!role) throw notFound(`Role ${roleId}`);
-    const grants: Array<() => void> = [];
-    await this.repository.transaction((manager) => this.revokeInTransaction(manager, { id: person.id, name: person.displayName }, role, grantor, grants));
-    for (const write of grants) write();
+    await this.audited((manager, audit) => this.revokeInTransaction(manager, { id: person.id, name: person.displayName }, role, grantor, audit));
   }
 
-  /**
-   * One audit entry per grant or revocation, under the tenant of the role (so the region's
-   * coordinators and the institution read it in their audit log), naming the person.
-   */
-  private auditRoleChange(
-    action: 'GRANT' | 'REVOKE',
-    grantor: Principal | string,
-    person: PersonRef,
-    role: { id: string; role: RoleName; regionId: string | null; institutionId: string | null; grantedVia?: GrantedVia },
-    extra: Record<string, unknown>,
-  ): void {
-    const actor = typeof grantor === 'string' ? null : grantor;
-    this.audit.record({
-      occurredAt: new Date(),
-      requestId: role.id,
-      clientId: actor?.clientId ?? null,
-      ...(role.role === 'coordinator' ? { institutionId: null, regionId: role.regionId } : { institutionId: role.institutionId, regionId: null }),
-      method: action,
-      route: 'people/roles',
-      requiredScope: null,
-      outcome: 'allowed',
-      statusCode: 200,
-      detail: {
-        person: person.name,
-        personId: person.id,
-        role: role.role,
-        roleId: role.id,
-        ...(role.grantedVia ? { grantedVia: role.grantedVia } : {}),
-        by: actor ? (actor.person?.name ?? actor.clientId) : (grantor),
-        ...(actor ? { byTenant: tenantColumnsOf(actor) } : {}),
-        ...extra,
-      },
-    });
-  }
 
   private checkRoleFitsTarget(role: RoleName, target: RoleTarget): void {
     if (role === 'coordinator' && target.kind !== 'region') throw invalid('#/regionCode', 'regionRequired', 'A coordinator role names a region (regionCode).');

@@ -20,6 +20,14 @@ rg.code AS "regionCode", rg.name AS "regionName", i.brin AS "institutionBrin", i
 r.granted_via AS "grantedVia", r.granted_by AS "grantedBy", r.granted_at AS "grantedAt", r.revoked_at AS "revokedAt" FROM person_roles r LEFT JOIN regions rg ON rg.id = r.region_id LEFT JOIN institutions i ON i.id = r.institution_id WHERE r.person_id = $1 AND r.id = $2 AND r.revoked_at IS NULL;
 -- parameters: "00000000-0000-4000-8000-00000000000e", "00000000-0000-4000-8000-00000000000f"
 
+-- PeopleRepository.currentRoleOn (a region)
+SELECT r.id, r.role FROM person_roles r WHERE r.person_id = $1 AND r.revoked_at IS NULL AND r.role = 'coordinator' AND r.region_id = $2 FOR UPDATE;
+-- parameters: "00000000-0000-4000-8000-00000000000e", "00000000-0000-4000-8000-00000000000a"
+
+-- PeopleRepository.currentRoleOn (an institution)
+SELECT r.id, r.role FROM person_roles r WHERE r.person_id = $1 AND r.revoked_at IS NULL AND r.role <> 'coordinator' AND r.institution_id = $2 FOR UPDATE;
+-- parameters: "00000000-0000-4000-8000-00000000000e", "00000000-0000-4000-8000-00000000000b"
+
 -- PeopleRepository.revokeRole
 UPDATE person_roles SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL;
 -- parameters: "00000000-0000-4000-8000-00000000000f"
@@ -59,11 +67,19 @@ r.granted_via AS "grantedVia", r.granted_by AS "grantedBy", r.granted_at AS "gra
 
 -- PeopleRepository.invitationById
 SELECT v.id, v.code_hash AS "codeHash", v.role, v.region_id AS "regionId", v.institution_id AS "institutionId", v.label,
-      v.created_by AS "createdBy", v.created_at AS "createdAt", v.expires_at AS "expiresAt", v.accepted_at AS "acceptedAt",
-      v.accepted_by_person_id AS "acceptedByPersonId", v.revoked_at AS "revokedAt", rg.code AS "regionCode", i.brin AS "institutionBrin"
- FROM person_invitations v LEFT JOIN regions rg ON rg.id = v.region_id LEFT JOIN institutions i ON i.id = v.institution_id
-WHERE v.id = $1;
+v.created_by AS "createdBy", v.created_at AS "createdAt", v.expires_at AS "expiresAt", v.accepted_at AS "acceptedAt",
+v.accepted_by_person_id AS "acceptedByPersonId", v.revoked_at AS "revokedAt", rg.code AS "regionCode", i.brin AS "institutionBrin"
+       FROM person_invitations v LEFT JOIN regions rg ON rg.id = v.region_id LEFT JOIN institutions i ON i.id = v.institution_id
+      WHERE v.id = $1;
 -- parameters: "00000000-0000-4000-8000-00000000000f"
+
+-- PeopleRepository.findOpenInvitation
+SELECT v.id, v.code_hash AS "codeHash", v.role, v.region_id AS "regionId", v.institution_id AS "institutionId", v.label,
+v.created_by AS "createdBy", v.created_at AS "createdAt", v.expires_at AS "expiresAt", v.accepted_at AS "acceptedAt",
+v.accepted_by_person_id AS "acceptedByPersonId", v.revoked_at AS "revokedAt" FROM person_invitations v
+         WHERE v.code_hash = $1 AND v.accepted_at IS NULL AND v.revoked_at IS NULL AND v.expires_at > now()
+           FOR UPDATE;
+-- parameters: "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
 
 -- PeopleRepository.acceptInvitation
 UPDATE person_invitations SET accepted_at = now(), accepted_by_person_id = $1 WHERE id = $2;
@@ -78,18 +94,18 @@ SELECT count(*)::int AS total FROM person_invitations v WHERE ((v.role = 'coordi
 -- parameters: "00000000-0000-4000-8000-00000000000a", ["00000000-0000-4000-8000-00000000000b"]
 
 SELECT v.id, v.code_hash AS "codeHash", v.role, v.region_id AS "regionId", v.institution_id AS "institutionId", v.label,
-      v.created_by AS "createdBy", v.created_at AS "createdAt", v.expires_at AS "expiresAt", v.accepted_at AS "acceptedAt",
-      v.accepted_by_person_id AS "acceptedByPersonId", v.revoked_at AS "revokedAt", rg.code AS "regionCode", i.brin AS "institutionBrin"
- FROM person_invitations v LEFT JOIN regions rg ON rg.id = v.region_id LEFT JOIN institutions i ON i.id = v.institution_id
-WHERE ((v.role = 'coordinator' AND v.region_id = $1) OR (v.role <> 'coordinator' AND v.institution_id = ANY($2::uuid[]))) ORDER BY v.created_at DESC, v.id LIMIT $3 OFFSET $4;
+v.created_by AS "createdBy", v.created_at AS "createdAt", v.expires_at AS "expiresAt", v.accepted_at AS "acceptedAt",
+v.accepted_by_person_id AS "acceptedByPersonId", v.revoked_at AS "revokedAt", rg.code AS "regionCode", i.brin AS "institutionBrin"
+       FROM person_invitations v LEFT JOIN regions rg ON rg.id = v.region_id LEFT JOIN institutions i ON i.id = v.institution_id
+      WHERE ((v.role = 'coordinator' AND v.region_id = $1) OR (v.role <> 'coordinator' AND v.institution_id = ANY($2::uuid[]))) ORDER BY v.created_at DESC, v.id LIMIT $3 OFFSET $4;
 -- parameters: "00000000-0000-4000-8000-00000000000a", ["00000000-0000-4000-8000-00000000000b"], 50, 0
 
 -- PeopleRepository.invitationsInScope (everything (platform administrator))
 SELECT count(*)::int AS total FROM person_invitations v WHERE TRUE;
 
 SELECT v.id, v.code_hash AS "codeHash", v.role, v.region_id AS "regionId", v.institution_id AS "institutionId", v.label,
-      v.created_by AS "createdBy", v.created_at AS "createdAt", v.expires_at AS "expiresAt", v.accepted_at AS "acceptedAt",
-      v.accepted_by_person_id AS "acceptedByPersonId", v.revoked_at AS "revokedAt", rg.code AS "regionCode", i.brin AS "institutionBrin"
- FROM person_invitations v LEFT JOIN regions rg ON rg.id = v.region_id LEFT JOIN institutions i ON i.id = v.institution_id
-WHERE TRUE ORDER BY v.created_at DESC, v.id LIMIT $1 OFFSET $2;
+v.created_by AS "createdBy", v.created_at AS "createdAt", v.expires_at AS "expiresAt", v.accepted_at AS "acceptedAt",
+v.accepted_by_person_id AS "acceptedByPersonId", v.revoked_at AS "revokedAt", rg.code AS "regionCode", i.brin AS "institutionBrin"
+       FROM person_invitations v LEFT JOIN regions rg ON rg.id = v.region_id LEFT JOIN institutions i ON i.id = v.institution_id
+      WHERE TRUE ORDER BY v.created_at DESC, v.id LIMIT $1 OFFSET $2;
 -- parameters: 50, 0
