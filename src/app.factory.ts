@@ -14,6 +14,7 @@ import { AppConfig } from 'src/config/app-config';
 import { SigningKeySource, withDevelopmentSigningKey } from 'src/config/development-key';
 import { DatabaseConnection, DatabaseTarget, openDatabase } from 'src/database/database-connection';
 import { runMigrations } from 'src/database/data-source-options';
+import { DEMO_PEOPLE } from 'src/demo/demo-region';
 import { DemoService } from 'src/demo/demo.service';
 
 export const API_VERSION_PREFIX = 'v1';
@@ -37,7 +38,7 @@ export async function createApp(
   // First, so that requests refused by the body parsers (400, 413) are audited too.
   app.get(AuditMiddleware).install(app);
   // The development identity provider (never in production) parses its own bodies.
-  await mountDevelopmentProvider(app, config);
+  await mountDevelopmentProvider(app, config, DEMO_PEOPLE);
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: '16kb', extended: false });
   app.set('trust proxy', 'loopback');

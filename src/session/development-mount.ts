@@ -2,15 +2,24 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from '@nestjs/common';
 import { AppConfig } from 'src/config/app-config';
 import { DEVELOPMENT_INSTITUTION_CLAIM, DEVELOPMENT_PROVIDER_ID, DEVELOPMENT_PROVIDER_PATH } from 'src/config/sign-in-config';
-import { DEMO_PEOPLE } from 'src/demo/demo-region';
+import type { RoleName } from 'src/access/roles';
 import { createDevelopmentProvider } from 'src/session/development-provider';
+
+/** A person of the development provider (the demo people, given by the caller: the session module knows no demo data). */
+export interface DevelopmentPerson {
+  subject: string;
+  displayName: string;
+  /** The BRIN asserted as the person's institution. */
+  brin?: string;
+  roles: ReadonlyArray<{ role: RoleName; regionCode?: string; institutionBrin?: string }>;
+}
 
 /**
  * Mounts the development identity provider at /dev-oidc when the configuration runs it (in
  * development by default; never in production: the configuration refuses it there). Mounted
  * before the body parsers, so the provider reads its own requests.
  */
-export async function mountDevelopmentProvider(app: NestExpressApplication, config: AppConfig): Promise<boolean> {
+export async function mountDevelopmentProvider(app: NestExpressApplication, config: AppConfig, people: readonly DevelopmentPerson[]): Promise<boolean> {
   const provider = config.signIn.providers.find((candidate) => candidate.id === DEVELOPMENT_PROVIDER_ID && candidate.development === true);
   if (!provider || !config.signIn.developmentProvider || config.env === 'production') return false;
   try {
@@ -19,7 +28,7 @@ export async function mountDevelopmentProvider(app: NestExpressApplication, conf
       mountPath: DEVELOPMENT_PROVIDER_PATH,
       title: 'Doorstroom ontwikkel-IdP',
       clients: [{ clientId: provider.clientId, clientSecret: provider.clientSecret, redirectUris: [`${config.signIn.publicUrl}/v1/session/callback/${provider.id}`] }],
-      accounts: DEMO_PEOPLE.map((person) => ({
+      accounts: people.map((person) => ({
         id: person.subject,
         label: person.displayName,
         description: person.roles.length === 0 ? 'Geen rol: aanmelden wordt geweigerd.' : person.roles.map((role) => `${role.role} ${role.regionCode ?? role.institutionBrin ?? ''}`).join(', '),
