@@ -16,6 +16,8 @@ export const JobKind = {
   SweepAbandonedUploads: 'sweep-abandoned-uploads',
   /** Recurring: delete records past their region's retention. */
   SweepRetention: 'sweep-retention',
+  /** Recurring: delete web sessions and sign-in attempts past their time. */
+  SweepSessions: 'sweep-sessions',
 } as const;
 export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
@@ -28,6 +30,7 @@ export interface JobPayloads {
   [JobKind.RefreshRegion]: { regionId: string };
   [JobKind.SweepAbandonedUploads]: Record<string, never>;
   [JobKind.SweepRetention]: Record<string, never>;
+  [JobKind.SweepSessions]: Record<string, never>;
 }
 
 /**
@@ -103,6 +106,17 @@ export const JOB_QUEUES = {
     retryDelayMs: 15 * MINUTE,
     staleAfterMs: 5 * MINUTE,
     everyMs: 24 * 60 * MINUTE,
+  },
+  /**
+   * Every hour: a session nobody uses again is refused when it is past its time, but its row (who
+   * signed in, when last seen) should not outlive it by more than this.
+   */
+  sessions: {
+    kinds: [JobKind.SweepSessions],
+    batchSize: 1,
+    retryDelayMs: 5 * MINUTE,
+    staleAfterMs: 5 * MINUTE,
+    everyMs: 60 * MINUTE,
   },
 } as const satisfies Record<string, QueueDefinition>;
 export type JobQueueName = keyof typeof JOB_QUEUES;

@@ -76,17 +76,17 @@ describe('JobRunner', () => {
   });
 
   it('keeps one waiting job per recurring kind, re-armed after each run and never given up', async () => {
-    const recurring = [JobKind.SweepAbandonedUploads, JobKind.SweepRetention];
+    const recurring = [JobKind.SweepAbandonedUploads, JobKind.SweepRetention, JobKind.SweepSessions];
     await runner.scheduleRecurring();
     await runner.scheduleRecurring();
     const waiting = await rows(`kind = ANY($1::text[])`, [recurring]);
     expect(waiting.map((row) => [row.kind, row.status])).toEqual(recurring.map((kind) => [kind, 'pending']));
 
-    expect(await runner.runDue()).toBe(2);
+    expect(await runner.runDue()).toBe(3);
     const rearmed = await rows(`kind = ANY($1::text[])`, [recurring]);
     expect(rearmed.map((row) => [row.kind, row.status, row.attempts])).toEqual(recurring.map((kind) => [kind, 'pending', 0]));
     // Nothing is receiving, so the upload sweep waits its whole interval, like the daily retention sweep.
-    expect(rearmed.map((row) => row.due_in_s)).toEqual([JOB_QUEUES['abandoned-uploads'].everyMs / 1000, JOB_QUEUES.retention.everyMs / 1000]);
+    expect(rearmed.map((row) => row.due_in_s)).toEqual([JOB_QUEUES['abandoned-uploads'].everyMs / 1000, JOB_QUEUES.retention.everyMs / 1000, JOB_QUEUES.sessions.everyMs / 1000]);
 
     // A failed run is tried again after the retry delay, not failed for good.
     const [retention] = rearmed.filter((row) => row.kind === JobKind.SweepRetention);
@@ -103,6 +103,7 @@ describe('JobRunner', () => {
     expect((await rows(`kind = ANY($1::text[])`, [recurring])).map((row) => [row.kind, row.due_in_s <= 0])).toEqual([
       [JobKind.SweepAbandonedUploads, true],
       [JobKind.SweepRetention, false],
+      [JobKind.SweepSessions, false],
     ]);
     expect(await runner.runDue()).toBe(1);
   });
