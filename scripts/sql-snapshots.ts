@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DataSource, Logger } from 'typeorm';
 import { AccessRepository } from 'src/access/access.repository';
 import { ENTITIES } from 'src/app.entities';
+import { AppConfig } from 'src/config/app-config';
 import { AuditRepository } from 'src/audit/audit.repository';
 import { buildDataSourceOptions, runMigrations } from 'src/database/data-source-options';
 import { createScratchDatabase } from 'src/database/scratch-database';
@@ -21,6 +22,7 @@ import { ProgrammesRepository } from 'src/programmes/programmes.repository';
 import { InsightsRepository } from 'src/insights/insights.repository';
 import { DisclosureRepository } from 'src/outcomes/disclosure/disclosure.repository';
 import { RetentionRepository } from 'src/retention/retention.repository';
+import { SummariesRepository } from 'src/outcomes/summaries.repository';
 
 /*
  * SQL snapshots: every statement a repository sends, for fixed example arguments, written to
@@ -238,6 +240,17 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
     }),
     snapshot('disclosure.repository', 'DisclosureRepository', new DisclosureRepository(dataSource), {
       withheld: (r) => r.withheld(REGION, 2020, 2024),
+    }),
+    snapshot('summaries.repository', 'SummariesRepository', new SummariesRepository(dataSource, { database: { refreshTimeoutMs: 1_800_000 } } as AppConfig), {
+      recordRange: (r) => r.recordRange(REGION),
+      summarisedRange: (r) => r.summarisedRange(REGION),
+      refresh: {
+        'every cohort (a full refresh)': (r) => r.refresh(REGION, [2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025], () => Promise.resolve([])),
+        'cohorts 2022–2025 (after a change in 2025)': (r) => r.refresh(REGION, [2022, 2023, 2024, 2025], () => Promise.resolve([])),
+      },
+      recordDuration: (r) => r.recordDuration(REGION, 1_234),
+      regionIdsEverJoinedBy: (r) => r.regionIdsEverJoinedBy(INSTITUTION),
+      allRegionIds: (r) => r.allRegionIds(),
     }),
     snapshot('retention.repository', 'RetentionRepository', new RetentionRepository(dataSource), {
       regions: {

@@ -38,7 +38,7 @@ const recordKeySum = (id: string): Sql => constant(`(sum(${recordKeySql('(SELECT
  */
 const refreshOutcomes = (region: string, cohorts: number[]): Sql => {
   const regionId = param(region);
-  const first = Math.min(...cohorts);
+  const first = param(Math.min(...cohorts));
   return sql`
 WITH members AS (
   SELECT institution_id FROM region_memberships WHERE region_id = ${regionId}
