@@ -35,25 +35,33 @@ const recordKeySum = (id: string): Sql => constant(`(sum(${recordKeySql('(SELECT
  * later, so in the same or a later cohort. An enrolment of an earlier cohort started before every
  * refreshed one (a cohort is the academic year of the start date), so for first-year-in-sector it
  * is enough to know which (student, sector) pairs have one (`earlier`; empty in a full refresh).
+ * The member institutions come as a parameter, and each cohort's definition set is looked up per
+ * cohort (`cohort_segments`): the planner then estimates the rows reaching the aggregation from
+ * the tables' statistics instead of from a CTE it knows nothing about.
  */
-const refreshOutcomes = (region: string, cohorts: number[]): Sql => {
+const refreshOutcomes = (region: string, memberIds: string[], cohorts: number[]): Sql => {
   const regionId = param(region);
+  const members = param(memberIds);
+  const refreshed = param(cohorts);
   const first = param(Math.min(...cohorts));
   return sql`
-WITH members AS (
-  SELECT institution_id FROM region_memberships WHERE region_id = ${regionId}
-), secret AS (
+WITH secret AS (
   SELECT secret FROM disclosure_secrets WHERE id = 1
 ), segments AS (
   SELECT d.*, lead(d.effective_from_cohort) OVER (ORDER BY d.effective_from_cohort, d.version) AS next_from
     FROM definition_sets d
    WHERE d.region_id = ${regionId} AND d.effective_from_cohort IS NOT NULL
+), cohort_segments AS (
+  SELECT c.cohort, s.id AS definition_set_id, s.switch_window_months, s.voltijd_only, s.first_year_in_sector_only,
+         make_date(c.cohort + 1, s.reference_month, s.reference_day) AS reference_date, s.reference_month, s.reference_day
+    FROM unnest(${refreshed}::smallint[]) AS c(cohort)
+    JOIN segments s ON c.cohort >= s.effective_from_cohort AND (s.next_from IS NULL OR c.cohort < s.next_from)
 ), successors AS (
   SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
 ), earlier AS (
   SELECT DISTINCT e.pseudonym, e.sector
-    FROM enrolments e JOIN members m ON m.institution_id = e.institution_id
-   WHERE e.cohort < ${first}
+   FROM enrolments e
+   WHERE e.institution_id = ANY(${members}::uuid[]) AND e.cohort < ${first}
 ), timeline AS (
   SELECT e.id, e.institution_id, e.pseudonym, e.programme_code, e.sector, e.form, e.start_date, e.end_date, e.end_reason, e.cohort,
          e.prior_brin, e.prior_vestiging, e.prior_diploma_type, e.prior_diploma_year,
@@ -64,20 +72,17 @@ WITH members AS (
          END AS first_in_sector,
          min(e.start_date) OVER next_day AS next_start,
          min((e.institution_id::text || e.programme_code) COLLATE "C") OVER next_day AS next_place
-    FROM enrolments e JOIN members m ON m.institution_id = e.institution_id
-   WHERE e.cohort >= ${first}
+    FROM enrolments e
+   WHERE e.institution_id = ANY(${members}::uuid[]) AND e.cohort >= ${first}
   WINDOW student AS (PARTITION BY e.pseudonym COLLATE "C"),
          next_day AS (student ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING)
 ), base AS (
-  SELECT t.*, si.id AS supplier_id, s.id AS definition_set_id, s.switch_window_months,
-         s.reference_month, s.reference_day, make_date(t.cohort + 1, s.reference_month, s.reference_day) AS reference_date
+  SELECT t.*, si.id AS supplier_id, s.definition_set_id, s.switch_window_months, s.reference_month, s.reference_day, s.reference_date
     FROM timeline t
-    JOIN institutions si ON si.brin = t.prior_brin
-    JOIN members sm ON sm.institution_id = si.id
-    JOIN segments s ON t.cohort >= s.effective_from_cohort AND (s.next_from IS NULL OR t.cohort < s.next_from)
+    JOIN institutions si ON si.brin = t.prior_brin AND si.id = ANY(${members}::uuid[])
+    JOIN cohort_segments s ON s.cohort = t.cohort
     LEFT JOIN earlier x ON x.pseudonym = t.pseudonym AND x.sector = t.sector
-   WHERE t.cohort = ANY(${cohorts}::smallint[])
-     AND (NOT s.voltijd_only OR t.sector = 'mbo' OR t.form = 'voltijd')
+   WHERE (NOT s.voltijd_only OR t.sector = 'mbo' OR t.form = 'voltijd')
      AND (NOT s.first_year_in_sector_only OR (t.start_date = t.first_in_sector AND x.pseudonym IS NULL))
 ), derived AS (
   SELECT b.*,
@@ -210,7 +215,7 @@ export class SummariesRepository {
       await query(manager, sql`DELETE FROM outcome_summaries WHERE region_id = ${regionId} AND cohort = ANY(${cohorts}::smallint[])`);
       await query(manager, sql`DELETE FROM leaver_summaries WHERE region_id = ${regionId} AND school_year = ANY(${cohorts}::smallint[])`);
       // (No cohorts: nothing to derive, and no first cohort to start the enrolments' pass at.)
-      if (cohorts.length > 0) await query(manager, refreshOutcomes(regionId, cohorts));
+      if (cohorts.length > 0) await query(manager, refreshOutcomes(regionId, await this.memberIds(manager, regionId), cohorts));
       await query(manager, refreshLeavers(regionId, cohorts));
       await query(manager, sql`DELETE FROM withheld_cells WHERE region_id = ${regionId} AND cohort = ANY(${cohorts}::smallint[])`);
       for (const cohort of await this.cohortCells(manager, regionId, cohorts)) {
@@ -232,6 +237,12 @@ export class SummariesRepository {
     // Fresh statistics for the views' planner: the summaries change wholesale with each refresh,
     // and autovacuum may not get to them before the next view is read.
     await query(this.dataSource, sql`ANALYZE outcome_summaries, leaver_summaries`);
+  }
+
+  /** The region's member institutions (ended memberships too: the figures use them all). */
+  private async memberIds(manager: EntityManager, regionId: string): Promise<string[]> {
+    const rows = await query<{ institution_id: string }>(manager, sql`SELECT institution_id FROM region_memberships WHERE region_id = ${regionId} ORDER BY institution_id`);
+    return rows.map((row) => row.institution_id);
   }
 
   private async cohortCells(manager: EntityManager, regionId: string, cohorts: number[]): Promise<CohortCells[]> {

@@ -30,20 +30,26 @@ DELETE FROM outcome_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint
 DELETE FROM leaver_summaries WHERE region_id = $1 AND school_year = ANY($2::smallint[]);
 -- parameters: "00000000-0000-4000-8000-00000000000a", [2015,2016,2017,2018,2019,2020,2021,2022,2023,2024,2025]
 
-WITH members AS (
-  SELECT institution_id FROM region_memberships WHERE region_id = $1
-), secret AS (
+SELECT institution_id FROM region_memberships WHERE region_id = $1 ORDER BY institution_id;
+-- parameters: "00000000-0000-4000-8000-00000000000a"
+
+WITH secret AS (
   SELECT secret FROM disclosure_secrets WHERE id = 1
 ), segments AS (
   SELECT d.*, lead(d.effective_from_cohort) OVER (ORDER BY d.effective_from_cohort, d.version) AS next_from
     FROM definition_sets d
    WHERE d.region_id = $1 AND d.effective_from_cohort IS NOT NULL
+), cohort_segments AS (
+  SELECT c.cohort, s.id AS definition_set_id, s.switch_window_months, s.voltijd_only, s.first_year_in_sector_only,
+         make_date(c.cohort + 1, s.reference_month, s.reference_day) AS reference_date, s.reference_month, s.reference_day
+    FROM unnest($2::smallint[]) AS c(cohort)
+    JOIN segments s ON c.cohort >= s.effective_from_cohort AND (s.next_from IS NULL OR c.cohort < s.next_from)
 ), successors AS (
   SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
 ), earlier AS (
   SELECT DISTINCT e.pseudonym, e.sector
-    FROM enrolments e JOIN members m ON m.institution_id = e.institution_id
-   WHERE e.cohort < $2
+   FROM enrolments e
+   WHERE e.institution_id = ANY($3::uuid[]) AND e.cohort < $4
 ), timeline AS (
   SELECT e.id, e.institution_id, e.pseudonym, e.programme_code, e.sector, e.form, e.start_date, e.end_date, e.end_reason, e.cohort,
          e.prior_brin, e.prior_vestiging, e.prior_diploma_type, e.prior_diploma_year,
@@ -54,20 +60,17 @@ WITH members AS (
          END AS first_in_sector,
          min(e.start_date) OVER next_day AS next_start,
          min((e.institution_id::text || e.programme_code) COLLATE "C") OVER next_day AS next_place
-    FROM enrolments e JOIN members m ON m.institution_id = e.institution_id
-   WHERE e.cohort >= $2
+    FROM enrolments e
+   WHERE e.institution_id = ANY($3::uuid[]) AND e.cohort >= $4
   WINDOW student AS (PARTITION BY e.pseudonym COLLATE "C"),
          next_day AS (student ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING)
 ), base AS (
-  SELECT t.*, si.id AS supplier_id, s.id AS definition_set_id, s.switch_window_months,
-         s.reference_month, s.reference_day, make_date(t.cohort + 1, s.reference_month, s.reference_day) AS reference_date
+  SELECT t.*, si.id AS supplier_id, s.definition_set_id, s.switch_window_months, s.reference_month, s.reference_day, s.reference_date
     FROM timeline t
-    JOIN institutions si ON si.brin = t.prior_brin
-    JOIN members sm ON sm.institution_id = si.id
-    JOIN segments s ON t.cohort >= s.effective_from_cohort AND (s.next_from IS NULL OR t.cohort < s.next_from)
+    JOIN institutions si ON si.brin = t.prior_brin AND si.id = ANY($3::uuid[])
+    JOIN cohort_segments s ON s.cohort = t.cohort
     LEFT JOIN earlier x ON x.pseudonym = t.pseudonym AND x.sector = t.sector
-   WHERE t.cohort = ANY($3::smallint[])
-     AND (NOT s.voltijd_only OR t.sector = 'mbo' OR t.form = 'voltijd')
+   WHERE (NOT s.voltijd_only OR t.sector = 'mbo' OR t.form = 'voltijd')
      AND (NOT s.first_year_in_sector_only OR (t.start_date = t.first_in_sector AND x.pseudonym IS NULL))
 ), derived AS (
   SELECT b.*,
@@ -102,7 +105,7 @@ SELECT $1, cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, s
        (sum(('x' || substr(md5((SELECT secret FROM secret) || ':' || id::text), 1, 8))::bit(32)::bigint) % 4294967296)::bigint
   FROM derived
  GROUP BY cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, sector, series_code, prior_diploma_type, definition_set_id;
--- parameters: "00000000-0000-4000-8000-00000000000a", 2015, [2015,2016,2017,2018,2019,2020,2021,2022,2023,2024,2025]
+-- parameters: "00000000-0000-4000-8000-00000000000a", [2015,2016,2017,2018,2019,2020,2021,2022,2023,2024,2025], [], 2015
 
 WITH members AS (
   SELECT institution_id FROM region_memberships WHERE region_id = $1
@@ -152,20 +155,26 @@ DELETE FROM outcome_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint
 DELETE FROM leaver_summaries WHERE region_id = $1 AND school_year = ANY($2::smallint[]);
 -- parameters: "00000000-0000-4000-8000-00000000000a", [2022,2023,2024,2025]
 
-WITH members AS (
-  SELECT institution_id FROM region_memberships WHERE region_id = $1
-), secret AS (
+SELECT institution_id FROM region_memberships WHERE region_id = $1 ORDER BY institution_id;
+-- parameters: "00000000-0000-4000-8000-00000000000a"
+
+WITH secret AS (
   SELECT secret FROM disclosure_secrets WHERE id = 1
 ), segments AS (
   SELECT d.*, lead(d.effective_from_cohort) OVER (ORDER BY d.effective_from_cohort, d.version) AS next_from
     FROM definition_sets d
    WHERE d.region_id = $1 AND d.effective_from_cohort IS NOT NULL
+), cohort_segments AS (
+  SELECT c.cohort, s.id AS definition_set_id, s.switch_window_months, s.voltijd_only, s.first_year_in_sector_only,
+         make_date(c.cohort + 1, s.reference_month, s.reference_day) AS reference_date, s.reference_month, s.reference_day
+    FROM unnest($2::smallint[]) AS c(cohort)
+    JOIN segments s ON c.cohort >= s.effective_from_cohort AND (s.next_from IS NULL OR c.cohort < s.next_from)
 ), successors AS (
   SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
 ), earlier AS (
   SELECT DISTINCT e.pseudonym, e.sector
-    FROM enrolments e JOIN members m ON m.institution_id = e.institution_id
-   WHERE e.cohort < $2
+   FROM enrolments e
+   WHERE e.institution_id = ANY($3::uuid[]) AND e.cohort < $4
 ), timeline AS (
   SELECT e.id, e.institution_id, e.pseudonym, e.programme_code, e.sector, e.form, e.start_date, e.end_date, e.end_reason, e.cohort,
          e.prior_brin, e.prior_vestiging, e.prior_diploma_type, e.prior_diploma_year,
@@ -176,20 +185,17 @@ WITH members AS (
          END AS first_in_sector,
          min(e.start_date) OVER next_day AS next_start,
          min((e.institution_id::text || e.programme_code) COLLATE "C") OVER next_day AS next_place
-    FROM enrolments e JOIN members m ON m.institution_id = e.institution_id
-   WHERE e.cohort >= $2
+    FROM enrolments e
+   WHERE e.institution_id = ANY($3::uuid[]) AND e.cohort >= $4
   WINDOW student AS (PARTITION BY e.pseudonym COLLATE "C"),
          next_day AS (student ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING)
 ), base AS (
-  SELECT t.*, si.id AS supplier_id, s.id AS definition_set_id, s.switch_window_months,
-         s.reference_month, s.reference_day, make_date(t.cohort + 1, s.reference_month, s.reference_day) AS reference_date
+  SELECT t.*, si.id AS supplier_id, s.definition_set_id, s.switch_window_months, s.reference_month, s.reference_day, s.reference_date
     FROM timeline t
-    JOIN institutions si ON si.brin = t.prior_brin
-    JOIN members sm ON sm.institution_id = si.id
-    JOIN segments s ON t.cohort >= s.effective_from_cohort AND (s.next_from IS NULL OR t.cohort < s.next_from)
+    JOIN institutions si ON si.brin = t.prior_brin AND si.id = ANY($3::uuid[])
+    JOIN cohort_segments s ON s.cohort = t.cohort
     LEFT JOIN earlier x ON x.pseudonym = t.pseudonym AND x.sector = t.sector
-   WHERE t.cohort = ANY($3::smallint[])
-     AND (NOT s.voltijd_only OR t.sector = 'mbo' OR t.form = 'voltijd')
+   WHERE (NOT s.voltijd_only OR t.sector = 'mbo' OR t.form = 'voltijd')
      AND (NOT s.first_year_in_sector_only OR (t.start_date = t.first_in_sector AND x.pseudonym IS NULL))
 ), derived AS (
   SELECT b.*,
@@ -224,7 +230,7 @@ SELECT $1, cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, s
        (sum(('x' || substr(md5((SELECT secret FROM secret) || ':' || id::text), 1, 8))::bit(32)::bigint) % 4294967296)::bigint
   FROM derived
  GROUP BY cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, sector, series_code, prior_diploma_type, definition_set_id;
--- parameters: "00000000-0000-4000-8000-00000000000a", 2022, [2022,2023,2024,2025]
+-- parameters: "00000000-0000-4000-8000-00000000000a", [2022,2023,2024,2025], [], 2022
 
 WITH members AS (
   SELECT institution_id FROM region_memberships WHERE region_id = $1
