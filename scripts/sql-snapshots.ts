@@ -3,17 +3,21 @@ import { join } from 'node:path';
 import { DataSource, Logger } from 'typeorm';
 import { AccessRepository } from 'src/access/access.repository';
 import { ENTITIES } from 'src/app.entities';
+import { AlertsRepository } from 'src/alerts/alerts.repository';
+import { AlertValues } from 'src/alerts/detection/reconcile';
+import { WebhooksRepository } from 'src/alerts/webhooks/webhooks.repository';
 import { AppConfig } from 'src/config/app-config';
 import { AuditRepository } from 'src/audit/audit.repository';
 import { buildDataSourceOptions, runMigrations } from 'src/database/data-source-options';
 import { createScratchDatabase } from 'src/database/scratch-database';
 import { IdempotencyRepository } from 'src/idempotency/idempotency.repository';
-import { AbandonedUploadsRepository } from 'src/ingest/abandoned-uploads.repository';
+import { UploadsRepository } from 'src/ingest/uploads.repository';
 import { IngestRepository, IngestTransaction } from 'src/ingest/ingest.repository';
-import { ENROLMENTS } from 'src/ingest/kinds/enrolments';
-import { LEAVERS } from 'src/ingest/kinds/leavers';
-import { RecordsRepository } from 'src/ingest/records.repository';
+import { ENROLMENTS } from 'src/records/kinds/enrolments';
+import { LEAVERS } from 'src/records/kinds/leavers';
+import { RecordsRepository } from 'src/records/records.repository';
 import { InstitutionsRepository } from 'src/institutions/institutions.repository';
+import { RegionEntity } from 'src/institutions/region.entity';
 import { JobQueue } from 'src/jobs/job-queue';
 import { JobsRepository } from 'src/jobs/jobs.repository';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
@@ -44,6 +48,56 @@ const PSEUDONYM = 'a'.repeat(64);
 const CLIENT = 'client-example';
 const AT = new Date('2025-10-01T00:00:00Z');
 const PAGE = [50, 0] as const;
+/** A region with two alerts (a seed, not recorded), so reconciliation updates, creates and resolves. */
+const ALERT_REGION = '00000000-0000-4000-8000-0000000000a1';
+const ALERT = '00000000-0000-4000-8000-0000000000a2';
+const ALERT_GONE = '00000000-0000-4000-8000-0000000000a3';
+const DELIVERY = '00000000-0000-4000-8000-0000000000a4';
+
+/** A region-cell uitval alert of `cohort` as detection writes it. */
+const alertValues = (cohort: number, evidenceHash: string): AlertValues => ({
+  type: 'trendbreuk',
+  cellKind: 'region',
+  cellKey: 'region|||',
+  supplierInstitutionId: null,
+  receiverInstitutionId: null,
+  sector: null,
+  metric: 'uitval',
+  cohort,
+  direction: 'up',
+  rule: 'fdr',
+  definitionSetId: DEFINITION,
+  nCurrent: 120,
+  eventsCurrent: 30,
+  currentRate: 0.25,
+  nBaseline: 360,
+  eventsBaseline: 54,
+  baselineRate: 0.15,
+  baselineCohorts: [cohort - 3, cohort - 2, cohort - 1],
+  baselineSuppressed: false,
+  effectPp: 10,
+  p: 0.001,
+  q: 0.01,
+  methodVersion: 'example',
+  definitionSetVersion: 1,
+  parameters: { k: 10 },
+  details: {},
+  evidenceHash,
+});
+
+async function seedAlerts(dataSource: DataSource): Promise<void> {
+  await dataSource.getRepository(RegionEntity).save({ id: ALERT_REGION, code: 'ALERTS', name: 'Example region', retentionMonths: 120 });
+  for (const [id, cohort] of [
+    [ALERT, 2023],
+    [ALERT_GONE, 2022],
+  ] as const) {
+    await dataSource.query(
+      `INSERT INTO alerts (id, region_id, type, cell_kind, cell_key, metric, cohort, rule, method_version, definition_set_id, definition_set_version, parameters, evidence_hash)
+       VALUES ($1, $2, 'trendbreuk', 'region', 'region|||', 'uitval', $3, 'fdr', 'example', $4, 1, '{}', $5)`,
+      [id, ALERT_REGION, cohort, DEFINITION, 'a'.repeat(64)],
+    );
+  }
+}
 
 type Method<R> = { [K in keyof R]: R[K] extends (...args: never[]) => unknown ? K : never }[keyof R];
 type Example<R> = (repository: R) => Promise<unknown>;
@@ -58,10 +112,12 @@ interface Repositories {
 
 interface Snapshot {
   file: string;
+  /** Rows the examples need, written before they run (not recorded). */
+  seed?: () => Promise<void>;
   examples: Array<{ label: string; run: () => Promise<unknown> }>;
 }
 
-function snapshot<R>(file: string, className: string, repository: R, examples: Examples<R>): Snapshot {
+function snapshot<R>(file: string, className: string, repository: R, examples: Examples<R>, seed?: () => Promise<void>): Snapshot {
   const runs: Snapshot['examples'] = [];
   const entries: Array<[string, Example<R> | Record<string, Example<R>> | { skip: string }]> = Object.entries(examples);
   for (const [method, entry] of entries) {
@@ -70,7 +126,7 @@ function snapshot<R>(file: string, className: string, repository: R, examples: E
       for (const [name, run] of Object.entries(entry)) runs.push({ label: `${className}.${method} (${name})`, run: () => run(repository) });
     }
   }
-  return { file, examples: runs };
+  return { file, examples: runs, seed };
 }
 
 /** Runs `work` in an ingest transaction that is always rolled back. */
@@ -97,6 +153,61 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       institutionByBrin: (r) => r.institutionByBrin('00AA'),
       regionIdsOfInstitution: (r) => r.regionIdsOfInstitution(INSTITUTION),
       memberIdsOfRegion: (r) => r.memberIdsOfRegion(REGION),
+    }),
+    snapshot(
+      'alerts.repository',
+      'AlertsRepository',
+      new AlertsRepository(dataSource),
+      {
+        flowRows: (r) => r.flowRows(REGION),
+        cellSeries: {
+          'a supplier and a receiver': (r) => r.cellSeries(REGION, { kind: 'supplier_receiver', supplierId: INSTITUTION, receiverId: INSTITUTION, sector: null }),
+          'a supplier and a sector': (r) => r.cellSeries(REGION, { kind: 'supplier_sector', supplierId: INSTITUTION, receiverId: null, sector: 'hbo' }),
+          'a receiver': (r) => r.cellSeries(REGION, { kind: 'receiver', supplierId: null, receiverId: INSTITUTION, sector: null }),
+          'the region': (r) => r.cellSeries(REGION, { kind: 'region', supplierId: null, receiverId: null, sector: null }),
+        },
+        reconcile: (r) => r.reconcile(ALERT_REGION, [alertValues(2023, 'b'.repeat(64)), alertValues(2024, 'c'.repeat(64))], async () => {}),
+        list: {
+          'a region, no filter': (r) => r.list({ kind: 'region', regionId: ALERT_REGION }, {}, '-updatedAt', ...PAGE),
+          'an institution, every filter': (r) =>
+            r.list(
+              { kind: 'institution', institutionId: INSTITUTION, regionIds: [ALERT_REGION] },
+              { type: 'trendbreuk', state: 'open', cohort: 2023, metric: 'uitval', cellKind: 'region', institutionBrin: '00AA', regionCode: 'ALERTS' },
+              'absEffect',
+              ...PAGE,
+            ),
+        },
+        findView: (r) => r.findView(ALERT),
+        viewsByIds: (r) => r.viewsByIds(dataSource.manager, [ALERT, ALERT_GONE]),
+        history: (r) => r.history(ALERT),
+        transition: (r) =>
+          r.transition(
+            { id: ALERT, regionId: ALERT_REGION },
+            { from: ['open'], to: 'acknowledged', event: 'acknowledged', note: 'Besproken in het netwerkoverleg', actorKind: 'client', actorClientId: CLIENT },
+            async () => {},
+          ),
+      },
+      () => seedAlerts(dataSource),
+    ),
+    snapshot('webhooks.repository', 'WebhooksRepository', new WebhooksRepository(dataSource), {
+      create: (r) =>
+        r.create({ kind: 'region', regionId: ALERT_REGION }, { url: 'https://example.org/hook', description: 'Example', types: ['trendbreuk'], secret: 'example-secret', createdByClientId: CLIENT }),
+      countForOwner: (r) => r.countForOwner({ kind: 'region', regionId: ALERT_REGION }),
+      listForOwner: {
+        "a region's coordinators": (r) => r.listForOwner({ kind: 'region', regionId: ALERT_REGION }, ...PAGE),
+        'an institution': (r) => r.listForOwner({ kind: 'institution', institutionId: INSTITUTION }, ...PAGE),
+      },
+      findForOwner: (r) => r.findForOwner(DELIVERY, { kind: 'institution', institutionId: INSTITUTION }),
+      deleteForOwner: (r) => r.deleteForOwner(DELIVERY, { kind: 'region', regionId: ALERT_REGION }),
+      forRegion: (r) => r.forRegion(dataSource.manager, ALERT_REGION, [INSTITUTION]),
+      insertDeliveries: (r) => r.insertDeliveries(dataSource.manager, [{ id: DELIVERY, webhookId: DELIVERY, alertId: ALERT, event: 'alert.created', body: '{}' }]),
+      deliveries: (r) => r.deliveries(DELIVERY, ...PAGE),
+      claimDue: (r) => r.claimDue(10, 30_000),
+      markDelivered: (r) => r.markDelivered(DELIVERY, 204),
+      markAttemptFailed: {
+        'retried later': (r) => r.markAttemptFailed(DELIVERY, 503, 'Service Unavailable', AT),
+        'failed for good': (r) => r.markAttemptFailed(DELIVERY, null, 'connection refused', null),
+      },
     }),
     snapshot('audit.repository', 'AuditRepository', new AuditRepository(dataSource), {
       append: (r) =>
@@ -152,7 +263,12 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       failBatch: (r) => r.failBatch(BATCH, 5_000, 3),
       failAbandonedBatches: (r) => r.failAbandonedBatches(INSTITUTION),
     }),
-    snapshot('abandoned-uploads.repository', 'AbandonedUploadsRepository', new AbandonedUploadsRepository(dataSource), {
+    snapshot('uploads.repository', 'UploadsRepository', new UploadsRepository(dataSource), {
+      getBatch: (r) => r.getBatch(INSTITUTION, BATCH),
+      listBatches: {
+        'no filter': (r) => r.listBatches(INSTITUTION, {}, ...PAGE),
+        'kind and status': (r) => r.listBatches(INSTITUTION, { kind: 'leavers', status: 'failed' }, ...PAGE),
+      },
       failAbandonedUploads: (r) => r.failAbandonedUploads(),
       nextAbandonedCheck: (r) => r.nextAbandonedCheck(),
     }),
@@ -168,11 +284,6 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
         'every filter, by school year': (r) => r.listLeavers(INSTITUTION, { schoolYear: 2024, pseudonym: PSEUDONYM }, { column: 'school_year', descending: false }, ...PAGE),
       },
       getLeaver: (r) => r.getLeaver(INSTITUTION, '1'),
-      getBatch: (r) => r.getBatch(INSTITUTION, BATCH),
-      listBatches: {
-        'no filter': (r) => r.listBatches(INSTITUTION, {}, ...PAGE),
-        'kind and status': (r) => r.listBatches(INSTITUTION, { kind: 'leavers', status: 'failed' }, ...PAGE),
-      },
     }),
     snapshot('institutions.repository', 'InstitutionsRepository', new InstitutionsRepository(dataSource), {
       listMemberships: (r) => r.listMemberships(REGION),
@@ -287,10 +398,13 @@ function layout(text: string): string {
   return [lines[0].trimStart(), ...lines.slice(1).map((line) => line.slice(Math.min(cut, line.length - line.trimStart().length)))].filter((line) => line !== '').join('\n');
 }
 
+/** Ids the database generates differ on every run; the examples' own ids all start with zeros. */
+const GENERATED_UUID = /\b(?!00000000-)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
+
 const describeValue = (value: unknown): string => {
   if (Buffer.isBuffer(value)) return `<binary array, ${value.length} bytes>`;
   if (value instanceof Date) return value.toISOString();
-  return JSON.stringify(value);
+  return (JSON.stringify(value) ?? 'undefined').replace(GENERATED_UUID, '<generated id>');
 };
 
 /** Renders every repository's snapshot: file name → contents. */
@@ -303,7 +417,8 @@ export async function renderSqlSnapshots(): Promise<Map<string, string>> {
     await runMigrations(dataSource);
     const jobs = new JobsRepository(dataSource);
     const files = new Map<string, string>();
-    for (const { file, examples } of snapshots({ dataSource, jobs, ingest: new IngestRepository(dataSource) })) {
+    for (const { file, examples, seed } of snapshots({ dataSource, jobs, ingest: new IngestRepository(dataSource) })) {
+      await seed?.();
       const sections: string[] = [];
       for (const { label, run } of examples) {
         recorder.statements = [];

@@ -21,6 +21,7 @@ import { buildDataSourceOptions } from 'src/database/data-source-options';
 import { DemoModule } from 'src/demo/demo.module';
 import { HealthModule } from 'src/health/health.module';
 import { IngestModule } from 'src/ingest/ingest.module';
+import { RecordsModule } from 'src/records/records.module';
 import { InsightsModule } from 'src/insights/insights.module';
 import { InstitutionsModule } from 'src/institutions/institutions.module';
 import { OutcomesModule } from 'src/outcomes/outcomes.module';
@@ -47,6 +48,7 @@ export class AppModule {
         InstitutionsModule,
         ProgrammesModule,
         IngestModule,
+        RecordsModule,
         OutcomesModule,
         AlertsModule,
         InsightsModule,

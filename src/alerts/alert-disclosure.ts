@@ -1,5 +1,5 @@
 import { AlertScope } from 'src/access/tenancy';
-import { AlertView } from 'src/alerts/alerts.repository';
+import { AlertView } from 'src/alerts/alert-rows';
 import { CellRef } from 'src/alerts/detection/model';
 import { CellSpec } from 'src/outcomes/disclosure/cells';
 import { RegionDisclosure } from 'src/outcomes/disclosure/disclosure.service';

@@ -1,6 +1,6 @@
 import { AlertVisibility } from 'src/alerts/alert-disclosure';
 import { alertVisibleTo, toAlertDto } from 'src/alerts/alert-presenter';
-import { AlertView } from 'src/alerts/alerts.repository';
+import { AlertView } from 'src/alerts/alert-rows';
 
 const view = (overrides: Partial<AlertView> = {}): AlertView => ({
   id: 'a1',

@@ -1,6 +1,6 @@
 import { AlertScope } from 'src/access/tenancy';
 import { AlertVisibility } from 'src/alerts/alert-disclosure';
-import { AlertHistoryRow, AlertView } from 'src/alerts/alerts.repository';
+import { AlertHistoryRow, AlertView } from 'src/alerts/alert-rows';
 import { evaluateCell, isSmall, rateMetricEvents, testMetric } from 'src/alerts/detection/detect';
 import { CellRef, CohortDefinition, ParametersByDefinitionSet, RATE_METRICS, RateMetric } from 'src/alerts/detection/model';
 import { AlertDto, AlertHistoryDto, AlertSeriesPointDto } from 'src/alerts/dto/alert.dto';

@@ -5,7 +5,7 @@ import { CliError, CliIo, EXIT, processIo } from 'src/cli/io';
 import { pseudonymiseFile } from 'src/cli/pseudonymise';
 import { DEFAULT_CHUNK_ROWS, formatSummary, uploadFile } from 'src/cli/upload';
 import { DEFAULT_STUDENTS } from 'src/generator/region';
-import { columnsHelp, DOCUMENTED_KINDS } from 'src/ingest/kinds/column-docs';
+import { columnsHelp, DOCUMENTED_KINDS } from 'src/records/kinds/column-docs';
 
 const integer =
   (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>

@@ -5,7 +5,6 @@ import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import { redactPath, serializeError } from 'src/common/log-redaction';
-import { AppConfig } from 'src/config/app-config';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -23,7 +22,7 @@ export function assignRequestId(request: IncomingMessage & { id?: unknown }, res
 }
 
 /** Structured JSON logs with a request id; credentials and bodies are never logged. `destination`: default stdout. */
-export function buildLoggerOptions(config: AppConfig, destination?: DestinationStream): Params {
+export function buildLoggerOptions(config: { logLevel: string }, destination?: DestinationStream): Params {
   const options: Options = {
     level: config.logLevel,
     genReqId: (request: IncomingMessage, response: ServerResponse) => assignRequestId(request, response),

@@ -103,6 +103,9 @@ export function sql(strings: TemplateStringsArray, ...values: SqlValue[]): Sql {
 /** The fragment with no text. */
 export const empty: Sql = new Sql(['']);
 
+/** SQL text the code itself writes once (a column list built from a constant table), never input. */
+export const constant = (text: string): Sql => new Sql([text]);
+
 /** Fragments one after the other, with `separator` (default `, `) between them; `empty` for none. */
 export function join(fragments: readonly Sql[], separator: Sql = sql`, `): Sql {
   const parts: Part[] = [''];

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { AbandonedUploadsRepository } from 'src/ingest/abandoned-uploads.repository';
+import { UploadsRepository } from 'src/ingest/uploads.repository';
 import { RunAgain } from 'src/jobs/job-kinds';
 import { JobRunner } from 'src/jobs/job-runner';
 
@@ -14,7 +14,7 @@ export class AbandonedUploadsSweep implements OnModuleInit {
   private readonly logger = new Logger(AbandonedUploadsSweep.name);
 
   constructor(
-    private readonly repository: AbandonedUploadsRepository,
+    private readonly repository: UploadsRepository,
     private readonly runner: JobRunner,
   ) {}
 

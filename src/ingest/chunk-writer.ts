@@ -1,5 +1,5 @@
 import type { ChunkResult } from 'src/ingest/ingest.repository';
-import type { KeyedChunk } from 'src/ingest/kinds/record-kind';
+import type { KeyedChunk } from 'src/records/kinds/record-kind';
 
 /**
  * Sends chunks to the database one statement at a time, while the caller prepares the next

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import type { RecordKindName } from 'src/ingest/codes';
+import type { RecordKindName } from 'src/records/codes';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 
 export const BATCH_SOURCES = ['json', 'csv'] as const;

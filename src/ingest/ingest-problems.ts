@@ -1,5 +1,5 @@
 import { ProblemException, ProblemFieldError } from 'src/common/problem';
-import { MAX_BATCH_RECORDS } from 'src/ingest/codes';
+import { MAX_BATCH_RECORDS } from 'src/records/codes';
 import { MalformedCsvError, UploadAbortedError, UploadTooLargeError } from 'src/ingest/csv/csv-stream';
 import type { ErrorList, RowSource } from 'src/ingest/validation/row-runner';
 import { problem } from 'src/common/problems';

@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { binaryBoolArray, binaryInt2Array, binaryTextArray } from 'src/database/binary-arrays';
 import { empty, execute, ident, join, Param, param, prepare, query, queryOne, Sql, sql, SqlValue, Statement } from 'src/database/sql';
-import type { RecordKindName } from 'src/ingest/codes';
+import type { RecordKindName } from 'src/records/codes';
 import type { BatchSource, BatchStatus } from 'src/ingest/ingest-batch.entity';
-import type { ChunkColumns, ColumnType, KeyedChunk, RecordKind, StoredColumn } from 'src/ingest/kinds/record-kind';
+import type { ChunkColumns, ColumnType, KeyedChunk, RecordKind, StoredColumn } from 'src/records/kinds/record-kind';
 
 export interface ChunkResult {
   inserted: number;
@@ -229,14 +229,14 @@ export class IngestRepository {
     return new IngestTransaction(runner);
   }
 
-  /** A batch row of its own, committed at once, so that progress is visible while it runs. */
   /** The batch row of a streamed upload, committed on its own: its id and start. */
   async createBatch(batch: NewBatch): Promise<{ id: string; startedAt: Date }> {
-    const rows: Array<{ id: string; started_at: Date }> = await this.dataSource.query(
-      `INSERT INTO ingest_batches (institution_id, client_id, kind, source, status) VALUES ($1, $2, $3, $4, $5) RETURNING id, started_at`,
-      [batch.institutionId, batch.clientId, batch.kind, batch.source, batch.status],
+    const row = await queryOne<{ id: string; started_at: Date }>(
+      this.dataSource,
+      sql`INSERT INTO ingest_batches (institution_id, client_id, kind, source, status)
+          VALUES (${batch.institutionId}, ${batch.clientId}, ${batch.kind}, ${batch.source}, ${batch.status}) RETURNING id, started_at`,
     );
-    return { id: rows[0].id, startedAt: rows[0].started_at };
+    return { id: row!.id, startedAt: row!.started_at };
   }
 
   /**

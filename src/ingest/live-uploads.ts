@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { isEmbedded } from 'src/database/data-source-options';
-import type { BatchDto } from 'src/ingest/dto/query.dto';
+import type { BatchDto } from 'src/ingest/dto/upload.dto';
 
 interface LiveUpload {
   institutionId: string;

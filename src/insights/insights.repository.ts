@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { empty, ident, Identifier, param, query, queryOne, Sql, sql } from 'src/database/sql';
+import { constant, empty, ident, Identifier, param, query, queryOne, Sql, sql } from 'src/database/sql';
 import { cellKeySumSql, KEY_MODULUS } from 'src/outcomes/disclosure/cell-key';
 import { OwnPart } from 'src/outcomes/disclosure/pooled-split';
 import { Counts, SUM_COUNTS_SQL } from 'src/outcomes/figures';
@@ -38,8 +38,6 @@ export interface CellOptions {
   priorDiplomaTypes?: string[];
 }
 
-/** SQL the code itself writes (never input), as a fragment. */
-const constant = (text: string): Sql => new Sql([text]);
 
 /** The own-part columns of a grouped summary query: the rows `own` received (none when null). */
 const ownColumns = (own: string | null): Sql => {

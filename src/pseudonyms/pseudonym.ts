@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { isValidBsn, isValidOnderwijsnummer } from './bsn';
+import { problem } from 'src/common/problems';
 
 /** The only accepted form of a student pseudonym: hex(HMAC-SHA256), lowercase, 64 chars. */
 export const PSEUDONYM_PATTERN = /^[0-9a-f]{64}$/;
@@ -109,4 +110,11 @@ export function checkPseudonym(value: string): PseudonymCheck {
     reason: 'not_a_pseudonym',
     message: 'A pseudonym must be exactly 64 lowercase hexadecimal characters (hex-encoded HMAC-SHA256).',
   };
+}
+
+/** 400 for a path or query parameter that is not a pseudonym, explaining a raw identifier without repeating it. */
+export function requirePseudonym(value: string, parameter = 'pseudonym'): void {
+  const check = checkPseudonym(value);
+  if (check.ok) return;
+  throw problem('invalid-pseudonym', check.message, [{ parameter, code: check.reason, detail: check.message }]);
 }

@@ -81,7 +81,8 @@ SELECT (SELECT count(*) FROM e)::int AS enrolments,
 -- parameters: "00000000-0000-4000-8000-00000000000b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 -- IngestRepository.createBatch
-INSERT INTO ingest_batches (institution_id, client_id, kind, source, status) VALUES ($1, $2, $3, $4, $5) RETURNING id, started_at;
+INSERT INTO ingest_batches (institution_id, client_id, kind, source, status)
+VALUES ($1, $2, $3, $4, $5) RETURNING id, started_at;
 -- parameters: "00000000-0000-4000-8000-00000000000b", "client-example", "enrolments", "csv", "receiving"
 
 -- IngestRepository.reportProgress

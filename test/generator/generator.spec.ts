@@ -6,9 +6,9 @@ import { Random, weightedTable } from 'src/generator/prng';
 import { cohortOfDate, EnrolmentRecord, LeaverRecord, PRIOR_DIPLOMA_TYPES, VO_ONDERWIJSSOORTEN } from 'src/generator/records';
 import { generateRegion, GeneratedRegion, PlantedSupplyBreak, PlantedTrendBreak } from 'src/generator/region';
 import { PSEUDONYM_PATTERN } from 'src/pseudonyms/pseudonym';
-import { ENROLMENT_FIELDS, EnrolmentChunk, validateEnrolment } from 'src/ingest/kinds/enrolments';
-import { LEAVER_FIELDS, LeaverChunk, validateLeaver } from 'src/ingest/kinds/leavers';
-import { ValidationContext } from 'src/ingest/validation/value-checks';
+import { ENROLMENT_FIELDS, EnrolmentChunk, validateEnrolment } from 'src/records/kinds/enrolments';
+import { LEAVER_FIELDS, LeaverChunk, validateLeaver } from 'src/records/kinds/leavers';
+import { ValidationContext } from 'src/records/kinds/value-checks';
 import { deriveFirstYearOutcomes, DerivedIntake, rateOf } from 'test/generator/derive-outcomes';
 
 const COHORTS: [number, number] = [2015, 2025];

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { getMetadataArgsStorage } from 'typeorm';
 import { OPENAPI_PATH } from 'scripts/generate-openapi';
 import { README_PATH, RECORD_COLUMNS_PATH, renderReadme, renderRecordColumns } from 'scripts/generate-record-docs';
-import { DOCUMENTED_KINDS } from 'src/ingest/kinds/column-docs';
+import { DOCUMENTED_KINDS } from 'src/records/kinds/column-docs';
 import { runInProcess } from 'test/cli/cli-harness';
-import { EnrolmentEntity } from 'src/ingest/enrolment.entity';
-import { ENROLMENTS } from 'src/ingest/kinds/enrolments';
-import { LEAVERS } from 'src/ingest/kinds/leavers';
-import { LeaverEntity } from 'src/ingest/leaver.entity';
+import { EnrolmentEntity } from 'src/records/enrolment.entity';
+import { ENROLMENTS } from 'src/records/kinds/enrolments';
+import { LEAVERS } from 'src/records/kinds/leavers';
+import { LeaverEntity } from 'src/records/leaver.entity';
 
 describe('the field tables of the record kinds', () => {
   it('store every value in a column of the kind’s entity', () => {

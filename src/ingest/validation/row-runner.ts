@@ -1,6 +1,6 @@
 import { escapePointerSegment, ProblemFieldError } from 'src/common/problem';
-import type { KeyedChunk, RecordKind } from 'src/ingest/kinds/record-kind';
-import { FORBIDDEN_CODES, Reporter, ValidationContext } from 'src/ingest/validation/value-checks';
+import type { KeyedChunk, RecordKind } from 'src/records/kinds/record-kind';
+import { FORBIDDEN_CODES, Reporter, ValidationContext } from 'src/records/kinds/value-checks';
 
 /** Every error of a batch: the first `cap` are listed, all are counted. */
 export class ErrorList {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { query, sql } from 'src/database/sql';
 
 /** Reads the publication decisions the refresh stored (withheld_cells). */
 @Injectable()
@@ -9,9 +10,9 @@ export class DisclosureRepository {
 
   /** `manager` when the caller is inside a transaction (the embedded database has one session). */
   async withheld(regionId: string, cohortFrom: number, cohortTo: number, manager?: EntityManager): Promise<Array<{ cohort: number; cellKey: string }>> {
-    const rows: Array<{ cohort: number; cell_key: string }> = await (manager ?? this.dataSource).query(
-      `SELECT cohort, cell_key FROM withheld_cells WHERE region_id = $1 AND cohort BETWEEN $2 AND $3`,
-      [regionId, cohortFrom, cohortTo],
+    const rows = await query<{ cohort: number; cell_key: string }>(
+      manager ?? this.dataSource,
+      sql`SELECT cohort, cell_key FROM withheld_cells WHERE region_id = ${regionId} AND cohort BETWEEN ${cohortFrom} AND ${cohortTo}`,
     );
     return rows.map((row) => ({ cohort: Number(row.cohort), cellKey: row.cell_key }));
   }

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import type { Onderwijssoort } from 'src/ingest/codes';
+import type { Onderwijssoort } from 'src/records/codes';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 
 /**

@@ -1,6 +1,6 @@
-import { MIN_COHORT, ONDERWIJSSOORTEN } from 'src/ingest/codes';
-import { bool, chunkClass, defineKind, field, fieldIndexes, inputFields, int2, RecordKind, text } from 'src/ingest/kinds/record-kind';
-import { absent, canon, checkMember, checkOwnVestiging, checkPseudonymField, codes, Reporter, toBoolean, toYear, ValidationContext } from 'src/ingest/validation/value-checks';
+import { MIN_COHORT, ONDERWIJSSOORTEN } from 'src/records/codes';
+import { bool, chunkClass, defineKind, field, fieldIndexes, inputFields, int2, RecordKind, text } from 'src/records/kinds/record-kind';
+import { absent, canon, checkMember, checkOwnVestiging, checkPseudonymField, codes, Reporter, toBoolean, toYear, ValidationContext } from 'src/records/kinds/value-checks';
 
 export const PROFILE_PATTERN = /^[A-Za-z0-9 &+./()'-]{1,64}$/;
 

@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import fc from 'fast-check';
-import { EnrolmentRecordDto, LeaverRecordDto } from 'src/ingest/dto/record.dto';
-import { ENROLMENT_FIELDS, EnrolmentChunk, validateEnrolment } from 'src/ingest/kinds/enrolments';
-import { LEAVER_FIELDS, LeaverChunk, validateLeaver } from 'src/ingest/kinds/leavers';
-import { RecordField } from 'src/ingest/kinds/record-kind';
-import { cohortOfDate, ValidationContext } from 'src/ingest/validation/value-checks';
+import { EnrolmentRecordDto, LeaverRecordDto } from 'src/records/dto/record.dto';
+import { ENROLMENT_FIELDS, EnrolmentChunk, validateEnrolment } from 'src/records/kinds/enrolments';
+import { LEAVER_FIELDS, LeaverChunk, validateLeaver } from 'src/records/kinds/leavers';
+import { RecordField } from 'src/records/kinds/record-kind';
+import { cohortOfDate, ValidationContext } from 'src/records/kinds/value-checks';
 import { ProgrammeCatalogue } from 'src/programmes/programme-catalogue';
 
 const HEX = 'a3f1'.repeat(16);

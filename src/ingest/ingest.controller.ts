@@ -15,34 +15,14 @@ import type { Request } from 'express';
 import { Auth, Authenticated } from 'src/access/authenticated.decorator';
 import { Principal } from 'src/access/principal';
 import { Page } from 'src/common/paging';
-import { MAX_BATCH_RECORDS } from 'src/ingest/codes';
-import { columnsMarkdown, CSV_RULES, DOCUMENTED_KINDS } from 'src/ingest/kinds/column-docs';
-import {
-  BatchDeletedDto,
-  BatchDto,
-  BatchIdParamDto,
-  BatchPageDto,
-  BatchQueryDto,
-  EnrolmentQueryDto,
-  ErasureResultDto,
-  LeaverQueryDto,
-  PseudonymParamDto,
-  RecordIdParamDto,
-  UploadQueryDto,
-} from 'src/ingest/dto/query.dto';
-import {
-  BatchResultDto,
-  EnrolmentBatchDto,
-  EnrolmentDto,
-  EnrolmentPageDto,
-  LeaverBatchDto,
-  LeaverDto,
-  LeaverPageDto,
-} from 'src/ingest/dto/record.dto';
+import { MAX_BATCH_RECORDS } from 'src/records/codes';
+import { columnsMarkdown, CSV_RULES, DOCUMENTED_KINDS } from 'src/records/kinds/column-docs';
+import { BatchDeletedDto, BatchDto, BatchIdParamDto, BatchPageDto, BatchQueryDto, ErasureResultDto, PseudonymParamDto, UploadQueryDto } from 'src/ingest/dto/upload.dto';
+import { BatchResultDto, EnrolmentBatchDto, LeaverBatchDto } from 'src/records/dto/record.dto';
 import { IdempotentResponse, IDEMPOTENCY_HEADER } from 'src/idempotency/idempotency.service';
 import { IdempotentResponseInterceptor } from 'src/idempotency/idempotent-response.interceptor';
 import { IngestService } from 'src/ingest/ingest.service';
-import { RecordsService } from 'src/ingest/records.service';
+import { UploadsService } from 'src/ingest/uploads.service';
 
 const IdempotencyHeader = () =>
   ApiHeader({
@@ -60,10 +40,10 @@ const KeyInUseResponse = () => ApiConflictResponse({ description: 'A request wit
 @ApiTags('records')
 @Controller()
 @UseInterceptors(IdempotentResponseInterceptor)
-export class RecordsController {
+export class IngestController {
   constructor(
     private readonly ingest: IngestService,
-    private readonly records: RecordsService,
+    private readonly uploads: UploadsService,
   ) {}
 
   // `\\:` keeps the colon literal: path-to-regexp would read `:batch` as a parameter.
@@ -121,7 +101,7 @@ export class RecordsController {
   @ApiOperation({ summary: "The institution's batches and uploads, newest first." })
   @ApiOkResponse({ type: BatchPageDto })
   listUploads(@Auth() auth: Principal, @Query() query: BatchQueryDto): Promise<Page<BatchDto>> {
-    return this.records.listBatches(auth, query);
+    return this.uploads.listBatches(auth, query);
   }
 
   @Get('uploads/:id')
@@ -130,39 +110,7 @@ export class RecordsController {
   @ApiOkResponse({ type: BatchDto })
   @ApiNotFoundResponse()
   getUpload(@Auth() auth: Principal, @Param() params: BatchIdParamDto): Promise<BatchDto> {
-    return this.records.getBatch(auth, params.id);
-  }
-
-  @Get('enrolments')
-  @Authenticated({ scope: 'records:read' })
-  @ApiOperation({ summary: "The institution's own enrolments, paged." })
-  @ApiOkResponse({ type: EnrolmentPageDto })
-  listEnrolments(@Auth() auth: Principal, @Query() query: EnrolmentQueryDto): Promise<Page<EnrolmentDto>> {
-    return this.records.listEnrolments(auth, query);
-  }
-
-  @Get('enrolments/:id')
-  @Authenticated({ scope: 'records:read' })
-  @ApiOkResponse({ type: EnrolmentDto })
-  @ApiNotFoundResponse()
-  getEnrolment(@Auth() auth: Principal, @Param() params: RecordIdParamDto): Promise<EnrolmentDto> {
-    return this.records.getEnrolment(auth, params.id);
-  }
-
-  @Get('leavers')
-  @Authenticated({ scope: 'records:read' })
-  @ApiOperation({ summary: "The institution's own leavers, paged." })
-  @ApiOkResponse({ type: LeaverPageDto })
-  listLeavers(@Auth() auth: Principal, @Query() query: LeaverQueryDto): Promise<Page<LeaverDto>> {
-    return this.records.listLeavers(auth, query);
-  }
-
-  @Get('leavers/:id')
-  @Authenticated({ scope: 'records:read' })
-  @ApiOkResponse({ type: LeaverDto })
-  @ApiNotFoundResponse()
-  getLeaver(@Auth() auth: Principal, @Param() params: RecordIdParamDto): Promise<LeaverDto> {
-    return this.records.getLeaver(auth, params.id);
+    return this.uploads.getBatch(auth, params.id);
   }
 }
 
@@ -170,7 +118,7 @@ export class RecordsController {
 @Controller()
 @UseInterceptors(IdempotentResponseInterceptor)
 export class CorrectionsController {
-  constructor(private readonly records: RecordsService) {}
+  constructor(private readonly uploads: UploadsService) {}
 
   @Delete('batches/:id')
   @HttpCode(200)
@@ -181,7 +129,7 @@ export class CorrectionsController {
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'The batch is running, failed or deleted already.' })
   deleteBatch(@Auth() auth: Principal, @Param() params: BatchIdParamDto, @Headers(IDEMPOTENCY_HEADER) key?: string): Promise<IdempotentResponse<BatchDeletedDto>> {
-    return this.records.deleteBatch(auth, params.id, key);
+    return this.uploads.deleteBatch(auth, params.id, key);
   }
 
   @Delete('pseudonyms/:pseudonym')
@@ -192,6 +140,6 @@ export class CorrectionsController {
   @ApiOkResponse({ type: ErasureResultDto })
   @ApiNotFoundResponse({ description: 'Your institution holds no records of this pseudonym.' })
   erasePseudonym(@Auth() auth: Principal, @Param() params: PseudonymParamDto, @Headers(IDEMPOTENCY_HEADER) key?: string): Promise<IdempotentResponse<ErasureResultDto>> {
-    return this.records.erasePseudonym(auth, params.pseudonym, key);
+    return this.uploads.erasePseudonym(auth, params.pseudonym, key);
   }
 }

@@ -1,5 +1,5 @@
-import type { RecordKindName } from 'src/ingest/codes';
-import type { Reporter, ValidationContext } from 'src/ingest/validation/value-checks';
+import type { RecordKindName } from 'src/records/codes';
+import type { Reporter, ValidationContext } from 'src/records/kinds/value-checks';
 
 /*
  * A record kind describes itself in one field table: what an uploader sends (JSON property, CSV

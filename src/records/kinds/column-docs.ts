@@ -1,6 +1,6 @@
-import { ENROLMENTS } from 'src/ingest/kinds/enrolments';
-import { LEAVERS } from 'src/ingest/kinds/leavers';
-import type { KeyedChunk, RecordKind } from 'src/ingest/kinds/record-kind';
+import { ENROLMENTS } from 'src/records/kinds/enrolments';
+import { LEAVERS } from 'src/records/kinds/leavers';
+import type { KeyedChunk, RecordKind } from 'src/records/kinds/record-kind';
 
 /**
  * The one description of the upload columns, made from the record kinds' field tables, in the

@@ -9,8 +9,8 @@ import {
   ValidateString,
   ValidateVestiging,
 } from 'src/common/property.decorators';
-import { END_REASONS, EndReason, MAX_BATCH_RECORDS, ONDERWIJSSOORTEN, Onderwijssoort, PRIOR_DIPLOMA_TYPES, PriorDiplomaType } from 'src/ingest/codes';
-import { PROFILE_PATTERN } from 'src/ingest/kinds/leavers';
+import { END_REASONS, EndReason, MAX_BATCH_RECORDS, ONDERWIJSSOORTEN, Onderwijssoort, PRIOR_DIPLOMA_TYPES, PriorDiplomaType } from 'src/records/codes';
+import { PROFILE_PATTERN } from 'src/records/kinds/leavers';
 import { PROGRAMME_CODE_PATTERN, PROGRAMME_LEVELS, ProgrammeLevel, RECORD_SECTORS, RecordSector, STUDY_FORMS, StudyForm } from 'src/programmes/programme-codes';
 import { PSEUDONYM_PATTERN } from 'src/pseudonyms/pseudonym';
 

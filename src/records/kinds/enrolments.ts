@@ -1,5 +1,5 @@
-import { END_REASONS, MIN_COHORT, PRIOR_DIPLOMA_TYPES } from 'src/ingest/codes';
-import { chunkClass, date, defineKind, derived, field, fieldIndexes, inputFields, int2, RecordKind, text } from 'src/ingest/kinds/record-kind';
+import { END_REASONS, MIN_COHORT, PRIOR_DIPLOMA_TYPES } from 'src/records/codes';
+import { chunkClass, date, defineKind, derived, field, fieldIndexes, inputFields, int2, RecordKind, text } from 'src/records/kinds/record-kind';
 import {
   absent,
   canon,
@@ -15,7 +15,7 @@ import {
   Reporter,
   toYear,
   ValidationContext,
-} from 'src/ingest/validation/value-checks';
+} from 'src/records/kinds/value-checks';
 import {
   FORMS_BY_SECTOR,
   LEVELS_BY_SECTOR,

@@ -3,38 +3,16 @@ import { AccessService } from 'src/access/access.service';
 import { Principal } from 'src/access/principal';
 import { Page, page } from 'src/common/paging';
 import { notFound } from 'src/common/problem';
+import { problem } from 'src/common/problems';
 import { IdempotencyService, IdempotentResponse } from 'src/idempotency/idempotency.service';
-import { BatchDeletedDto, BatchDto, BatchQueryDto, ENROLMENT_SORTS, EnrolmentQueryDto, ErasureResultDto, LEAVER_SORTS, LeaverQueryDto } from 'src/ingest/dto/query.dto';
-import { EnrolmentDto, LeaverDto } from 'src/ingest/dto/record.dto';
+import { BatchDeletedDto, BatchDto, BatchQueryDto, ErasureResultDto } from 'src/ingest/dto/upload.dto';
 import { IngestRepository, IngestTransaction } from 'src/ingest/ingest.repository';
 import { LiveUploads } from 'src/ingest/live-uploads';
-import { ENROLMENTS } from 'src/ingest/kinds/enrolments';
-import { KINDS } from 'src/ingest/kinds/kinds';
-import { LEAVERS } from 'src/ingest/kinds/leavers';
-import type { KeyedChunk, RecordKind } from 'src/ingest/kinds/record-kind';
-import { BatchRow, RecordRow, RecordsRepository, SortColumn, SortOrder } from 'src/ingest/records.repository';
+import { BatchRow, UploadsRepository } from 'src/ingest/uploads.repository';
 import { JobKind, JobPayloads } from 'src/jobs/job-kinds';
 import { JobQueue } from 'src/jobs/job-queue';
-import { checkPseudonym } from 'src/pseudonyms/pseudonym';
-import { problem } from 'src/common/problems';
-
-const ENROLMENT_SORT_COLUMNS: Record<string, SortColumn> = { id: 'id', startDate: 'start_date', cohort: 'cohort', updatedAt: 'updated_at' };
-const LEAVER_SORT_COLUMNS: Record<string, SortColumn> = { id: 'id', schoolYear: 'school_year', updatedAt: 'updated_at' };
-
-/** A sort key from a fixed list (`-` = descending) → its column; the lists are checked by the DTOs. */
-const sortOrder = (key: string | undefined, columns: Record<string, SortColumn>, allowed: readonly string[]): SortOrder => {
-  const chosen = key !== undefined && allowed.includes(key) ? key : 'id';
-  const descending = chosen.startsWith('-');
-  return { column: columns[descending ? chosen.slice(1) : chosen], descending };
-};
-
-/** A stored record as the API shows it: the kind's columns under their JSON names, with id and provenance. */
-function toRecordDto<T>(kind: RecordKind<KeyedChunk>, row: RecordRow): T {
-  const dto: Record<string, unknown> = { id: row.id };
-  for (const { json, column } of kind.columns) dto[json] = row[column];
-  Object.assign(dto, { createdBatchId: row.created_batch_id, updatedBatchId: row.updated_batch_id, createdAt: row.created_at, updatedAt: row.updated_at });
-  return dto as T;
-}
+import { requirePseudonym } from 'src/pseudonyms/pseudonym';
+import { KINDS } from 'src/records/kinds/kinds';
 
 const toBatchDto = (row: BatchRow): BatchDto => ({
   id: row.id,
@@ -53,59 +31,20 @@ const toBatchDto = (row: BatchRow): BatchDto => ({
 });
 
 /**
- * An institution's own records: paged reads, deleting a batch, erasing a pseudonym (AVG). Every
- * query carries the caller's institution; another institution's record answers 404.
+ * An institution's uploads: their status and progress, deleting what a batch created, and
+ * erasing a pseudonym (AVG). Every query carries the caller's institution; another
+ * institution's batch answers 404.
  */
 @Injectable()
-export class RecordsService {
+export class UploadsService {
   constructor(
-    private readonly records: RecordsRepository,
+    private readonly uploads: UploadsRepository,
     private readonly access: AccessService,
     private readonly ingestRepository: IngestRepository,
     private readonly idempotency: IdempotencyService,
     private readonly jobs: JobQueue,
     private readonly live: LiveUploads,
   ) {}
-
-  async listEnrolments(auth: Principal, query: EnrolmentQueryDto): Promise<Page<EnrolmentDto>> {
-    const { id } = await this.access.uploaderOf(auth);
-    if (query.pseudonym !== undefined) this.assertPseudonym(query.pseudonym);
-    const { items, total } = await this.records.listEnrolments(
-      id,
-      { cohort: query.cohort, pseudonym: query.pseudonym, programmeCode: query.programmeCode },
-      sortOrder(query.sort, ENROLMENT_SORT_COLUMNS, ENROLMENT_SORTS),
-      query.limit,
-      query.offset,
-    );
-    return page(items.map((row) => toRecordDto<EnrolmentDto>(ENROLMENTS, row)), total, query);
-  }
-
-  async getEnrolment(auth: Principal, recordId: string): Promise<EnrolmentDto> {
-    const { id } = await this.access.uploaderOf(auth);
-    const enrolment = await this.records.getEnrolment(id, recordId);
-    if (!enrolment) throw notFound(`Enrolment ${recordId}`);
-    return toRecordDto(ENROLMENTS, enrolment);
-  }
-
-  async listLeavers(auth: Principal, query: LeaverQueryDto): Promise<Page<LeaverDto>> {
-    const { id } = await this.access.uploaderOf(auth);
-    if (query.pseudonym !== undefined) this.assertPseudonym(query.pseudonym);
-    const { items, total } = await this.records.listLeavers(
-      id,
-      { schoolYear: query.schoolYear, pseudonym: query.pseudonym },
-      sortOrder(query.sort, LEAVER_SORT_COLUMNS, LEAVER_SORTS),
-      query.limit,
-      query.offset,
-    );
-    return page(items.map((row) => toRecordDto<LeaverDto>(LEAVERS, row)), total, query);
-  }
-
-  async getLeaver(auth: Principal, recordId: string): Promise<LeaverDto> {
-    const { id } = await this.access.uploaderOf(auth);
-    const leaver = await this.records.getLeaver(id, recordId);
-    if (!leaver) throw notFound(`Leaver ${recordId}`);
-    return toRecordDto(LEAVERS, leaver);
-  }
 
   async getBatch(auth: Principal, batchId: string): Promise<BatchDto> {
     // A running upload of this process answers from memory: on the embedded database its
@@ -115,7 +54,7 @@ export class RecordsService {
     // Another institution's running upload: the same 404 as from the database, without waiting for it.
     if (live && this.access.institutionOf(auth) !== undefined) throw notFound(`Upload ${batchId}`);
     const { id } = await this.access.uploaderOf(auth);
-    const batch = await this.records.getBatch(id, batchId);
+    const batch = await this.uploads.getBatch(id, batchId);
     if (!batch) throw notFound(`Upload ${batchId}`);
     return toBatchDto(batch);
   }
@@ -131,7 +70,7 @@ export class RecordsService {
       }
     }
     const { id } = await this.access.uploaderOf(auth);
-    const { items, total } = await this.records.listBatches(id, { kind: query.kind, status: query.status }, query.limit, query.offset);
+    const { items, total } = await this.uploads.listBatches(id, { kind: query.kind, status: query.status }, query.limit, query.offset);
     return page(items.map(toBatchDto), total, query);
   }
 
@@ -162,7 +101,7 @@ export class RecordsService {
   /** AVG erasure: everything the caller's institution holds about a pseudonym. */
   async erasePseudonym(auth: Principal, pseudonym: string, idempotencyKey: unknown): Promise<IdempotentResponse<ErasureResultDto>> {
     const uploader = await this.access.uploaderOf(auth);
-    this.assertPseudonym(pseudonym);
+    requirePseudonym(pseudonym);
     return this.inTransaction(auth, idempotencyKey, `/v1/pseudonyms/${pseudonym}`, async (tx) => {
       const erased = await tx.erasePseudonym(uploader.id, pseudonym);
       if (erased.enrolments + erased.leavers === 0) throw notFound('Records of this pseudonym');
@@ -181,14 +120,5 @@ export class RecordsService {
 
   private async enqueueRefresh(tx: IngestTransaction, payload: JobPayloads[typeof JobKind.RefreshSummaries]): Promise<void> {
     await this.jobs.enqueue(tx.manager, JobKind.RefreshSummaries, { institutionId: payload.institutionId, cohorts: [...payload.cohorts].sort((a, b) => a - b) });
-  }
-
-  /** 400 for anything but a pseudonym, explaining a raw identifier without repeating it. */
-  private assertPseudonym(value: string): void {
-    const check = checkPseudonym(value);
-    if (check.ok) return;
-    throw problem('invalid-pseudonym', check.message, [
-      { parameter: 'pseudonym', code: check.reason, detail: check.message },
-    ]);
   }
 }

@@ -1,8 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { param, query, queryOne, sql } from 'src/database/sql';
+import { empty, join, param, query, queryOne, Sql, sql } from 'src/database/sql';
+import type { BatchSource, BatchStatus } from 'src/ingest/ingest-batch.entity';
 import { ABANDONED_AFTER_SECONDS, batchLockKey } from 'src/ingest/ingest.repository';
+import type { RecordKindName } from 'src/records/codes';
+
+export interface BatchRow {
+  id: string;
+  kind: RecordKindName;
+  source: BatchSource;
+  status: BatchStatus;
+  client_id: string;
+  rows_total: number;
+  rows_inserted: number;
+  rows_updated: number;
+  rows_unchanged: number;
+  rows_deleted: number;
+  error_count: number;
+  started_at: Date;
+  finished_at: Date | null;
+}
 
 /**
  * A batch's status as readers see it: an abandoned upload (see
@@ -16,10 +34,29 @@ export const BATCH_STATUS_SQL = sql`CASE WHEN status = 'receiving' AND started_a
                       AND l.classid::bigint = (lock.k >> 32) & 4294967295 AND l.objid::bigint = lock.k & 4294967295)
   THEN 'failed' ELSE status END`;
 
-/** The SQL of the recurring abandoned-upload sweep, over every institution. */
+const BATCH_COLUMNS = sql`
+  id, kind, source, ${BATCH_STATUS_SQL} AS status, client_id, rows_total, rows_inserted, rows_updated,
+  rows_unchanged, rows_deleted, error_count, started_at, finished_at`;
+
+/** An institution's batches as readers see them, and the SQL of the recurring abandoned-upload sweep. */
 @Injectable()
-export class AbandonedUploadsRepository {
+export class UploadsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  getBatch(institutionId: string, id: string): Promise<BatchRow | undefined> {
+    return queryOne(this.dataSource, sql`SELECT ${BATCH_COLUMNS} FROM ingest_batches WHERE institution_id = ${institutionId} AND id = ${id}`);
+  }
+
+  /** One page of the institution's batches, newest first, and the total. */
+  async listBatches(institutionId: string, filter: { kind?: RecordKindName; status?: BatchStatus }, limit: number, offset: number): Promise<{ items: BatchRow[]; total: number }> {
+    const conditions: Sql[] = [];
+    if (filter.kind !== undefined) conditions.push(sql` AND kind = ${filter.kind}`);
+    if (filter.status !== undefined) conditions.push(sql` AND ${BATCH_STATUS_SQL} = ${filter.status}`);
+    const from = sql`FROM ingest_batches WHERE institution_id = ${institutionId}${join(conditions, empty)}`;
+    const counted = await queryOne<{ total: number }>(this.dataSource, sql`SELECT count(*)::int AS total ${from}`);
+    const items = await query<BatchRow>(this.dataSource, sql`SELECT ${BATCH_COLUMNS} ${from} ORDER BY started_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`);
+    return { items, total: counted?.total ?? 0 };
+  }
 
   /** Marks failed every receiving batch past its grace period whose lock is free (its writer is gone). */
   async failAbandonedUploads(): Promise<number> {

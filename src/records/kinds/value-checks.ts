@@ -1,11 +1,11 @@
 import { BRIN_PATTERN, VESTIGING_PATTERN } from 'src/common/property.decorators';
-import { cohortOf } from 'src/ingest/codes';
+import { cohortOf } from 'src/records/codes';
 import { ProgrammeCatalogue } from 'src/programmes/programme-catalogue';
 import { checkPseudonym, PSEUDONYM_PATTERN } from 'src/pseudonyms/pseudonym';
 
 /*
  * The pieces of the one validator of uploaded rows, for JSON batches and CSV uploads alike. Each
- * kind's validator (src/ingest/kinds/) checks shape and rules in a single pass per row and
+ * kind's validator (src/records/kinds/) checks shape and rules in a single pass per row and
  * writes a valid row straight into the column arrays of the chunk that is sent to the database,
  * so a million-row upload costs one small function call per row. Messages never repeat the
  * value: a rejected value may be a raw identifier.

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import type { EndReason, PriorDiplomaType } from 'src/ingest/codes';
+import type { EndReason, PriorDiplomaType } from 'src/records/codes';
 import type { ProgrammeLevel, RecordSector, StudyForm } from 'src/programmes/programme-codes';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 

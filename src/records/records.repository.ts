@@ -2,12 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { empty, ident, join, query, queryOne, Sql, sql } from 'src/database/sql';
-import { BATCH_STATUS_SQL } from 'src/ingest/abandoned-uploads.repository';
-import type { RecordKindName } from 'src/ingest/codes';
-import type { BatchSource, BatchStatus } from 'src/ingest/ingest-batch.entity';
-import { ENROLMENTS } from 'src/ingest/kinds/enrolments';
-import { LEAVERS } from 'src/ingest/kinds/leavers';
-import type { KeyedChunk, RecordKind } from 'src/ingest/kinds/record-kind';
+import { ENROLMENTS } from 'src/records/kinds/enrolments';
+import { LEAVERS } from 'src/records/kinds/leavers';
+import type { KeyedChunk, RecordKind } from 'src/records/kinds/record-kind';
 
 export interface EnrolmentFilter {
   cohort?: number;
@@ -20,8 +17,8 @@ export interface LeaverFilter {
   pseudonym?: string;
 }
 
-/** The columns a list of records or batches may be sorted by. */
-export const SORT_COLUMNS = ['id', 'start_date', 'cohort', 'school_year', 'updated_at', 'started_at'] as const;
+/** The columns a list of records may be sorted by. */
+export const SORT_COLUMNS = ['id', 'start_date', 'cohort', 'school_year', 'updated_at'] as const;
 export type SortColumn = (typeof SORT_COLUMNS)[number];
 
 export interface SortOrder {
@@ -39,28 +36,12 @@ export interface RecordRow {
   [column: string]: unknown;
 }
 
-export interface BatchRow {
-  id: string;
-  kind: RecordKindName;
-  source: BatchSource;
-  status: BatchStatus;
-  client_id: string;
-  rows_total: number;
-  rows_inserted: number;
-  rows_updated: number;
-  rows_unchanged: number;
-  rows_deleted: number;
-  error_count: number;
-  started_at: Date;
-  finished_at: Date | null;
-}
-
 export interface RowPage<T> {
   items: T[];
   total: number;
 }
 
-const TABLES = [ENROLMENTS.table, LEAVERS.table, 'ingest_batches'];
+const TABLES = [ENROLMENTS.table, LEAVERS.table];
 
 const recordColumns = (kind: RecordKind<KeyedChunk>): Sql => {
   const names = kind.columns.map(({ column }) => column);
@@ -73,10 +54,6 @@ const recordColumns = (kind: RecordKind<KeyedChunk>): Sql => {
 const ENROLMENT_COLUMNS = recordColumns(ENROLMENTS);
 const LEAVER_COLUMNS = recordColumns(LEAVERS);
 
-const BATCH_COLUMNS = sql`
-  id, kind, source, ${BATCH_STATUS_SQL} AS status, client_id, rows_total, rows_inserted, rows_updated,
-  rows_unchanged, rows_deleted, error_count, started_at, finished_at`;
-
 /** `AND column = value` for each filter that is set. */
 const filters = (conditions: Array<[Sql, unknown]>): Sql =>
   join(
@@ -84,7 +61,7 @@ const filters = (conditions: Array<[Sql, unknown]>): Sql =>
     empty,
   );
 
-/** Reads of an institution's own records and batches; every query starts with institution_id. */
+/** Reads of an institution's own records; every query starts with institution_id. */
 @Injectable()
 export class RecordsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -112,18 +89,6 @@ export class RecordsRepository {
 
   getLeaver(institutionId: string, id: string): Promise<RecordRow | undefined> {
     return queryOne(this.dataSource, sql`SELECT ${LEAVER_COLUMNS} FROM leavers WHERE institution_id = ${institutionId} AND id = ${id}`);
-  }
-
-  getBatch(institutionId: string, id: string): Promise<BatchRow | undefined> {
-    return queryOne(this.dataSource, sql`SELECT ${BATCH_COLUMNS} FROM ingest_batches WHERE institution_id = ${institutionId} AND id = ${id}`);
-  }
-
-  listBatches(institutionId: string, filter: { kind?: RecordKindName; status?: BatchStatus }, limit: number, offset: number): Promise<RowPage<BatchRow>> {
-    const where = filters([
-      [sql`kind`, filter.kind],
-      [BATCH_STATUS_SQL, filter.status],
-    ]);
-    return this.list('ingest_batches', BATCH_COLUMNS, institutionId, where, { column: 'started_at', descending: true }, limit, offset);
   }
 
   /** One page and the total; the tenant condition comes first and is never optional. */
