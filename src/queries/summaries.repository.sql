@@ -42,7 +42,7 @@ WITH secret AS (
 ), cohort_segments AS (
   SELECT c.cohort, s.id AS definition_set_id, s.switch_window_months, s.voltijd_only, s.first_year_in_sector_only,
          make_date(c.cohort + 1, s.reference_month, s.reference_day) AS reference_date, s.reference_month, s.reference_day
-    FROM unnest($2::smallint[]) AS c(cohort)
+    FROM (SELECT DISTINCT unnest($2::smallint[])) AS c(cohort)
     JOIN segments s ON c.cohort >= s.effective_from_cohort AND (s.next_from IS NULL OR c.cohort < s.next_from)
 ), successors AS (
   SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
@@ -167,7 +167,7 @@ WITH secret AS (
 ), cohort_segments AS (
   SELECT c.cohort, s.id AS definition_set_id, s.switch_window_months, s.voltijd_only, s.first_year_in_sector_only,
          make_date(c.cohort + 1, s.reference_month, s.reference_day) AS reference_date, s.reference_month, s.reference_day
-    FROM unnest($2::smallint[]) AS c(cohort)
+    FROM (SELECT DISTINCT unnest($2::smallint[])) AS c(cohort)
     JOIN segments s ON c.cohort >= s.effective_from_cohort AND (s.next_from IS NULL OR c.cohort < s.next_from)
 ), successors AS (
   SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
