@@ -6,6 +6,7 @@ import { ENTITIES } from 'src/app.entities';
 import { AlertsRepository } from 'src/alerts/alerts.repository';
 import { AlertValues } from 'src/alerts/detection/reconcile';
 import { WebhooksRepository } from 'src/alerts/webhooks/webhooks.repository';
+import { AppConfig } from 'src/config/app-config';
 import { AuditRepository } from 'src/audit/audit.repository';
 import { buildDataSourceOptions, runMigrations } from 'src/database/data-source-options';
 import { createScratchDatabase } from 'src/database/scratch-database';
@@ -27,6 +28,7 @@ import { DisclosureRepository } from 'src/outcomes/disclosure/disclosure.reposit
 import { RetentionRepository } from 'src/retention/retention.repository';
 import { PeopleRepository } from 'src/people/people.repository';
 import { SessionsRepository } from 'src/session/sessions.repository';
+import { SummariesRepository } from 'src/outcomes/summaries.repository';
 
 /*
  * SQL snapshots: every statement a repository sends, for fixed example arguments, written to
@@ -403,6 +405,17 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       setRole: (r) => r.setRole(PERSON, ROLE),
       deleteSession: (r) => r.deleteSession(PERSON),
       deleteExpired: (r) => r.deleteExpired(3_600),
+    }),
+    snapshot('summaries.repository', 'SummariesRepository', new SummariesRepository(dataSource, { database: { refreshTimeoutMs: 1_800_000 } } as AppConfig), {
+      recordRange: (r) => r.recordRange(REGION),
+      summarisedRange: (r) => r.summarisedRange(REGION),
+      refresh: {
+        'every cohort (a full refresh)': (r) => r.refresh(REGION, [2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025], () => Promise.resolve([])),
+        'cohorts 2022–2025 (after a change in 2025)': (r) => r.refresh(REGION, [2022, 2023, 2024, 2025], () => Promise.resolve([])),
+      },
+      recordDuration: (r) => r.recordDuration(REGION, 1_234),
+      regionIdsEverJoinedBy: (r) => r.regionIdsEverJoinedBy(INSTITUTION),
+      allRegionIds: (r) => r.allRegionIds(),
     }),
     snapshot('retention.repository', 'RetentionRepository', new RetentionRepository(dataSource), {
       regions: {
