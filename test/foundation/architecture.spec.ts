@@ -41,8 +41,11 @@ describe('the architecture of src/', () => {
     expect(readers).toEqual([]);
   });
 
-  it('numbers SQL parameters through the sql tag, never by hand ($${…})', () => {
+  it('numbers SQL parameters through the sql tag, never by hand ($${…}, or $1 in a file that runs queries)', () => {
     expect(files.filter(({ text }) => text.includes('$${')).map(({ path }) => path)).toEqual([]);
+    const runsQueries = /\.query\(|\bquery(One)?<|\bexecute\(/;
+    const handNumbered = files.filter(({ text }) => runsQueries.test(text) && /\$\d/.test(text)).map(({ path }) => path);
+    expect(handNumbered).toEqual([]);
   });
 
   it(`keeps every source file under ${MAX_LINES} lines`, () => {
