@@ -137,6 +137,8 @@ describe('signing in with a school account, in headless Chromium', () => {
       const alert = page.locator('a[href^="#/alerts/"]').first();
       if ((await alert.count()) > 0) {
         await alert.click();
+        // The list page is "ready" too until the detail replaces it: wait for the detail itself.
+        await page.locator('.page-alert').waitFor();
         await ready(page, 'alerts');
         expect(await page.locator('main h1').count()).toBe(1);
         expect(await accessibilityViolations(page)).toEqual([]);
