@@ -2,7 +2,6 @@ import { AlertEntity, AlertEvent, AlertState, ResolutionReason } from 'src/alert
 import { AlertSort } from 'src/alerts/dto/alert.dto';
 import { AlertValues } from 'src/alerts/detection/reconcile';
 import { constant, ident, join, Sql, sql } from 'src/database/sql';
-import { COUNT_COLUMNS, Counts, emptyCounts } from 'src/outcomes/figures';
 
 /*
  * The rows the alerts repository reads and writes: the labelled view of an alert, its history,
@@ -115,12 +114,6 @@ export const unnestValues = (rows: readonly AlertValues[]): Sql =>
   join(VALUE_COLUMNS.map(([, arrayType, , get]) => sql`${rows.map(get)}::${ident(arrayType, ARRAY_TYPES)}[]`));
 
 export const numberOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
-
-export function toCounts(row: Record<string, unknown>): Counts {
-  const counts = emptyCounts();
-  for (const [key] of COUNT_COLUMNS) counts[key] = Number(row[key] ?? 0);
-  return counts;
-}
 
 /** pg returns numeric-looking columns as numbers already; make sure of arrays and nulls. */
 export function normaliseView(row: AlertView): AlertView {

@@ -9,7 +9,6 @@ import {
   normaliseView,
   numberOrNull,
   sortOf,
-  toCounts,
   unnestValues,
   UPDATE_ASSIGNMENTS,
   VALUE_NAMES,
@@ -21,7 +20,7 @@ import { FlowRow } from 'src/alerts/detection/cells';
 import { AlertMetric, AlertType, CellKind, CellRef, CohortDefinition } from 'src/alerts/detection/model';
 import { AlertValues, ExistingAlert, planReconciliation, ReconciliationPlan } from 'src/alerts/detection/reconcile';
 import { constant, execute, join, param, query, queryOne, Sql, sql } from 'src/database/sql';
-import { Counts, SUM_COUNTS_SQL } from 'src/outcomes/figures';
+import { Counts, countsFromRow, SUM_COUNTS_SQL } from 'src/outcomes/figures';
 
 export interface AlertFilters {
   type?: AlertType;
@@ -70,7 +69,7 @@ export class AlertsRepository {
       receiverId: String(row.receiverId),
       sector: String(row.sector),
       definitionSetId: String(row.definitionSetId),
-      counts: toCounts(row),
+      counts: countsFromRow(row),
     }));
   }
 
@@ -89,7 +88,7 @@ export class AlertsRepository {
     );
     return {
       cohorts: [...cohorts.entries()].map(([cohort, definitionSetId]) => ({ cohort, definitionSetId })),
-      points: rows.map((row) => ({ cohort: Number(row.cohort), counts: toCounts(row) })),
+      points: rows.map((row) => ({ cohort: Number(row.cohort), counts: countsFromRow(row) })),
     };
   }
 

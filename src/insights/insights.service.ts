@@ -24,10 +24,10 @@ import { ViewCache } from 'src/insights/view-cache';
 import { CellSpec } from 'src/outcomes/disclosure/cells';
 import { DisclosureService } from 'src/outcomes/disclosure/disclosure.service';
 import { NO_OWN_PART, perturbedContinued } from 'src/outcomes/disclosure/pooled-split';
-import { addCounts, Counts, emptyCounts, Protection, toFigures } from 'src/outcomes/figures';
+import { addCounts, Counts, countsFromRow, emptyCounts, Protection, toFigures } from 'src/outcomes/figures';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { toDefinitionReference } from 'src/outcomes/definitions.service';
-import { DEFAULT_WINDOW, DIMENSION_OF, Definitions, InstitutionScope, LEFT_OUTCOME, Labeller, OUTCOMES, ProtectedCounts, SUPPRESSED_NODE, addOwn, countsOf, splitFor } from 'src/insights/view-parts';
+import { DEFAULT_WINDOW, DIMENSION_OF, Definitions, InstitutionScope, LEFT_OUTCOME, Labeller, OUTCOMES, ProtectedCounts, SUPPRESSED_NODE, addOwn, splitFor } from 'src/insights/view-parts';
 
 @Injectable()
 export class InsightsService {
@@ -101,7 +101,7 @@ export class InsightsService {
     const disclosure = await this.disclosure.forRegion(region.id, Math.min(trendFrom, cohort), Math.max(trendTo, cohort));
     const trend: TrendPointDto[] = [...this.groupByCohort(perCohort).entries()].map(([year, rows]) => {
       const definition = definitions.forCohort(rows);
-      const counts = rows.reduce((sum, row) => addCounts(sum, countsOf(row)), emptyCounts());
+      const counts = rows.reduce((sum, row) => addCounts(sum, countsFromRow(row)), emptyCounts());
       const protection: Protection = disclosure.isPublished(year, {}) ? 'published' : 'suppressed';
       return { cohort: year, definitionSet: toDefinitionReference(definition), ...toFigures(counts, protection, definition.switchersCountAsUitval, definition.suppressionK) };
     });
@@ -119,7 +119,7 @@ export class InsightsService {
     supplierIds.sort((a, b) => brinOf(a).localeCompare(brinOf(b)));
     receiverIds.sort((a, b) => brinOf(a).localeCompare(brinOf(b)));
     const grid = supplierIds.map(() => receiverIds.map(() => emptyCounts()));
-    for (const row of rows) grid[supplierIds.indexOf(row.supplierId)][receiverIds.indexOf(row.receiverId)] = countsOf(row);
+    for (const row of rows) grid[supplierIds.indexOf(row.supplierId)][receiverIds.indexOf(row.receiverId)] = countsFromRow(row);
     const k = cohortDefinition.suppressionK;
     const switchers = cohortDefinition.switchersCountAsUitval;
     const figures = (counts: Counts, spec: CellSpec) => toFigures(counts, disclosure.isPublished(cohort, spec) ? 'published' : 'suppressed', switchers, k);
@@ -219,7 +219,7 @@ export class InsightsService {
         const target = published ? nodeId(middle, row.targetKey) : SUPPRESSED_NODE.id;
         if (published) addNode({ id: target, label: middle === 'sector' ? row.targetKey.toUpperCase() : (labels.get(row.targetKey)?.name ?? row.targetKey), kind: middle });
         else addNode(SUPPRESSED_NODE);
-        const counts = countsOf(row);
+        const counts = countsFromRow(row);
         addLink(source, target, counts.n);
         // The reader's own intake is a whole supplier × receiver cell only where the link is one.
         const whole = middle === 'receiver' && row.targetKey === own;
@@ -289,7 +289,7 @@ export class InsightsService {
       const definition = definitions.forCohort(cohortRows);
       const k = definition.suppressionK;
       const switchers = definition.switchersCountAsUitval;
-      const shown = cohortRows.map((row) => splitFor(countsOf(row), row.own, ownIsWholeRow(row)));
+      const shown = cohortRows.map((row) => splitFor(countsFromRow(row), row.own, ownIsWholeRow(row)));
       const published = (spec: CellSpec, protection: Protection): Protection => (disclosure.isPublished(cohort, spec) ? protection : 'suppressed');
       const total = this.totalFor(scope, breakdown, cohortRows, shown);
       const entry: CohortFiguresDto = {
@@ -304,8 +304,8 @@ export class InsightsService {
       };
       if (withBenchmark) {
         const benchmark = benchmarkByCohort.get(cohort) ?? [];
-        entry.benchmark = benchmark.map((row) => ({ key: row.key, label: row.key, ...toFigures(countsOf(row), published({ prior: row.key }, 'published'), switchers, k) }));
-        entry.benchmarkTotal = toFigures(benchmark.map(countsOf).reduce(addCounts, emptyCounts()), published({}, 'published'), switchers, k);
+        entry.benchmark = benchmark.map((row) => ({ key: row.key, label: row.key, ...toFigures(countsFromRow(row), published({ prior: row.key }, 'published'), switchers, k) }));
+        entry.benchmarkTotal = toFigures(benchmark.map(countsFromRow).reduce(addCounts, emptyCounts()), published({}, 'published'), switchers, k);
       }
       return entry;
     });
@@ -323,7 +323,7 @@ export class InsightsService {
    * perturbed supplier rows, so that it adds up and draws no noise of its own.
    */
   private totalFor(scope: InstitutionScope, breakdown: BreakdownColumn, rows: CellRow[], shown: ProtectedCounts[]): ProtectedCounts {
-    const exact = rows.map(countsOf).reduce(addCounts, emptyCounts());
+    const exact = rows.map(countsFromRow).reduce(addCounts, emptyCounts());
     if (scope.side === 'supplier') return splitFor(exact, rows.map((row) => row.own).reduce(addOwn, NO_OWN_PART), true);
     if (breakdown === 'supplier') return { counts: shown.map((part) => part.counts).reduce(addCounts, emptyCounts()), protection: 'perturbed' };
     return { counts: exact, protection: 'split-withheld' };

@@ -3,7 +3,7 @@ import { FlowNodeDto } from 'src/insights/dto/insights.dto';
 import { addKeys } from 'src/outcomes/disclosure/cell-key';
 import { Dimension } from 'src/outcomes/disclosure/cells';
 import { OwnPart, perturbOwnSplit } from 'src/outcomes/disclosure/pooled-split';
-import { COUNT_COLUMNS, Counts, emptyCounts, Protection } from 'src/outcomes/figures';
+import { Counts, Protection } from 'src/outcomes/figures';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { toDefinitionReference } from 'src/outcomes/definitions.service';
 
@@ -56,12 +56,6 @@ export type InstitutionScope = Exclude<ViewScope, { side: 'region' }>;
 export type Labeller = (key: string) => { key: string; label: string };
 
 export const SUPPRESSED_NODE: FlowNodeDto = { id: 'suppressed', label: 'Overig (kleine aantallen)', kind: 'suppressed' };
-
-export const countsOf = (row: Counts): Counts => {
-  const counts = emptyCounts();
-  for (const [key] of COUNT_COLUMNS) counts[key] = Number(row[key]);
-  return counts;
-};
 
 /** Definition sets of a region, by id, with the helpers every view needs. */
 export class Definitions {

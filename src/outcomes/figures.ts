@@ -28,6 +28,13 @@ export const SUM_COUNTS_SQL = COUNT_COLUMNS.map(([key, column]) => `sum(${column
 
 export const emptyCounts = (): Counts => ({ n: 0, nDirect: 0, nEnrolled: 0, nSwitchInternal: 0, nSwitchExternal: 0, nUitval: 0, nDiploma: 0, nRendementKnown: 0, nDiplomaInTime: 0 });
 
+/** The counts of a row read with SUM_COUNTS_SQL (the driver may hand them over as strings). */
+export const countsFromRow = (row: Partial<Record<keyof Counts, unknown>>): Counts => {
+  const counts = emptyCounts();
+  for (const [key] of COUNT_COLUMNS) counts[key] = Number(row[key] ?? 0);
+  return counts;
+};
+
 export const addCounts = (a: Counts, b: Counts): Counts => {
   const sum = emptyCounts();
   for (const [key] of COUNT_COLUMNS) sum[key] = a[key] + b[key];

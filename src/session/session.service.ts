@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { Principal } from 'src/access/principal';
 import { SessionAuthenticator } from 'src/access/session-authenticator';
@@ -26,7 +26,6 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Why a sign-in ended without a session, as the sign-in page reads it from its address. */
 export type SignInFailure = SignInRefusal | 'state' | 'provider-error' | 'response' | 'unavailable';
 
-const sha256 = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 const sameSecret = (a: string, b: string): boolean => {
   const left = Buffer.from(a, 'utf8');
   const right = Buffer.from(b, 'utf8');
@@ -82,7 +81,7 @@ export class SessionService implements SessionAuthenticator {
       nonce,
       codeVerifier,
       provider: provider.id,
-      bindingHash: sha256(binding),
+      bindingHash: hashCode(binding),
       invitationHash: invitation ? hashCode(invitation) : null,
       expiresAt: new Date(Date.now() + SIGN_IN_WINDOW_MS),
     });
@@ -108,7 +107,7 @@ export class SessionService implements SessionAuthenticator {
     const state = currentUrl.searchParams.get('state');
     const binding = this.cookies.read(request, this.cookies.signIn);
     const attempt = state ? await this.repository.takeAttempt(state) : undefined;
-    if (!attempt || !binding || !sameSecret(attempt.bindingHash, sha256(binding)) || attempt.provider !== provider.id || attempt.expiresAt.getTime() < Date.now()) {
+    if (!attempt || !binding || !sameSecret(attempt.bindingHash, hashCode(binding)) || attempt.provider !== provider.id || attempt.expiresAt.getTime() < Date.now()) {
       return this.refuse(provider, 'state');
     }
     if (currentUrl.searchParams.has('error')) return this.refuse(provider, 'provider-error', { error: currentUrl.searchParams.get('error')?.slice(0, 64) });
@@ -152,7 +151,7 @@ export class SessionService implements SessionAuthenticator {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.config.signIn.sessionTtlSeconds * 1000);
     await this.repository.insertSession({
-      tokenHash: sha256(token),
+      tokenHash: hashCode(token),
       csrfToken: randomBytes(24).toString('base64url'),
       personId: result.person.id,
       roleId: role.id,
@@ -214,7 +213,7 @@ export class SessionService implements SessionAuthenticator {
   /** Ends the session of the request, if it has one. A state-changing call: it needs the CSRF token. */
   async signOut(request: Request): Promise<Principal | undefined> {
     const token = this.cookies.read(request, this.cookies.session);
-    const session = token ? await this.repository.findSession(sha256(token)) : null;
+    const session = token ? await this.repository.findSession(hashCode(token)) : null;
     if (!session) return undefined;
     this.requireCsrf(request, session);
     await this.repository.deleteSession(session.id);
@@ -224,7 +223,7 @@ export class SessionService implements SessionAuthenticator {
   private async requireSession(request: Request): Promise<WebSessionEntity> {
     const token = this.cookies.read(request, this.cookies.session);
     if (!token) throw ended('Sign in first: this request carries no session.');
-    const session = await this.repository.findSession(sha256(token));
+    const session = await this.repository.findSession(hashCode(token));
     if (!session) throw ended('The session has ended: sign in again.');
     const now = Date.now();
     if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + this.config.signIn.sessionIdleSeconds * 1000 <= now) {
