@@ -103,6 +103,12 @@ async function seedAlerts(dataSource: DataSource): Promise<void> {
   }
 }
 
+/** A region refreshed in full today with one changed student since (a seed, not recorded). */
+async function seedChangedStudent(dataSource: DataSource): Promise<void> {
+  await dataSource.query(`INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms, rendement_as_of) VALUES ($1, now(), '{}', 0, CURRENT_DATE)`, [REGION]);
+  await dataSource.query(`INSERT INTO refresh_pending_students (region_id, pseudonym) VALUES ($1, $2)`, [REGION, PSEUDONYM]);
+}
+
 type Method<R> = { [K in keyof R]: R[K] extends (...args: never[]) => unknown ? K : never }[keyof R];
 type Example<R> = (repository: R) => Promise<unknown>;
 /** Per public method: one or more examples (labelled when several), or why it has none. */
@@ -408,15 +414,14 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
     }),
     snapshot('summaries.repository', 'SummariesRepository', new SummariesRepository(dataSource, { database: { refreshTimeoutMs: 1_800_000 } } as AppConfig), {
       recordRange: (r) => r.recordRange(REGION),
-      summarisedRange: (r) => r.summarisedRange(REGION),
       refresh: {
-        'every cohort (a full refresh)': (r) => r.refresh(REGION, [2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025], () => Promise.resolve([])),
-        'cohorts 2022–2025 (after a change in 2025)': (r) => r.refresh(REGION, [2022, 2023, 2024, 2025], () => Promise.resolve([])),
+        'the students changed since the last refresh (seeded: one)': (r) => r.refresh(REGION, 'changed', () => Promise.resolve([])),
+        'the whole region': (r) => r.refresh(REGION, 'all', () => Promise.resolve([])),
       },
       recordDuration: (r) => r.recordDuration(REGION, 1_234),
       regionIdsEverJoinedBy: (r) => r.regionIdsEverJoinedBy(INSTITUTION),
       allRegionIds: (r) => r.allRegionIds(),
-    }),
+    }, () => seedChangedStudent(dataSource)),
     snapshot('retention.repository', 'RetentionRepository', new RetentionRepository(dataSource), {
       regions: {
         'every region': (r) => r.regions(),

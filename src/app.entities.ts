@@ -16,6 +16,7 @@ import { InvitationEntity, PersonEntity, PersonRoleEntity } from 'src/people/per
 import { SignInAttemptEntity, WebSessionEntity } from 'src/session/web-session.entity';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { DisclosureSecretEntity, WithheldCellEntity } from 'src/outcomes/disclosure/disclosure.entities';
+import { EnrolmentOutcomeEntity, LeaverOutcomeEntity, PendingStudentEntity } from 'src/outcomes/derived-record.entity';
 import { LeaverSummaryEntity, OutcomeSummaryEntity, SummaryRefreshEntity } from 'src/outcomes/outcome-summary.entity';
 
 /** Every entity of the application; the migration drift check compares these to the schema. */
@@ -36,6 +37,9 @@ export const ENTITIES = [
   OutcomeSummaryEntity,
   LeaverSummaryEntity,
   SummaryRefreshEntity,
+  EnrolmentOutcomeEntity,
+  LeaverOutcomeEntity,
+  PendingStudentEntity,
   AlertEntity,
   AlertHistoryEntity,
   WebhookEntity,

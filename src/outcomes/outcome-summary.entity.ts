@@ -115,4 +115,12 @@ export class SummaryRefreshEntity {
 
   @Column({ name: 'duration_ms', type: 'integer' })
   durationMs!: number;
+
+  /**
+   * The day the rendement counts were last computed for the whole region (a full refresh): a
+   * refresh of changed students counts against the same day, and a later one past a reference
+   * date is full again. NULL until the first full refresh.
+   */
+  @Column({ name: 'rendement_as_of', type: 'date', nullable: true })
+  rendementAsOf!: string | null;
 }

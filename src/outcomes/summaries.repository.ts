@@ -2,147 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
-import { constant, param, query, queryOne, Sql, sql } from 'src/database/sql';
-import { KEY_MODULUS, recordKeySql } from 'src/outcomes/disclosure/cell-key';
+import { ident, param, query, queryOne, Queryable, sql } from 'src/database/sql';
+import { addEnrolmentOutcomes, addLeaverOutcomes, removeEnrolmentOutcomes, removeLeaverOutcomes, Students } from 'src/outcomes/derivation';
 import { MicroCell } from 'src/outcomes/disclosure/cells';
-
-/** The key of one record (cell-key.ts), summed per cell. */
-const recordKeySum = (id: string): Sql => constant(`(sum(${recordKeySql('(SELECT secret FROM secret)', id)}) % ${KEY_MODULUS})::bigint`);
-
-/**
- * Derives the outcome of every enrolment of the given cohorts in one region and writes the
- * aggregated cells. The outcome after year 1 is read at the reference date (cohort + 1) of the
- * definition set that applies to the cohort:
- * - diploma: the enrolment ended with a diploma before the reference date;
- * - enrolled: still enrolled in the same programme at the reference date (or re-enrolled in it);
- * - switch_internal / switch_external: it ended before the reference date and a new enrolment of
- *   the same pseudonym started within the switch window, at the same / another member institution;
- * - uitval: it ended before the reference date without a diploma and no such enrolment exists.
- * Only enrolments whose receiving and supplying institutions are both members of the region count.
- *
- * Set-based: one sort of the member institutions' enrolments by student and start date, and
- * window functions over each student's enrolments in that one pass (no probe per enrolment):
- * - the next enrolment is the first one of the student's next start date (`GROUPS BETWEEN 1
- *   FOLLOWING AND 1 FOLLOWING`), and of several starting that day the one at the lowest
- *   institution id, then programme code. Only the next start date can lie in the switch window:
- *   any later one lies further from the end date;
- * - first year in the sector: no enrolment of the student in the same sector started earlier,
- *   i.e. its start date is the student's first in that sector.
- * Only enrolments from the first refreshed cohort on are sorted: an enrolment's next one starts
- * later, so in the same or a later cohort. An enrolment of an earlier cohort started before every
- * refreshed one (a cohort is the academic year of the start date), so for first-year-in-sector it
- * is enough to know which (student, sector) pairs have one (`earlier`; empty in a full refresh).
- * The member institutions come as a parameter, and each cohort's definition set is looked up per
- * cohort (`cohort_segments`): the planner then estimates the rows reaching the aggregation from
- * the tables' statistics instead of from a CTE it knows nothing about.
- */
-const refreshOutcomes = (region: string, memberIds: string[], cohorts: number[]): Sql => {
-  const regionId = param(region);
-  const members = param(memberIds);
-  const refreshed = param(cohorts);
-  const first = param(Math.min(...cohorts));
-  return sql`
-WITH secret AS (
-  SELECT secret FROM disclosure_secrets WHERE id = 1
-), segments AS (
-  SELECT d.*, lead(d.effective_from_cohort) OVER (ORDER BY d.effective_from_cohort, d.version) AS next_from
-    FROM definition_sets d
-   WHERE d.region_id = ${regionId} AND d.effective_from_cohort IS NOT NULL
-), cohort_segments AS (
-  SELECT c.cohort, s.id AS definition_set_id, s.switch_window_months, s.voltijd_only, s.first_year_in_sector_only,
-         make_date(c.cohort + 1, s.reference_month, s.reference_day) AS reference_date, s.reference_month, s.reference_day
-    FROM (SELECT DISTINCT unnest(${refreshed}::smallint[])) AS c(cohort)
-    JOIN segments s ON c.cohort >= s.effective_from_cohort AND (s.next_from IS NULL OR c.cohort < s.next_from)
-), successors AS (
-  SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
-), earlier AS (
-  SELECT DISTINCT e.pseudonym, e.sector
-   FROM enrolments e
-   WHERE e.institution_id = ANY(${members}::uuid[]) AND e.cohort < ${first}
-), timeline AS (
-  SELECT e.id, e.institution_id, e.pseudonym, e.programme_code, e.sector, e.form, e.start_date, e.end_date, e.end_reason, e.cohort,
-         e.prior_brin, e.prior_vestiging, e.prior_diploma_type, e.prior_diploma_year,
-         CASE e.sector
-           WHEN 'mbo' THEN min(e.start_date) FILTER (WHERE e.sector = 'mbo') OVER student
-           WHEN 'hbo' THEN min(e.start_date) FILTER (WHERE e.sector = 'hbo') OVER student
-           ELSE min(e.start_date) FILTER (WHERE e.sector = 'wo') OVER student
-         END AS first_in_sector,
-         min(e.start_date) OVER next_day AS next_start,
-         min((e.institution_id::text || e.programme_code) COLLATE "C") OVER next_day AS next_place
-    FROM enrolments e
-   WHERE e.institution_id = ANY(${members}::uuid[]) AND e.cohort >= ${first}
-  WINDOW student AS (PARTITION BY e.pseudonym COLLATE "C"),
-         next_day AS (student ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING)
-), base AS (
-  SELECT t.*, si.id AS supplier_id, s.definition_set_id, s.switch_window_months, s.reference_month, s.reference_day, s.reference_date
-    FROM timeline t
-    JOIN institutions si ON si.brin = t.prior_brin AND si.id = ANY(${members}::uuid[])
-    JOIN cohort_segments s ON s.cohort = t.cohort
-    LEFT JOIN earlier x ON x.pseudonym = t.pseudonym AND x.sector = t.sector
-   WHERE (NOT s.voltijd_only OR t.sector = 'mbo' OR t.form = 'voltijd')
-     AND (NOT s.first_year_in_sector_only OR (t.start_date = t.first_in_sector AND x.pseudonym IS NULL))
-), derived AS (
-  SELECT b.*,
-         CASE
-           WHEN b.end_reason = 'diploma' AND b.end_date < b.reference_date THEN 'diploma'
-           WHEN b.end_date IS NULL OR b.end_date >= b.reference_date THEN 'enrolled'
-           WHEN b.next_start IS NULL OR b.next_start > b.end_date + make_interval(months => b.switch_window_months) THEN 'uitval'
-           WHEN b.next_place = b.institution_id::text || b.programme_code THEN 'enrolled'
-           WHEN left(b.next_place, 36) = b.institution_id::text THEN 'switch_internal'
-           ELSE 'switch_external'
-         END AS outcome,
-         COALESCE(succ.new_code, b.programme_code) AS series_code,
-         make_date(b.cohort + COALESCE(pg.nominal_duration_years, 4) + 1, b.reference_month, b.reference_day) AS rendement_deadline
-    FROM base b
-    LEFT JOIN successors succ ON succ.old_code = b.programme_code
-    LEFT JOIN programmes pg ON pg.sector = b.sector AND pg.code = b.programme_code
-)
-INSERT INTO outcome_summaries (
-  region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code,
-  prior_diploma_type, definition_set_id, n, n_direct, n_enrolled, n_switch_internal, n_switch_external, n_uitval,
-  n_diploma, n_rendement_known, n_diploma_in_time, record_key_sum)
-SELECT ${regionId}, cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, sector, series_code, prior_diploma_type, definition_set_id,
-       count(*),
-       count(*) FILTER (WHERE prior_diploma_year >= cohort),
-       count(*) FILTER (WHERE outcome = 'enrolled'),
-       count(*) FILTER (WHERE outcome = 'switch_internal'),
-       count(*) FILTER (WHERE outcome = 'switch_external'),
-       count(*) FILTER (WHERE outcome = 'uitval'),
-       count(*) FILTER (WHERE outcome = 'diploma'),
-       count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE),
-       count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE AND end_reason = 'diploma' AND end_date < rendement_deadline),
-       ${recordKeySum('id')}
-  FROM derived
- GROUP BY cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, sector, series_code, prior_diploma_type, definition_set_id`;
-};
-
-/**
- * Leavers of member schools, and whether they started in the region in the next cohort. The
- * next-cohort enrolments are collected once, as distinct (pseudonym, cohort) pairs, and joined:
- * one pass instead of a probe of the enrolments per leaver.
- */
-const refreshLeavers = (region: string, cohorts: number[]): Sql => {
-  const regionId = param(region);
-  const years = param(cohorts);
-  return sql`
-WITH members AS (
-  SELECT institution_id FROM region_memberships WHERE region_id = ${regionId}
-), secret AS (
-  SELECT secret FROM disclosure_secrets WHERE id = 1
-), continued AS (
-  SELECT DISTINCT e.pseudonym, e.cohort
-    FROM enrolments e JOIN members em ON em.institution_id = e.institution_id
-   WHERE e.cohort = ANY(SELECT (year + 1)::smallint FROM unnest(${years}::smallint[]) AS year)
-)
-INSERT INTO leaver_summaries (region_id, supplier_institution_id, school_year, onderwijssoort, diploma, n_leavers, n_continued, record_key_sum)
-SELECT ${regionId}, l.institution_id, l.school_year, l.onderwijssoort, l.diploma, count(*), count(c.pseudonym),
-       ${recordKeySum('l.id')}
-  FROM leavers l
-  JOIN members m ON m.institution_id = l.institution_id
-  LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
- WHERE l.school_year = ANY(${years}::smallint[])
- GROUP BY l.institution_id, l.school_year, l.onderwijssoort, l.diploma`;
-};
 
 /** The summary rows of one cohort, at the grain the disclosure engine protects, with its k. */
 export interface CohortCells {
@@ -159,6 +21,31 @@ export interface CohortRange {
   max: number;
 }
 
+/** What a refresh did: in full or for changed students, and which cohorts' cells it touched. */
+export interface RefreshOutcome {
+  full: boolean;
+  /** Whether any summary row changed. */
+  changed: boolean;
+  cohorts: number[];
+  /** Changed students applied (null for a full refresh). */
+  students: number | null;
+}
+
+/**
+ * Beyond this many changed students at once a full refresh is cheaper than their difference
+ * (and their pseudonyms would make one very large parameter).
+ */
+export const MAX_CHANGED_STUDENTS = 100_000;
+
+const REFRESH_WORK_MEM = '64MB';
+
+const REGION_TABLES = ['refresh_pending_students', 'enrolment_outcomes', 'leaver_outcomes', 'outcome_summaries', 'leaver_summaries', 'withheld_cells'];
+
+const ALL_STUDENTS: Students = { all: true };
+
+/** Every cohort of a range (none without records). */
+const cohortsBetween = (range: CohortRange | null): number[] => (range ? Array.from({ length: range.max - range.min + 1 }, (_, index) => range.min + index) : []);
+
 @Injectable()
 export class SummariesRepository {
   private readonly timeoutMs: number;
@@ -171,10 +58,10 @@ export class SummariesRepository {
   }
 
   /** The cohorts and school years with records at the region's member institutions. */
-  async recordRange(regionId: string): Promise<CohortRange | null> {
+  async recordRange(regionId: string, executor: Queryable = this.dataSource): Promise<CohortRange | null> {
     // Four index probes per member institution instead of a pass over all their records.
     const row = await queryOne<{ min: number | null; max: number | null }>(
-      this.dataSource,
+      executor,
       sql`SELECT min(least(ends.first_cohort, ends.first_year)) AS min, max(greatest(ends.last_cohort, ends.last_year)) AS max
             FROM region_memberships m
            CROSS JOIN LATERAL (
@@ -188,52 +75,125 @@ export class SummariesRepository {
     return row && row.min !== null && row.max !== null ? { min: Number(row.min), max: Number(row.max) } : null;
   }
 
-  /** Cohorts that have summary rows now (they must be cleared even when their records are gone). */
-  async summarisedRange(regionId: string): Promise<CohortRange | null> {
-    const region = param(regionId);
-    const row = await queryOne<{ min: number | null; max: number | null }>(
-      this.dataSource,
-      sql`SELECT least((SELECT min(cohort) FROM outcome_summaries WHERE region_id = ${region}), (SELECT min(school_year) FROM leaver_summaries WHERE region_id = ${region})) AS min,
-                 greatest((SELECT max(cohort) FROM outcome_summaries WHERE region_id = ${region}), (SELECT max(school_year) FROM leaver_summaries WHERE region_id = ${region})) AS max`,
-    );
-    return row && row.min !== null && row.max !== null ? { min: Number(row.min), max: Number(row.max) } : null;
-  }
-
   /**
-   * Replaces the region's summaries of these cohorts and the cells they withhold, in one
-   * transaction: no output ever reads summaries without their protection.
+   * Brings the region's summaries, and the cells they withhold, up to date in one transaction (no
+   * output ever reads summaries without their protection). `changed`: only the students whose
+   * records changed since the last refresh (`refresh_pending_students`), as a difference; it is
+   * full instead when the region has never been refreshed in full, when a reference date has
+   * passed since (the rendement counts move with the calendar), or when too many students changed.
    */
-  async refresh(regionId: string, cohorts: number[], protect: CohortProtector): Promise<void> {
-    await this.dataSource.transaction(async (manager: EntityManager) => {
+  async refresh(regionId: string, scope: 'all' | 'changed', protect: CohortProtector): Promise<RefreshOutcome> {
+    const outcome = await this.dataSource.transaction(async (manager: EntityManager) => {
       // The API's statement timeout is sized for requests; a large region's refresh needs longer.
       await query(manager, sql`SELECT set_config('statement_timeout', ${String(this.timeoutMs)}, true)`);
       // One refresh of a region at a time, also across API replicas.
       await query(manager, sql`SELECT pg_advisory_xact_lock(hashtext('summaries:' || ${regionId}))`);
-      await query(manager, sql`DELETE FROM outcome_summaries WHERE region_id = ${regionId} AND cohort = ANY(${cohorts}::smallint[])`);
-      await query(manager, sql`DELETE FROM leaver_summaries WHERE region_id = ${regionId} AND school_year = ANY(${cohorts}::smallint[])`);
-      // (No cohorts: nothing to derive, and no first cohort to start the enrolments' pass at.)
-      if (cohorts.length > 0) await query(manager, refreshOutcomes(regionId, await this.memberIds(manager, regionId), cohorts));
-      await query(manager, refreshLeavers(regionId, cohorts));
-      await query(manager, sql`DELETE FROM withheld_cells WHERE region_id = ${regionId} AND cohort = ANY(${cohorts}::smallint[])`);
-      for (const cohort of await this.cohortCells(manager, regionId, cohorts)) {
-        const withheld = await protect(cohort);
-        if (withheld.length === 0) continue;
-        await query(
-          manager,
-          sql`INSERT INTO withheld_cells (region_id, cohort, cell_key, reason)
-              SELECT ${regionId}, ${cohort.cohort}, cell_key, reason
-                FROM unnest(${withheld.map((cell) => cell.cellKey)}::text[], ${withheld.map((cell) => cell.reason)}::text[]) AS w(cell_key, reason)`,
-        );
+      if (scope === 'changed' && (await this.canApplyChanges(manager, regionId))) {
+        const students = await this.takePendingStudents(manager, regionId);
+        if (students.length <= MAX_CHANGED_STUDENTS) return this.applyChangedStudents(manager, regionId, students, protect);
       }
+      return this.refreshWholeRegion(manager, regionId, protect);
+    });
+    // Fresh statistics for the views' planner after the summaries changed wholesale: autovacuum
+    // may not get to them before the next view is read.
+    if (outcome.full) await query(this.dataSource, sql`ANALYZE outcome_summaries, leaver_summaries`);
+    return outcome;
+  }
+
+  /** Derives every record of the region again. */
+  private async refreshWholeRegion(manager: EntityManager, regionId: string, protect: CohortProtector): Promise<RefreshOutcome> {
+    // One sort of the region's enrolments by student: kept in memory where it fits (one refresh per region at a time).
+    await query(manager, sql`SELECT set_config('work_mem', ${REFRESH_WORK_MEM}, true)`);
+    for (const table of ['refresh_pending_students', 'enrolment_outcomes', 'leaver_outcomes', 'outcome_summaries', 'leaver_summaries', 'withheld_cells']) {
+      await query(manager, sql`DELETE FROM ${ident(table, REGION_TABLES)} WHERE region_id = ${regionId}`);
+    }
+    const region = param(regionId);
+    const members = param(await this.memberIds(manager, regionId));
+    const cohorts = param(cohortsBetween(await this.recordRange(regionId, manager)));
+    const rows = await query<{ cohort: number }>(manager, addEnrolmentOutcomes(region, members, cohorts, ALL_STUDENTS, sql`CURRENT_DATE`));
+    const refreshed = rows.map((row) => Number(row.cohort)).sort((a, b) => a - b);
+    await query(manager, addLeaverOutcomes(region, members, ALL_STUDENTS));
+    await this.protectCohorts(manager, regionId, refreshed, protect);
+    await this.recordRefresh(manager, regionId, refreshed, true);
+    return { full: true, changed: true, cohorts: refreshed, students: null };
+  }
+
+  /** Takes the students' kept rows out of the summaries and adds their records derived again. */
+  private async applyChangedStudents(manager: EntityManager, regionId: string, pseudonyms: string[], protect: CohortProtector): Promise<RefreshOutcome> {
+    if (pseudonyms.length === 0) return { full: false, changed: false, cohorts: [], students: 0 };
+    const region = param(regionId);
+    const students = param(pseudonyms);
+    // The day of the last full refresh: every summary row counts rendement as of that day.
+    const asOf = sql`(SELECT rendement_as_of FROM summary_refreshes WHERE region_id = ${region})`;
+    const members = param(await this.memberIds(manager, regionId));
+    const cohortList = param(cohortsBetween(await this.recordRange(regionId, manager)));
+    const some: Students = { all: false, pseudonyms: students };
+    const cohorts = new Set<number>();
+    const years = new Set<number>();
+    for (const row of await query<{ cohort: number }>(manager, removeEnrolmentOutcomes(region, students, asOf))) cohorts.add(Number(row.cohort));
+    for (const row of await query<{ school_year: number }>(manager, removeLeaverOutcomes(region, students))) years.add(Number(row.school_year));
+    for (const row of await query<{ cohort: number }>(manager, addEnrolmentOutcomes(region, members, cohortList, some, asOf))) cohorts.add(Number(row.cohort));
+    for (const row of await query<{ school_year: number }>(manager, addLeaverOutcomes(region, members, some))) years.add(Number(row.school_year));
+    const touched = [...cohorts].sort((a, b) => a - b);
+    // A cell whose last record left is gone, as a full refresh would not write it.
+    await query(manager, sql`DELETE FROM outcome_summaries WHERE region_id = ${region} AND cohort = ANY(${touched}::smallint[]) AND n = 0`);
+    await query(manager, sql`DELETE FROM leaver_summaries WHERE region_id = ${region} AND school_year = ANY(${[...years]}::smallint[]) AND n_leavers = 0`);
+    await query(manager, sql`DELETE FROM withheld_cells WHERE region_id = ${region} AND cohort = ANY(${touched}::smallint[])`);
+    await this.protectCohorts(manager, regionId, touched, protect);
+    await this.recordRefresh(manager, regionId, touched, false);
+    return { full: false, changed: touched.length + years.size > 0, cohorts: touched, students: pseudonyms.length };
+  }
+
+  /** The students changed since the last refresh, taken off the list in the refresh's transaction. */
+  private async takePendingStudents(manager: EntityManager, regionId: string): Promise<string[]> {
+    const rows = await query<{ pseudonym: string }>(
+      manager,
+      sql`WITH taken AS (DELETE FROM refresh_pending_students WHERE region_id = ${regionId} RETURNING pseudonym)
+          SELECT pseudonym FROM (SELECT DISTINCT pseudonym FROM taken) AS changed LIMIT ${MAX_CHANGED_STUDENTS + 1}`,
+    );
+    return rows.map((row) => row.pseudonym);
+  }
+
+  /**
+   * Whether the region's summaries can take a difference: they were refreshed in full before, and
+   * no reference date has passed since (from then on more rendement counts are known).
+   */
+  private async canApplyChanges(manager: EntityManager, regionId: string): Promise<boolean> {
+    const row = await queryOne<{ current: boolean }>(
+      manager,
+      sql`SELECT r.rendement_as_of IS NOT NULL AND NOT EXISTS (
+                   SELECT 1 FROM definition_sets d
+                    CROSS JOIN generate_series(extract(year FROM r.rendement_as_of)::int, extract(year FROM CURRENT_DATE)::int) AS y(year)
+                    WHERE d.region_id = r.region_id
+                      AND make_date(y.year, d.reference_month, d.reference_day) > r.rendement_as_of
+                      AND make_date(y.year, d.reference_month, d.reference_day) <= CURRENT_DATE) AS current
+            FROM summary_refreshes r WHERE r.region_id = ${regionId}`,
+    );
+    return row?.current === true;
+  }
+
+  /** Decides again which cells of these cohorts are withheld. */
+  private async protectCohorts(manager: EntityManager, regionId: string, cohorts: number[], protect: CohortProtector): Promise<void> {
+    for (const cohort of await this.cohortCells(manager, regionId, cohorts)) {
+      const withheld = await protect(cohort);
+      if (withheld.length === 0) continue;
       await query(
         manager,
-        sql`INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms) VALUES (${regionId}, now(), ${cohorts}::smallint[], 0)
-            ON CONFLICT (region_id) DO UPDATE SET refreshed_at = now(), cohorts = EXCLUDED.cohorts`,
+        sql`INSERT INTO withheld_cells (region_id, cohort, cell_key, reason)
+            SELECT ${regionId}, ${cohort.cohort}, cell_key, reason
+              FROM unnest(${withheld.map((cell) => cell.cellKey)}::text[], ${withheld.map((cell) => cell.reason)}::text[]) AS w(cell_key, reason)`,
       );
-    });
-    // Fresh statistics for the views' planner: the summaries change wholesale with each refresh,
-    // and autovacuum may not get to them before the next view is read.
-    await query(this.dataSource, sql`ANALYZE outcome_summaries, leaver_summaries`);
+    }
+  }
+
+  private async recordRefresh(manager: EntityManager, regionId: string, cohorts: number[], full: boolean): Promise<void> {
+    await query(
+      manager,
+      sql`INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms, rendement_as_of)
+          VALUES (${regionId}, now(), ${cohorts}::smallint[], 0, ${full ? sql`CURRENT_DATE` : sql`NULL`})
+          ON CONFLICT (region_id) DO UPDATE SET refreshed_at = now(), cohorts = EXCLUDED.cohorts,
+                                                rendement_as_of = COALESCE(EXCLUDED.rendement_as_of, summary_refreshes.rendement_as_of)`,
+    );
   }
 
   /** The region's member institutions (ended memberships too: the figures use them all). */

@@ -1,0 +1,215 @@
+import { constant, join, Param, Sql, sql } from 'src/database/sql';
+import { KEY_MODULUS, recordKeySql } from 'src/outcomes/disclosure/cell-key';
+
+/*
+ * The statements of the refresh. What it derives per record is kept (`enrolment_outcomes`,
+ * `leaver_outcomes`), and the summaries are sums over those rows:
+ * - a full refresh derives every record of the region and writes both in one pass;
+ * - a refresh of changed students takes their kept rows out of the summaries (`…Removed`),
+ *   derives their records again and adds the new rows (`…Added`). An enrolment's outcome and a
+ *   leaver's continuation depend only on the same student's records at member institutions (and
+ *   on the definitions, memberships and catalogue, whose changes refresh the region in full), so
+ *   the result is the same as a full refresh: test/outcomes/incremental-refresh.e2e-spec.ts.
+ */
+
+/** Which students a statement derives: all of the region's, or these pseudonyms. */
+export type Students = { all: true } | { all: false; pseudonyms: Param };
+
+const ofStudents = (students: Students, column: string): Sql => (students.all ? sql`` : sql`AND ${constant(column)} = ANY(${students.pseudonyms}::bpchar[])`);
+
+/** The cell of a summary row, in key order. */
+const OUTCOME_CELL = 'cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type';
+const LEAVER_CELL = 'supplier_institution_id, school_year, onderwijssoort, diploma';
+
+const modulo = (expression: string): Sql => constant(`(((${expression}) % ${KEY_MODULUS}) + ${KEY_MODULUS}) % ${KEY_MODULUS}`);
+
+/** The counts of a summary row over derived rows; `asOf` is the day rendement counts are taken at. */
+const outcomeCounts = (asOf: Sql): Sql[] => {
+  const conditions: Sql[] = [
+    sql`true`,
+    sql`direct`,
+    sql`outcome = 'enrolled'`,
+    sql`outcome = 'switch_internal'`,
+    sql`outcome = 'switch_external'`,
+    sql`outcome = 'uitval'`,
+    sql`outcome = 'diploma'`,
+    sql`rendement_deadline <= ${asOf}`,
+    sql`rendement_deadline <= ${asOf} AND diploma_in_time`,
+  ];
+  return conditions.map((condition) => sql`count(*) FILTER (WHERE ${condition})::int`);
+};
+const OUTCOME_MEASURES = ['n', 'n_direct', 'n_enrolled', 'n_switch_internal', 'n_switch_external', 'n_uitval', 'n_diploma', 'n_rendement_known', 'n_diploma_in_time'];
+const LEAVER_MEASURES = ['n_leavers', 'n_continued'];
+
+/**
+ * Derives the outcome of every enrolment of the given students (or all) in one region. The outcome
+ * after year 1 is read at the reference date (cohort + 1) of the definition set that applies to the cohort:
+ * - diploma: the enrolment ended with a diploma before the reference date;
+ * - enrolled: still enrolled in the same programme at the reference date (or re-enrolled in it);
+ * - switch_internal / switch_external: it ended before the reference date and a new enrolment of
+ *   the same pseudonym started within the switch window, at the same / another member institution;
+ * - uitval: it ended before the reference date without a diploma and no such enrolment exists.
+ * Only enrolments whose receiving and supplying institutions are both members of the region count.
+ *
+ * Set-based: one sort of the students' enrolments by student and start date, and window
+ * functions over each student's enrolments in that one pass (no probe per enrolment):
+ * - the next enrolment is the first one of the student's next start date (`GROUPS BETWEEN 1
+ *   FOLLOWING AND 1 FOLLOWING`), and of several starting that day the one at the lowest
+ *   institution id, then programme code. Only the next start date can lie in the switch window:
+ *   any later one lies further from the end date;
+ * - first year in the sector: its start date is the student's first in that sector.
+ * The member institutions and cohorts come as parameters, and each cohort's definition set is
+ * looked up per cohort (`cohort_segments`): the planner then estimates the rows reaching the
+ * aggregation from the tables' statistics instead of from a CTE it knows nothing about.
+ */
+const derivedEnrolments = (region: Param, members: Param, cohorts: Param, students: Students): Sql => sql`
+secret AS (
+  SELECT secret FROM disclosure_secrets WHERE id = 1
+), segments AS (
+  SELECT d.*, lead(d.effective_from_cohort) OVER (ORDER BY d.effective_from_cohort, d.version) AS next_from
+    FROM definition_sets d
+   WHERE d.region_id = ${region} AND d.effective_from_cohort IS NOT NULL
+), cohort_segments AS (
+  SELECT c.cohort, s.id AS definition_set_id, s.switch_window_months, s.voltijd_only, s.first_year_in_sector_only,
+         make_date(c.cohort + 1, s.reference_month, s.reference_day) AS reference_date, s.reference_month, s.reference_day
+    FROM (SELECT DISTINCT unnest(${cohorts}::smallint[])) AS c(cohort)
+    JOIN segments s ON c.cohort >= s.effective_from_cohort AND (s.next_from IS NULL OR c.cohort < s.next_from)
+), successors AS (
+  SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
+), timeline AS (
+  SELECT e.id, e.institution_id, e.pseudonym, e.programme_code, e.sector, e.form, e.start_date, e.end_date, e.end_reason, e.cohort,
+         e.prior_brin, e.prior_vestiging, e.prior_diploma_type, e.prior_diploma_year,
+         CASE e.sector
+           WHEN 'mbo' THEN min(e.start_date) FILTER (WHERE e.sector = 'mbo') OVER student
+           WHEN 'hbo' THEN min(e.start_date) FILTER (WHERE e.sector = 'hbo') OVER student
+           ELSE min(e.start_date) FILTER (WHERE e.sector = 'wo') OVER student
+         END AS first_in_sector,
+         min(e.start_date) OVER next_day AS next_start,
+         min((e.institution_id::text || e.programme_code) COLLATE "C") OVER next_day AS next_place
+    FROM enrolments e
+   WHERE e.institution_id = ANY(${members}::uuid[]) ${ofStudents(students, 'e.pseudonym')}
+  WINDOW student AS (PARTITION BY e.pseudonym COLLATE "C"),
+         next_day AS (student ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING)
+), base AS (
+  SELECT t.*, si.id AS supplier_id, s.definition_set_id, s.switch_window_months, s.reference_month, s.reference_day, s.reference_date
+    FROM timeline t
+    JOIN institutions si ON si.brin = t.prior_brin AND si.id = ANY(${members}::uuid[])
+    JOIN cohort_segments s ON s.cohort = t.cohort
+   WHERE (NOT s.voltijd_only OR t.sector = 'mbo' OR t.form = 'voltijd')
+     AND (NOT s.first_year_in_sector_only OR t.start_date = t.first_in_sector)
+), derived AS (
+  SELECT b.*,
+         CASE
+           WHEN b.end_reason = 'diploma' AND b.end_date < b.reference_date THEN 'diploma'
+           WHEN b.end_date IS NULL OR b.end_date >= b.reference_date THEN 'enrolled'
+           WHEN b.next_start IS NULL OR b.next_start > b.end_date + make_interval(months => b.switch_window_months) THEN 'uitval'
+           WHEN b.next_place = b.institution_id::text || b.programme_code THEN 'enrolled'
+           WHEN left(b.next_place, 36) = b.institution_id::text THEN 'switch_internal'
+           ELSE 'switch_external'
+         END AS outcome,
+         COALESCE(succ.new_code, b.programme_code) AS series_code,
+         make_date(b.cohort + COALESCE(pg.nominal_duration_years, 4) + 1, b.reference_month, b.reference_day) AS rendement_deadline,
+         ${constant(recordKeySql('(SELECT secret FROM secret)', 'b.id'))} AS record_key
+    FROM base b
+    LEFT JOIN successors succ ON succ.old_code = b.programme_code
+    LEFT JOIN programmes pg ON pg.sector = b.sector AND pg.code = b.programme_code
+), stored AS (
+  INSERT INTO enrolment_outcomes (region_id, pseudonym, receiver_institution_id, enrolment_id, cohort, supplier_institution_id, supplier_vestiging,
+                                  sector, programme_code, prior_diploma_type, definition_set_id, direct, outcome, rendement_deadline, diploma_in_time, record_key)
+  SELECT ${region}, pseudonym, institution_id, id, cohort, supplier_id, COALESCE(prior_vestiging, ''), sector, series_code, prior_diploma_type,
+         definition_set_id, prior_diploma_year >= cohort, outcome, rendement_deadline,
+         COALESCE(end_reason = 'diploma' AND end_date < rendement_deadline, false), record_key
+    FROM derived
+  RETURNING *
+)`;
+
+/** The leavers of the given students (or all) at member schools, and whether they started in the region in the next cohort. */
+const derivedLeavers = (region: Param, members: Param, students: Students): Sql => sql`
+secret AS (
+  SELECT secret FROM disclosure_secrets WHERE id = 1
+), continued AS (
+  SELECT DISTINCT e.pseudonym, e.cohort
+    FROM enrolments e
+   WHERE e.institution_id = ANY(${members}::uuid[]) ${ofStudents(students, 'e.pseudonym')}
+), stored AS (
+  INSERT INTO leaver_outcomes (region_id, pseudonym, supplier_institution_id, leaver_id, school_year, onderwijssoort, diploma, continued, record_key)
+  SELECT ${region}, l.pseudonym, l.institution_id, l.id, l.school_year, l.onderwijssoort, l.diploma, c.pseudonym IS NOT NULL,
+         ${constant(recordKeySql('(SELECT secret FROM secret)', 'l.id'))}
+    FROM leavers l
+    LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
+   WHERE l.institution_id = ANY(${members}::uuid[]) ${ofStudents(students, 'l.pseudonym')}
+  RETURNING *
+)`;
+
+const leaverCounts: Sql[] = [sql`count(*)::int`, sql`count(*) FILTER (WHERE continued)::int`];
+
+/**
+ * Derives and keeps the students' enrolment outcomes and adds them to `outcome_summaries`: for a
+ * full refresh (after the region's rows were deleted) it writes every row; for changed students
+ * it adds to the rows of their cells. Answers the cohorts it touched.
+ */
+export const addEnrolmentOutcomes = (region: Param, members: Param, cohorts: Param, students: Students, asOf: Sql): Sql => sql`
+WITH ${derivedEnrolments(region, members, cohorts, students)}, summed AS (
+INSERT INTO outcome_summaries AS s (region_id, ${constant(OUTCOME_CELL)}, definition_set_id, ${constant(OUTCOME_MEASURES.join(', '))}, record_key_sum)
+SELECT ${region}, ${constant(OUTCOME_CELL)}, definition_set_id, ${join(outcomeCounts(asOf))}, ${modulo('sum(record_key)')}
+  FROM stored
+ GROUP BY ${constant(OUTCOME_CELL)}, definition_set_id
+    ON CONFLICT (region_id, ${constant(OUTCOME_CELL)}) DO UPDATE SET
+       definition_set_id = EXCLUDED.definition_set_id,
+       ${constant(OUTCOME_MEASURES.map((measure) => `${measure} = s.${measure} + EXCLUDED.${measure}`).join(', '))},
+       record_key_sum = ${modulo('s.record_key_sum + EXCLUDED.record_key_sum')}
+RETURNING s.cohort
+)
+SELECT DISTINCT cohort FROM summed`;
+
+/** Takes the students' kept enrolment outcomes out, and out of `outcome_summaries`; answers the cohorts it touched. */
+export const removeEnrolmentOutcomes = (region: Param, students: Param, asOf: Sql): Sql => sql`
+WITH removed AS (
+  DELETE FROM enrolment_outcomes WHERE region_id = ${region} AND pseudonym = ANY(${students}::bpchar[]) RETURNING *
+), cells AS (
+  SELECT ${constant(OUTCOME_CELL)}, ${join(outcomeCounts(asOf).map((count, i) => sql`${count} AS ${constant(OUTCOME_MEASURES[i])}`))}, sum(record_key) AS key
+    FROM removed
+   GROUP BY ${constant(OUTCOME_CELL)}
+), subtracted AS (
+UPDATE outcome_summaries s
+   SET ${constant(OUTCOME_MEASURES.map((measure) => `${measure} = s.${measure} - c.${measure}`).join(', '))},
+       record_key_sum = ${modulo('s.record_key_sum - c.key')}
+  FROM cells c
+ WHERE s.region_id = ${region}
+   AND ${constant(OUTCOME_CELL.split(', ').map((column) => `s.${column} = c.${column}`).join(' AND '))}
+RETURNING s.cohort
+)
+SELECT DISTINCT cohort FROM subtracted`;
+
+/** As `addEnrolmentOutcomes`, for leavers and `leaver_summaries`; answers the school years it touched. */
+export const addLeaverOutcomes = (region: Param, members: Param, students: Students): Sql => sql`
+WITH ${derivedLeavers(region, members, students)}, summed AS (
+INSERT INTO leaver_summaries AS s (region_id, ${constant(LEAVER_CELL)}, ${constant(LEAVER_MEASURES.join(', '))}, record_key_sum)
+SELECT ${region}, ${constant(LEAVER_CELL)}, ${join(leaverCounts)}, ${modulo('sum(record_key)')}
+  FROM stored
+ GROUP BY ${constant(LEAVER_CELL)}
+    ON CONFLICT (region_id, ${constant(LEAVER_CELL)}) DO UPDATE SET
+       ${constant(LEAVER_MEASURES.map((measure) => `${measure} = s.${measure} + EXCLUDED.${measure}`).join(', '))},
+       record_key_sum = ${modulo('s.record_key_sum + EXCLUDED.record_key_sum')}
+RETURNING s.school_year
+)
+SELECT DISTINCT school_year FROM summed`;
+
+/** As `removeEnrolmentOutcomes`, for leavers. */
+export const removeLeaverOutcomes = (region: Param, students: Param): Sql => sql`
+WITH removed AS (
+  DELETE FROM leaver_outcomes WHERE region_id = ${region} AND pseudonym = ANY(${students}::bpchar[]) RETURNING *
+), cells AS (
+  SELECT ${constant(LEAVER_CELL)}, count(*)::int AS n_leavers, count(*) FILTER (WHERE continued)::int AS n_continued, sum(record_key) AS key
+    FROM removed
+   GROUP BY ${constant(LEAVER_CELL)}
+), subtracted AS (
+UPDATE leaver_summaries s
+   SET n_leavers = s.n_leavers - c.n_leavers, n_continued = s.n_continued - c.n_continued,
+       record_key_sum = ${modulo('s.record_key_sum - c.key')}
+  FROM cells c
+ WHERE s.region_id = ${region}
+   AND ${constant(LEAVER_CELL.split(', ').map((column) => `s.${column} = c.${column}`).join(' AND '))}
+RETURNING s.school_year
+)
+SELECT DISTINCT school_year FROM subtracted`;
