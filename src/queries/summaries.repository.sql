@@ -12,28 +12,78 @@ CROSS JOIN LATERAL (
 WHERE m.region_id = $1;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
--- SummariesRepository.summarisedRange
-SELECT least((SELECT min(cohort) FROM outcome_summaries WHERE region_id = $1), (SELECT min(school_year) FROM leaver_summaries WHERE region_id = $1)) AS min,
-greatest((SELECT max(cohort) FROM outcome_summaries WHERE region_id = $1), (SELECT max(school_year) FROM leaver_summaries WHERE region_id = $1)) AS max;
--- parameters: "00000000-0000-4000-8000-00000000000a"
-
--- SummariesRepository.refresh (every cohort (a full refresh))
+-- SummariesRepository.refresh (the students changed since the last refresh (seeded: one))
 SELECT set_config('statement_timeout', $1, true);
 -- parameters: "1800000"
 
 SELECT pg_advisory_xact_lock(hashtext('summaries:' || $1));
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
-DELETE FROM outcome_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
--- parameters: "00000000-0000-4000-8000-00000000000a", [2015,2016,2017,2018,2019,2020,2021,2022,2023,2024,2025]
+SELECT r.rendement_as_of IS NOT NULL AND NOT EXISTS (
+       SELECT 1 FROM definition_sets d
+        CROSS JOIN generate_series(extract(year FROM r.rendement_as_of)::int, extract(year FROM CURRENT_DATE)::int) AS y(year)
+        WHERE d.region_id = r.region_id
+          AND make_date(y.year, d.reference_month, d.reference_day) > r.rendement_as_of
+          AND make_date(y.year, d.reference_month, d.reference_day) <= CURRENT_DATE) AS current
+FROM summary_refreshes r WHERE r.region_id = $1;
+-- parameters: "00000000-0000-4000-8000-00000000000a"
 
-DELETE FROM leaver_summaries WHERE region_id = $1 AND school_year = ANY($2::smallint[]);
--- parameters: "00000000-0000-4000-8000-00000000000a", [2015,2016,2017,2018,2019,2020,2021,2022,2023,2024,2025]
+WITH taken AS (DELETE FROM refresh_pending_students WHERE region_id = $1 RETURNING pseudonym)
+SELECT pseudonym FROM (SELECT DISTINCT pseudonym FROM taken) AS changed LIMIT $2;
+-- parameters: "00000000-0000-4000-8000-00000000000a", 100001
 
 SELECT institution_id FROM region_memberships WHERE region_id = $1 ORDER BY institution_id;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
-WITH secret AS (
+SELECT min(least(ends.first_cohort, ends.first_year)) AS min, max(greatest(ends.last_cohort, ends.last_year)) AS max
+ FROM region_memberships m
+CROSS JOIN LATERAL (
+  SELECT (SELECT min(cohort) FROM enrolments WHERE institution_id = m.institution_id) AS first_cohort,
+         (SELECT max(cohort) FROM enrolments WHERE institution_id = m.institution_id) AS last_cohort,
+         (SELECT min(school_year) FROM leavers WHERE institution_id = m.institution_id) AS first_year,
+         (SELECT max(school_year) FROM leavers WHERE institution_id = m.institution_id) AS last_year
+) ends
+WHERE m.region_id = $1;
+-- parameters: "00000000-0000-4000-8000-00000000000a"
+
+WITH removed AS (
+  DELETE FROM enrolment_outcomes WHERE region_id = $1 AND pseudonym = ANY($2::bpchar[]) RETURNING *
+), cells AS (
+  SELECT cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, count(*) FILTER (WHERE true)::int AS n, count(*) FILTER (WHERE direct)::int AS n_direct, count(*) FILTER (WHERE outcome = 'enrolled')::int AS n_enrolled, count(*) FILTER (WHERE outcome = 'switch_internal')::int AS n_switch_internal, count(*) FILTER (WHERE outcome = 'switch_external')::int AS n_switch_external, count(*) FILTER (WHERE outcome = 'uitval')::int AS n_uitval, count(*) FILTER (WHERE outcome = 'diploma')::int AS n_diploma, count(*) FILTER (WHERE rendement_deadline <= (SELECT rendement_as_of FROM summary_refreshes WHERE region_id = $1))::int AS n_rendement_known, count(*) FILTER (WHERE rendement_deadline <= (SELECT rendement_as_of FROM summary_refreshes WHERE region_id = $1) AND diploma_in_time)::int AS n_diploma_in_time, sum(record_key) AS key
+    FROM removed
+   GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type
+), subtracted AS (
+UPDATE outcome_summaries s
+   SET n = s.n - c.n, n_direct = s.n_direct - c.n_direct, n_enrolled = s.n_enrolled - c.n_enrolled, n_switch_internal = s.n_switch_internal - c.n_switch_internal, n_switch_external = s.n_switch_external - c.n_switch_external, n_uitval = s.n_uitval - c.n_uitval, n_diploma = s.n_diploma - c.n_diploma, n_rendement_known = s.n_rendement_known - c.n_rendement_known, n_diploma_in_time = s.n_diploma_in_time - c.n_diploma_in_time,
+       record_key_sum = (((s.record_key_sum - c.key) % 4294967296) + 4294967296) % 4294967296
+  FROM cells c
+ WHERE s.region_id = $1
+   AND s.cohort = c.cohort AND s.supplier_institution_id = c.supplier_institution_id AND s.supplier_vestiging = c.supplier_vestiging AND s.receiver_institution_id = c.receiver_institution_id AND s.sector = c.sector AND s.programme_code = c.programme_code AND s.prior_diploma_type = c.prior_diploma_type
+RETURNING s.cohort
+)
+SELECT DISTINCT cohort FROM subtracted;
+-- parameters: "00000000-0000-4000-8000-00000000000a", ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]
+
+WITH removed AS (
+  DELETE FROM leaver_outcomes WHERE region_id = $1 AND pseudonym = ANY($2::bpchar[]) RETURNING *
+), cells AS (
+  SELECT supplier_institution_id, school_year, onderwijssoort, diploma, count(*)::int AS n_leavers, count(*) FILTER (WHERE continued)::int AS n_continued, sum(record_key) AS key
+    FROM removed
+   GROUP BY supplier_institution_id, school_year, onderwijssoort, diploma
+), subtracted AS (
+UPDATE leaver_summaries s
+   SET n_leavers = s.n_leavers - c.n_leavers, n_continued = s.n_continued - c.n_continued,
+       record_key_sum = (((s.record_key_sum - c.key) % 4294967296) + 4294967296) % 4294967296
+  FROM cells c
+ WHERE s.region_id = $1
+   AND s.supplier_institution_id = c.supplier_institution_id AND s.school_year = c.school_year AND s.onderwijssoort = c.onderwijssoort AND s.diploma = c.diploma
+RETURNING s.school_year
+)
+SELECT DISTINCT school_year FROM subtracted;
+-- parameters: "00000000-0000-4000-8000-00000000000a", ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]
+
+WITH
+secret AS (
   SELECT secret FROM disclosure_secrets WHERE id = 1
 ), segments AS (
   SELECT d.*, lead(d.effective_from_cohort) OVER (ORDER BY d.effective_from_cohort, d.version) AS next_from
@@ -46,10 +96,6 @@ WITH secret AS (
     JOIN segments s ON c.cohort >= s.effective_from_cohort AND (s.next_from IS NULL OR c.cohort < s.next_from)
 ), successors AS (
   SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
-), earlier AS (
-  SELECT DISTINCT e.pseudonym, e.sector
-   FROM enrolments e
-   WHERE e.institution_id = ANY($3::uuid[]) AND e.cohort < $4
 ), timeline AS (
   SELECT e.id, e.institution_id, e.pseudonym, e.programme_code, e.sector, e.form, e.start_date, e.end_date, e.end_reason, e.cohort,
          e.prior_brin, e.prior_vestiging, e.prior_diploma_type, e.prior_diploma_year,
@@ -61,7 +107,7 @@ WITH secret AS (
          min(e.start_date) OVER next_day AS next_start,
          min((e.institution_id::text || e.programme_code) COLLATE "C") OVER next_day AS next_place
     FROM enrolments e
-   WHERE e.institution_id = ANY($3::uuid[]) AND e.cohort >= $4
+   WHERE e.institution_id = ANY($3::uuid[]) AND e.pseudonym = ANY($4::bpchar[])
   WINDOW student AS (PARTITION BY e.pseudonym COLLATE "C"),
          next_day AS (student ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING)
 ), base AS (
@@ -69,9 +115,8 @@ WITH secret AS (
     FROM timeline t
     JOIN institutions si ON si.brin = t.prior_brin AND si.id = ANY($3::uuid[])
     JOIN cohort_segments s ON s.cohort = t.cohort
-    LEFT JOIN earlier x ON x.pseudonym = t.pseudonym AND x.sector = t.sector
    WHERE (NOT s.voltijd_only OR t.sector = 'mbo' OR t.form = 'voltijd')
-     AND (NOT s.first_year_in_sector_only OR (t.start_date = t.first_in_sector AND x.pseudonym IS NULL))
+     AND (NOT s.first_year_in_sector_only OR t.start_date = t.first_in_sector)
 ), derived AS (
   SELECT b.*,
          CASE
@@ -83,82 +128,127 @@ WITH secret AS (
            ELSE 'switch_external'
          END AS outcome,
          COALESCE(succ.new_code, b.programme_code) AS series_code,
-         make_date(b.cohort + COALESCE(pg.nominal_duration_years, 4) + 1, b.reference_month, b.reference_day) AS rendement_deadline
+         make_date(b.cohort + COALESCE(pg.nominal_duration_years, 4) + 1, b.reference_month, b.reference_day) AS rendement_deadline,
+         ('x' || substr(md5((SELECT secret FROM secret) || ':' || b.id::text), 1, 8))::bit(32)::bigint AS record_key
     FROM base b
     LEFT JOIN successors succ ON succ.old_code = b.programme_code
     LEFT JOIN programmes pg ON pg.sector = b.sector AND pg.code = b.programme_code
+), stored AS (
+  INSERT INTO enrolment_outcomes (region_id, pseudonym, receiver_institution_id, enrolment_id, cohort, supplier_institution_id, supplier_vestiging,
+                                  sector, programme_code, prior_diploma_type, definition_set_id, direct, outcome, rendement_deadline, diploma_in_time, record_key)
+  SELECT $1, pseudonym, institution_id, id, cohort, supplier_id, COALESCE(prior_vestiging, ''), sector, series_code, prior_diploma_type,
+         definition_set_id, prior_diploma_year >= cohort, outcome, rendement_deadline,
+         COALESCE(end_reason = 'diploma' AND end_date < rendement_deadline, false), record_key
+    FROM derived
+  RETURNING *
+), summed AS (
+INSERT INTO outcome_summaries AS s (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, n, n_direct, n_enrolled, n_switch_internal, n_switch_external, n_uitval, n_diploma, n_rendement_known, n_diploma_in_time, record_key_sum)
+SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, count(*) FILTER (WHERE true)::int, count(*) FILTER (WHERE direct)::int, count(*) FILTER (WHERE outcome = 'enrolled')::int, count(*) FILTER (WHERE outcome = 'switch_internal')::int, count(*) FILTER (WHERE outcome = 'switch_external')::int, count(*) FILTER (WHERE outcome = 'uitval')::int, count(*) FILTER (WHERE outcome = 'diploma')::int, count(*) FILTER (WHERE rendement_deadline <= (SELECT rendement_as_of FROM summary_refreshes WHERE region_id = $1))::int, count(*) FILTER (WHERE rendement_deadline <= (SELECT rendement_as_of FROM summary_refreshes WHERE region_id = $1) AND diploma_in_time)::int, (((sum(record_key)) % 4294967296) + 4294967296) % 4294967296
+  FROM stored
+ GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id
+    ON CONFLICT (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type) DO UPDATE SET
+       definition_set_id = EXCLUDED.definition_set_id,
+       n = s.n + EXCLUDED.n, n_direct = s.n_direct + EXCLUDED.n_direct, n_enrolled = s.n_enrolled + EXCLUDED.n_enrolled, n_switch_internal = s.n_switch_internal + EXCLUDED.n_switch_internal, n_switch_external = s.n_switch_external + EXCLUDED.n_switch_external, n_uitval = s.n_uitval + EXCLUDED.n_uitval, n_diploma = s.n_diploma + EXCLUDED.n_diploma, n_rendement_known = s.n_rendement_known + EXCLUDED.n_rendement_known, n_diploma_in_time = s.n_diploma_in_time + EXCLUDED.n_diploma_in_time,
+       record_key_sum = (((s.record_key_sum + EXCLUDED.record_key_sum) % 4294967296) + 4294967296) % 4294967296
+RETURNING s.cohort
 )
-INSERT INTO outcome_summaries (
-  region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code,
-  prior_diploma_type, definition_set_id, n, n_direct, n_enrolled, n_switch_internal, n_switch_external, n_uitval,
-  n_diploma, n_rendement_known, n_diploma_in_time, record_key_sum)
-SELECT $1, cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, sector, series_code, prior_diploma_type, definition_set_id,
-       count(*),
-       count(*) FILTER (WHERE prior_diploma_year >= cohort),
-       count(*) FILTER (WHERE outcome = 'enrolled'),
-       count(*) FILTER (WHERE outcome = 'switch_internal'),
-       count(*) FILTER (WHERE outcome = 'switch_external'),
-       count(*) FILTER (WHERE outcome = 'uitval'),
-       count(*) FILTER (WHERE outcome = 'diploma'),
-       count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE),
-       count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE AND end_reason = 'diploma' AND end_date < rendement_deadline),
-       (sum(('x' || substr(md5((SELECT secret FROM secret) || ':' || id::text), 1, 8))::bit(32)::bigint) % 4294967296)::bigint
-  FROM derived
- GROUP BY cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, sector, series_code, prior_diploma_type, definition_set_id;
--- parameters: "00000000-0000-4000-8000-00000000000a", [2015,2016,2017,2018,2019,2020,2021,2022,2023,2024,2025], [], 2015
+SELECT DISTINCT cohort FROM summed;
+-- parameters: "00000000-0000-4000-8000-00000000000a", [], [], ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]
 
-WITH members AS (
-  SELECT institution_id FROM region_memberships WHERE region_id = $1
-), secret AS (
+WITH
+secret AS (
   SELECT secret FROM disclosure_secrets WHERE id = 1
 ), continued AS (
   SELECT DISTINCT e.pseudonym, e.cohort
-    FROM enrolments e JOIN members em ON em.institution_id = e.institution_id
-   WHERE e.cohort = ANY(SELECT (year + 1)::smallint FROM unnest($2::smallint[]) AS year)
+    FROM enrolments e
+   WHERE e.institution_id = ANY($1::uuid[]) AND e.pseudonym = ANY($2::bpchar[])
+), stored AS (
+  INSERT INTO leaver_outcomes (region_id, pseudonym, supplier_institution_id, leaver_id, school_year, onderwijssoort, diploma, continued, record_key)
+  SELECT $3, l.pseudonym, l.institution_id, l.id, l.school_year, l.onderwijssoort, l.diploma, c.pseudonym IS NOT NULL,
+         ('x' || substr(md5((SELECT secret FROM secret) || ':' || l.id::text), 1, 8))::bit(32)::bigint
+    FROM leavers l
+    LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
+   WHERE l.institution_id = ANY($1::uuid[]) AND l.pseudonym = ANY($2::bpchar[])
+  RETURNING *
+), summed AS (
+INSERT INTO leaver_summaries AS s (region_id, supplier_institution_id, school_year, onderwijssoort, diploma, n_leavers, n_continued, record_key_sum)
+SELECT $3, supplier_institution_id, school_year, onderwijssoort, diploma, count(*)::int, count(*) FILTER (WHERE continued)::int, (((sum(record_key)) % 4294967296) + 4294967296) % 4294967296
+  FROM stored
+ GROUP BY supplier_institution_id, school_year, onderwijssoort, diploma
+    ON CONFLICT (region_id, supplier_institution_id, school_year, onderwijssoort, diploma) DO UPDATE SET
+       n_leavers = s.n_leavers + EXCLUDED.n_leavers, n_continued = s.n_continued + EXCLUDED.n_continued,
+       record_key_sum = (((s.record_key_sum + EXCLUDED.record_key_sum) % 4294967296) + 4294967296) % 4294967296
+RETURNING s.school_year
 )
-INSERT INTO leaver_summaries (region_id, supplier_institution_id, school_year, onderwijssoort, diploma, n_leavers, n_continued, record_key_sum)
-SELECT $1, l.institution_id, l.school_year, l.onderwijssoort, l.diploma, count(*), count(c.pseudonym),
-       (sum(('x' || substr(md5((SELECT secret FROM secret) || ':' || l.id::text), 1, 8))::bit(32)::bigint) % 4294967296)::bigint
-  FROM leavers l
-  JOIN members m ON m.institution_id = l.institution_id
-  LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
- WHERE l.school_year = ANY($2::smallint[])
- GROUP BY l.institution_id, l.school_year, l.onderwijssoort, l.diploma;
--- parameters: "00000000-0000-4000-8000-00000000000a", [2015,2016,2017,2018,2019,2020,2021,2022,2023,2024,2025]
+SELECT DISTINCT school_year FROM summed;
+-- parameters: [], ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"], "00000000-0000-4000-8000-00000000000a"
+
+DELETE FROM outcome_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]) AND n = 0;
+-- parameters: "00000000-0000-4000-8000-00000000000a", []
+
+DELETE FROM leaver_summaries WHERE region_id = $1 AND school_year = ANY($2::smallint[]) AND n_leavers = 0;
+-- parameters: "00000000-0000-4000-8000-00000000000a", []
 
 DELETE FROM withheld_cells WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
--- parameters: "00000000-0000-4000-8000-00000000000a", [2015,2016,2017,2018,2019,2020,2021,2022,2023,2024,2025]
+-- parameters: "00000000-0000-4000-8000-00000000000a", []
 
 SELECT s.cohort, s.supplier_institution_id::text AS supplier, s.supplier_vestiging AS vestiging, s.receiver_institution_id::text AS receiver,
       s.sector, s.programme_code AS programme, s.prior_diploma_type AS prior, s.n, d.suppression_k AS k
  FROM outcome_summaries s JOIN definition_sets d ON d.id = s.definition_set_id
 WHERE s.region_id = $1 AND s.cohort = ANY($2::smallint[])
 ORDER BY s.cohort;
--- parameters: "00000000-0000-4000-8000-00000000000a", [2015,2016,2017,2018,2019,2020,2021,2022,2023,2024,2025]
+-- parameters: "00000000-0000-4000-8000-00000000000a", []
 
-INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms) VALUES ($1, now(), $2::smallint[], 0)
-ON CONFLICT (region_id) DO UPDATE SET refreshed_at = now(), cohorts = EXCLUDED.cohorts;
--- parameters: "00000000-0000-4000-8000-00000000000a", [2015,2016,2017,2018,2019,2020,2021,2022,2023,2024,2025]
+INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms, rendement_as_of)
+VALUES ($1, now(), $2::smallint[], 0, NULL)
+ON CONFLICT (region_id) DO UPDATE SET refreshed_at = now(), cohorts = EXCLUDED.cohorts,
+                                      rendement_as_of = COALESCE(EXCLUDED.rendement_as_of, summary_refreshes.rendement_as_of);
+-- parameters: "00000000-0000-4000-8000-00000000000a", []
 
-ANALYZE outcome_summaries, leaver_summaries;
-
--- SummariesRepository.refresh (cohorts 2022–2025 (after a change in 2025))
+-- SummariesRepository.refresh (the whole region)
 SELECT set_config('statement_timeout', $1, true);
 -- parameters: "1800000"
 
 SELECT pg_advisory_xact_lock(hashtext('summaries:' || $1));
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
-DELETE FROM outcome_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
--- parameters: "00000000-0000-4000-8000-00000000000a", [2022,2023,2024,2025]
+SELECT set_config('work_mem', $1, true);
+-- parameters: "64MB"
 
-DELETE FROM leaver_summaries WHERE region_id = $1 AND school_year = ANY($2::smallint[]);
--- parameters: "00000000-0000-4000-8000-00000000000a", [2022,2023,2024,2025]
+DELETE FROM refresh_pending_students WHERE region_id = $1;
+-- parameters: "00000000-0000-4000-8000-00000000000a"
+
+DELETE FROM enrolment_outcomes WHERE region_id = $1;
+-- parameters: "00000000-0000-4000-8000-00000000000a"
+
+DELETE FROM leaver_outcomes WHERE region_id = $1;
+-- parameters: "00000000-0000-4000-8000-00000000000a"
+
+DELETE FROM outcome_summaries WHERE region_id = $1;
+-- parameters: "00000000-0000-4000-8000-00000000000a"
+
+DELETE FROM leaver_summaries WHERE region_id = $1;
+-- parameters: "00000000-0000-4000-8000-00000000000a"
+
+DELETE FROM withheld_cells WHERE region_id = $1;
+-- parameters: "00000000-0000-4000-8000-00000000000a"
 
 SELECT institution_id FROM region_memberships WHERE region_id = $1 ORDER BY institution_id;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
-WITH secret AS (
+SELECT min(least(ends.first_cohort, ends.first_year)) AS min, max(greatest(ends.last_cohort, ends.last_year)) AS max
+ FROM region_memberships m
+CROSS JOIN LATERAL (
+  SELECT (SELECT min(cohort) FROM enrolments WHERE institution_id = m.institution_id) AS first_cohort,
+         (SELECT max(cohort) FROM enrolments WHERE institution_id = m.institution_id) AS last_cohort,
+         (SELECT min(school_year) FROM leavers WHERE institution_id = m.institution_id) AS first_year,
+         (SELECT max(school_year) FROM leavers WHERE institution_id = m.institution_id) AS last_year
+) ends
+WHERE m.region_id = $1;
+-- parameters: "00000000-0000-4000-8000-00000000000a"
+
+WITH
+secret AS (
   SELECT secret FROM disclosure_secrets WHERE id = 1
 ), segments AS (
   SELECT d.*, lead(d.effective_from_cohort) OVER (ORDER BY d.effective_from_cohort, d.version) AS next_from
@@ -171,10 +261,6 @@ WITH secret AS (
     JOIN segments s ON c.cohort >= s.effective_from_cohort AND (s.next_from IS NULL OR c.cohort < s.next_from)
 ), successors AS (
   SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
-), earlier AS (
-  SELECT DISTINCT e.pseudonym, e.sector
-   FROM enrolments e
-   WHERE e.institution_id = ANY($3::uuid[]) AND e.cohort < $4
 ), timeline AS (
   SELECT e.id, e.institution_id, e.pseudonym, e.programme_code, e.sector, e.form, e.start_date, e.end_date, e.end_reason, e.cohort,
          e.prior_brin, e.prior_vestiging, e.prior_diploma_type, e.prior_diploma_year,
@@ -186,7 +272,7 @@ WITH secret AS (
          min(e.start_date) OVER next_day AS next_start,
          min((e.institution_id::text || e.programme_code) COLLATE "C") OVER next_day AS next_place
     FROM enrolments e
-   WHERE e.institution_id = ANY($3::uuid[]) AND e.cohort >= $4
+   WHERE e.institution_id = ANY($3::uuid[])
   WINDOW student AS (PARTITION BY e.pseudonym COLLATE "C"),
          next_day AS (student ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING)
 ), base AS (
@@ -194,9 +280,8 @@ WITH secret AS (
     FROM timeline t
     JOIN institutions si ON si.brin = t.prior_brin AND si.id = ANY($3::uuid[])
     JOIN cohort_segments s ON s.cohort = t.cohort
-    LEFT JOIN earlier x ON x.pseudonym = t.pseudonym AND x.sector = t.sector
    WHERE (NOT s.voltijd_only OR t.sector = 'mbo' OR t.form = 'voltijd')
-     AND (NOT s.first_year_in_sector_only OR (t.start_date = t.first_in_sector AND x.pseudonym IS NULL))
+     AND (NOT s.first_year_in_sector_only OR t.start_date = t.first_in_sector)
 ), derived AS (
   SELECT b.*,
          CASE
@@ -208,62 +293,73 @@ WITH secret AS (
            ELSE 'switch_external'
          END AS outcome,
          COALESCE(succ.new_code, b.programme_code) AS series_code,
-         make_date(b.cohort + COALESCE(pg.nominal_duration_years, 4) + 1, b.reference_month, b.reference_day) AS rendement_deadline
+         make_date(b.cohort + COALESCE(pg.nominal_duration_years, 4) + 1, b.reference_month, b.reference_day) AS rendement_deadline,
+         ('x' || substr(md5((SELECT secret FROM secret) || ':' || b.id::text), 1, 8))::bit(32)::bigint AS record_key
     FROM base b
     LEFT JOIN successors succ ON succ.old_code = b.programme_code
     LEFT JOIN programmes pg ON pg.sector = b.sector AND pg.code = b.programme_code
+), stored AS (
+  INSERT INTO enrolment_outcomes (region_id, pseudonym, receiver_institution_id, enrolment_id, cohort, supplier_institution_id, supplier_vestiging,
+                                  sector, programme_code, prior_diploma_type, definition_set_id, direct, outcome, rendement_deadline, diploma_in_time, record_key)
+  SELECT $1, pseudonym, institution_id, id, cohort, supplier_id, COALESCE(prior_vestiging, ''), sector, series_code, prior_diploma_type,
+         definition_set_id, prior_diploma_year >= cohort, outcome, rendement_deadline,
+         COALESCE(end_reason = 'diploma' AND end_date < rendement_deadline, false), record_key
+    FROM derived
+  RETURNING *
+), summed AS (
+INSERT INTO outcome_summaries AS s (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, n, n_direct, n_enrolled, n_switch_internal, n_switch_external, n_uitval, n_diploma, n_rendement_known, n_diploma_in_time, record_key_sum)
+SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, count(*) FILTER (WHERE true)::int, count(*) FILTER (WHERE direct)::int, count(*) FILTER (WHERE outcome = 'enrolled')::int, count(*) FILTER (WHERE outcome = 'switch_internal')::int, count(*) FILTER (WHERE outcome = 'switch_external')::int, count(*) FILTER (WHERE outcome = 'uitval')::int, count(*) FILTER (WHERE outcome = 'diploma')::int, count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE)::int, count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE AND diploma_in_time)::int, (((sum(record_key)) % 4294967296) + 4294967296) % 4294967296
+  FROM stored
+ GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id
+    ON CONFLICT (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type) DO UPDATE SET
+       definition_set_id = EXCLUDED.definition_set_id,
+       n = s.n + EXCLUDED.n, n_direct = s.n_direct + EXCLUDED.n_direct, n_enrolled = s.n_enrolled + EXCLUDED.n_enrolled, n_switch_internal = s.n_switch_internal + EXCLUDED.n_switch_internal, n_switch_external = s.n_switch_external + EXCLUDED.n_switch_external, n_uitval = s.n_uitval + EXCLUDED.n_uitval, n_diploma = s.n_diploma + EXCLUDED.n_diploma, n_rendement_known = s.n_rendement_known + EXCLUDED.n_rendement_known, n_diploma_in_time = s.n_diploma_in_time + EXCLUDED.n_diploma_in_time,
+       record_key_sum = (((s.record_key_sum + EXCLUDED.record_key_sum) % 4294967296) + 4294967296) % 4294967296
+RETURNING s.cohort
 )
-INSERT INTO outcome_summaries (
-  region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code,
-  prior_diploma_type, definition_set_id, n, n_direct, n_enrolled, n_switch_internal, n_switch_external, n_uitval,
-  n_diploma, n_rendement_known, n_diploma_in_time, record_key_sum)
-SELECT $1, cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, sector, series_code, prior_diploma_type, definition_set_id,
-       count(*),
-       count(*) FILTER (WHERE prior_diploma_year >= cohort),
-       count(*) FILTER (WHERE outcome = 'enrolled'),
-       count(*) FILTER (WHERE outcome = 'switch_internal'),
-       count(*) FILTER (WHERE outcome = 'switch_external'),
-       count(*) FILTER (WHERE outcome = 'uitval'),
-       count(*) FILTER (WHERE outcome = 'diploma'),
-       count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE),
-       count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE AND end_reason = 'diploma' AND end_date < rendement_deadline),
-       (sum(('x' || substr(md5((SELECT secret FROM secret) || ':' || id::text), 1, 8))::bit(32)::bigint) % 4294967296)::bigint
-  FROM derived
- GROUP BY cohort, supplier_id, COALESCE(prior_vestiging, ''), institution_id, sector, series_code, prior_diploma_type, definition_set_id;
--- parameters: "00000000-0000-4000-8000-00000000000a", [2022,2023,2024,2025], [], 2022
+SELECT DISTINCT cohort FROM summed;
+-- parameters: "00000000-0000-4000-8000-00000000000a", [], []
 
-WITH members AS (
-  SELECT institution_id FROM region_memberships WHERE region_id = $1
-), secret AS (
+WITH
+secret AS (
   SELECT secret FROM disclosure_secrets WHERE id = 1
 ), continued AS (
   SELECT DISTINCT e.pseudonym, e.cohort
-    FROM enrolments e JOIN members em ON em.institution_id = e.institution_id
-   WHERE e.cohort = ANY(SELECT (year + 1)::smallint FROM unnest($2::smallint[]) AS year)
+    FROM enrolments e
+   WHERE e.institution_id = ANY($1::uuid[])
+), stored AS (
+  INSERT INTO leaver_outcomes (region_id, pseudonym, supplier_institution_id, leaver_id, school_year, onderwijssoort, diploma, continued, record_key)
+  SELECT $2, l.pseudonym, l.institution_id, l.id, l.school_year, l.onderwijssoort, l.diploma, c.pseudonym IS NOT NULL,
+         ('x' || substr(md5((SELECT secret FROM secret) || ':' || l.id::text), 1, 8))::bit(32)::bigint
+    FROM leavers l
+    LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
+   WHERE l.institution_id = ANY($1::uuid[])
+  RETURNING *
+), summed AS (
+INSERT INTO leaver_summaries AS s (region_id, supplier_institution_id, school_year, onderwijssoort, diploma, n_leavers, n_continued, record_key_sum)
+SELECT $2, supplier_institution_id, school_year, onderwijssoort, diploma, count(*)::int, count(*) FILTER (WHERE continued)::int, (((sum(record_key)) % 4294967296) + 4294967296) % 4294967296
+  FROM stored
+ GROUP BY supplier_institution_id, school_year, onderwijssoort, diploma
+    ON CONFLICT (region_id, supplier_institution_id, school_year, onderwijssoort, diploma) DO UPDATE SET
+       n_leavers = s.n_leavers + EXCLUDED.n_leavers, n_continued = s.n_continued + EXCLUDED.n_continued,
+       record_key_sum = (((s.record_key_sum + EXCLUDED.record_key_sum) % 4294967296) + 4294967296) % 4294967296
+RETURNING s.school_year
 )
-INSERT INTO leaver_summaries (region_id, supplier_institution_id, school_year, onderwijssoort, diploma, n_leavers, n_continued, record_key_sum)
-SELECT $1, l.institution_id, l.school_year, l.onderwijssoort, l.diploma, count(*), count(c.pseudonym),
-       (sum(('x' || substr(md5((SELECT secret FROM secret) || ':' || l.id::text), 1, 8))::bit(32)::bigint) % 4294967296)::bigint
-  FROM leavers l
-  JOIN members m ON m.institution_id = l.institution_id
-  LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
- WHERE l.school_year = ANY($2::smallint[])
- GROUP BY l.institution_id, l.school_year, l.onderwijssoort, l.diploma;
--- parameters: "00000000-0000-4000-8000-00000000000a", [2022,2023,2024,2025]
-
-DELETE FROM withheld_cells WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
--- parameters: "00000000-0000-4000-8000-00000000000a", [2022,2023,2024,2025]
+SELECT DISTINCT school_year FROM summed;
+-- parameters: [], "00000000-0000-4000-8000-00000000000a"
 
 SELECT s.cohort, s.supplier_institution_id::text AS supplier, s.supplier_vestiging AS vestiging, s.receiver_institution_id::text AS receiver,
       s.sector, s.programme_code AS programme, s.prior_diploma_type AS prior, s.n, d.suppression_k AS k
  FROM outcome_summaries s JOIN definition_sets d ON d.id = s.definition_set_id
 WHERE s.region_id = $1 AND s.cohort = ANY($2::smallint[])
 ORDER BY s.cohort;
--- parameters: "00000000-0000-4000-8000-00000000000a", [2022,2023,2024,2025]
+-- parameters: "00000000-0000-4000-8000-00000000000a", []
 
-INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms) VALUES ($1, now(), $2::smallint[], 0)
-ON CONFLICT (region_id) DO UPDATE SET refreshed_at = now(), cohorts = EXCLUDED.cohorts;
--- parameters: "00000000-0000-4000-8000-00000000000a", [2022,2023,2024,2025]
+INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms, rendement_as_of)
+VALUES ($1, now(), $2::smallint[], 0, CURRENT_DATE)
+ON CONFLICT (region_id) DO UPDATE SET refreshed_at = now(), cohorts = EXCLUDED.cohorts,
+                                      rendement_as_of = COALESCE(EXCLUDED.rendement_as_of, summary_refreshes.rendement_as_of);
+-- parameters: "00000000-0000-4000-8000-00000000000a", []
 
 ANALYZE outcome_summaries, leaver_summaries;
 

@@ -49,13 +49,24 @@ describe('JobRunner', () => {
   it('merges a burst of refresh jobs into one refresh per region, with one detection after it', async () => {
     const refresh = jest.spyOn(ctx.app.get(RefreshService), 'refreshRegion');
     const detect = jest.spyOn(ctx.app.get(DetectionService), 'detectRegion');
+    // A record changes (its own job queued with it), then a burst of jobs for the same institutions.
+    await ctx.newEnrolment({ receiver: X, supplier: S, startDate: '2023-09-01' });
     const ids: string[] = [];
     for (const cohort of [2020, 2021, 2022, 2023, 2024]) ids.push(await enqueue(JobKind.RefreshSummaries, { institutionId: X.id, cohorts: [cohort] }));
     ids.push(await enqueue(JobKind.RefreshSummaries, { institutionId: S.id, cohorts: [2022] }));
-    expect(await runner.runDue()).toBe(6);
-    expect(refresh.mock.calls).toEqual([[region.id, [2020, 2021, 2022, 2023, 2024]]]);
+    expect(await runner.runDue()).toBe(7);
+    expect(refresh.mock.calls).toEqual([[region.id, 'changed']]);
     expect(detect.mock.calls).toEqual([[region.id]]);
     expect((await rows(`id = ANY($1::bigint[])`, [ids])).map((row) => row.status)).toEqual(Array(6).fill('done'));
+  });
+
+  it('a refresh job whose changes an earlier refresh already applied runs no detection', async () => {
+    const refresh = jest.spyOn(ctx.app.get(RefreshService), 'refreshRegion');
+    const detect = jest.spyOn(ctx.app.get(DetectionService), 'detectRegion');
+    await enqueue(JobKind.RefreshSummaries, { institutionId: X.id, cohorts: [2023] });
+    expect(await runner.runDue()).toBe(1);
+    expect(refresh.mock.calls).toEqual([[region.id, 'changed']]);
+    expect(detect).not.toHaveBeenCalled();
   });
 
   it('a failing detection fails its refresh jobs for a retry, which runs both again', async () => {
