@@ -42,6 +42,32 @@ describe('job kinds: one catalogue', () => {
     expect(pending).toBe(0);
   });
 
+  it('the catalogue trigger writes the refresh-region kind, for every region, only when the catalogue changed', async () => {
+    const [fn] = await ctx.dataSource.query<Array<{ source: string }>>(`SELECT prosrc AS source FROM pg_proc WHERE proname = 'catalogue_queue_refresh'`);
+    const kinds = [...fn.source.matchAll(/INSERT INTO jobs \(kind, payload\) SELECT '([^']+)'/g)].map((match) => match[1]);
+    expect(kinds).toEqual([JobKind.RefreshRegion]);
+
+    const regions = [await ctx.newRegion(), await ctx.newRegion()];
+    await ctx.runJobs();
+    const queued = async (): Promise<string[]> =>
+      (
+        await ctx.dataSource.query<Array<{ region: string }>>(
+          `SELECT payload->>'regionId' AS region FROM jobs WHERE status = 'pending' AND kind = $1 AND payload->>'regionId' = ANY($2::text[]) ORDER BY 1`,
+          [JobKind.RefreshRegion, regions.map((region) => region.id)],
+        )
+      ).map((row) => row.region);
+    const admin = await ctx.tokenFor({ scopes: ['platform:admin'] });
+    const programme = { code: '25604', sector: 'mbo', name: 'Software developer', level: '4', nominalDurationYears: 3, validFromCohort: 2015 };
+    await ctx.http.post('/v1/programmes:batch').set('Authorization', `Bearer ${admin}`).send({ records: [programme] }).expect(200);
+    expect(await queued()).toEqual(regions.map((region) => region.id).sort());
+    await ctx.runJobs();
+    // The same catalogue again changes nothing and queues nothing; a new duration moves rendement.
+    await ctx.http.post('/v1/programmes:batch').set('Authorization', `Bearer ${admin}`).send({ records: [programme] }).expect(200);
+    expect(await queued()).toEqual([]);
+    await ctx.http.post('/v1/programmes:batch').set('Authorization', `Bearer ${admin}`).send({ records: [{ ...programme, nominalDurationYears: 4 }] }).expect(200);
+    expect(await queued()).toEqual(regions.map((region) => region.id).sort());
+  });
+
   it('no file under src/ but the catalogue spells a kind', () => {
     const catalogue = join(ROOT, 'src', 'jobs', 'job-kinds.ts');
     const offenders: string[] = [];
