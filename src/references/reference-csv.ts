@@ -89,7 +89,13 @@ export async function readReferenceCsv(body: Readable & { headers: IncomingHttpH
       rows.push({ record, line });
       pending.push(
         validate(record, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } }).then((failures) => {
-          for (const { path, code, detail } of flattenValidationErrors(failures)) errors.push({ line, column: COLUMN_OF.get(String(path[0])) ?? String(path[0]), code, detail });
+          // One error per cell: the first constraint it fails.
+          const columns = new Set<string>();
+          for (const { path, code, detail } of flattenValidationErrors(failures)) {
+            const column = COLUMN_OF.get(String(path[0])) ?? String(path[0]);
+            if (!columns.has(column)) errors.push({ line, column, code, detail });
+            columns.add(column);
+          }
         }),
       );
     });
