@@ -29,7 +29,7 @@ export function referenceLines(references: ReferenceComparison[]): LineSeries[] 
 /** The reference's rate of a cohort for a table cell, or a dash where the source publishes none. */
 export function referenceCell(reference: ReferenceComparison, cohort: number): HTMLElement {
   const point = reference.points.find((candidate) => candidate.cohort === cohort);
-  return point ? rateText(point.rate, false, 0) : h('span', { 'data-value': '' }, t('value.none'));
+  return point ? rateText(point.rate, false, 0) : h('span', { class: 'no-value' }, t('value.none'));
 }
 
 /** One series: its label, source link, licence, definitions and whether the comparison is indicative. */
