@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { notFound, ProblemFieldError, toPointer } from 'src/common/problem';
 import { problem } from 'src/common/problems';
-import { LEVELS_BY_SECTOR, ProgrammeLevel, RecordSector } from 'src/programmes/programme-codes';
+import { LEVELS_BY_SECTOR, RecordSector } from 'src/programmes/programme-codes';
 import {
   AlertReferenceDto,
   ReferenceComparisonDto,
@@ -78,7 +78,7 @@ export class ReferencesService {
     const points: NewPoint[] = [];
     const seenPoints = new Map<string, number>();
     records.forEach((record, i) => {
-      if (record.level !== undefined && !LEVELS_BY_SECTOR[record.sector].includes(record.level as ProgrammeLevel)) {
+      if (record.level !== undefined && !LEVELS_BY_SECTOR[record.sector].includes(record.level)) {
         errors.push({ ...locate(i, 'level'), code: 'invalid_level', detail: `level must be one of ${LEVELS_BY_SECTOR[record.sector].join(', ')} for sector ${record.sector}.` });
       }
       const item = toNewSeries(record);

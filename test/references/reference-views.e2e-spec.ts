@@ -93,6 +93,17 @@ describe('reference series beside the views', () => {
     expect(report.body.references.find((reference: { source: string }) => reference.source === 'A').points).toEqual([{ cohort: 2022, rate: 0.15, n: 50_000 }]);
   });
 
+  it('puts the references in the CSV of a view and of the region report, with their rate and label', async () => {
+    const csv = await get('/v1/insights/alumni', tokens.S1).set('Accept', 'text/csv').expect(200);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0].split(',').slice(-2)).toEqual(['reference_label', 'reference_rate']);
+    const reference = lines.filter((line) => line.includes(',reference:uitval,'));
+    expect(reference).toHaveLength(2);
+    expect(reference.find((line) => line.includes('A (HBO)'))).toMatch(/,50000,.*"A \(HBO\) — synthetisch voorbeeld, geen echte cijfers",0\.15$/);
+    const report = await get(`/v1/regions/${R.code}/report`, tokens.coordinator).set('Accept', 'text/csv').expect(200);
+    expect(report.text.trim().split('\n').filter((line) => line.includes(',reference:'))).toHaveLength(3);
+  });
+
   it('answers a reader of another region no differently: references are public, the region figures stay scoped', async () => {
     const other = await ctx.newRegion();
     const otherSchool = await ctx.newInstitution({ sectors: ['vo'] });
