@@ -108,6 +108,32 @@ describe('reference series in the web report, in headless Chromium', () => {
     expect(await page.locator('[data-section="references"] li.reference[data-comparable="true"] .reference-comparable').first().textContent()).toBe('Dezelfde definities als de regio.');
   });
 
+  it('shows a region trendbreuk against the national trend of the same cohorts, with whether the reference moved', async () => {
+    // A trendbreuk of the whole region, written as detection would (the demo's planted break is between two schools).
+    const { dataSource } = server.ctx;
+    const [region] = await dataSource.query<Array<{ id: string }>>(`SELECT id FROM regions WHERE code = 'RIJNSTAD'`);
+    const [definition] = await dataSource.query<Array<{ id: string; version: number }>>(`SELECT id, version FROM definition_sets WHERE region_id = $1 ORDER BY version LIMIT 1`, [region.id]);
+    await dataSource.query(
+      `INSERT INTO alerts (region_id, type, cell_kind, cell_key, metric, cohort, direction, rule, effect_pp, baseline_rate, current_rate, n_current, events_current,
+                           n_baseline, events_baseline, baseline_cohorts, method_version, definition_set_id, definition_set_version, parameters, evidence_hash)
+       VALUES ($1, 'trendbreuk', 'region', 'region|||', 'uitval', 2024, 'up', 'fdr', 6, 0.14, 0.2, 1000, 200, 3000, 420, '{2021,2022,2023}',
+               'trendbreuk-1.0', $2, $3, '{"suppressionK": 10}', repeat('0', 64))
+       ON CONFLICT ON CONSTRAINT uq_alerts_key DO NOTHING`,
+      [region.id, definition.id, definition.version],
+    );
+    const [alert] = await dataSource.query<Array<{ id: string }>>(`SELECT id FROM alerts WHERE region_id = $1 AND type = 'trendbreuk' AND cell_key = 'region|||' AND metric = 'uitval' AND cohort = 2024`, [region.id]);
+    const detail = await server.get<{ effectPp: number | null; references: Array<Reference & { changePp: number | null; verdict: string }> }>(await server.token('demo-coordinator'), `/v1/alerts/${alert.id}`);
+    expect(detail.references.length).toBeGreaterThan(0);
+
+    await page.goto(`${server.baseUrl}/app/#/alerts/${alert.id}`);
+    await ready(page, 'alerts');
+    await page.waitForSelector('[data-section="references"] [data-verdict]');
+    const verdicts = await evaluate<Array<{ label: string; verdict: string }>>(page, `Array.from(document.querySelectorAll('[data-section="references"] [data-verdict]')).map((el) => ({ label: el.closest('tr').cells[0].textContent, verdict: el.dataset.verdict }))`);
+    expect(verdicts).toEqual(detail.references.map((reference) => ({ label: reference.label, verdict: reference.verdict })));
+    expect(await page.locator('[data-section="references"] h2').textContent()).toBe('Landelijke trend over dezelfde cohorten');
+    expect(await page.locator('[data-section="references"] li.reference').count()).toBe(detail.references.length);
+  });
+
   it("shows a school's alumni next to the region and the reference", async () => {
     const token = await server.token('demo-vo-school');
     const alumni = await server.get<Alumni>(token, '/v1/insights/alumni');
