@@ -159,7 +159,7 @@ export class InsightsService {
       trend,
       methodebreuken: Definitions.breaks(perCohort),
       definitionSets: definitions.references(perCohort.map((row) => row.definitionSetId)),
-      references: await this.viewReferences.forScope(scope, trendFrom, trendTo, perCohort.map((row) => definitions.of(row.definitionSetId)), { byPriorEducation: false }),
+      references: await this.viewReferences.forScope(scope, trendFrom, trendTo, perCohort.map((row) => definitions.of(row.definitionSetId)), { byPriorEducation: false, sectorRows: perCohort }),
     };
   }
 

@@ -19,11 +19,19 @@ export class ViewReferences {
     private readonly references: ReferencesService,
   ) {}
 
-  async forScope(scope: ViewScope, from: number, to: number, definitions: DefinitionSetEntity[], options: { byPriorEducation: boolean }): Promise<ReferenceComparisonDto[]> {
-    const keys = async (column: BreakdownColumn): Promise<string[]> => [...new Set((await this.repository.cells(scope, column, from, to)).map((row) => row.key))].sort();
-    const sectors = (await keys('sector')) as RecordSector[];
+  /** `sectorRows`: the view's rows by sector over the same cohorts, where it has read them already. */
+  async forScope(
+    scope: ViewScope,
+    from: number,
+    to: number,
+    definitions: DefinitionSetEntity[],
+    options: { byPriorEducation: boolean; sectorRows?: Array<{ key: string }> },
+  ): Promise<ReferenceComparisonDto[]> {
+    const unique = (rows: Array<{ key: string }>): string[] => [...new Set(rows.map((row) => row.key))].sort();
+    const keys = async (column: BreakdownColumn): Promise<string[]> => unique(await this.repository.cells(scope, column, from, to));
+    const sectors = (options.sectorRows ? unique(options.sectorRows) : await keys('sector')) as RecordSector[];
     const priorEducation = options.byPriorEducation ? await keys('diplomaType') : [];
-    const unique = [...new Map(definitions.map((definition) => [definition.id, definition])).values()];
-    return this.references.forView({ sectors, priorEducation, from, to, definitions: unique });
+    const sets = [...new Map(definitions.map((definition) => [definition.id, definition])).values()];
+    return this.references.forView({ sectors, priorEducation, from, to, definitions: sets });
   }
 }
