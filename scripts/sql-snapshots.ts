@@ -23,6 +23,7 @@ import { JobsRepository } from 'src/jobs/jobs.repository';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { ProgrammesRepository } from 'src/programmes/programmes.repository';
+import { ReferencesRepository } from 'src/references/references.repository';
 import { InsightsRepository } from 'src/insights/insights.repository';
 import { DisclosureRepository } from 'src/outcomes/disclosure/disclosure.repository';
 import { RetentionRepository } from 'src/retention/retention.repository';
@@ -347,6 +348,41 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
         'sector and code': (r) => r.listProgrammes({ sector: 'mbo', code: '25180' }, ...PAGE),
       },
       listSuccessors: (r) => r.listSuccessors(),
+    }),
+    snapshot('references.repository', 'ReferencesRepository', new ReferencesRepository(dataSource), {
+      import: (r) =>
+        r.import(
+          [
+            {
+              source: 'Example source',
+              sourceUrl: 'https://example.org/figures',
+              licence: 'CC BY 4.0',
+              definitions: 'Uitval: no enrolment on 1 October of year 2 and no diploma.',
+              synthetic: true,
+              sector: 'hbo',
+              level: '',
+              programmeGroup: '',
+              priorEducation: '',
+              instroom: 'all',
+              metric: 'uitval',
+              switchersCountAsUitval: false,
+              firstYearInSectorOnly: true,
+              referenceMonth: 10,
+              referenceDay: 1,
+            },
+          ],
+          [{ series: 0, cohort: 2022, rate: 0.15, n: 40000 }],
+        ),
+      listSeries: {
+        'no filter': (r) => r.listSeries({}),
+        'a view: sectors, prior education, whole sector': (r) => r.listSeries({ sectors: ['hbo', 'mbo'], priorEducation: ['havo'], wholeSector: true }),
+        'by id and metric': (r) => r.listSeries({ ids: [REGION], metrics: ['uitval'] }),
+      },
+      points: {
+        'a window': (r) => r.points([REGION], 2020, 2024),
+        'every cohort': (r) => r.points([REGION], undefined, undefined),
+      },
+      deleteSeries: (r) => r.deleteSeries(REGION),
     }),
     snapshot('insights.repository', 'InsightsRepository', new InsightsRepository(dataSource), {
       viewVersions: (r) => r.viewVersions(),

@@ -7,6 +7,7 @@ import { IdempotencyKeyEntity } from 'src/idempotency/idempotency-key.entity';
 import { IngestBatchEntity } from 'src/ingest/ingest-batch.entity';
 import { LeaverEntity } from 'src/records/leaver.entity';
 import { ProgrammeEntity, ProgrammeSuccessorEntity } from 'src/programmes/programme.entity';
+import { ReferencePointEntity, ReferenceSeriesEntity } from 'src/references/reference.entity';
 import { ViewVersionEntity } from 'src/insights/view-version.entity';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { MembershipEntity } from 'src/institutions/membership.entity';
@@ -52,4 +53,6 @@ export const ENTITIES = [
   InvitationEntity,
   WebSessionEntity,
   SignInAttemptEntity,
+  ReferenceSeriesEntity,
+  ReferencePointEntity,
 ];

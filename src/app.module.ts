@@ -28,6 +28,7 @@ import { OutcomesModule } from 'src/outcomes/outcomes.module';
 import { PeopleModule } from 'src/people/people.module';
 import { RetentionModule } from 'src/retention/retention.module';
 import { ProgrammesModule } from 'src/programmes/programmes.module';
+import { ReferencesModule } from 'src/references/references.module';
 import { SessionModule } from 'src/session/session.module';
 
 @Module({})
@@ -51,6 +52,7 @@ export class AppModule {
         SessionModule,
         InstitutionsModule,
         ProgrammesModule,
+        ReferencesModule,
         IngestModule,
         RecordsModule,
         OutcomesModule,

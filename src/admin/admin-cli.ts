@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { Command } from 'commander';
+import { createReadStream } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { AppModule } from 'src/app.module';
 import { AuditChainVerifier, parseAnchor } from 'src/audit/audit-chain';
@@ -18,6 +19,7 @@ import { CreateInstitutionDto, CreateRegionDto, MembershipRequestDto } from 'src
 import { InstitutionsService } from 'src/institutions/institutions.service';
 import { CreateInvitationDto, RoleRequestDto } from 'src/people/dto/people.dto';
 import { PeopleService } from 'src/people/people.service';
+import { ReferencesService } from 'src/references/references.service';
 
 /**
  * Operator commands against the configured database (DATABASE_URL, or the embedded one in
@@ -29,6 +31,7 @@ interface Services {
   institutions: InstitutionsService;
   auditChain: AuditChainVerifier;
   people: PeopleService;
+  references: ReferencesService;
 }
 
 async function withServices<T>(work: (services: Services) => Promise<T>): Promise<T> {
@@ -42,6 +45,7 @@ async function withServices<T>(work: (services: Services) => Promise<T>): Promis
       institutions: app.get(InstitutionsService),
       auditChain: app.get(AuditChainVerifier),
       people: app.get(PeopleService),
+      references: app.get(ReferencesService),
     });
     // Grants are audited: write their entries before the database closes.
     await app.get(AuditWriter).flush();
@@ -174,6 +178,21 @@ program
   .command('revoke-role <personId> <roleId>')
   .description('Revoke a role of a person (audited); sessions in that role end at their next request')
   .action(async (personId: string, roleId: string) => print(await withServices(({ people }) => people.revokeFromCli(personId, roleId))));
+
+program
+  .command('import-references')
+  .description('Import published reference figures (national, sector) from a CSV file, as POST /v1/reference-series:upload; all or nothing, bad rows listed with line and column')
+  .requiredOption('--file <path>', 'UTF-8 CSV; the columns are listed in the API documentation (POST /v1/reference-series:upload)')
+  .action(async (options: { file: string }) => {
+    const body = Object.assign(createReadStream(options.file), { headers: { 'content-type': 'text/csv' } });
+    try {
+      print(await withServices(({ references }) => references.importCsv(body)));
+    } catch (error) {
+      const listed = (error as { errors?: Array<{ line?: number; column?: string; detail: string }> }).errors ?? [];
+      for (const item of listed) process.stderr.write(`line ${item.line ?? '?'}${item.column ? `, column ${item.column}` : ''}: ${item.detail}\n`);
+      throw error;
+    }
+  });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const problem = error as { title?: string; detail?: string; message?: string };

@@ -11,13 +11,14 @@ import { WebhooksRepository } from 'src/alerts/webhooks/webhooks.repository';
 import { WebhooksService } from 'src/alerts/webhooks/webhooks.service';
 import { JobsModule } from 'src/jobs/jobs.module';
 import { OutcomesModule } from 'src/outcomes/outcomes.module';
+import { ReferencesModule } from 'src/references/references.module';
 
 /**
  * Trendbreuk alerts: detection after every summary refresh (the refresh job's `then` step), the
  * alert lifecycle with scoped visibility, and signed webhooks with a delivery log.
  */
 @Module({
-  imports: [AccessModule, JobsModule, OutcomesModule],
+  imports: [AccessModule, JobsModule, OutcomesModule, ReferencesModule],
   controllers: [AlertsController, WebhooksController],
   providers: [
     AlertsRepository,

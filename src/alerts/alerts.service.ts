@@ -14,6 +14,11 @@ import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { ALL_COHORTS, DisclosureService, RegionDisclosure } from 'src/outcomes/disclosure/disclosure.service';
 import { AlertScope } from 'src/access/tenancy';
 import { toDefinitionReference } from 'src/outcomes/definitions.service';
+import { RATE_METRICS, RateMetric } from 'src/alerts/detection/model';
+import type { RecordSector } from 'src/programmes/programme-codes';
+import { AlertReferenceDto } from 'src/references/dto/reference.dto';
+import { ComparableDefinition } from 'src/references/reference-comparison';
+import { ReferencesService } from 'src/references/references.service';
 
 const TRANSITIONS: Record<'acknowledge' | 'resolve', { from: AlertState[]; to: AlertState; event: AlertEvent }> = {
   acknowledge: { from: ['open'], to: 'acknowledged', event: 'acknowledged' },
@@ -28,6 +33,7 @@ export class AlertsService {
     private readonly definitions: DefinitionsRepository,
     private readonly webhooks: WebhooksService,
     private readonly disclosure: DisclosureService,
+    private readonly references: ReferencesService,
   ) {}
 
   /** The publication pattern of each region the alerts are in. */
@@ -82,11 +88,32 @@ export class AlertsService {
     const references = new Map(definitionSets.map((definition) => [definition.id, toDefinitionReference(definition)]));
     const known = cohorts.filter((cohort) => parameters.has(cohort.definitionSetId));
     const visibility = alertVisibility(view, await this.disclosure.forRegion(view.regionId, ALL_COHORTS.from, ALL_COHORTS.to), scope);
+    const alert = toAlertDto(view, visibility);
+    const definition = definitionSets.find((candidate) => candidate.id === view.definitionSetId);
     return {
-      ...toAlertDto(view, visibility),
+      ...alert,
       series: alertSeries(cell, view.metric, known, points, parameters, references, visibility),
       history: history.map(toHistoryDto),
+      references: definition ? await this.nationalTrend(view, alert.effectPp, definition) : [],
     };
+  }
+
+  /**
+   * A trend break of the region (or of a supplier in one sector) against the reference series of
+   * the same metric over the same cohorts: did the region move while the country did not? The
+   * region's change is the one the alert shows (null where disclosure control withholds it).
+   */
+  private nationalTrend(view: AlertView, effectPp: number | null, definition: ComparableDefinition): Promise<AlertReferenceDto[]> {
+    const tested = (view.type === 'trendbreuk' || view.type === 'aandacht') && (RATE_METRICS as readonly string[]).includes(view.metric);
+    if (!tested || (view.cellKind !== 'region' && view.cellKind !== 'supplier_sector')) return Promise.resolve([]);
+    return this.references.forAlert({
+      metric: view.metric as RateMetric,
+      sector: view.cellKind === 'supplier_sector' ? (view.sector as RecordSector | null) : null,
+      cohort: view.cohort,
+      baselineCohorts: view.baselineCohorts,
+      effectPp,
+      definitions: [definition],
+    });
   }
 
   acknowledge(auth: Principal, id: string, dto: AlertTransitionDto): Promise<AlertDetailDto> {

@@ -10,6 +10,7 @@ import {
   IsDateString,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -92,6 +93,16 @@ export const ValidateEnumArray = <T extends string>(values: readonly T[], option
 
 export const ValidateInt = (options: Common & { min: number; max: number }) =>
   applyDecorators(documented({ ...options, type: 'integer', minimum: options.min, maximum: options.max }), ...optionalIf(options), IsInt(), Min(options.min), Max(options.max));
+
+/** A finite number (not NaN or infinity) within [min, max], e.g. a rate 0–1. */
+export const ValidateNumber = (options: Common & { min: number; max: number }) =>
+  applyDecorators(
+    documented({ ...options, type: 'number', minimum: options.min, maximum: options.max }),
+    ...optionalIf(options),
+    IsNumber({ allowNaN: false, allowInfinity: false }),
+    Min(options.min),
+    Max(options.max),
+  );
 
 /** An integer read from a query string. */
 /**

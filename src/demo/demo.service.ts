@@ -9,6 +9,8 @@ import { EnrolmentRecord, LeaverRecord } from 'src/generator/records';
 import { generateRegion } from 'src/generator/region';
 import { IngestService } from 'src/ingest/ingest.service';
 import { ProgrammesService } from 'src/programmes/programmes.service';
+import { ReferencesService } from 'src/references/references.service';
+import { demoReferenceFigures } from 'src/demo/demo-references';
 import { DEVELOPMENT_PROVIDER_ID } from 'src/config/sign-in-config';
 import { DEMO_CLIENTS, DEMO_COHORTS, DEMO_INSTITUTIONS, DEMO_PEOPLE, DEMO_REGION, DEMO_SEED, DEMO_STUDENTS, OTHER_DEMO_REGION, demoSecret } from 'src/demo/demo-region';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
@@ -28,6 +30,7 @@ export class DemoService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ingest: IngestService,
     private readonly programmes: ProgrammesService,
+    private readonly references: ReferencesService,
   ) {}
 
   /**
@@ -41,6 +44,8 @@ export class DemoService {
     const started = Date.now();
     await this.programmes.loadProgrammes({ records: programmesForApi() });
     await this.programmes.loadSuccessors({ records: CREBO_SUCCESSIONS.map((succession) => ({ ...succession })) });
+    // Made-up national figures, marked synthetic everywhere they are shown.
+    await this.references.importBatch({ records: demoReferenceFigures() });
     const region = generateRegion({ seed: DEMO_SEED, cohorts: DEMO_COHORTS, students: DEMO_STUDENTS });
     let enrolments = 0;
     let leavers = 0;

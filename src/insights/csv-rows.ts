@@ -1,5 +1,6 @@
 import { CsvRow } from 'src/common/csv-export';
 import { FiguresDto, FlowsDto, InsightsViewDto, RegionReportDto } from 'src/insights/dto/insights.dto';
+import { ReferenceComparisonDto } from 'src/references/dto/reference.dto';
 
 const figureColumns = (figures: FiguresDto): CsvRow => ({
   n: figures.n,
@@ -13,7 +14,23 @@ const figureColumns = (figures: FiguresDto): CsvRow => ({
   diploma_year1: figures.diplomaYear1,
   rendement: figures.rendement,
   left: figures.left,
+  reference_label: null,
+  reference_rate: null,
 });
+
+const NO_FIGURES = { n: null, suppressed: false, protection: 'published', direct: null, uitval: null, switch_internal: null, switch_external: null, enrolled_year2: null, diploma_year1: null, rendement: null, left: null };
+
+/**
+ * The reference series of a cohort: part `reference:<metric>`, the series id as key, its label
+ * (source, scope, synthetic) also in `reference_label`, its published n and its rate in `reference_rate`. Published data,
+ * not region records: protection `published`.
+ */
+const referenceRows = (references: ReferenceComparisonDto[], cohort: number | null, common: CsvRow, extra: CsvRow = {}): CsvRow[] =>
+  references.flatMap((reference) =>
+    reference.points
+      .filter((point) => point.cohort === cohort)
+      .map((point) => ({ ...common, part: `reference:${reference.metric}`, ...extra, key: reference.id, label: reference.label, ...NO_FIGURES, n: point.n, reference_label: reference.label, reference_rate: point.rate })),
+  );
 
 /** One row per cohort × breakdown key, plus the total and benchmark rows, each naming its definitions. */
 export const viewToCsv = (view: InsightsViewDto): CsvRow[] =>
@@ -24,6 +41,7 @@ export const viewToCsv = (view: InsightsViewDto): CsvRow[] =>
       { ...common, part: 'total', key: '', label: 'Totaal', ...figureColumns(cohort.total) },
       ...(cohort.benchmark ?? []).map((row) => ({ ...common, part: 'benchmark', key: row.key, label: row.label, ...figureColumns(row) })),
       ...(cohort.benchmarkTotal ? [{ ...common, part: 'benchmark-total', key: '', label: 'Regio', ...figureColumns(cohort.benchmarkTotal) }] : []),
+      ...referenceRows(view.references ?? [], cohort.cohort, { ...common, definition_set: '', definition_version: '' }),
     ];
   });
 
@@ -44,6 +62,10 @@ export const reportToCsv = (report: RegionReportDto): CsvRow[] => {
       receiver: '',
       ...figureColumns(point),
     })),
+    ...report.trend.flatMap((point) =>
+      // The report's columns have no key or label: the series is named in reference_label.
+      referenceRows(report.references ?? [], point.cohort, { region: report.region, cohort: point.cohort, definition_set: '', definition_version: '' }, { supplier: '', receiver: '' }).map(({ key: _key, label: _label, ...row }) => row),
+    ),
   ];
 };
 

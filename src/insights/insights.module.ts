@@ -5,10 +5,12 @@ import { InsightsRepository } from 'src/insights/insights.repository';
 import { InsightsService } from 'src/insights/insights.service';
 import { ViewCache } from 'src/insights/view-cache';
 import { OutcomesModule } from 'src/outcomes/outcomes.module';
+import { ReferencesModule } from 'src/references/references.module';
+import { ViewReferences } from 'src/insights/view-references';
 
 @Module({
-  imports: [AccessModule, OutcomesModule],
+  imports: [AccessModule, OutcomesModule, ReferencesModule],
   controllers: [InsightsController],
-  providers: [InsightsRepository, InsightsService, ViewCache],
+  providers: [InsightsRepository, InsightsService, ViewCache, ViewReferences],
 })
 export class InsightsModule {}

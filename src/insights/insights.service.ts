@@ -21,6 +21,7 @@ import {
 } from 'src/insights/dto/insights.dto';
 import { BreakdownColumn, CellRow, InsightsRepository, ViewScope } from 'src/insights/insights.repository';
 import { ViewCache } from 'src/insights/view-cache';
+import { ViewReferences } from 'src/insights/view-references';
 import { CellSpec } from 'src/outcomes/disclosure/cells';
 import { DisclosureService } from 'src/outcomes/disclosure/disclosure.service';
 import { NO_OWN_PART, perturbedContinued } from 'src/outcomes/disclosure/pooled-split';
@@ -37,6 +38,7 @@ export class InsightsService {
     private readonly definitions: DefinitionsRepository,
     private readonly cache: ViewCache,
     private readonly disclosure: DisclosureService,
+    private readonly viewReferences: ViewReferences,
   ) {}
 
   /** A supplying school's alumni per cohort, broken down, next to the regional benchmark. */
@@ -91,6 +93,7 @@ export class InsightsService {
       trend: [],
       methodebreuken: [],
       definitionSets: [],
+      references: [],
     };
     if (!range || cohort === null) return empty;
 
@@ -156,6 +159,7 @@ export class InsightsService {
       trend,
       methodebreuken: Definitions.breaks(perCohort),
       definitionSets: definitions.references(perCohort.map((row) => row.definitionSetId)),
+      references: await this.viewReferences.forScope(scope, trendFrom, trendTo, perCohort.map((row) => definitions.of(row.definitionSetId)), { byPriorEducation: false, sectorRows: perCohort }),
     };
   }
 
@@ -267,6 +271,7 @@ export class InsightsService {
       definitionSets: [],
       methodebreuken: [],
       cohorts: [],
+      references: [],
     };
     if (!range) return base;
     const to = query.cohortTo ?? range.max;
@@ -314,6 +319,7 @@ export class InsightsService {
       definitionSets: definitions.references(rows.map((row) => row.definitionSetId)),
       methodebreuken: Definitions.breaks(rows),
       cohorts,
+      references: await this.viewReferences.forScope(scope, from, to, rows.map((row) => definitions.of(row.definitionSetId)), { byPriorEducation: true }),
     };
   }
 

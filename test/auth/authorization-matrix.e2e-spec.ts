@@ -51,6 +51,24 @@ const newWebhook = async (ctx: TestContext, owner: { region?: RegionEntity; inst
 const webhookOf = (world: World, objectCase: Case, actor: Actor): string =>
   objectCase === 'missing' ? MISSING_UUID : objectCase === 'other' ? world.webhookS : actor === 'coordinatorR' || actor === 'coordinatorS' ? world.webhookR : world.webhookX;
 
+/** A reference series with one point, written as an import would (series belong to no tenant). */
+const newReferenceSeries = async (ctx: TestContext): Promise<string> => {
+  const [row] = await ctx.dataSource.query<Array<{ id: string }>>(
+    `INSERT INTO reference_series (source, source_url, licence, definitions, sector, metric) VALUES ($1, 'https://example.org', 'CC0', 'Uitval: geen inschrijving op 1 oktober.', 'hbo', 'uitval') RETURNING id`,
+    [`matrix-${sequence++}`],
+  );
+  await ctx.dataSource.query(`INSERT INTO reference_points (series_id, cohort, rate) VALUES ($1, 2022, 0.15)`, [row.id]);
+  return row.id;
+};
+const keptSeries: Partial<Record<'own' | 'other', Promise<string>>> = {};
+const referenceSeriesFor = (ctx: TestContext, objectCase: Case): Promise<string> =>
+  objectCase === 'missing' ? Promise.resolve(MISSING_UUID) : (keptSeries[objectCase] ??= newReferenceSeries(ctx));
+
+const REFERENCE_CSV = [
+  'source,source_url,licence,definitions,sector,cohort,metric,rate',
+  'Matrixbron,https://example.org/csv,CC0,Uitval zonder diploma,mbo,2022,uitval,0.2',
+].join('\n');
+
 let sequence = 0;
 const uniqueRegionCode = (): string => `M${Date.now().toString(36)}${(sequence++).toString(36)}`.toUpperCase().slice(0, 16);
 
@@ -177,6 +195,18 @@ const REQUESTS: Record<string, RequestBuilder> = {
     method: 'post',
     path: '/v1/programme-successors:batch',
     body: { records: [{ oldCode: '25604', newCode: objectCase === 'missing' ? '99999' : '25998', fromCohort: 2021 }] },
+  }),
+  'GET /v1/reference-series': () => ({ method: 'get', path: '/v1/reference-series' }),
+  'GET /v1/reference-series/:id': async (ctx, _world, objectCase) => ({ method: 'get', path: `/v1/reference-series/${await referenceSeriesFor(ctx, objectCase)}` }),
+  'POST /v1/reference-series:batch': () => ({
+    method: 'post',
+    path: '/v1/reference-series:batch',
+    body: { records: [{ source: 'Matrixbron', sourceUrl: 'https://example.org', licence: 'CC0', definitions: 'Uitval zonder diploma.', sector: 'hbo', cohort: 2022, metric: 'uitval', rate: 0.15 }] },
+  }),
+  'POST /v1/reference-series:upload': () => ({ method: 'post', path: '/v1/reference-series:upload', body: REFERENCE_CSV, contentType: 'text/csv' }),
+  'DELETE /v1/reference-series/:id': async (ctx, _world, objectCase) => ({
+    method: 'delete',
+    path: `/v1/reference-series/${objectCase === 'missing' ? MISSING_UUID : await newReferenceSeries(ctx)}`,
   }),
   'GET /v1/alerts': () => ({ method: 'get', path: '/v1/alerts' }),
   'GET /v1/alerts/:id': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/alerts/${objectCase === 'own' ? world.alertR : objectCase === 'other' ? world.alertS : MISSING_UUID}` }),

@@ -107,6 +107,13 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixRow> = {
   'GET /v1/programme-successors': row(all(401), all(200), all(200), all(200), all(200), all(200), all(200)),
   'POST /v1/programmes:batch': adminOnly(all(200)),
   'POST /v1/programme-successors:batch': adminOnly([200, 200, 422]),
+  // Reference series: public published figures, read by every authenticated caller; imported and deleted by administrators.
+  // own/other: two series (neither belongs to a tenant); missing: an unknown id.
+  'GET /v1/reference-series': row(all(401), all(200), all(200), all(200), all(200), all(200), all(200)),
+  'GET /v1/reference-series/:id': row(all(401), [200, 200, 404], [200, 200, 404], [200, 200, 404], [200, 200, 404], [200, 200, 404], [200, 200, 404]),
+  'POST /v1/reference-series:batch': adminOnly(all(200)),
+  'POST /v1/reference-series:upload': adminOnly(all(200)),
+  'DELETE /v1/reference-series/:id': adminOnly([204, 204, 404]),
 
   // Alerts. own: an alert on the cell A → X in region R; other: one on Y's cell in region S.
   'GET /v1/alerts': row(all(401), all(200), all(200), all(200), all(200), all(200), all(403)),

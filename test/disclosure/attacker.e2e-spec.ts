@@ -70,6 +70,44 @@ const shape: fc.Arbitrary<RegionShape> = fc
     }),
   );
 
+/**
+ * Published national figures beside every view (src/references): public data, shown as imported.
+ * They are no equation over the region's microcells; the attacker checks that every reference a
+ * view or CSV carries is one of these, exactly, and marked published.
+ */
+const REFERENCE_FIGURES = (['mbo', 'hbo'] as const).flatMap((sector, s) =>
+  (['', 'havo'] as const).flatMap((prior, p) =>
+    COHORTS.map((cohort, c) => ({
+      source: 'Aanvaller-referentie',
+      sourceUrl: 'https://example.org/referentie',
+      licence: 'CC0',
+      definitions: 'Synthetisch.',
+      synthetic: true,
+      sector,
+      ...(prior ? { priorEducation: prior } : {}),
+      cohort,
+      metric: 'uitval',
+      rate: 0.1 + s / 10 + p / 100 + c / 1000,
+      n: 1000,
+    })),
+  ),
+);
+const REFERENCE_RATES = new Set(REFERENCE_FIGURES.map((figure) => `${figure.cohort}|${figure.rate}`));
+let referencesSeen = 0;
+const expectPublishedReferences = (references: Array<{ points: Array<{ cohort: number; rate: number }> }>): void => {
+  for (const point of references.flatMap((reference) => reference.points)) {
+    expect(REFERENCE_RATES.has(`${point.cohort}|${point.rate}`)).toBe(true);
+    referencesSeen++;
+  }
+};
+const isReferenceRow = (row: Record<string, string>): boolean => {
+  if (!row.part.startsWith('reference:')) return false;
+  expect(row.protection).toBe('published');
+  expect(REFERENCE_RATES.has(`${row.cohort}|${Number(row.reference_rate)}`)).toBe(true);
+  referencesSeen++;
+  return true;
+};
+
 describe('the LP attacker against every output of random regions', () => {
   let ctx: TestContext;
   let sequence = 0;
@@ -78,6 +116,7 @@ describe('the LP attacker against every output of random regions', () => {
     ctx = await createTestContext();
     const admin = await ctx.tokenFor({ scopes: ['platform:admin'] });
     await ctx.http.post('/v1/programmes:batch').set('Authorization', `Bearer ${admin}`).send({ records: PROGRAMMES }).expect(200);
+    await ctx.http.post('/v1/reference-series:batch').set('Authorization', `Bearer ${admin}`).send({ records: REFERENCE_FIGURES }).expect(200);
   }, 120_000);
   afterAll(() => ctx.close());
 
@@ -207,6 +246,7 @@ describe('the LP attacker against every output of random regions', () => {
       for (const [breakdown, member] of Object.entries(breakdowns)) {
         const response = await get(token, `${path}?breakdown=${breakdown}&cohortFrom=${COHORTS[0]}&cohortTo=${COHORTS[COHORTS.length - 1]}`);
         knowledge.outputs++;
+        expectPublishedReferences(response.body.references);
         for (const figures of response.body.cohorts as CohortFigures[]) {
           const inCohort = (micro: Micro): boolean => micro.cohort === figures.cohort;
           figure(`${breakdown} ${figures.cohort} total`, figures.total, (micro) => inCohort(micro) && own(micro));
@@ -219,6 +259,7 @@ describe('the LP attacker against every output of random regions', () => {
         const rows = await csv(token, `${path}?breakdown=${breakdown}&cohortFrom=${COHORTS[0]}&cohortTo=${COHORTS[COHORTS.length - 1]}`);
         knowledge.outputs++;
         for (const row of rows) {
+          if (isReferenceRow(row)) continue;
           const inCohort = (micro: Micro): boolean => micro.cohort === Number(row.cohort);
           const notOwnIntake = (micro: Micro): boolean => principal.kind === 'supplier' || micro.receiver !== self;
           const members: Record<string, (micro: Micro) => boolean> = {
@@ -248,9 +289,11 @@ describe('the LP attacker against every output of random regions', () => {
           figure(`report ${cohort} ${cell.supplier}→${cell.receiver}`, cell, (micro) => inCohort(micro) && micro.supplier === supplierIndex(cell.supplier) && micro.receiver === receiverIndex(cell.receiver));
         }
         for (const point of report.body.trend as Array<Figures & { cohort: number }>) figure(`trend ${point.cohort}`, point, (micro) => micro.cohort === point.cohort);
+        expectPublishedReferences(report.body.references);
         const rows = await csv(token, `/v1/regions/${region.code}/report?cohort=${cohort}`);
         knowledge.outputs++;
         for (const row of rows) {
+          if (isReferenceRow(row)) continue;
           const members: Record<string, (micro: Micro) => boolean> = {
             cell: (micro) => inCohort(micro) && micro.supplier === supplierIndex(row.supplier) && micro.receiver === receiverIndex(row.receiver),
             'supplier-total': (micro) => inCohort(micro) && micro.supplier === supplierIndex(row.supplier),
@@ -400,6 +443,8 @@ describe('the LP attacker against every output of random regions', () => {
       }),
       { numRuns: 8, seed: 11 },
     );
+    // The references were there to be read (JSON and CSV), and were the imported figures only.
+    expect(referencesSeen).toBeGreaterThan(0);
     for (const [principal, total] of Object.entries(totals)) {
       console.log(
         `attacker test, ${principal}: ${total.outputs} outputs, ${total.equations} equations, ${total.checked} withheld small cells checked (8 regions); ` +

@@ -10,6 +10,7 @@ import { append, h, select, status, uid } from './dom';
 import { failureText } from './errors';
 import { formatDateTime, formatNumber, formatP, formatPp, formatRate, hasMessage, t } from './i18n';
 import { PageContext, pageHeading, section } from './page';
+import { referencesBlock } from './references-view';
 import type { AlertDetail, AlertState } from './types';
 
 const STATES: AlertState[] = ['open', 'acknowledged', 'resolved'];
@@ -44,6 +45,7 @@ export async function alertDetailPage(context: PageContext, notice?: HTMLElement
     notice ?? null,
     evidence(alert),
     section(t('alert.series'), seriesFigure(alert, k)),
+    nationalTrend(alert),
     actions(alert, redraw),
     history(alert),
   ]);
@@ -169,3 +171,27 @@ const eventText = (event: string): string => {
   const key = `alert.event.${event}`;
   return hasMessage(key) ? t(key) : event;
 };
+
+/** The reference series over the alert's cohorts: did the region move while the country did not? */
+function nationalTrend(alert: AlertDetail): HTMLElement | null {
+  if (alert.references.length === 0) return null;
+  const cohorts = [...alert.baselineCohorts, alert.cohort];
+  const block = referencesBlock(alert.references, cohorts, [], t('references.alertTitle'));
+  const verdicts = dataTable(
+    t('references.alertTitle'),
+    ['', t('references.baseline'), t('references.current', { cohort: alert.cohort }), t('references.change'), t('references.verdict')],
+    [
+      [t('report.regionTotal'), alert.baselineRate === null ? t('value.none') : formatRate(alert.baselineRate), alert.currentRate === null ? t('value.none') : formatRate(alert.currentRate), alert.effectPp === null ? t('value.none') : formatPp(alert.effectPp), ''],
+      ...alert.references.map((reference) => [
+        reference.label,
+        reference.baselineRate === null ? t('value.none') : formatRate(reference.baselineRate),
+        reference.currentRate === null ? t('value.none') : formatRate(reference.currentRate),
+        reference.changePp === null ? t('value.none') : formatPp(reference.changePp),
+        h('span', { 'data-verdict': reference.verdict }, t(`references.verdict.${reference.verdict}`)),
+      ]),
+    ],
+  );
+  const result = section(t('references.alertTitle'), verdicts, block);
+  result.dataset.section = 'references';
+  return result;
+}

@@ -9,6 +9,7 @@ import { flowsFigure } from './flows-view';
 import { hasMessage, MessageKey, t } from './i18n';
 import { isMetric, Metric, METRICS, metricKey, metricValue } from './metrics';
 import { chosenRegion, numberParam, PageContext, pageHeading, section } from './page';
+import { referenceLines, referencesBlock, referencesFor } from './references-view';
 import type { CohortFigures, Figures, InsightsView } from './types';
 
 type Perspective = 'alumni' | 'intake';
@@ -62,15 +63,29 @@ async function insightsPage(context: PageContext, perspective: Perspective): Pro
     perspective === 'alumni' ? select(t('filters.via'), (['receiver', 'sector'] as const).map((value) => ({ value, label: t(`via.${value}`) })), via, (value) => context.setQuery({ via: value }), 'via') : null,
   );
 
-  const trend = section(t('insights.trend', { metric: metricName }), trendFigure(view, metric, k, benchmarkByCohort));
+  const references = referencesFor(view.references, metric);
+  const trend = section(t('insights.trend', { metric: metricName }), trendFigure(view, metric, k, benchmarkByCohort, referenceLines(references)));
+  const schoolName = view.institution.name || view.institution.brin;
+  const totals = new Map(view.cohorts.map((entry) => [entry.cohort, entry.total]));
+  const referencesContent = referencesBlock(
+    references,
+    cohorts,
+    [
+      { name: schoolName, cell: (year) => { const figures = totals.get(year); return figures ? rateText(metricValue(figures, metric), figures.suppressed, k) : h('span', {}, t('value.none')); } },
+      { name: t('insights.benchmark'), cell: (year) => { const figures = benchmarkByCohort.get(year); return figures ? rateText(metricValue(figures, metric), figures.suppressed, k) : h('span', {}, t('value.none')); } },
+    ],
+    t('references.title', { metric: metricName }),
+  );
+  const referencesSection = referencesContent ? section(t('references.title', { metric: metricName }), referencesContent) : null;
+  if (referencesSection) referencesSection.dataset.section = 'references';
   const breakdownSection = section(t('insights.breakdown', { metric: metricName, breakdown: breakdownName(breakdown).toLowerCase(), cohort }), breakdownFigure(chosen, breakdown, metric, k, perspective === 'alumni' && breakdown === 'diplomaType'));
   const flowsSection = section(t('insights.flows', { cohort }), flowsFigure(flows, k, t('insights.flows', { cohort }), perspective === 'alumni' ? via : 'receiver'));
   const doorstroom = perspective === 'alumni' && view.doorstroom && view.doorstroom.length > 0 ? doorstroomSection(view, k) : null;
 
-  return h('div', { class: `page page-${perspective}`, 'data-institution': view.institution.brin }, pageHeading(title), filters, trend, breakdownSection, flowsSection, doorstroom);
+  return h('div', { class: `page page-${perspective}`, 'data-institution': view.institution.brin }, pageHeading(title), filters, trend, referencesSection, breakdownSection, flowsSection, doorstroom);
 }
 
-function trendFigure(view: InsightsView, metric: Metric, k: number, benchmark: Map<number, Figures>): HTMLElement {
+function trendFigure(view: InsightsView, metric: Metric, k: number, benchmark: Map<number, Figures>, referenceSeries: LineSeries[]): HTMLElement {
   const metricName = t(metricKey(metric));
   const cohorts = view.cohorts.map((entry) => entry.cohort);
   const mine: LineSeries = {
@@ -91,6 +106,7 @@ function trendFigure(view: InsightsView, metric: Metric, k: number, benchmark: M
       }),
     });
   }
+  series.push(...referenceSeries);
   const headers = [t('table.cohort'), `${mine.name}: ${metricName}`, `${mine.name}: n`];
   if (benchmark.size > 0) headers.push(`${t('insights.benchmark')}: ${metricName}`, `${t('insights.benchmark')}: n`);
   headers.push(t('table.definition'));

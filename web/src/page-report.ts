@@ -11,6 +11,7 @@ import { t } from './i18n';
 import { matrixTable } from './matrix';
 import { isMetric, Metric, METRICS, metricKey, metricValue } from './metrics';
 import { chosenRegion, PageContext, pageHeading, section } from './page';
+import { referenceLines, referencesBlock, referencesFor } from './references-view';
 import type { RegionReport } from './types';
 
 const SECTORS = ['mbo', 'hbo', 'wo'] as const;
@@ -51,7 +52,17 @@ export async function reportPage(context: PageContext): Promise<HTMLElement> {
     h('div', { class: 'chart-block', 'data-chart': 'matrix' }, table, legend, suppressedLegend(k), definitionNote([report.definitionSet])),
   );
 
-  const trendSection = section(t('report.trend', { metric: metricName }), trendFigure(report, metric, k));
+  const references = referencesFor(report.references, metric);
+  const trendSection = section(t('report.trend', { metric: metricName }), trendFigure(report, metric, k, references));
+  const trendByCohort = new Map(report.trend.map((point) => [point.cohort, point]));
+  const referencesContent = referencesBlock(
+    references,
+    cohorts,
+    [{ name: t('report.regionTotal'), cell: (year) => { const point = trendByCohort.get(year); return point ? rateText(metricValue(point, metric), point.suppressed, k) : h('span', {}, t('value.none')); } }],
+    t('references.title', { metric: metricName }),
+  );
+  const referencesSection = referencesContent ? section(t('references.title', { metric: metricName }), referencesContent) : null;
+  if (referencesSection) referencesSection.dataset.section = 'references';
   const flowsSection = section(
     t('report.flows', { cohort }),
     sector ? h('p', { class: 'hint' }, t('report.sectorNote')) : null,
@@ -72,10 +83,10 @@ export async function reportPage(context: PageContext): Promise<HTMLElement> {
     alertsSection.dataset.section = 'alerts';
   }
 
-  return h('div', { class: 'page page-report', 'data-region': report.region }, pageHeading(title), filters, matrixSection, trendSection, flowsSection, alertsSection);
+  return h('div', { class: 'page page-report', 'data-region': report.region }, pageHeading(title), filters, matrixSection, trendSection, referencesSection, flowsSection, alertsSection);
 }
 
-function trendFigure(report: RegionReport, metric: Metric, k: number): HTMLElement {
+function trendFigure(report: RegionReport, metric: Metric, k: number, references: RegionReport['references']): HTMLElement {
   const metricName = t(metricKey(metric));
   const cohorts = report.trend.map((point) => point.cohort);
   const table = dataTable(
@@ -87,7 +98,11 @@ function trendFigure(report: RegionReport, metric: Metric, k: number): HTMLEleme
     name: 'trend',
     title: t('report.trend', { metric: metricName }),
     summary: t('chart.summaryLine', { metric: metricName, from: cohorts[0] ?? '', to: cohorts[cohorts.length - 1] ?? '' }),
-    option: trendOption(cohorts, [{ name: t('report.regionTotal'), colour: '#1f5fa8', points: report.trend.map((point) => ({ cohort: point.cohort, value: metricValue(point, metric), suppressed: point.suppressed })) }], { k, methodebreuken: report.methodebreuken }),
+    option: trendOption(
+      cohorts,
+      [{ name: t('report.regionTotal'), colour: '#1f5fa8', points: report.trend.map((point) => ({ cohort: point.cohort, value: metricValue(point, metric), suppressed: point.suppressed })) }, ...referenceLines(references)],
+      { k, methodebreuken: report.methodebreuken },
+    ),
     table,
     notes: [definitionNote(report.definitionSets, report.methodebreuken), report.trend.some((point) => point.suppressed) ? suppressedLegend(k) : null],
   });

@@ -53,6 +53,42 @@ export interface Doorstroom {
   protection: 'suppressed' | 'perturbed';
 }
 
+export interface ReferencePoint {
+  cohort: number;
+  rate: number;
+  n: number | null;
+}
+
+/** A published figure from outside the region, beside a view, with how its definitions compare. */
+export interface ReferenceComparison {
+  id: string;
+  source: string;
+  sourceUrl: string;
+  licence: string;
+  definitions: string;
+  synthetic: boolean;
+  label: string;
+  sector: 'mbo' | 'hbo' | 'wo';
+  level: string | null;
+  programmeGroup: string | null;
+  priorEducation: string | null;
+  instroom: 'all' | 'direct' | 'indirect';
+  metric: 'direct' | 'uitval' | 'switchInternal' | 'switchExternal' | 'enrolledYear2' | 'diplomaYear1' | 'rendement' | 'switch';
+  switchersCountAsUitval: boolean | null;
+  firstYearInSectorOnly: boolean | null;
+  referenceDate: string | null;
+  points: ReferencePoint[];
+  comparable: boolean;
+  differences: string[];
+}
+
+export interface AlertReference extends ReferenceComparison {
+  baselineRate: number | null;
+  currentRate: number | null;
+  changePp: number | null;
+  verdict: 'region-only' | 'reference-too' | 'unknown';
+}
+
 export interface InsightsView {
   region: string;
   institution: InstitutionRef;
@@ -61,6 +97,7 @@ export interface InsightsView {
   methodebreuken: number[];
   cohorts: CohortFigures[];
   doorstroom?: Doorstroom[];
+  references: ReferenceComparison[];
 }
 
 export interface MatrixCell extends Figures {
@@ -92,6 +129,7 @@ export interface RegionReport {
   trend: TrendPoint[];
   methodebreuken: number[];
   definitionSets: DefinitionReference[];
+  references: ReferenceComparison[];
 }
 
 export interface FlowNode {
@@ -223,6 +261,7 @@ export interface AlertHistory {
 export interface AlertDetail extends Alert {
   series: AlertSeriesPoint[];
   history: AlertHistory[];
+  references: AlertReference[];
 }
 
 export interface TokenResponse {

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ALERT_STATES, AlertState, RESOLUTION_REASONS, ResolutionReason } from 'src/alerts/alert.entity';
 import { ALERT_METRICS, ALERT_RULES, ALERT_TYPES, AlertMetric, AlertRule, AlertType, CELL_KINDS, CellKind, Direction } from 'src/alerts/detection/model';
 import { PageQueryDto } from 'src/common/paging';
+import { AlertReferenceDto } from 'src/references/dto/reference.dto';
 import { ValidateBrin, ValidateEnum, ValidateQueryInt, ValidateString, ValidateUuid } from 'src/common/property.decorators';
 import { REGION_CODE_PATTERN } from 'src/institutions/dto/institution.dto';
 import { DefinitionReferenceDto } from 'src/outcomes/dto/definition.dto';
@@ -133,4 +134,12 @@ export class AlertDetailDto extends AlertDto {
   @ApiProperty({ type: AlertSeriesPointDto, isArray: true, description: 'The cell and metric per cohort, with the baseline and 95% limits of each.' })
   series!: AlertSeriesPointDto[];
   @ApiProperty({ type: AlertHistoryDto, isArray: true }) history!: AlertHistoryDto[];
+  @ApiProperty({
+    type: AlertReferenceDto,
+    isArray: true,
+    description:
+      'For a trendbreuk or aandacht of the region (all sectors) or of a supplier in one sector: the reference series of the same metric (national, sector) ' +
+      'over the alert\'s baseline cohorts and cohort, and whether they moved as the region did. Empty for other cells or without a matching series.',
+  })
+  references!: AlertReferenceDto[];
 }

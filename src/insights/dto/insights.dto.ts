@@ -3,6 +3,7 @@ import { ValidateEnum, ValidateQueryInt, ValidateString } from 'src/common/prope
 import { METRICS, Metric, Protection, PROTECTIONS } from 'src/outcomes/figures';
 import { REGION_CODE_PATTERN } from 'src/institutions/dto/institution.dto';
 import { DefinitionReferenceDto } from 'src/outcomes/dto/definition.dto';
+import { ReferenceComparisonDto } from 'src/references/dto/reference.dto';
 
 export const ALUMNI_BREAKDOWNS = ['receiver', 'sector', 'programme', 'vestiging', 'diplomaType'] as const;
 export const INTAKE_BREAKDOWNS = ['supplier', 'diplomaType', 'programme'] as const;
@@ -113,6 +114,14 @@ export class InsightsViewDto {
   @ApiProperty({ type: Number, isArray: true, description: 'Cohorts from which another definition set applies (methodebreuk).' }) methodebreuken!: number[];
   @ApiProperty({ type: CohortFiguresDto, isArray: true }) cohorts!: CohortFiguresDto[];
   @ApiPropertyOptional({ type: DoorstroomDto, isArray: true, description: 'Suppliers with leaver data: share of leavers that continued in the region.' }) doorstroom?: DoorstroomDto[];
+  @ApiProperty({
+    type: ReferenceComparisonDto,
+    isArray: true,
+    description:
+      'Published national or sector figures of the sectors (and prior education) of the view, over its cohorts, with their source, licence and definitions. ' +
+      'Public figures, not region records: not suppressed. Where `comparable` is false their definitions differ from the region\'s and the comparison is indicative only.',
+  })
+  references!: ReferenceComparisonDto[];
 }
 
 export class MatrixCellDto extends FiguresDto {
@@ -145,6 +154,14 @@ export class RegionReportDto {
   @ApiProperty({ type: TrendPointDto, isArray: true, description: 'Region totals per cohort.' }) trend!: TrendPointDto[];
   @ApiProperty({ type: Number, isArray: true }) methodebreuken!: number[];
   @ApiProperty({ type: DefinitionReferenceDto, isArray: true }) definitionSets!: DefinitionReferenceDto[];
+  @ApiProperty({
+    type: ReferenceComparisonDto,
+    isArray: true,
+    description:
+      'Published national or sector figures of the sectors (and prior education) of the view, over its cohorts, with their source, licence and definitions. ' +
+      'Public figures, not region records: not suppressed. Where `comparable` is false their definitions differ from the region\'s and the comparison is indicative only.',
+  })
+  references!: ReferenceComparisonDto[];
 }
 
 export class FlowNodeDto {
