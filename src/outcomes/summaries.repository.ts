@@ -94,9 +94,13 @@ export class SummariesRepository {
       }
       return this.refreshWholeRegion(manager, regionId, protect);
     });
-    // Fresh statistics for the views' planner after the summaries changed wholesale: autovacuum
-    // may not get to them before the next view is read.
-    if (outcome.full) await query(this.dataSource, sql`ANALYZE outcome_summaries, leaver_summaries`);
+    if (outcome.full) {
+      // Fresh statistics for the views' planner after the summaries changed wholesale, and the
+      // region's old kept rows and changed-student list cleared away: autovacuum may not get to
+      // them before the next view or the next refresh of a few students (which finds those by index).
+      await query(this.dataSource, sql`ANALYZE outcome_summaries, leaver_summaries`);
+      await query(this.dataSource, sql`VACUUM (ANALYZE) enrolment_outcomes, leaver_outcomes, refresh_pending_students`);
+    }
     return outcome;
   }
 

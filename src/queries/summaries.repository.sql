@@ -363,6 +363,8 @@ ON CONFLICT (region_id) DO UPDATE SET refreshed_at = now(), cohorts = EXCLUDED.c
 
 ANALYZE outcome_summaries, leaver_summaries;
 
+VACUUM (ANALYZE) enrolment_outcomes, leaver_outcomes, refresh_pending_students;
+
 -- SummariesRepository.recordDuration
 UPDATE summary_refreshes SET duration_ms = $1 WHERE region_id = $2;
 -- parameters: 1234, "00000000-0000-4000-8000-00000000000a"
