@@ -17,6 +17,7 @@ import { SignInAttemptEntity, WebSessionEntity } from 'src/session/web-session.e
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { DisclosureSecretEntity, WithheldCellEntity } from 'src/outcomes/disclosure/disclosure.entities';
 import { LeaverSummaryEntity, OutcomeSummaryEntity, SummaryRefreshEntity } from 'src/outcomes/outcome-summary.entity';
+import { RouteSummaryEntity, RouteWithheldCellEntity } from 'src/outcomes/route-summary.entity';
 
 /** Every entity of the application; the migration drift check compares these to the schema. */
 export const ENTITIES = [
@@ -42,6 +43,8 @@ export const ENTITIES = [
   WebhookDeliveryEntity,
   ViewVersionEntity,
   WithheldCellEntity,
+  RouteSummaryEntity,
+  RouteWithheldCellEntity,
   DisclosureSecretEntity,
   PersonEntity,
   PersonRoleEntity,

@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { constant, param, query, queryOne, Sql, sql } from 'src/database/sql';
 import { KEY_MODULUS, recordKeySql } from 'src/outcomes/disclosure/cell-key';
 import { MicroCell } from 'src/outcomes/disclosure/cells';
+import { refreshRoutesAndLevels } from 'src/outcomes/routes.repository';
 
 /** The key of one record (cell-key.ts), summed per cell. */
 const recordKeySum = (id: string): Sql => constant(`(sum(${recordKeySql('(SELECT secret FROM secret)', id)}) % ${KEY_MODULUS})::bigint`);
@@ -225,6 +226,7 @@ export class SummariesRepository {
                 FROM unnest(${withheld.map((cell) => cell.cellKey)}::text[], ${withheld.map((cell) => cell.reason)}::text[]) AS w(cell_key, reason)`,
         );
       }
+      await refreshRoutesAndLevels(manager, regionId, await this.memberIds(manager, regionId), cohorts);
       await query(
         manager,
         sql`INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms) VALUES (${regionId}, now(), ${cohorts}::smallint[], 0)

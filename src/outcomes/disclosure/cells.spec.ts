@@ -1,3 +1,4 @@
+import { ROUTE_FAMILIES, ROUTE_SCHEME, routeMicroCell } from 'src/outcomes/disclosure/schemes';
 import { cellKey, FAMILIES, indexCells, MicroCell, parseCellKey } from 'src/outcomes/disclosure/cells';
 import { knownMicroCells, readersOf, visibleCells } from 'src/outcomes/disclosure/readers';
 
@@ -38,7 +39,24 @@ describe('cells and readers', () => {
     expect(index.get('')!.n).toBe(48);
     expect(index.get('receiver=M')!.n).toBe(32);
     expect(index.get('supplier=S|sector=hbo')!.n).toBe(7);
-    expect(new Set([...index.values()].map((cell) => cell.family))).toEqual(new Set(FAMILIES));
+    // the level families need microcells that carry a level
+    expect(new Set([...index.values()].map((cell) => cell.family))).toEqual(new Set(FAMILIES.filter((family) => !family.includes('level'))));
+    const withLevels = indexCells(cells.map((cell) => ({ ...cell, level: cell.sector === 'hbo' ? 'bachelor' : '2' })));
+    expect(new Set([...withLevels.values()].map((cell) => cell.family))).toEqual(new Set(FAMILIES));
+    expect(withLevels.get('supplier=S|level=2')!.n).toBe(12);
+    expect(withLevels.get('receiver=H|level=bachelor')!.n).toBe(16);
+  });
+
+  it('index the route tables of their own scheme only', () => {
+    const routes = [routeMicroCell({ supplier: 'P', prior: 'pro', first: 'entree', next: 'hoger', n: 6 }), routeMicroCell({ supplier: 'P', prior: 'pro', first: 'entree', next: 'uitval', n: 3 })];
+    const index = indexCells(routes, ROUTE_FAMILIES);
+    expect(index.get('supplier=P|prior=pro|first=entree')!.n).toBe(9);
+    expect(index.get('prior=pro|first=entree|next=uitval')!.n).toBe(3);
+    expect([...index.keys()].some((key) => key.includes('receiver'))).toBe(false);
+    expect(ROUTE_SCHEME.sees({ kind: 'coordinator' }, ['prior'], { prior: 'pro' })).toBe(true);
+    expect(ROUTE_SCHEME.sees({ kind: 'coordinator' }, ['supplier'], { supplier: 'P' })).toBe(false);
+    expect(ROUTE_SCHEME.sees({ kind: 'institution', institutionId: 'P' }, ['supplier', 'prior'], { supplier: 'P', prior: 'pro' })).toBe(true);
+    expect(ROUTE_SCHEME.sees({ kind: 'institution', institutionId: 'P' }, ['prior'], { prior: 'pro' })).toBe(false);
   });
 
   it('the coordinator sees the matrix, its margins and the breakdown by sector, and knows nothing', () => {

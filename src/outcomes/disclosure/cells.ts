@@ -3,7 +3,7 @@
  * from the summary "microcells". Pure data: no database, no HTTP.
  */
 
-export const DIMENSIONS = ['supplier', 'vestiging', 'receiver', 'sector', 'programme', 'prior'] as const;
+export const DIMENSIONS = ['supplier', 'vestiging', 'receiver', 'sector', 'programme', 'prior', 'level', 'first', 'next'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** One summary row of a cohort: the finest grain (sector follows from programme). */
@@ -14,6 +14,11 @@ export interface MicroCell {
   sector: string;
   programme: string;
   prior: string;
+  /** Level of the programme (mbo `1`–`4`, `ad`, `bachelor`, `master`); a microcell without it is in no level cell. */
+  level?: string;
+  /** Route tables only (route-cells.ts): the level of a student's first enrolment and what came next. */
+  first?: string;
+  next?: string;
   n: number;
 }
 
@@ -37,6 +42,8 @@ export const FAMILIES: readonly Family[] = [
   ['receiver', 'prior'],
   ['receiver', 'programme'],
   ['receiver', 'supplier', 'sector'], // intake flows via sector
+  ['supplier', 'level'], // alumni by level (entree = mbo 1)
+  ['receiver', 'level'], // intake by level
 ];
 
 // Values are ids and codes; escaping '%', '|' and '=' keeps a key unambiguous should one ever
@@ -79,10 +86,10 @@ export function projectCell(micro: MicroCell, family: Family): CellSpec {
 
 export const cellContains = (spec: CellSpec, micro: MicroCell): boolean => dimensionsOf(spec).every((dimension) => micro[dimension] === spec[dimension]);
 
-/** Whether the dimension set of a spec is one of FAMILIES. */
-export function familyOf(spec: CellSpec): Family | undefined {
+/** Whether the dimension set of a spec is one of the families (FAMILIES unless given). */
+export function familyOf(spec: CellSpec, families: readonly Family[] = FAMILIES): Family | undefined {
   const dimensions = dimensionsOf(spec);
-  return FAMILIES.find((family) => family.length === dimensions.length && family.every((dimension) => spec[dimension] !== undefined));
+  return families.find((family) => family.length === dimensions.length && family.every((dimension) => spec[dimension] !== undefined));
 }
 
 /** One cell of one family with its members (indices into the microcell list) and its count. */
@@ -95,14 +102,16 @@ export interface IndexedCell {
 }
 
 /**
- * Every cell of every family that holds at least one of the given microcells, by key, in a
- * deterministic order (family order, then key).
+ * Every cell of every family (FAMILIES unless given) that holds at least one of the given
+ * microcells, by key, in a deterministic order (family order, then key). A microcell without a
+ * value of one of a family's dimensions (no level) is in no cell of that family.
  */
-export function indexCells(micros: readonly MicroCell[]): Map<string, IndexedCell> {
+export function indexCells(micros: readonly MicroCell[], families: readonly Family[] = FAMILIES): Map<string, IndexedCell> {
   const byKey = new Map<string, IndexedCell>();
-  for (const family of FAMILIES) {
+  for (const family of families) {
     const ofFamily = new Map<string, IndexedCell>();
     micros.forEach((micro, index) => {
+      if (family.some((dimension) => micro[dimension] === undefined)) return;
       const spec = projectCell(micro, family);
       const key = cellKey(spec);
       let cell = ofFamily.get(key);
