@@ -24,6 +24,8 @@ import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { ProgrammesRepository } from 'src/programmes/programmes.repository';
 import { InsightsRepository } from 'src/insights/insights.repository';
+import { RouteViewsRepository } from 'src/insights/route-views.repository';
+import { refreshRoutesAndLevels } from 'src/outcomes/routes.repository';
 import { DisclosureRepository } from 'src/outcomes/disclosure/disclosure.repository';
 import { RetentionRepository } from 'src/retention/retention.repository';
 import { PeopleRepository } from 'src/people/people.repository';
@@ -102,6 +104,8 @@ async function seedAlerts(dataSource: DataSource): Promise<void> {
     );
   }
 }
+
+class RolledBack extends Error {}
 
 type Method<R> = { [K in keyof R]: R[K] extends (...args: never[]) => unknown ? K : never }[keyof R];
 type Example<R> = (repository: R) => Promise<unknown>;
@@ -361,6 +365,29 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
     }),
     snapshot('disclosure.repository', 'DisclosureRepository', new DisclosureRepository(dataSource), {
       withheld: (r) => r.withheld(REGION, 2020, 2024),
+      routeWithheld: (r) => r.routeWithheld(REGION, 2020, 2024),
+    }),
+    snapshot('route-views.repository', 'RouteViewsRepository', new RouteViewsRepository(dataSource), {
+      routes: {
+        'a supplier': (r) => r.routes(REGION, INSTITUTION, 2020, 2024),
+        'the region': (r) => r.routes(REGION, null, 2020, 2024),
+      },
+      cohortRange: {
+        'a supplier': (r) => r.cohortRange(REGION, INSTITUTION),
+        'the region': (r) => r.cohortRange(REGION, null),
+      },
+    }),
+    // The refresh's hook (one call in SummariesRepository.refresh), in a transaction that is rolled back.
+    snapshot('routes.repository', 'refreshRoutesAndLevels', { refreshRoutesAndLevels }, {
+      refreshRoutesAndLevels: () =>
+        dataSource
+          .transaction(async (manager) => {
+            await refreshRoutesAndLevels(manager, REGION, [INSTITUTION], [2022, 2023]);
+            throw new RolledBack();
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof RolledBack)) throw error;
+          }),
     }),
     snapshot('people.repository', 'PeopleRepository', new PeopleRepository(dataSource), {
       transaction: { skip: 'begins and commits a transaction, no SQL of its own' },

@@ -3,12 +3,14 @@ import { AccessModule } from 'src/access/access.module';
 import { InsightsController } from 'src/insights/insights.controller';
 import { InsightsRepository } from 'src/insights/insights.repository';
 import { InsightsService } from 'src/insights/insights.service';
+import { RouteViewsRepository } from 'src/insights/route-views.repository';
+import { RoutesService } from 'src/insights/routes.service';
 import { ViewCache } from 'src/insights/view-cache';
 import { OutcomesModule } from 'src/outcomes/outcomes.module';
 
 @Module({
   imports: [AccessModule, OutcomesModule],
   controllers: [InsightsController],
-  providers: [InsightsRepository, InsightsService, ViewCache],
+  providers: [InsightsRepository, InsightsService, RouteViewsRepository, RoutesService, ViewCache],
 })
 export class InsightsModule {}
