@@ -42,7 +42,7 @@ WITH segments AS (
     FROM (SELECT DISTINCT unnest(${refreshed}::smallint[])) AS c(cohort)
     JOIN segments s ON c.cohort >= s.effective_from_cohort AND (s.next_from IS NULL OR c.cohort < s.next_from)
 ), ranked AS (
-  SELECT e.pseudonym, e.cohort, e.prior_brin, e.prior_diploma_type, e.end_date, e.end_reason, e.sector, COALESCE(p.level, '') AS level,
+  SELECT e.pseudonym, e.cohort, e.prior_brin, e.prior_diploma_type, e.end_date, e.end_reason, e.sector, COALESCE(p.level, e.level, '') AS level,
          row_number() OVER (PARTITION BY e.pseudonym COLLATE "C" ORDER BY e.start_date, e.institution_id, e.programme_code) AS position
     FROM enrolments e
     LEFT JOIN programmes p ON p.sector = e.sector AND p.code = e.programme_code
