@@ -91,7 +91,7 @@ describe('routes of pupils and the level breakdown', () => {
   });
   afterAll(() => ctx.close());
 
-  const cohortOf = (body: { cohorts: Array<{ cohort: number; total: Cell; cells: Cell[] }> }, cohort: number) => body.cohorts.find((entry) => entry.cohort === cohort)!;
+  const cohortOf = (body: { cohorts: Array<{ cohort: number; suppressionK: number; total: Cell; cells: Cell[] }> }, cohort: number) => body.cohorts.find((entry) => entry.cohort === cohort)!;
   const find = (cells: Cell[], prior: string, first: string | null = null, next: string | null = null): Cell | undefined =>
     cells.find((cell) => cell.prior === prior && cell.first === first && cell.next === next);
 
