@@ -365,7 +365,6 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
     }),
     snapshot('disclosure.repository', 'DisclosureRepository', new DisclosureRepository(dataSource), {
       withheld: (r) => r.withheld(REGION, 2020, 2024),
-      routeWithheld: (r) => r.routeWithheld(REGION, 2020, 2024),
     }),
     snapshot('route-views.repository', 'RouteViewsRepository', new RouteViewsRepository(dataSource), {
       routes: {

@@ -17,7 +17,7 @@ import { SignInAttemptEntity, WebSessionEntity } from 'src/session/web-session.e
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { DisclosureSecretEntity, WithheldCellEntity } from 'src/outcomes/disclosure/disclosure.entities';
 import { LeaverSummaryEntity, OutcomeSummaryEntity, SummaryRefreshEntity } from 'src/outcomes/outcome-summary.entity';
-import { RouteSummaryEntity, RouteWithheldCellEntity } from 'src/outcomes/route-summary.entity';
+import { RouteSummaryEntity } from 'src/outcomes/route-summary.entity';
 
 /** Every entity of the application; the migration drift check compares these to the schema. */
 export const ENTITIES = [
@@ -44,7 +44,6 @@ export const ENTITIES = [
   ViewVersionEntity,
   WithheldCellEntity,
   RouteSummaryEntity,
-  RouteWithheldCellEntity,
   DisclosureSecretEntity,
   PersonEntity,
   PersonRoleEntity,

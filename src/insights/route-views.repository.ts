@@ -12,7 +12,7 @@ export interface RouteRow {
   definitionSetId: string;
 }
 
-/** Reads route_summaries: students' routes through the region (what is withheld: DisclosureService.forRoutes). */
+/** Reads route_summaries: students' routes through the region (what is withheld: DisclosureService, route cells). */
 @Injectable()
 export class RouteViewsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}

@@ -7,7 +7,7 @@ import { InsightsRepository } from 'src/insights/insights.repository';
 import { RouteRow, RouteViewsRepository } from 'src/insights/route-views.repository';
 import { ViewCache } from 'src/insights/view-cache';
 import { DEFAULT_WINDOW } from 'src/insights/view-parts';
-import { CellSpec } from 'src/outcomes/disclosure/cells';
+import { CellSpec, ROUTE } from 'src/outcomes/disclosure/cells';
 import { DisclosureService, RegionDisclosure } from 'src/outcomes/disclosure/disclosure.service';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { toDefinitionReference } from 'src/outcomes/definitions.service';
@@ -31,9 +31,9 @@ const groupBy = <T>(rows: T[], key: (row: T) => string): Map<string, T[]> => {
 /**
  * Routes of pupils through the region (issue 16, seed 003): for a supplying school its pupils by
  * prior diploma type, through the level of their first enrolment, to what came next; for the
- * coordinator the same for the region. Every cell is published or withheld as the refresh's route
- * plan decided (route_withheld_cells); a withheld cell shows no count, and no share is computed
- * from one.
+ * coordinator the same for the region. Every cell is published or withheld as the refresh's plan
+ * decided over all linked tables (the route cells are families of it); a withheld cell shows no
+ * count, and no share is computed from one.
  */
 @Injectable()
 export class RoutesService {
@@ -58,13 +58,13 @@ export class RoutesService {
       const from = query.cohortFrom ?? Math.max(range.min, to - DEFAULT_WINDOW + 1);
       if (from > to) throw problem('invalid-request', 'cohortFrom is after cohortTo.', [{ parameter: 'cohortFrom', code: 'afterCohortTo', detail: 'cohortFrom must not be after cohortTo' }]);
       const rows = await this.repository.routes(tenant.region.id, supplierId, from, to);
-      const disclosure = await this.disclosure.forRoutes(tenant.region.id, from, to);
+      const disclosure = await this.disclosure.forRegion(tenant.region.id, from, to);
       const definitions = new Map((await this.definitions.listForRegion(tenant.region.id)).map((definition) => [definition.id, definition]));
       const cohorts: RouteCohortDto[] = [];
       for (const [cohort, cohortRows] of groupBy(rows, (row) => String(row.cohort))) {
         const definition = definitions.get(cohortRows[0].definitionSetId);
         if (!definition) continue;
-        const tables = new RouteTables(Number(cohort), disclosure, supplierId === null ? {} : { supplier: supplierId });
+        const tables = new RouteTables(Number(cohort), disclosure, supplierId === null ? { route: ROUTE } : { supplier: supplierId, route: ROUTE });
         cohorts.push({ cohort: Number(cohort), definitionSet: toDefinitionReference(definition), suppressionK: definition.suppressionK, ...tables.build(cohortRows) });
       }
       return { value: { ...base, cohorts }, regionId: tenant.region.id };

@@ -1,11 +1,13 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * Routes of students through the region (issue 16, seed 003): per region × cohort of the first
- * enrolment × supplying school × prior diploma type, the level of the student's first enrolment in
- * the region (`entree` = mbo 1, `mbo-2` … `mbo-4`, `hbo`, `wo`) and what came next (`hoger`,
- * `diploma`, `switch`, `uitval`, `ingeschreven`). One student counts once. Written by the summary
- * refresh (routes.repository.ts); read only through the route disclosure plan (route_withheld_cells).
+ * Routes of students through the region (issue 16, seed 003): the route parts of the outcome
+ * summaries. A row is the students of one outcome_summaries row (region × cohort × supplier
+ * (vestiging) × receiver × programme × prior diploma type) whose enrolment is their first in the
+ * region, by the stage of that enrolment (`entree` = mbo 1, `mbo-2` … `mbo-4`, `hbo`, `wo`) and what
+ * came next (`hoger`, `diploma`, `switch`, `ingeschreven`, `uitval`). One student counts once.
+ * Written by the summary refresh (routes.repository.ts) and protected in the same publication plan
+ * as the outcome summaries (withheld_cells; the route cells are families of that plan).
  */
 @Entity({ name: 'route_summaries' })
 @Index('idx_route_summaries_supplier', ['regionId', 'supplierInstitutionId', 'cohort'])
@@ -18,6 +20,18 @@ export class RouteSummaryEntity {
 
   @PrimaryColumn({ name: 'supplier_institution_id', type: 'uuid' })
   supplierInstitutionId!: string;
+
+  @PrimaryColumn({ name: 'supplier_vestiging', type: 'varchar', length: 6 })
+  supplierVestiging!: string;
+
+  @PrimaryColumn({ name: 'receiver_institution_id', type: 'uuid' })
+  receiverInstitutionId!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 3 })
+  sector!: string;
+
+  @PrimaryColumn({ name: 'programme_code', type: 'char', length: 5 })
+  programmeCode!: string;
 
   @PrimaryColumn({ name: 'prior_diploma_type', type: 'varchar', length: 16 })
   priorDiplomaType!: string;
@@ -33,21 +47,4 @@ export class RouteSummaryEntity {
 
   @Column({ type: 'integer' })
   n!: number;
-}
-
-/** The route cells of a region × cohort withheld from every output (the route tables' own plan). */
-@Entity({ name: 'route_withheld_cells' })
-export class RouteWithheldCellEntity {
-  @PrimaryColumn({ name: 'region_id', type: 'uuid' })
-  regionId!: string;
-
-  @PrimaryColumn({ type: 'smallint' })
-  cohort!: number;
-
-  /** `cellKey()` of the route cell: 'supplier=…|prior=…|first=…|next=…'; '' is the region total. */
-  @PrimaryColumn({ name: 'cell_key', type: 'varchar', length: 400 })
-  cellKey!: string;
-
-  @Column({ type: 'varchar', length: 16 })
-  reason!: 'primary' | 'complementary';
 }

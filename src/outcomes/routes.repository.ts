@@ -1,17 +1,16 @@
 import { EntityManager } from 'typeorm';
 import { constant, param, query, Sql, sql } from 'src/database/sql';
-import { MicroCell } from 'src/outcomes/disclosure/cells';
+import { MicroCell, ROUTE } from 'src/outcomes/disclosure/cells';
 import { planPublication } from 'src/outcomes/disclosure/publication-plan';
-import { ROUTE_SCHEME, routeMicroCell } from 'src/outcomes/disclosure/schemes';
 
 /*
  * The part of the summary refresh that issue 16 adds, run inside the refresh's transaction right
  * after the outcome summaries and their withheld cells are written (one call in
- * SummariesRepository.refresh):
- * - the publication plan of the outcome tables again, now with the level of every programme, so
- *   that the breakdowns by level (entree = mbo 1) are families of the same plan;
- * - the route summaries (a student's first enrolment in the region and what came next) and the
- *   plan that protects the route tables.
+ * SummariesRepository.refresh): it writes the route summaries and then plans the publication of
+ * every cohort again, now with the level of every programme and with the route parts of each
+ * microcell, so that the breakdowns by level and the route tables are families of the one plan
+ * that protects all linked tables (a route total is the same students as an outcome total, so the
+ * two may not be planned apart).
  */
 
 /** The stage of an enrolment (its sector and programme level), and its ordinal: "hoger" means a higher one. */
@@ -22,12 +21,14 @@ const rankOf = (alias: 'f' | 'x'): Sql =>
 
 /**
  * Rewrites the route rows of these cohorts. A student's route starts at its first enrolment at a
- * member institution (earliest start date; ties by institution id, then programme), whose
- * supplying school (prior BRIN) must be a member too; the cohort is that enrolment's cohort. Next
- * step, from the second enrolment and the first one's end, as known at the refresh:
- * hoger (the second enrolment is at a higher level: entree → mbo 2 or higher), diploma, switch
- * (a second enrolment at the same or a lower level, without a diploma first), ingeschreven (still
- * enrolled), uitval (ended without a diploma, no second enrolment).
+ * member institution (earliest start date; ties by institution id, then programme). It counts when
+ * that enrolment counts in the outcome summaries (a member supplier, the cohort's definition set:
+ * voltijd only where it says so; the first enrolment is always the first in its sector), at the
+ * same grain as those summaries, so each route row is a part of one outcome row. Next step, from
+ * the second enrolment and the first one's end, as known at the refresh: hoger (the second
+ * enrolment is at a higher level: entree → mbo 2 or higher), diploma, switch (a second enrolment at
+ * the same or a lower level, without a diploma first), ingeschreven (still enrolled), uitval (ended
+ * without a diploma, no second enrolment).
  */
 const refreshRoutes = (region: string, memberIds: string[], cohorts: number[]): Sql => {
   const regionId = param(region);
@@ -35,14 +36,17 @@ const refreshRoutes = (region: string, memberIds: string[], cohorts: number[]): 
   const refreshed = param(cohorts);
   return sql`
 WITH segments AS (
-  SELECT d.id, d.effective_from_cohort, lead(d.effective_from_cohort) OVER (ORDER BY d.effective_from_cohort, d.version) AS next_from
+  SELECT d.id, d.effective_from_cohort, d.voltijd_only, lead(d.effective_from_cohort) OVER (ORDER BY d.effective_from_cohort, d.version) AS next_from
     FROM definition_sets d WHERE d.region_id = ${regionId} AND d.effective_from_cohort IS NOT NULL
 ), cohort_segments AS (
-  SELECT c.cohort, s.id AS definition_set_id
+  SELECT c.cohort, s.id AS definition_set_id, s.voltijd_only
     FROM (SELECT DISTINCT unnest(${refreshed}::smallint[])) AS c(cohort)
     JOIN segments s ON c.cohort >= s.effective_from_cohort AND (s.next_from IS NULL OR c.cohort < s.next_from)
+), successors AS (
+  SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
 ), ranked AS (
-  SELECT e.pseudonym, e.cohort, e.prior_brin, e.prior_diploma_type, e.end_date, e.end_reason, e.sector, COALESCE(p.level, e.level, '') AS level,
+  SELECT e.pseudonym, e.institution_id, e.cohort, e.programme_code, e.form, e.prior_brin, e.prior_vestiging, e.prior_diploma_type, e.end_date, e.end_reason, e.sector,
+         COALESCE(p.level, e.level, '') AS level,
          row_number() OVER (PARTITION BY e.pseudonym COLLATE "C" ORDER BY e.start_date, e.institution_id, e.programme_code) AS position
     FROM enrolments e
     LEFT JOIN programmes p ON p.sector = e.sector AND p.code = e.programme_code
@@ -52,7 +56,8 @@ WITH segments AS (
 ), seconds AS (
   SELECT * FROM ranked WHERE position = 2
 ), routes AS (
-  SELECT f.cohort, si.id AS supplier_id, f.prior_diploma_type, s.definition_set_id,
+  SELECT f.cohort, si.id AS supplier_id, COALESCE(f.prior_vestiging, '') AS vestiging, f.institution_id, f.sector, COALESCE(succ.new_code, f.programme_code) AS series_code,
+         f.prior_diploma_type, s.definition_set_id,
          ${stageOf('f')} AS first_stage,
          CASE
            WHEN x.pseudonym IS NOT NULL AND ${rankOf('x')} > ${rankOf('f')} THEN 'hoger'
@@ -64,76 +69,82 @@ WITH segments AS (
     FROM firsts f
     JOIN institutions si ON si.brin = f.prior_brin AND si.id = ANY(${members}::uuid[])
     JOIN cohort_segments s ON s.cohort = f.cohort
+    LEFT JOIN successors succ ON succ.old_code = f.programme_code
     LEFT JOIN seconds x ON x.pseudonym = f.pseudonym
+   WHERE NOT s.voltijd_only OR f.sector = 'mbo' OR f.form = 'voltijd'
 )
-INSERT INTO route_summaries (region_id, cohort, supplier_institution_id, prior_diploma_type, first_stage, next_step, definition_set_id, n)
-SELECT ${regionId}, cohort, supplier_id, prior_diploma_type, first_stage, next_step, definition_set_id, count(*)
+INSERT INTO route_summaries (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type,
+                             first_stage, next_step, definition_set_id, n)
+SELECT ${regionId}, cohort, supplier_id, vestiging, institution_id, sector, series_code, prior_diploma_type, first_stage, next_step, definition_set_id, count(*)
   FROM routes
- GROUP BY cohort, supplier_id, prior_diploma_type, first_stage, next_step, definition_set_id`;
+ GROUP BY cohort, supplier_id, vestiging, institution_id, sector, series_code, prior_diploma_type, first_stage, next_step, definition_set_id`;
 };
 
-type Withheld = Array<{ cellKey: string; reason: 'primary' | 'complementary' }>;
+type Row = Omit<MicroCell, 'n'> & { cohort: number; n: number };
+const microKey = (row: Row): string => [row.cohort, row.supplier, row.vestiging, row.receiver, row.sector, row.programme, row.prior].join('|');
 
-async function plan(cells: MicroCell[], k: number, scheme?: typeof ROUTE_SCHEME): Promise<Withheld> {
-  const published = await planPublication(cells, k, scheme);
-  return [...published.suppressed].sort().map((cellKey) => ({ cellKey, reason: published.primary.has(cellKey) ? 'primary' : 'complementary' }));
-}
-
-async function store(manager: EntityManager, table: 'withheld_cells' | 'route_withheld_cells', regionId: string, cohort: number, withheld: Withheld): Promise<void> {
-  const target = table === 'withheld_cells' ? sql`withheld_cells` : sql`route_withheld_cells`;
-  await query(manager, sql`DELETE FROM ${target} WHERE region_id = ${regionId} AND cohort = ${cohort}`);
-  if (withheld.length === 0) return;
-  await query(
-    manager,
-    sql`INSERT INTO ${target} (region_id, cohort, cell_key, reason)
-        SELECT ${regionId}, ${cohort}, cell_key, reason
-          FROM unnest(${withheld.map((cell) => cell.cellKey)}::text[], ${withheld.map((cell) => cell.reason)}::text[]) AS w(cell_key, reason)`,
-  );
-}
-
-/** Groups rows of one query by cohort, with the cohort's k. */
-function byCohort<T extends { cohort: number; k: number }>(rows: T[], toCell: (row: T) => MicroCell): Array<{ cohort: number; k: number; cells: MicroCell[] }> {
-  const grouped = new Map<number, { cohort: number; k: number; cells: MicroCell[] }>();
-  for (const row of rows) {
-    const cohort = Number(row.cohort);
-    const entry = grouped.get(cohort) ?? { cohort, k: Number(row.k), cells: [] };
-    entry.cells.push(toCell(row));
-    grouped.set(cohort, entry);
+/**
+ * The microcells of every cohort: each outcome row with the level of its programme, split into its
+ * route parts and the rest. A route part without its outcome row, or larger than it, is a
+ * derivation error: the refresh fails rather than publish an unprotected figure.
+ */
+export function splitIntoRouteParts(outcomes: Array<Row & { level: string }>, routes: Array<Row & { first: string; next: string }>): Map<number, MicroCell[]> {
+  const partsOf = new Map<string, Array<Row & { first: string; next: string }>>();
+  for (const route of routes) partsOf.set(microKey(route), [...(partsOf.get(microKey(route)) ?? []), route]);
+  const byCohort = new Map<number, MicroCell[]>();
+  for (const row of outcomes) {
+    const { cohort, n, ...dimensions } = row;
+    const parts = partsOf.get(microKey(row)) ?? [];
+    partsOf.delete(microKey(row));
+    const rest = n - parts.reduce((sum, part) => sum + part.n, 0);
+    if (rest < 0) throw new Error(`route summaries: the route parts of ${microKey(row)} exceed its outcome row`);
+    const cells = byCohort.get(cohort) ?? [];
+    cells.push({ ...dimensions, n: rest }, ...parts.map((part) => ({ ...dimensions, route: ROUTE, first: part.first, next: part.next, n: part.n })));
+    byCohort.set(cohort, cells);
   }
-  return [...grouped.values()];
+  if (partsOf.size > 0) throw new Error(`route summaries: ${partsOf.size} route rows have no outcome row (${[...partsOf.keys()][0]})`);
+  return byCohort;
 }
 
 /**
- * The refresh's hook: plans the outcome tables with their level families, rewrites the route rows
- * and plans the route tables, for these cohorts of the region, in the refresh's transaction.
+ * The refresh's hook: rewrites the route rows of these cohorts of the region and plans every
+ * cohort again with the level and route families, in the refresh's transaction.
  */
 export async function refreshRoutesAndLevels(manager: EntityManager, regionId: string, memberIds: string[], cohorts: number[]): Promise<void> {
-  // The outcome tables, with the level of every programme (the refresh's own plan has none).
-  const outcomeRows = await query<MicroCell & { cohort: number; k: number }>(
+  await query(manager, sql`DELETE FROM route_summaries WHERE region_id = ${regionId} AND cohort = ANY(${cohorts}::smallint[])`);
+  if (cohorts.length === 0 || memberIds.length === 0) return;
+  await query(manager, refreshRoutes(regionId, memberIds, cohorts));
+  const outcomes = await query<Row & { level: string; k: number }>(
     manager,
     sql`SELECT s.cohort, s.supplier_institution_id::text AS supplier, s.supplier_vestiging AS vestiging, s.receiver_institution_id::text AS receiver,
                s.sector, s.programme_code AS programme, s.prior_diploma_type AS prior, COALESCE(p.level, '') AS level, s.n, d.suppression_k AS k
           FROM outcome_summaries s
           JOIN definition_sets d ON d.id = s.definition_set_id
           LEFT JOIN programmes p ON p.sector = s.sector AND p.code = s.programme_code
-         WHERE s.region_id = ${regionId} AND s.cohort = ANY(${cohorts}::smallint[])
-         ORDER BY s.cohort`,
+         WHERE s.region_id = ${regionId} AND s.cohort = ANY(${cohorts}::smallint[])`,
   );
-  const outcomeCohorts = byCohort(outcomeRows, ({ supplier, vestiging, receiver, sector, programme, prior, level, n }) => ({ supplier, vestiging, receiver, sector, programme, prior, level, n: Number(n) }));
-  for (const cohort of outcomeCohorts) await store(manager, 'withheld_cells', regionId, cohort.cohort, await plan(cohort.cells, cohort.k));
-
-  await query(manager, sql`DELETE FROM route_summaries WHERE region_id = ${regionId} AND cohort = ANY(${cohorts}::smallint[])`);
-  await query(manager, sql`DELETE FROM route_withheld_cells WHERE region_id = ${regionId} AND cohort = ANY(${cohorts}::smallint[])`);
-  if (cohorts.length === 0 || memberIds.length === 0) return;
-  await query(manager, refreshRoutes(regionId, memberIds, cohorts));
-  const routeRows = await query<{ cohort: number; k: number; supplier: string; prior: string; first: string; next: string; n: number }>(
+  const routes = await query<Row & { first: string; next: string }>(
     manager,
-    sql`SELECT r.cohort, r.supplier_institution_id::text AS supplier, r.prior_diploma_type AS prior, r.first_stage AS first, r.next_step AS next, r.n, d.suppression_k AS k
-          FROM route_summaries r JOIN definition_sets d ON d.id = r.definition_set_id
-         WHERE r.region_id = ${regionId} AND r.cohort = ANY(${cohorts}::smallint[])
-         ORDER BY r.cohort`,
+    sql`SELECT cohort, supplier_institution_id::text AS supplier, supplier_vestiging AS vestiging, receiver_institution_id::text AS receiver,
+               sector, programme_code AS programme, prior_diploma_type AS prior, first_stage AS first, next_step AS next, n
+          FROM route_summaries WHERE region_id = ${regionId} AND cohort = ANY(${cohorts}::smallint[])`,
   );
-  for (const cohort of byCohort(routeRows, (row) => routeMicroCell({ ...row, n: Number(row.n) }))) {
-    await store(manager, 'route_withheld_cells', regionId, cohort.cohort, await plan(cohort.cells, cohort.k, ROUTE_SCHEME));
+  const numbers = <T extends { cohort: number; n: number }>(row: T): T => ({ ...row, cohort: Number(row.cohort), n: Number(row.n) });
+  const kOf = new Map(outcomes.map((row) => [Number(row.cohort), Number(row.k)]));
+  const micros = splitIntoRouteParts(
+    outcomes.map(({ k: _k, ...row }) => numbers(row)),
+    routes.map(numbers),
+  );
+  for (const [cohort, cells] of [...micros.entries()].sort(([a], [b]) => a - b)) {
+    const plan = await planPublication(cells, kOf.get(cohort)!);
+    const withheld = [...plan.suppressed].sort();
+    await query(manager, sql`DELETE FROM withheld_cells WHERE region_id = ${regionId} AND cohort = ${cohort}`);
+    if (withheld.length === 0) continue;
+    await query(
+      manager,
+      sql`INSERT INTO withheld_cells (region_id, cohort, cell_key, reason)
+          SELECT ${regionId}, ${cohort}, cell_key, CASE WHEN cell_key = ANY(${[...plan.primary]}::text[]) THEN 'primary' ELSE 'complementary' END
+            FROM unnest(${withheld}::text[]) AS w(cell_key)`,
+    );
   }
 }

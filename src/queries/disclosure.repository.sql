@@ -3,7 +3,3 @@
 -- DisclosureRepository.withheld
 SELECT cohort, cell_key FROM withheld_cells WHERE region_id = $1 AND cohort BETWEEN $2 AND $3;
 -- parameters: "00000000-0000-4000-8000-00000000000a", 2020, 2024
-
--- DisclosureRepository.routeWithheld
-SELECT cohort, cell_key FROM route_withheld_cells WHERE region_id = $1 AND cohort BETWEEN $2 AND $3;
--- parameters: "00000000-0000-4000-8000-00000000000a", 2020, 2024

@@ -139,19 +139,7 @@ ORDER BY s.cohort;
 SELECT institution_id FROM region_memberships WHERE region_id = $1 ORDER BY institution_id;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
-SELECT s.cohort, s.supplier_institution_id::text AS supplier, s.supplier_vestiging AS vestiging, s.receiver_institution_id::text AS receiver,
-      s.sector, s.programme_code AS programme, s.prior_diploma_type AS prior, COALESCE(p.level, '') AS level, s.n, d.suppression_k AS k
- FROM outcome_summaries s
- JOIN definition_sets d ON d.id = s.definition_set_id
- LEFT JOIN programmes p ON p.sector = s.sector AND p.code = s.programme_code
-WHERE s.region_id = $1 AND s.cohort = ANY($2::smallint[])
-ORDER BY s.cohort;
--- parameters: "00000000-0000-4000-8000-00000000000a", [2015,2016,2017,2018,2019,2020,2021,2022,2023,2024,2025]
-
 DELETE FROM route_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
--- parameters: "00000000-0000-4000-8000-00000000000a", [2015,2016,2017,2018,2019,2020,2021,2022,2023,2024,2025]
-
-DELETE FROM route_withheld_cells WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
 -- parameters: "00000000-0000-4000-8000-00000000000a", [2015,2016,2017,2018,2019,2020,2021,2022,2023,2024,2025]
 
 INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms) VALUES ($1, now(), $2::smallint[], 0)
@@ -282,19 +270,7 @@ ORDER BY s.cohort;
 SELECT institution_id FROM region_memberships WHERE region_id = $1 ORDER BY institution_id;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
-SELECT s.cohort, s.supplier_institution_id::text AS supplier, s.supplier_vestiging AS vestiging, s.receiver_institution_id::text AS receiver,
-      s.sector, s.programme_code AS programme, s.prior_diploma_type AS prior, COALESCE(p.level, '') AS level, s.n, d.suppression_k AS k
- FROM outcome_summaries s
- JOIN definition_sets d ON d.id = s.definition_set_id
- LEFT JOIN programmes p ON p.sector = s.sector AND p.code = s.programme_code
-WHERE s.region_id = $1 AND s.cohort = ANY($2::smallint[])
-ORDER BY s.cohort;
--- parameters: "00000000-0000-4000-8000-00000000000a", [2022,2023,2024,2025]
-
 DELETE FROM route_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
--- parameters: "00000000-0000-4000-8000-00000000000a", [2022,2023,2024,2025]
-
-DELETE FROM route_withheld_cells WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
 -- parameters: "00000000-0000-4000-8000-00000000000a", [2022,2023,2024,2025]
 
 INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms) VALUES ($1, now(), $2::smallint[], 0)

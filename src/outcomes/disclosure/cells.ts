@@ -3,7 +3,7 @@
  * from the summary "microcells". Pure data: no database, no HTTP.
  */
 
-export const DIMENSIONS = ['supplier', 'vestiging', 'receiver', 'sector', 'programme', 'prior', 'level', 'first', 'next'] as const;
+export const DIMENSIONS = ['supplier', 'vestiging', 'receiver', 'sector', 'programme', 'prior', 'level', 'first', 'next', 'route'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** One summary row of a cohort: the finest grain (sector follows from programme). */
@@ -16,7 +16,12 @@ export interface MicroCell {
   prior: string;
   /** Level of the programme (mbo `1`–`4`, `ad`, `bachelor`, `master`); a microcell without it is in no level cell. */
   level?: string;
-  /** Route tables only (route-cells.ts): the level of a student's first enrolment and what came next. */
+  /**
+   * The route part of a microcell (issue 16): its students whose enrolment is their first in the
+   * region, with the stage of that enrolment and what came next, and `route` = ROUTE. The rest of
+   * the microcell is a part without them; route cells sum only the route parts.
+   */
+  route?: string;
   first?: string;
   next?: string;
   n: number;
@@ -44,7 +49,19 @@ export const FAMILIES: readonly Family[] = [
   ['receiver', 'supplier', 'sector'], // intake flows via sector
   ['supplier', 'level'], // alumni by level (entree = mbo 1)
   ['receiver', 'level'], // intake by level
+  // Routes of pupils (issue 16): the region's (the coordinator) and a supplier's own.
+  ['route'],
+  ['prior', 'route'],
+  ['prior', 'first', 'route'],
+  ['prior', 'first', 'next', 'route'],
+  ['supplier', 'route'],
+  ['supplier', 'prior', 'route'],
+  ['supplier', 'prior', 'first', 'route'],
+  ['supplier', 'prior', 'first', 'next', 'route'],
 ];
+
+/** The value of the `route` dimension of a route part (a route cell's key ends in `route=1`). */
+export const ROUTE = '1';
 
 // Values are ids and codes; escaping '%', '|' and '=' keeps a key unambiguous should one ever
 // hold them (decodeURIComponent reverses it).
@@ -86,10 +103,10 @@ export function projectCell(micro: MicroCell, family: Family): CellSpec {
 
 export const cellContains = (spec: CellSpec, micro: MicroCell): boolean => dimensionsOf(spec).every((dimension) => micro[dimension] === spec[dimension]);
 
-/** Whether the dimension set of a spec is one of the families (FAMILIES unless given). */
-export function familyOf(spec: CellSpec, families: readonly Family[] = FAMILIES): Family | undefined {
+/** Whether the dimension set of a spec is one of FAMILIES. */
+export function familyOf(spec: CellSpec): Family | undefined {
   const dimensions = dimensionsOf(spec);
-  return families.find((family) => family.length === dimensions.length && family.every((dimension) => spec[dimension] !== undefined));
+  return FAMILIES.find((family) => family.length === dimensions.length && family.every((dimension) => spec[dimension] !== undefined));
 }
 
 /** One cell of one family with its members (indices into the microcell list) and its count. */
@@ -102,13 +119,13 @@ export interface IndexedCell {
 }
 
 /**
- * Every cell of every family (FAMILIES unless given) that holds at least one of the given
- * microcells, by key, in a deterministic order (family order, then key). A microcell without a
- * value of one of a family's dimensions (no level) is in no cell of that family.
+ * Every cell of every family that holds at least one of the given microcells, by key, in a
+ * deterministic order (family order, then key). A microcell without a value of one of a family's
+ * dimensions (no level; not a route part) is in no cell of that family.
  */
-export function indexCells(micros: readonly MicroCell[], families: readonly Family[] = FAMILIES): Map<string, IndexedCell> {
+export function indexCells(micros: readonly MicroCell[]): Map<string, IndexedCell> {
   const byKey = new Map<string, IndexedCell>();
-  for (const family of families) {
+  for (const family of FAMILIES) {
     const ofFamily = new Map<string, IndexedCell>();
     micros.forEach((micro, index) => {
       if (family.some((dimension) => micro[dimension] === undefined)) return;

@@ -16,13 +16,4 @@ export class DisclosureRepository {
     );
     return rows.map((row) => ({ cohort: Number(row.cohort), cellKey: row.cell_key }));
   }
-
-  /** The route cells withheld (route_withheld_cells: the route tables' own plan). */
-  async routeWithheld(regionId: string, cohortFrom: number, cohortTo: number): Promise<Array<{ cohort: number; cellKey: string }>> {
-    const rows = await query<{ cohort: number; cell_key: string }>(
-      this.dataSource,
-      sql`SELECT cohort, cell_key FROM route_withheld_cells WHERE region_id = ${regionId} AND cohort BETWEEN ${cohortFrom} AND ${cohortTo}`,
-    );
-    return rows.map((row) => ({ cohort: Number(row.cohort), cellKey: row.cell_key }));
-  }
 }

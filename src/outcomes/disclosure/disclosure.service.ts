@@ -23,17 +23,8 @@ export class DisclosureService {
   constructor(private readonly repository: DisclosureRepository) {}
 
   async forRegion(regionId: string, cohortFrom: number, cohortTo: number, manager?: EntityManager): Promise<RegionDisclosure> {
-    return this.pattern(await this.repository.withheld(regionId, cohortFrom, cohortTo, manager));
-  }
-
-  /** The publication pattern of the region's route tables (route cells: schemes.ts, ROUTE_SCHEME). */
-  async forRoutes(regionId: string, cohortFrom: number, cohortTo: number): Promise<RegionDisclosure> {
-    return this.pattern(await this.repository.routeWithheld(regionId, cohortFrom, cohortTo));
-  }
-
-  private pattern(rows: Array<{ cohort: number; cellKey: string }>): RegionDisclosure {
     const withheld = new Map<number, Set<string>>();
-    for (const row of rows) {
+    for (const row of await this.repository.withheld(regionId, cohortFrom, cohortTo, manager)) {
       const cells = withheld.get(row.cohort) ?? new Set<string>();
       cells.add(row.cellKey);
       withheld.set(row.cohort, cells);

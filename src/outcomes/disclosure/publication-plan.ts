@@ -2,8 +2,7 @@ import type { Highs } from 'highs';
 import { CellSpec, cellKey, IndexedCell, indexCells, MicroCell } from 'src/outcomes/disclosure/cells';
 import { lpSolver } from 'src/outcomes/disclosure/lp-solver';
 import { Attacker, ATTACKERS, EPSILON, MIN_INFORMED_WIDTH, ReaderView } from 'src/outcomes/disclosure/reader-view';
-import { Reader, readerLabel } from 'src/outcomes/disclosure/readers';
-import { DisclosureScheme, OUTCOME_SCHEME } from 'src/outcomes/disclosure/schemes';
+import { Reader, readerLabel, readersOf, sees, soleKnower } from 'src/outcomes/disclosure/readers';
 
 /**
  * Which cells of a region × cohort are withheld, such that no reader can narrow a primary cell
@@ -21,14 +20,13 @@ export interface PublicationPlan {
   isPublished(spec: CellSpec): boolean; // false for withheld, true otherwise (also for n = 0)
 }
 
-/** `scheme`: the families and reader rules of the tables (the outcome tables unless given; the route tables: route-cells.ts). */
-export async function planPublication(cells: MicroCell[], k: number, scheme: DisclosureScheme = OUTCOME_SCHEME): Promise<PublicationPlan> {
+export async function planPublication(cells: MicroCell[], k: number): Promise<PublicationPlan> {
   if (!Number.isInteger(k) || k < 2) throw new RangeError(`k must be an integer of at least 2, got ${k}`);
   for (const micro of cells) {
     if (!Number.isInteger(micro.n) || micro.n < 0) throw new RangeError(`a microcell count must be a non-negative integer, got ${micro.n}`);
   }
   const highs = await lpSolver();
-  const planner = new Planner(highs, cells, k, scheme);
+  const planner = new Planner(highs, cells, k);
   planner.run();
   return planner.plan();
 }
@@ -70,7 +68,6 @@ class Planner {
     private readonly highs: Highs,
     cells: MicroCell[],
     private readonly k: number,
-    private readonly scheme: DisclosureScheme,
   ) {
     // A microcell with n = 0 is a structural zero: treating it as known to everyone only makes
     // the audit stricter. Sorting makes the plan independent of the order the rows came in.
@@ -79,18 +76,18 @@ class Planner {
       .map((micro) => ({ micro, key: cellKey(micro) }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
       .map(({ micro }) => micro);
-    this.cells = indexCells(this.micros, scheme.families);
+    this.cells = indexCells(this.micros);
     this.primary = [...this.cells.values()].filter((cell) => cell.n > 0 && cell.n < k).map((cell) => cell.key).sort();
     for (const key of this.primary) this.suppressed.add(key);
     this.knower = this.primary.map((key) => {
-      const knower = scheme.soleKnower(this.cells.get(key)!.members.map((member) => this.micros[member]));
+      const knower = soleKnower(this.cells.get(key)!.members.map((member) => this.micros[member]));
       return knower && readerLabel(knower);
     });
     this.statistics = { readers: 0, microcells: this.micros.length, cells: this.cells.size, primary: this.primary.length, complementary: 0, checks: 0, certified: 0, lpSolves: 0, unprotectable: 0, republished: 0 };
   }
 
   run(): void {
-    const readers = this.scheme.readersOf(this.micros);
+    const readers = readersOf(this.micros);
     this.statistics.readers = readers.length;
     for (const perReader of this.passed.values()) perReader.push(...readers.map(() => new Uint8Array(this.primary.length)));
     this.collectVisible(readers);
@@ -119,14 +116,14 @@ class Planner {
     const everyMember: IndexedCell[] = [];
     const byInstitution = new Map<string, IndexedCell[]>();
     for (const cell of this.cells.values()) {
-      if (this.scheme.sees({ kind: 'coordinator' }, cell.family, cell.spec)) coordinator.push(cell);
+      if (sees({ kind: 'coordinator' }, cell.family, cell.spec)) coordinator.push(cell);
       // an institution that appears in no row sees exactly what every member sees
-      if (this.scheme.sees(institution(''), cell.family, cell.spec)) {
+      if (sees(institution(''), cell.family, cell.spec)) {
         everyMember.push(cell);
         continue;
       }
       for (const id of new Set([cell.spec.supplier, cell.spec.receiver])) {
-        if (id === undefined || !this.scheme.sees(institution(id), cell.family, cell.spec)) continue;
+        if (id === undefined || !sees(institution(id), cell.family, cell.spec)) continue;
         const own = byInstitution.get(id);
         if (own) own.push(cell);
         else byInstitution.set(id, [cell]);
@@ -164,7 +161,7 @@ class Planner {
     for (const cell of complementary) {
       if (this.statistics.lpSolves >= budget) break;
       this.suppressed.delete(cell.key);
-      const affected = readers.filter((reader) => this.scheme.sees(reader, cell.family, cell.spec));
+      const affected = readers.filter((reader) => sees(reader, cell.family, cell.spec));
       if (affected.every((reader) => this.audits(reader, cell))) this.statistics.republished += 1;
       else this.suppressed.add(cell.key);
     }
@@ -183,7 +180,7 @@ class Planner {
     };
     const order = this.primary.map((_, index) => index).filter((index) => this.knower[index] !== label);
     const targets = [...order.filter(close), ...order.filter((index) => !close(index))];
-    const context = { k: this.k, primary: new Set(this.primary), withheld: this.suppressed, statistics: this.statistics, scheme: this.scheme };
+    const context = { k: this.k, primary: new Set(this.primary), withheld: this.suppressed, statistics: this.statistics };
     const view = new ReaderView(this.highs, reader, this.micros, this.visible.get(label)!, context);
     try {
       for (const attacker of ATTACKERS) {
@@ -210,7 +207,7 @@ class Planner {
       return this.primary.map((_, index) => index).filter((index) => passed[index] === 0 && this.knower[index] !== label);
     };
     if (ATTACKERS.every((attacker) => targetsOf(attacker).length === 0)) return false;
-    const context = { k: this.k, primary: new Set(this.primary), withheld: this.suppressed, statistics: this.statistics, scheme: this.scheme };
+    const context = { k: this.k, primary: new Set(this.primary), withheld: this.suppressed, statistics: this.statistics };
     const view = new ReaderView(this.highs, reader, this.micros, this.visible.get(label)!, context);
     let added = false;
     try {

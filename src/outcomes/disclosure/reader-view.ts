@@ -1,8 +1,7 @@
 import type { Highs, Model } from 'highs';
-import { CellSpec, cellKey, IndexedCell, MicroCell } from 'src/outcomes/disclosure/cells';
+import { CellSpec, cellKey, FAMILIES, IndexedCell, MicroCell } from 'src/outcomes/disclosure/cells';
 import type { PlanStatistics } from 'src/outcomes/disclosure/publication-plan';
-import { Reader, readerLabel } from 'src/outcomes/disclosure/readers';
-import type { DisclosureScheme } from 'src/outcomes/disclosure/schemes';
+import { knows, Reader, readerLabel } from 'src/outcomes/disclosure/readers';
 
 /*
  * One reader's view of a region × cohort as a linear programme: the audit the publication plan
@@ -71,8 +70,6 @@ export interface AuditContext {
   /** The plan's withheld cells; the view adds the cells it withholds. */
   withheld: Set<string>;
   statistics: PlanStatistics;
-  /** The families and reader rules of the tables being planned. */
-  scheme: DisclosureScheme;
 }
 
 /**
@@ -105,7 +102,7 @@ export class ReaderView {
     visible: readonly IndexedCell[],
     private readonly context: AuditContext,
   ) {
-    const known = micros.map((micro) => context.scheme.knows(reader, micro));
+    const known = micros.map((micro) => knows(reader, micro));
     const rowsOfMicro: number[][] = micros.map(() => []);
     // Cells over the same unknown microcells make one row; a cheap fingerprint finds the
     // candidates, an exact comparison decides.
@@ -321,7 +318,7 @@ export class ReaderView {
   /** Rows of cells that contain the target (a parent in a coarser family). */
   private parentRows(target: IndexedCell): number[] {
     const rows: number[] = [];
-    for (const family of this.context.scheme.families) {
+    for (const family of FAMILIES) {
       if (family.length >= target.family.length || !family.every((dimension) => target.spec[dimension] !== undefined)) continue;
       const spec: CellSpec = {};
       for (const dimension of family) spec[dimension] = target.spec[dimension];
