@@ -87,7 +87,7 @@ describe('the routes page, in headless Chromium', () => {
     const token = await server.token('demo-vo-school');
     const routes = await server.get<Routes>(token, '/v1/insights/routes');
     expect(routes.scope).toBe('supplier');
-    const latest = routes.cohorts[routes.cohorts.length - 1]!;
+    const latest = routes.cohorts[routes.cohorts.length - 1];
     const page = await browser.context.newPage();
     try {
       await signInWithSecret(page, server.baseUrl, 'demo-vo-school');
