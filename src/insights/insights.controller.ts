@@ -45,8 +45,8 @@ export class InsightsController {
 
   /**
    * Routes of pupils (seed 003): a supplying school's pupils by prior diploma type, through the level
-   * of their first enrolment in the region (entree = mbo 1), to what came next; coordinators get the
-   * region's. Per cohort of the first enrolment. Also as CSV.
+   * of their enrolment (the first year in its sector; entree = mbo 1), to what came next; coordinators
+   * get the region's. Per cohort. Also as CSV.
    */
   @Get('insights/routes')
   @CsvExport(routesToCsv)

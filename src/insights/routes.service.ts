@@ -30,10 +30,10 @@ const groupBy = <T>(rows: T[], key: (row: T) => string): Map<string, T[]> => {
 
 /**
  * Routes of pupils through the region (issue 16, seed 003): for a supplying school its pupils by
- * prior diploma type, through the level of their first enrolment, to what came next; for the
+ * prior diploma type, through the level of their enrolment (the first year in its sector), to what came next; for the
  * coordinator the same for the region. Every cell is published or withheld as the refresh's plan
- * decided over all linked tables (the route cells are families of it); a withheld cell shows no
- * count, and no share is computed from one.
+ * decided over all linked tables (the route cells are families of it); what came next is shown as
+ * shares of a published route cell. A withheld cell shows no count, and no share is computed from one.
  */
 @Injectable()
 export class RoutesService {
@@ -95,8 +95,12 @@ class RouteTables {
     return { total, cells };
   }
 
+  /**
+   * A route cell as the plan published it; a next step (no cell of its own) is shown exactly where
+   * its route cell is published, as the outcome rates are shown in a published outcome cell.
+   */
   private cell(spec: { prior?: string; first?: string; next?: string }, label: string, n: number, parent: RouteCellDto | null): RouteCellDto {
-    const published = this.disclosure.isPublished(this.cohort, { ...this.tenant, ...spec });
+    const published = spec.next !== undefined ? parent !== null && !parent.suppressed : this.disclosure.isPublished(this.cohort, { ...this.tenant, prior: spec.prior, first: spec.first });
     const shown = published ? n : null;
     const share = shown !== null && parent !== null && parent.n !== null && parent.n > 0 ? Math.round((shown / parent.n) * 10_000) / 10_000 : null;
     return { prior: spec.prior ?? null, first: spec.first ?? null, next: spec.next ?? null, label, n: shown, share, suppressed: !published, protection: published ? 'published' : 'suppressed' };

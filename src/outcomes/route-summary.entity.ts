@@ -2,10 +2,10 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * Routes of students through the region (issue 16, seed 003): the route parts of the outcome
- * summaries. A row is the students of one outcome_summaries row (region × cohort × supplier
- * (vestiging) × receiver × programme × prior diploma type) whose enrolment is their first in the
- * region, by the stage of that enrolment (`entree` = mbo 1, `mbo-2` … `mbo-4`, `hbo`, `wo`) and what
- * came next (`hoger`, `diploma`, `switch`, `ingeschreven`, `uitval`). One student counts once.
+ * summaries. The rows of one outcome_summaries row (region × cohort × supplier (vestiging) ×
+ * receiver × programme × prior diploma type) split its enrolments by their stage (`entree` =
+ * mbo 1, `mbo-2` … `mbo-4`, `hbo`, `wo`) and what came next (`hoger`, `diploma`, `switch`,
+ * `ingeschreven`, `uitval`), and add up to it.
  * Written by the summary refresh (routes.repository.ts) and protected in the same publication plan
  * as the outcome summaries (withheld_cells; the route cells are families of that plan).
  */

@@ -10,7 +10,7 @@ import { planPublication } from 'src/outcomes/disclosure/publication-plan';
  * every cohort again, now with the level of every programme and with the route parts of each
  * microcell, so that the breakdowns by level and the route tables are families of the one plan
  * that protects all linked tables (a route total is the same students as an outcome total, so the
- * two may not be planned apart).
+ * two may not be planned apart). The route rows of an outcome row add up to it.
  */
 
 /** The stage of an enrolment (its sector and programme level), and its ordinal: "hoger" means a higher one. */
@@ -20,15 +20,16 @@ const rankOf = (alias: 'f' | 'x'): Sql =>
   constant(`CASE WHEN ${alias}.sector = 'mbo' THEN CASE WHEN ${alias}.level IN ('1', '2', '3', '4') THEN ${alias}.level::int ELSE 0 END WHEN ${alias}.sector = 'hbo' THEN 5 ELSE 6 END`);
 
 /**
- * Rewrites the route rows of these cohorts. A student's route starts at its first enrolment at a
- * member institution (earliest start date; ties by institution id, then programme). It counts when
- * that enrolment counts in the outcome summaries (a member supplier, the cohort's definition set:
- * voltijd only where it says so; the first enrolment is always the first in its sector), at the
- * same grain as those summaries, so each route row is a part of one outcome row. Next step, from
- * the second enrolment and the first one's end, as known at the refresh: hoger (the second
- * enrolment is at a higher level: entree → mbo 2 or higher), diploma, switch (a second enrolment at
- * the same or a lower level, without a diploma first), ingeschreven (still enrolled), uitval (ended
- * without a diploma, no second enrolment).
+ * Rewrites the route rows of these cohorts: every enrolment that counts in the outcome summaries
+ * (a member supplier and receiver; the cohort's definition set: voltijd only and first year in the
+ * sector where it says so), at the grain of those summaries, by the stage of the enrolment and
+ * what came next, so that the route rows of an outcome row add up to it. With the default
+ * definitions (first year in the sector) a student counts once per sector: a pro pupil in entree
+ * and then mbo 2 counts in entree, with "hoger" as what came next. Next step, from the student's
+ * next enrolment (by start date) and the enrolment's end, as known at the refresh: hoger (the next
+ * enrolment is at a higher level: entree → mbo 2 or higher), diploma, switch (a next enrolment at
+ * the same or a lower level, without a diploma first), ingeschreven (still enrolled), uitval
+ * (ended without a diploma, no next enrolment).
  */
 const refreshRoutes = (region: string, memberIds: string[], cohorts: number[]): Sql => {
   const regionId = param(region);
@@ -36,42 +37,46 @@ const refreshRoutes = (region: string, memberIds: string[], cohorts: number[]): 
   const refreshed = param(cohorts);
   return sql`
 WITH segments AS (
-  SELECT d.id, d.effective_from_cohort, d.voltijd_only, lead(d.effective_from_cohort) OVER (ORDER BY d.effective_from_cohort, d.version) AS next_from
+  SELECT d.id, d.effective_from_cohort, d.voltijd_only, d.first_year_in_sector_only, lead(d.effective_from_cohort) OVER (ORDER BY d.effective_from_cohort, d.version) AS next_from
     FROM definition_sets d WHERE d.region_id = ${regionId} AND d.effective_from_cohort IS NOT NULL
 ), cohort_segments AS (
-  SELECT c.cohort, s.id AS definition_set_id, s.voltijd_only
+  SELECT c.cohort, s.id AS definition_set_id, s.voltijd_only, s.first_year_in_sector_only
     FROM (SELECT DISTINCT unnest(${refreshed}::smallint[])) AS c(cohort)
     JOIN segments s ON c.cohort >= s.effective_from_cohort AND (s.next_from IS NULL OR c.cohort < s.next_from)
 ), successors AS (
   SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
-), ranked AS (
-  SELECT e.pseudonym, e.institution_id, e.cohort, e.programme_code, e.form, e.prior_brin, e.prior_vestiging, e.prior_diploma_type, e.end_date, e.end_reason, e.sector,
-         COALESCE(p.level, e.level, '') AS level,
-         row_number() OVER (PARTITION BY e.pseudonym COLLATE "C" ORDER BY e.start_date, e.institution_id, e.programme_code) AS position
+), levelled AS (
+  SELECT e.pseudonym, e.institution_id, e.cohort, e.programme_code, e.form, e.start_date, e.prior_brin, e.prior_vestiging, e.prior_diploma_type,
+         e.end_date, e.end_reason, e.sector, COALESCE(p.level, e.level, '') AS level
     FROM enrolments e
     LEFT JOIN programmes p ON p.sector = e.sector AND p.code = e.programme_code
    WHERE e.institution_id = ANY(${members}::uuid[])
-), firsts AS (
-  SELECT * FROM ranked WHERE position = 1 AND cohort = ANY(${refreshed}::smallint[])
-), seconds AS (
-  SELECT * FROM ranked WHERE position = 2
+), timeline AS (
+  SELECT l.*,
+         min(l.start_date) OVER (PARTITION BY l.pseudonym COLLATE "C", l.sector) AS first_in_sector,
+         lead(l.sector) OVER student AS next_sector,
+         lead(l.level) OVER student AS next_level
+    FROM levelled l
+  WINDOW student AS (PARTITION BY l.pseudonym COLLATE "C" ORDER BY l.start_date, l.institution_id, l.programme_code)
 ), routes AS (
   SELECT f.cohort, si.id AS supplier_id, COALESCE(f.prior_vestiging, '') AS vestiging, f.institution_id, f.sector, COALESCE(succ.new_code, f.programme_code) AS series_code,
          f.prior_diploma_type, s.definition_set_id,
          ${stageOf('f')} AS first_stage,
          CASE
-           WHEN x.pseudonym IS NOT NULL AND ${rankOf('x')} > ${rankOf('f')} THEN 'hoger'
+           WHEN x.sector IS NOT NULL AND ${rankOf('x')} > ${rankOf('f')} THEN 'hoger'
            WHEN f.end_reason = 'diploma' AND f.end_date <= CURRENT_DATE THEN 'diploma'
-           WHEN x.pseudonym IS NOT NULL THEN 'switch'
+           WHEN x.sector IS NOT NULL THEN 'switch'
            WHEN f.end_date IS NULL OR f.end_date > CURRENT_DATE THEN 'ingeschreven'
            ELSE 'uitval'
          END AS next_step
-    FROM firsts f
+    FROM timeline f
+    CROSS JOIN LATERAL (SELECT f.next_sector AS sector, f.next_level AS level) x
     JOIN institutions si ON si.brin = f.prior_brin AND si.id = ANY(${members}::uuid[])
     JOIN cohort_segments s ON s.cohort = f.cohort
     LEFT JOIN successors succ ON succ.old_code = f.programme_code
-    LEFT JOIN seconds x ON x.pseudonym = f.pseudonym
-   WHERE NOT s.voltijd_only OR f.sector = 'mbo' OR f.form = 'voltijd'
+   WHERE f.cohort = ANY(${refreshed}::smallint[])
+     AND (NOT s.voltijd_only OR f.sector = 'mbo' OR f.form = 'voltijd')
+     AND (NOT s.first_year_in_sector_only OR f.start_date = f.first_in_sector)
 )
 INSERT INTO route_summaries (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type,
                              first_stage, next_step, definition_set_id, n)

@@ -5,42 +5,46 @@ DELETE FROM route_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]
 -- parameters: "00000000-0000-4000-8000-00000000000a", [2022,2023]
 
 WITH segments AS (
-  SELECT d.id, d.effective_from_cohort, d.voltijd_only, lead(d.effective_from_cohort) OVER (ORDER BY d.effective_from_cohort, d.version) AS next_from
+  SELECT d.id, d.effective_from_cohort, d.voltijd_only, d.first_year_in_sector_only, lead(d.effective_from_cohort) OVER (ORDER BY d.effective_from_cohort, d.version) AS next_from
     FROM definition_sets d WHERE d.region_id = $1 AND d.effective_from_cohort IS NOT NULL
 ), cohort_segments AS (
-  SELECT c.cohort, s.id AS definition_set_id, s.voltijd_only
+  SELECT c.cohort, s.id AS definition_set_id, s.voltijd_only, s.first_year_in_sector_only
     FROM (SELECT DISTINCT unnest($2::smallint[])) AS c(cohort)
     JOIN segments s ON c.cohort >= s.effective_from_cohort AND (s.next_from IS NULL OR c.cohort < s.next_from)
 ), successors AS (
   SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
-), ranked AS (
-  SELECT e.pseudonym, e.institution_id, e.cohort, e.programme_code, e.form, e.prior_brin, e.prior_vestiging, e.prior_diploma_type, e.end_date, e.end_reason, e.sector,
-         COALESCE(p.level, e.level, '') AS level,
-         row_number() OVER (PARTITION BY e.pseudonym COLLATE "C" ORDER BY e.start_date, e.institution_id, e.programme_code) AS position
+), levelled AS (
+  SELECT e.pseudonym, e.institution_id, e.cohort, e.programme_code, e.form, e.start_date, e.prior_brin, e.prior_vestiging, e.prior_diploma_type,
+         e.end_date, e.end_reason, e.sector, COALESCE(p.level, e.level, '') AS level
     FROM enrolments e
     LEFT JOIN programmes p ON p.sector = e.sector AND p.code = e.programme_code
    WHERE e.institution_id = ANY($3::uuid[])
-), firsts AS (
-  SELECT * FROM ranked WHERE position = 1 AND cohort = ANY($2::smallint[])
-), seconds AS (
-  SELECT * FROM ranked WHERE position = 2
+), timeline AS (
+  SELECT l.*,
+         min(l.start_date) OVER (PARTITION BY l.pseudonym COLLATE "C", l.sector) AS first_in_sector,
+         lead(l.sector) OVER student AS next_sector,
+         lead(l.level) OVER student AS next_level
+    FROM levelled l
+  WINDOW student AS (PARTITION BY l.pseudonym COLLATE "C" ORDER BY l.start_date, l.institution_id, l.programme_code)
 ), routes AS (
   SELECT f.cohort, si.id AS supplier_id, COALESCE(f.prior_vestiging, '') AS vestiging, f.institution_id, f.sector, COALESCE(succ.new_code, f.programme_code) AS series_code,
          f.prior_diploma_type, s.definition_set_id,
          CASE WHEN f.sector = 'mbo' THEN CASE f.level WHEN '1' THEN 'entree' WHEN '2' THEN 'mbo-2' WHEN '3' THEN 'mbo-3' WHEN '4' THEN 'mbo-4' ELSE 'mbo' END ELSE f.sector END AS first_stage,
          CASE
-           WHEN x.pseudonym IS NOT NULL AND CASE WHEN x.sector = 'mbo' THEN CASE WHEN x.level IN ('1', '2', '3', '4') THEN x.level::int ELSE 0 END WHEN x.sector = 'hbo' THEN 5 ELSE 6 END > CASE WHEN f.sector = 'mbo' THEN CASE WHEN f.level IN ('1', '2', '3', '4') THEN f.level::int ELSE 0 END WHEN f.sector = 'hbo' THEN 5 ELSE 6 END THEN 'hoger'
+           WHEN x.sector IS NOT NULL AND CASE WHEN x.sector = 'mbo' THEN CASE WHEN x.level IN ('1', '2', '3', '4') THEN x.level::int ELSE 0 END WHEN x.sector = 'hbo' THEN 5 ELSE 6 END > CASE WHEN f.sector = 'mbo' THEN CASE WHEN f.level IN ('1', '2', '3', '4') THEN f.level::int ELSE 0 END WHEN f.sector = 'hbo' THEN 5 ELSE 6 END THEN 'hoger'
            WHEN f.end_reason = 'diploma' AND f.end_date <= CURRENT_DATE THEN 'diploma'
-           WHEN x.pseudonym IS NOT NULL THEN 'switch'
+           WHEN x.sector IS NOT NULL THEN 'switch'
            WHEN f.end_date IS NULL OR f.end_date > CURRENT_DATE THEN 'ingeschreven'
            ELSE 'uitval'
          END AS next_step
-    FROM firsts f
+    FROM timeline f
+    CROSS JOIN LATERAL (SELECT f.next_sector AS sector, f.next_level AS level) x
     JOIN institutions si ON si.brin = f.prior_brin AND si.id = ANY($3::uuid[])
     JOIN cohort_segments s ON s.cohort = f.cohort
     LEFT JOIN successors succ ON succ.old_code = f.programme_code
-    LEFT JOIN seconds x ON x.pseudonym = f.pseudonym
-   WHERE NOT s.voltijd_only OR f.sector = 'mbo' OR f.form = 'voltijd'
+   WHERE f.cohort = ANY($2::smallint[])
+     AND (NOT s.voltijd_only OR f.sector = 'mbo' OR f.form = 'voltijd')
+     AND (NOT s.first_year_in_sector_only OR f.start_date = f.first_in_sector)
 )
 INSERT INTO route_summaries (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type,
                              first_stage, next_step, definition_set_id, n)

@@ -49,15 +49,15 @@ export const FAMILIES: readonly Family[] = [
   ['receiver', 'supplier', 'sector'], // intake flows via sector
   ['supplier', 'level'], // alumni by level (entree = mbo 1)
   ['receiver', 'level'], // intake by level
-  // Routes of pupils (issue 16): the region's (the coordinator) and a supplier's own.
+  // Routes of pupils (issue 16): the region's (the coordinator) and a supplier's own. What came
+  // next (`next`) is published as shares of a published route cell, as the outcome rates are of
+  // an outcome cell: it is no family of its own.
   ['route'],
   ['prior', 'route'],
   ['prior', 'first', 'route'],
-  ['prior', 'first', 'next', 'route'],
   ['supplier', 'route'],
   ['supplier', 'prior', 'route'],
   ['supplier', 'prior', 'first', 'route'],
-  ['supplier', 'prior', 'first', 'next', 'route'],
 ];
 
 /** The value of the `route` dimension of a route part (a route cell's key ends in `route=1`). */
