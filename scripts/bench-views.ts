@@ -72,7 +72,7 @@ import { JobKind } from 'src/jobs/job-kinds';
 import { JobRunner } from 'src/jobs/job-runner';
 import { JobsRepository } from 'src/jobs/jobs.repository';
 import { RefreshService } from 'src/outcomes/refresh.service';
-import { CohortProtector, RefreshOutcome, SummariesRepository } from 'src/outcomes/summaries.repository';
+import { RefreshOutcome, SummariesRepository } from 'src/outcomes/summaries.repository';
 import { ensureBuilt, http, jsonRequest, memoryOf, ServiceProcess, tokenFor } from 'scripts/service-harness';
 
 // ---------------------------------------------------------------- options
@@ -334,9 +334,9 @@ async function timedRefresh(context: Context, regionId: string, run: (refresh: R
   let lastRun: DetectionRun | null = null;
   const originalRefresh = summaries.refresh.bind(summaries);
   const originalDetect = detection.detectRegion.bind(detection);
-  summaries.refresh = async (id: string, scope: 'all' | 'changed', protect: CohortProtector): Promise<RefreshOutcome> => {
+  summaries.refresh = async (id: string, scope: 'all' | 'changed'): Promise<RefreshOutcome> => {
     const started = now();
-    const outcome = await originalRefresh(id, scope, protect);
+    const outcome = await originalRefresh(id, scope);
     cohorts = outcome.cohorts.length;
     summariesMs += msSince(started);
     return outcome;

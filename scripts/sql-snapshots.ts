@@ -25,6 +25,8 @@ import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { ProgrammesRepository } from 'src/programmes/programmes.repository';
 import { ReferencesRepository } from 'src/references/references.repository';
 import { InsightsRepository } from 'src/insights/insights.repository';
+import { RouteViewsRepository } from 'src/insights/route-views.repository';
+import { refreshRoutesAndLevels } from 'src/outcomes/routes.repository';
 import { DisclosureRepository } from 'src/outcomes/disclosure/disclosure.repository';
 import { RetentionRepository } from 'src/retention/retention.repository';
 import { PeopleRepository } from 'src/people/people.repository';
@@ -109,6 +111,8 @@ async function seedChangedStudent(dataSource: DataSource): Promise<void> {
   await dataSource.query(`INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms, rendement_as_of) VALUES ($1, now(), '{}', 0, CURRENT_DATE)`, [REGION]);
   await dataSource.query(`INSERT INTO refresh_pending_students (region_id, pseudonym) VALUES ($1, $2)`, [REGION, PSEUDONYM]);
 }
+
+class RolledBack extends Error {}
 
 type Method<R> = { [K in keyof R]: R[K] extends (...args: never[]) => unknown ? K : never }[keyof R];
 type Example<R> = (repository: R) => Promise<unknown>;
@@ -404,6 +408,28 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
     snapshot('disclosure.repository', 'DisclosureRepository', new DisclosureRepository(dataSource), {
       withheld: (r) => r.withheld(REGION, 2020, 2024),
     }),
+    snapshot('route-views.repository', 'RouteViewsRepository', new RouteViewsRepository(dataSource), {
+      routes: {
+        'a supplier': (r) => r.routes(REGION, INSTITUTION, 2020, 2024),
+        'the region': (r) => r.routes(REGION, null, 2020, 2024),
+      },
+      cohortRange: {
+        'a supplier': (r) => r.cohortRange(REGION, INSTITUTION),
+        'the region': (r) => r.cohortRange(REGION, null),
+      },
+    }),
+    // The refresh's hook (one call in SummariesRepository.refresh), in a transaction that is rolled back.
+    snapshot('routes.repository', 'refreshRoutesAndLevels', { refreshRoutesAndLevels }, {
+      refreshRoutesAndLevels: () =>
+        dataSource
+          .transaction(async (manager) => {
+            await refreshRoutesAndLevels(manager, REGION, [INSTITUTION], [2022, 2023]);
+            throw new RolledBack();
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof RolledBack)) throw error;
+          }),
+    }),
     snapshot('people.repository', 'PeopleRepository', new PeopleRepository(dataSource), {
       transaction: { skip: 'begins and commits a transaction, no SQL of its own' },
       findPerson: { skip: 'TypeORM repository API (single row)' },
@@ -451,8 +477,8 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
     snapshot('summaries.repository', 'SummariesRepository', new SummariesRepository(dataSource, { database: { refreshTimeoutMs: 1_800_000 } } as AppConfig), {
       recordRange: (r) => r.recordRange(REGION),
       refresh: {
-        'the students changed since the last refresh (seeded: one)': (r) => r.refresh(REGION, 'changed', () => Promise.resolve([])),
-        'the whole region': (r) => r.refresh(REGION, 'all', () => Promise.resolve([])),
+        'the students changed since the last refresh (seeded: one)': (r) => r.refresh(REGION, 'changed'),
+        'the whole region': (r) => r.refresh(REGION, 'all'),
       },
       recordDuration: (r) => r.recordDuration(REGION, 1_234),
       regionIdsEverJoinedBy: (r) => r.regionIdsEverJoinedBy(INSTITUTION),

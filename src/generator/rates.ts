@@ -75,6 +75,14 @@ export const LATER = { diplomaNominal: 0.62, diplomaLate: 0.18 } as const;
 /** One-year programmes (Entree): diploma at the end of the first year. */
 export const ONE_YEAR_DIPLOMA = 0.8;
 
+/**
+ * Entree (mbo 1) graduates who go on to mbo 2 in the region after the summer, most at the same
+ * college (seed 003: the route pro/vso → entree → mbo 2; roughly half continue, fewer from vso).
+ */
+export const ENTREE_TO_MBO2: Partial<Record<string, number>> = { pro: 0.55, vso: 0.4, 'vmbo-b': 0.6 };
+export const ENTREE_TO_MBO2_OTHER = 0.5;
+export const ENTREE_TO_MBO2_SAME_COLLEGE = 0.8;
+
 /** Share of mbo-4 graduates who go on to hbo in the region. */
 export const MBO4_TO_HBO = 0.7;
 

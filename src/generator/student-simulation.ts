@@ -1,6 +1,6 @@
 import { INSTITUTIONS, MBO_INSTITUTIONS, OFFER, PROGRAMMES, RECEIVER_PREFERENCE, SyntheticProgramme, VO_PROFILES } from 'src/generator/catalogue';
 import { Random, weightedTable } from 'src/generator/prng';
-import { AD_SHARE, BBL_SHARE, DESTINATION, Destination, FirstYearRates, GAP_YEARS, HBO_EXTERNAL_TO_MBO, HBO_FORM_SHARE, HBO_INTERNAL_SHARE, HBO_SWITCH, HBO_UITVAL_BY_PRIOR, HBO_UITVAL_OTHER, LATER, MBO4_TO_HBO, MBO_ENTRY_LEVEL, MBO_RATES, ONE_YEAR_DIPLOMA, WO_RATES } from 'src/generator/rates';
+import { AD_SHARE, BBL_SHARE, DESTINATION, Destination, FirstYearRates, GAP_YEARS, HBO_EXTERNAL_TO_MBO, HBO_FORM_SHARE, HBO_INTERNAL_SHARE, HBO_SWITCH, HBO_UITVAL_BY_PRIOR, HBO_UITVAL_OTHER, ENTREE_TO_MBO2, ENTREE_TO_MBO2_OTHER, ENTREE_TO_MBO2_SAME_COLLEGE, LATER, MBO4_TO_HBO, MBO_ENTRY_LEVEL, MBO_RATES, ONE_YEAR_DIPLOMA, WO_RATES } from 'src/generator/rates';
 import type { EnrolmentRecord, PriorDiplomaType, ProgrammeForm, VoOnderwijssoort } from 'src/generator/records';
 import type { GeneratedRecord } from 'src/generator/region';
 
@@ -234,6 +234,21 @@ export function simulateEnrolment(ctx: StudentContext, placement: Placement, dep
   const endReason: 'diploma' | 'uitgeschreven' = diplomaYears !== undefined ? 'diploma' : 'uitgeschreven';
   if (endDay <= placement.startDay) endDay = placement.startDay + 300;
   emitEnrolment(ctx, placement, endDay, endReason);
+
+  // Entree graduates: about half start mbo 2 after the summer, with the entree diploma as prior.
+  const entree = placement.programme.sector === 'mbo' && placement.programme.level === '1';
+  if (endReason === 'diploma' && entree && depth < 3 && rng.chance(ENTREE_TO_MBO2[placement.prior.priorDiplomaType] ?? ENTREE_TO_MBO2_OTHER)) {
+    const diplomaYear = new Date(endDay * MS_PER_DAY).getUTCFullYear();
+    if (diplomaYear > ctx.to) return;
+    const receiver = rng.chance(ENTREE_TO_MBO2_SAME_COLLEGE) ? placement.receiver : rng.pick(MBO_INSTITUTIONS.map((institution) => institution.brin).filter((brin) => brin !== placement.receiver));
+    const candidates = programmesAt(receiver, '2', diplomaYear);
+    if (candidates.length === 0) return;
+    const programme = rng.pick(candidates);
+    const form = pickForm(rng, programme);
+    const prior: Prior = { priorBrin: placement.receiver, priorVestiging: vestigingOf(placement.receiver, placement.programme.code), priorDiplomaType: 'mbo-1', priorDiplomaYear: diplomaYear };
+    simulateEnrolment(ctx, { receiver, programme, form, startDay: firstStartDay(rng, diplomaYear, form), prior, first: true, trendBreak: false }, depth + 1);
+    return;
+  }
 
   // mbo-4 graduates: many go on to hbo in the region.
   if (endReason === 'diploma' && placement.programme.sector === 'mbo' && placement.programme.level === '4' && depth < 3 && rng.chance(MBO4_TO_HBO)) {

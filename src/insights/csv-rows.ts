@@ -1,6 +1,7 @@
 import { CsvRow } from 'src/common/csv-export';
 import { FiguresDto, FlowsDto, InsightsViewDto, RegionReportDto } from 'src/insights/dto/insights.dto';
 import { ReferenceComparisonDto } from 'src/references/dto/reference.dto';
+import { RoutesDto } from 'src/insights/dto/routes.dto';
 
 const figureColumns = (figures: FiguresDto): CsvRow => ({
   n: figures.n,
@@ -83,3 +84,24 @@ export const flowsToCsv = (flows: FlowsDto): CsvRow[] => {
     value: link.value,
   }));
 };
+
+/** One row per route cell: the cohort total, then per prior diploma type, first level and next step. */
+export const routesToCsv = (routes: RoutesDto): CsvRow[] =>
+  routes.cohorts.flatMap((cohort) =>
+    [cohort.total, ...cohort.cells].map((cell) => ({
+      region: routes.region,
+      scope: routes.scope,
+      institution: routes.institution ?? '',
+      cohort: cohort.cohort,
+      definition_set: cohort.definitionSet.id,
+      definition_version: cohort.definitionSet.version,
+      prior: cell.prior ?? '',
+      first: cell.first ?? '',
+      next: cell.next ?? '',
+      label: cell.label,
+      n: cell.n,
+      share: cell.share,
+      suppressed: cell.suppressed,
+      protection: cell.protection,
+    })),
+  );

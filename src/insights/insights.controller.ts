@@ -3,7 +3,9 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated } from 'src/access/authenticated.decorator';
 import { Principal } from 'src/access/principal';
 import { CsvExport } from 'src/common/csv-export';
-import { flowsToCsv, reportToCsv, viewToCsv } from 'src/insights/csv-rows';
+import { flowsToCsv, reportToCsv, routesToCsv, viewToCsv } from 'src/insights/csv-rows';
+import { RoutesDto, RoutesQueryDto } from 'src/insights/dto/routes.dto';
+import { RoutesService } from 'src/insights/routes.service';
 import { AlumniQueryDto, FlowsDto, FlowsQueryDto, InsightsViewDto, IntakeQueryDto, RegionReportDto, RegionReportQueryDto } from 'src/insights/dto/insights.dto';
 import { InsightsService } from 'src/insights/insights.service';
 import { RegionCodeParamDto } from 'src/institutions/dto/params.dto';
@@ -12,7 +14,10 @@ import { RegionCodeParamDto } from 'src/institutions/dto/params.dto';
 @Controller()
 @Authenticated({ scope: 'insights:read' })
 export class InsightsController {
-  constructor(private readonly service: InsightsService) {}
+  constructor(
+    private readonly service: InsightsService,
+    private readonly routesService: RoutesService,
+  ) {}
 
   /** Supplier view: my alumni per cohort, broken down, next to the regional benchmark. Also as CSV. */
   @Get('insights/alumni')
@@ -36,6 +41,18 @@ export class InsightsController {
   @ApiOkResponse({ type: FlowsDto })
   getFlows(@Auth() auth: Principal, @Query() query: FlowsQueryDto): Promise<FlowsDto> {
     return this.service.flows(auth, query);
+  }
+
+  /**
+   * Routes of pupils (seed 003): a supplying school's pupils by prior diploma type, through the level
+   * of their enrolment (the first year in its sector; entree = mbo 1), to what came next; coordinators
+   * get the region's. Per cohort. Also as CSV.
+   */
+  @Get('insights/routes')
+  @CsvExport(routesToCsv)
+  @ApiOkResponse({ type: RoutesDto })
+  getRoutes(@Auth() auth: Principal, @Query() query: RoutesQueryDto): Promise<RoutesDto> {
+    return this.routesService.routes(auth, query);
   }
 
   /** Coordinator view: the joint supplier × receiver matrix with totals and the trend. Also as CSV. */

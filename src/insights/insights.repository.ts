@@ -15,7 +15,8 @@ export const BREAKDOWN_COLUMNS = {
   vestiging: 'supplier_vestiging',
   diplomaType: 'prior_diploma_type',
 } as const;
-export type BreakdownColumn = keyof typeof BREAKDOWN_COLUMNS;
+/** A breakdown: a column of outcome_summaries, or the level of the programme (from the catalogue). */
+export type BreakdownColumn = keyof typeof BREAKDOWN_COLUMNS | 'level';
 
 /** Whose flows a view covers; every query names the region and, for institutions, the side. */
 export type ViewScope =
@@ -82,7 +83,12 @@ const scopeFilter = (scope: ViewScope): Sql => {
 
 const SUM_COUNTS = constant(SUM_COUNTS_SQL);
 const KEY_SUM = constant(cellKeySumSql('record_key_sum'));
-const columnOf = (breakdown: BreakdownColumn): Identifier => ident(BREAKDOWN_COLUMNS[breakdown], Object.values(BREAKDOWN_COLUMNS));
+const columnOf = (breakdown: keyof typeof BREAKDOWN_COLUMNS): Identifier => ident(BREAKDOWN_COLUMNS[breakdown], Object.values(BREAKDOWN_COLUMNS));
+/** The key of a breakdown and the join it needs: the level comes from the programme catalogue ('' when unknown). */
+const breakdownOf = (breakdown: BreakdownColumn): { key: Sql | Identifier; join: Sql } =>
+  breakdown === 'level'
+    ? { key: sql`COALESCE(p.level, '')`, join: sql` LEFT JOIN programmes p ON p.sector = outcome_summaries.sector AND p.code = outcome_summaries.programme_code` }
+    : { key: columnOf(breakdown), join: empty };
 
 /** Reads the pre-aggregated summaries only; never the student-level records. */
 @Injectable()
@@ -102,13 +108,13 @@ export class InsightsRepository {
 
   /** Counts per cohort and breakdown key within the scope. */
   async cells(scope: ViewScope, breakdown: BreakdownColumn, cohortFrom: number, cohortTo: number, options: CellOptions = {}): Promise<CellRow[]> {
-    const column = columnOf(breakdown);
+    const { key: column, join } = breakdownOf(breakdown);
     const prior = options.priorDiplomaTypes ? sql` AND prior_diploma_type = ANY(${options.priorDiplomaTypes}::text[])` : empty;
     const excluded = options.excludeReceiver ? sql` AND receiver_institution_id <> ${options.excludeReceiver}::uuid` : empty;
     const rows = await query<CellRow & OwnColumns>(
       this.dataSource,
       sql`SELECT cohort, ${column}::text AS key, definition_set_id AS "definitionSetId", ${SUM_COUNTS}, ${ownColumns(options.own ?? null)}
-            FROM outcome_summaries
+            FROM outcome_summaries${join}
            WHERE ${scopeFilter(scope)} AND cohort BETWEEN ${cohortFrom} AND ${cohortTo}${prior}${excluded}
            GROUP BY cohort, ${column}, definition_set_id ORDER BY cohort, key`,
     );
@@ -126,7 +132,7 @@ export class InsightsRepository {
   }
 
   /** Counts per (source, target) of one cohort: for flows, with the part `own` received. */
-  async flows(scope: ViewScope, sourceColumn: BreakdownColumn, targetColumn: BreakdownColumn, cohort: number, own: string | null): Promise<FlowRow[]> {
+  async flows(scope: ViewScope, sourceColumn: keyof typeof BREAKDOWN_COLUMNS, targetColumn: keyof typeof BREAKDOWN_COLUMNS, cohort: number, own: string | null): Promise<FlowRow[]> {
     const rows = await query<FlowRow & OwnColumns>(
       this.dataSource,
       sql`SELECT ${columnOf(sourceColumn)}::text AS "sourceKey", ${columnOf(targetColumn)}::text AS "targetKey", ${SUM_COUNTS}, ${ownColumns(own)}

@@ -28,7 +28,7 @@ import { NO_OWN_PART, perturbedContinued } from 'src/outcomes/disclosure/pooled-
 import { addCounts, Counts, countsFromRow, emptyCounts, Protection, toFigures } from 'src/outcomes/figures';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { toDefinitionReference } from 'src/outcomes/definitions.service';
-import { DEFAULT_WINDOW, DIMENSION_OF, Definitions, InstitutionScope, LEFT_OUTCOME, Labeller, OUTCOMES, ProtectedCounts, SUPPRESSED_NODE, addOwn, splitFor } from 'src/insights/view-parts';
+import { DEFAULT_WINDOW, DIMENSION_OF, Definitions, InstitutionScope, LEFT_OUTCOME, LEVEL_LABELS, Labeller, OUTCOMES, ProtectedCounts, SUPPRESSED_NODE, addOwn, splitFor } from 'src/insights/view-parts';
 
 @Injectable()
 export class InsightsService {
@@ -357,6 +357,8 @@ export class InsightsService {
         return (key) => (key === '' ? { key: '', label: 'Geen vestiging opgegeven' } : { key, label: key });
       case 'diplomaType':
         return (key) => ({ key, label: key });
+      case 'level':
+        return (key) => ({ key, label: LEVEL_LABELS[key] ?? key });
     }
   }
 

@@ -32,7 +32,11 @@ export const DIMENSION_OF: Record<BreakdownColumn, Dimension> = {
   programme: 'programme',
   vestiging: 'vestiging',
   diplomaType: 'prior',
+  level: 'level',
 };
+
+/** What a programme level is called in the views (entree = mbo 1). */
+export const LEVEL_LABELS: Record<string, string> = { '1': 'Entree (mbo 1)', '2': 'mbo 2', '3': 'mbo 3', '4': 'mbo 4', ad: 'Associate degree', bachelor: 'Bachelor', master: 'Master', '': 'Niveau onbekend' };
 
 /** Counts as a reader may see them, and how they were protected. */
 export interface ProtectedCounts {

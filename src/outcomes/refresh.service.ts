@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { JobKind, JobsOf, JobStep, JobStepInputs } from 'src/jobs/job-kinds';
 import { JobRunner } from 'src/jobs/job-runner';
-import { planPublication } from 'src/outcomes/disclosure/publication-plan';
-import { CohortCells, RefreshOutcome, SummariesRepository } from 'src/outcomes/summaries.repository';
+import { RefreshOutcome, SummariesRepository } from 'src/outcomes/summaries.repository';
 
 /**
  * Handles the refresh queue: turns queued refresh jobs into summary refreshes, merging the jobs
@@ -49,16 +48,10 @@ export class RefreshService implements OnModuleInit {
     return { regionIds };
   }
 
-  /** The cells of a cohort withheld from every output (docs/disclosure-control.md). */
-  private async protect({ cells, k }: CohortCells): Promise<Array<{ cellKey: string; reason: 'primary' | 'complementary' }>> {
-    const plan = await planPublication(cells, k);
-    return [...plan.suppressed].sort().map((cellKey) => ({ cellKey, reason: plan.primary.has(cellKey) ? 'primary' : 'complementary' }));
-  }
-
   /** Brings a region's summaries up to date: in full, or for the students changed since the last refresh. */
   async refreshRegion(regionId: string, scope: 'all' | 'changed'): Promise<RefreshOutcome> {
     const started = Date.now();
-    const outcome = await this.summaries.refresh(regionId, scope, (cohort) => this.protect(cohort));
+    const outcome = await this.summaries.refresh(regionId, scope);
     const durationMs = Date.now() - started;
     await this.summaries.recordDuration(regionId, durationMs);
     this.logger.log({ regionId, full: outcome.full, students: outcome.students, cohorts: outcome.cohorts.length, durationMs }, 'summaries refreshed');

@@ -4,17 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { ident, param, query, queryOne, Queryable, sql } from 'src/database/sql';
 import { addEnrolmentOutcomes, addLeaverOutcomes, removeEnrolmentOutcomes, removeLeaverOutcomes, Students } from 'src/outcomes/derivation';
-import { MicroCell } from 'src/outcomes/disclosure/cells';
-
-/** The summary rows of one cohort, at the grain the disclosure engine protects, with its k. */
-export interface CohortCells {
-  cohort: number;
-  k: number;
-  cells: MicroCell[];
-}
-
-/** Decides which cells of a cohort are withheld; called inside the refresh's transaction. */
-export type CohortProtector = (cohort: CohortCells) => Promise<Array<{ cellKey: string; reason: 'primary' | 'complementary' }>>;
+import { refreshRoutesAndLevels } from 'src/outcomes/routes.repository';
 
 export interface CohortRange {
   min: number;
@@ -39,7 +29,7 @@ export const MAX_CHANGED_STUDENTS = 100_000;
 
 const REFRESH_WORK_MEM = '64MB';
 
-const REGION_TABLES = ['refresh_pending_students', 'enrolment_outcomes', 'leaver_outcomes', 'outcome_summaries', 'leaver_summaries', 'withheld_cells'];
+const REGION_TABLES = ['refresh_pending_students', 'enrolment_outcomes', 'leaver_outcomes', 'outcome_summaries', 'leaver_summaries', 'route_summaries', 'withheld_cells'];
 
 const ALL_STUDENTS: Students = { all: true };
 
@@ -82,7 +72,7 @@ export class SummariesRepository {
    * full instead when the region has never been refreshed in full, when a reference date has
    * passed since (the rendement counts move with the calendar), or when too many students changed.
    */
-  async refresh(regionId: string, scope: 'all' | 'changed', protect: CohortProtector): Promise<RefreshOutcome> {
+  async refresh(regionId: string, scope: 'all' | 'changed'): Promise<RefreshOutcome> {
     const outcome = await this.dataSource.transaction(async (manager: EntityManager) => {
       // The API's statement timeout is sized for requests; a large region's refresh needs longer.
       await query(manager, sql`SELECT set_config('statement_timeout', ${String(this.timeoutMs)}, true)`);
@@ -90,9 +80,9 @@ export class SummariesRepository {
       await query(manager, sql`SELECT pg_advisory_xact_lock(hashtext('summaries:' || ${regionId}))`);
       if (scope === 'changed' && (await this.canApplyChanges(manager, regionId))) {
         const students = await this.takePendingStudents(manager, regionId);
-        if (students.length <= MAX_CHANGED_STUDENTS) return this.applyChangedStudents(manager, regionId, students, protect);
+        if (students.length <= MAX_CHANGED_STUDENTS) return this.applyChangedStudents(manager, regionId, students);
       }
-      return this.refreshWholeRegion(manager, regionId, protect);
+      return this.refreshWholeRegion(manager, regionId);
     });
     if (outcome.full) {
       // Fresh statistics for the views' planner after the summaries changed wholesale, and the
@@ -105,31 +95,33 @@ export class SummariesRepository {
   }
 
   /** Derives every record of the region again. */
-  private async refreshWholeRegion(manager: EntityManager, regionId: string, protect: CohortProtector): Promise<RefreshOutcome> {
+  private async refreshWholeRegion(manager: EntityManager, regionId: string): Promise<RefreshOutcome> {
     // One sort of the region's enrolments by student: kept in memory where it fits (one refresh per region at a time).
     await query(manager, sql`SELECT set_config('work_mem', ${REFRESH_WORK_MEM}, true)`);
-    for (const table of ['refresh_pending_students', 'enrolment_outcomes', 'leaver_outcomes', 'outcome_summaries', 'leaver_summaries', 'withheld_cells']) {
+    for (const table of REGION_TABLES) {
       await query(manager, sql`DELETE FROM ${ident(table, REGION_TABLES)} WHERE region_id = ${regionId}`);
     }
     const region = param(regionId);
-    const members = param(await this.memberIds(manager, regionId));
+    const memberIds = await this.memberIds(manager, regionId);
+    const members = param(memberIds);
     const cohorts = param(cohortsBetween(await this.recordRange(regionId, manager)));
     const rows = await query<{ cohort: number }>(manager, addEnrolmentOutcomes(region, members, cohorts, ALL_STUDENTS, sql`CURRENT_DATE`));
     const refreshed = rows.map((row) => Number(row.cohort)).sort((a, b) => a - b);
     await query(manager, addLeaverOutcomes(region, members, ALL_STUDENTS));
-    await this.protectCohorts(manager, regionId, refreshed, protect);
+    await this.protectCohorts(manager, regionId, memberIds, refreshed);
     await this.recordRefresh(manager, regionId, refreshed, true);
     return { full: true, changed: true, cohorts: refreshed, students: null };
   }
 
   /** Takes the students' kept rows out of the summaries and adds their records derived again. */
-  private async applyChangedStudents(manager: EntityManager, regionId: string, pseudonyms: string[], protect: CohortProtector): Promise<RefreshOutcome> {
+  private async applyChangedStudents(manager: EntityManager, regionId: string, pseudonyms: string[]): Promise<RefreshOutcome> {
     if (pseudonyms.length === 0) return { full: false, changed: false, cohorts: [], students: 0 };
     const region = param(regionId);
     const students = param(pseudonyms);
     // The day of the last full refresh: every summary row counts rendement as of that day.
     const asOf = sql`(SELECT rendement_as_of FROM summary_refreshes WHERE region_id = ${region})`;
-    const members = param(await this.memberIds(manager, regionId));
+    const memberIds = await this.memberIds(manager, regionId);
+    const members = param(memberIds);
     const cohortList = param(cohortsBetween(await this.recordRange(regionId, manager)));
     const some: Students = { all: false, pseudonyms: students };
     const cohorts = new Set<number>();
@@ -142,8 +134,7 @@ export class SummariesRepository {
     // A cell whose last record left is gone, as a full refresh would not write it.
     await query(manager, sql`DELETE FROM outcome_summaries WHERE region_id = ${region} AND cohort = ANY(${touched}::smallint[]) AND n = 0`);
     await query(manager, sql`DELETE FROM leaver_summaries WHERE region_id = ${region} AND school_year = ANY(${[...years]}::smallint[]) AND n_leavers = 0`);
-    await query(manager, sql`DELETE FROM withheld_cells WHERE region_id = ${region} AND cohort = ANY(${touched}::smallint[])`);
-    await this.protectCohorts(manager, regionId, touched, protect);
+    await this.protectCohorts(manager, regionId, memberIds, touched);
     await this.recordRefresh(manager, regionId, touched, false);
     return { full: false, changed: touched.length + years.size > 0, cohorts: touched, students: pseudonyms.length };
   }
@@ -176,18 +167,15 @@ export class SummariesRepository {
     return row?.current === true;
   }
 
-  /** Decides again which cells of these cohorts are withheld. */
-  private async protectCohorts(manager: EntityManager, regionId: string, cohorts: number[], protect: CohortProtector): Promise<void> {
-    for (const cohort of await this.cohortCells(manager, regionId, cohorts)) {
-      const withheld = await protect(cohort);
-      if (withheld.length === 0) continue;
-      await query(
-        manager,
-        sql`INSERT INTO withheld_cells (region_id, cohort, cell_key, reason)
-            SELECT ${regionId}, ${cohort.cohort}, cell_key, reason
-              FROM unnest(${withheld.map((cell) => cell.cellKey)}::text[], ${withheld.map((cell) => cell.reason)}::text[]) AS w(cell_key, reason)`,
-      );
-    }
+  /**
+   * Writes the route rows of these cohorts and decides again which of their cells are withheld:
+   * one publication plan per cohort over the outcome rows with their levels and route parts
+   * (`outcomes/routes.repository.ts`), so that every linked table is protected together.
+   */
+  private async protectCohorts(manager: EntityManager, regionId: string, memberIds: string[], cohorts: number[]): Promise<void> {
+    // Also for a cohort whose last cell left (the plan below covers the cohorts that have cells).
+    await query(manager, sql`DELETE FROM withheld_cells WHERE region_id = ${regionId} AND cohort = ANY(${cohorts}::smallint[])`);
+    await refreshRoutesAndLevels(manager, regionId, memberIds, cohorts);
   }
 
   private async recordRefresh(manager: EntityManager, regionId: string, cohorts: number[], full: boolean): Promise<void> {
@@ -204,25 +192,6 @@ export class SummariesRepository {
   private async memberIds(manager: EntityManager, regionId: string): Promise<string[]> {
     const rows = await query<{ institution_id: string }>(manager, sql`SELECT institution_id FROM region_memberships WHERE region_id = ${regionId} ORDER BY institution_id`);
     return rows.map((row) => row.institution_id);
-  }
-
-  private async cohortCells(manager: EntityManager, regionId: string, cohorts: number[]): Promise<CohortCells[]> {
-    const rows = await query<MicroCell & { cohort: number; k: number }>(
-      manager,
-      sql`SELECT s.cohort, s.supplier_institution_id::text AS supplier, s.supplier_vestiging AS vestiging, s.receiver_institution_id::text AS receiver,
-                 s.sector, s.programme_code AS programme, s.prior_diploma_type AS prior, s.n, d.suppression_k AS k
-            FROM outcome_summaries s JOIN definition_sets d ON d.id = s.definition_set_id
-           WHERE s.region_id = ${regionId} AND s.cohort = ANY(${cohorts}::smallint[])
-           ORDER BY s.cohort`,
-    );
-    const byCohort = new Map<number, CohortCells>();
-    for (const row of rows) {
-      const cohort = Number(row.cohort);
-      const entry = byCohort.get(cohort) ?? { cohort, k: Number(row.k), cells: [] };
-      entry.cells.push({ supplier: row.supplier, vestiging: row.vestiging, receiver: row.receiver, sector: row.sector, programme: row.programme, prior: row.prior, n: Number(row.n) });
-      byCohort.set(cohort, entry);
-    }
-    return [...byCohort.values()];
   }
 
   async recordDuration(regionId: string, durationMs: number): Promise<void> {

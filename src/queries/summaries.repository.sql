@@ -192,11 +192,7 @@ DELETE FROM leaver_summaries WHERE region_id = $1 AND school_year = ANY($2::smal
 DELETE FROM withheld_cells WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
 -- parameters: "00000000-0000-4000-8000-00000000000a", []
 
-SELECT s.cohort, s.supplier_institution_id::text AS supplier, s.supplier_vestiging AS vestiging, s.receiver_institution_id::text AS receiver,
-      s.sector, s.programme_code AS programme, s.prior_diploma_type AS prior, s.n, d.suppression_k AS k
- FROM outcome_summaries s JOIN definition_sets d ON d.id = s.definition_set_id
-WHERE s.region_id = $1 AND s.cohort = ANY($2::smallint[])
-ORDER BY s.cohort;
+DELETE FROM route_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
 -- parameters: "00000000-0000-4000-8000-00000000000a", []
 
 INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms, rendement_as_of)
@@ -228,6 +224,9 @@ DELETE FROM outcome_summaries WHERE region_id = $1;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
 DELETE FROM leaver_summaries WHERE region_id = $1;
+-- parameters: "00000000-0000-4000-8000-00000000000a"
+
+DELETE FROM route_summaries WHERE region_id = $1;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
 DELETE FROM withheld_cells WHERE region_id = $1;
@@ -348,11 +347,10 @@ RETURNING s.school_year
 SELECT DISTINCT school_year FROM summed;
 -- parameters: [], "00000000-0000-4000-8000-00000000000a"
 
-SELECT s.cohort, s.supplier_institution_id::text AS supplier, s.supplier_vestiging AS vestiging, s.receiver_institution_id::text AS receiver,
-      s.sector, s.programme_code AS programme, s.prior_diploma_type AS prior, s.n, d.suppression_k AS k
- FROM outcome_summaries s JOIN definition_sets d ON d.id = s.definition_set_id
-WHERE s.region_id = $1 AND s.cohort = ANY($2::smallint[])
-ORDER BY s.cohort;
+DELETE FROM withheld_cells WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
+-- parameters: "00000000-0000-4000-8000-00000000000a", []
+
+DELETE FROM route_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
 -- parameters: "00000000-0000-4000-8000-00000000000a", []
 
 INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms, rendement_as_of)

@@ -8,8 +8,8 @@ import { createTestContext, pseudonymFor, TestContext } from 'test/utils/test-co
 
 /**
  * The attacker of issue 11 over random small regions, through HTTP only: for the coordinator, one
- * supplier and one receiver, every figure they can read (alumni and intake with each breakdown
- * and benchmark, flows from each perspective and via each layer, the region report with its
+ * supplier and one receiver, every figure they can read (alumni and intake with each breakdown,
+ * the level breakdown among them, and benchmark, the routes of pupils (issue 16) in JSON and CSV, flows from each perspective and via each layer, the region report with its
  * trend, alerts with their evidence series, and the CSV exports of the views and the report) becomes a linear equality over the true microcells
  * (supplier × receiver × prior diploma type × cohort, known because the test built the region).
  * Every equality is first checked against the truth, so a misread output fails the test instead
@@ -210,6 +210,9 @@ describe('the LP attacker against every output of random regions', () => {
     const supplierIndex = (brin: string): number => suppliers.findIndex((supplier) => supplier.brin === brin);
     const receiverIndex = (brin: string): number => receivers.findIndex((receiver) => receiver.brin === brin);
     const programmeOf = (receiver: number): string => (sectors[receiver] === 'mbo' ? '25604' : '34479');
+    const levelOf = (receiver: number): string => (sectors[receiver] === 'mbo' ? '4' : 'bachelor');
+    // Every student has one enrolment, still running: its route is the receiver's stage, then "ingeschreven".
+    const stageOf = (receiver: number): string => (sectors[receiver] === 'mbo' ? 'mbo-4' : 'hbo');
 
     const figure = (label: string, figures: Figures, members: (micro: Micro) => boolean): void => {
       const inside = present.filter(members);
@@ -234,6 +237,7 @@ describe('the LP attacker against every output of random regions', () => {
               receiver: (key: string) => (micro: Micro) => micro.receiver === receiverIndex(key),
               sector: (key: string) => (micro: Micro) => sectors[micro.receiver] === key,
               programme: (key: string) => (micro: Micro) => programmeOf(micro.receiver) === key,
+              level: (key: string) => (micro: Micro) => levelOf(micro.receiver) === key,
               vestiging: () => () => true,
               diplomaType: (key: string) => (micro: Micro) => micro.prior === key,
             }
@@ -241,6 +245,7 @@ describe('the LP attacker against every output of random regions', () => {
               supplier: (key: string) => (micro: Micro) => micro.supplier === supplierIndex(key),
               diplomaType: (key: string) => (micro: Micro) => micro.prior === key,
               programme: (key: string) => (micro: Micro) => programmeOf(micro.receiver) === key,
+              level: (key: string) => (micro: Micro) => levelOf(micro.receiver) === key,
             };
       const path = principal.kind === 'supplier' ? '/v1/insights/alumni' : '/v1/insights/intake';
       for (const [breakdown, member] of Object.entries(breakdowns)) {
@@ -343,6 +348,24 @@ describe('the LP attacker against every output of random regions', () => {
           }
         }
       }
+    }
+
+    // Routes (issue 16): a supplier's pupils, or the region's, by prior diploma type, first stage and next step; JSON and CSV.
+    if (principal.kind !== 'receiver') {
+      const mine = (micro: Micro): boolean => principal.kind === 'coordinator' || micro.supplier === principal.index;
+      type RouteFigures = Figures & { prior: string | null; first: string | null; next: string | null };
+      const inRoute = (cohort: number, cell: RouteFigures) => (micro: Micro) =>
+        micro.cohort === cohort && mine(micro) && (cell.prior === null || micro.prior === cell.prior) && (cell.first === null || stageOf(micro.receiver) === cell.first) && (cell.next === null || cell.next === 'ingeschreven');
+      const routes = await get(token, `/v1/insights/routes?region=${region.code}&cohortFrom=${COHORTS[0]}&cohortTo=${COHORTS[COHORTS.length - 1]}`);
+      knowledge.outputs++;
+      for (const entry of routes.body.cohorts as Array<{ cohort: number; total: RouteFigures; cells: RouteFigures[] }>) {
+        for (const cell of [entry.total, ...entry.cells]) figure(`routes ${entry.cohort} ${cell.prior}/${cell.first}/${cell.next}`, cell, inRoute(entry.cohort, cell));
+      }
+      for (const row of await csv(token, `/v1/insights/routes?region=${region.code}&cohortFrom=${COHORTS[0]}&cohortTo=${COHORTS[COHORTS.length - 1]}`)) {
+        const cell = { ...figuresOf(row), prior: row.prior || null, first: row.first || null, next: row.next || null };
+        figure(`csv routes ${row.cohort} ${row.prior}/${row.first}/${row.next}`, cell, inRoute(Number(row.cohort), cell));
+      }
+      knowledge.outputs++;
     }
 
     // Alerts with their evidence series.

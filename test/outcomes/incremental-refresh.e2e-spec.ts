@@ -12,8 +12,8 @@ import { createTestContext, TestContext } from 'test/utils/test-context';
  * summaries. This holds it to a full refresh: random sequences of uploads (new records and
  * corrections of earlier ones), deleted batches, erasures, leavers, membership and definition
  * changes, with the jobs run after some steps and not after others (so that changes pile up),
- * must leave the same summaries, leaver summaries and withheld cells as a full refresh of the
- * same records.
+ * must leave the same summaries, leaver summaries, route summaries and withheld cells as a full
+ * refresh of the same records.
  */
 
 const STUDENTS = 10;
@@ -100,6 +100,9 @@ const STATE_SQL = {
                FROM outcome_summaries WHERE region_id = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
   leavers: `SELECT supplier_institution_id, school_year, onderwijssoort, diploma, n_leavers, n_continued, record_key_sum::text AS key
               FROM leaver_summaries WHERE region_id = $1 ORDER BY 1, 2, 3, 4`,
+  routes: `SELECT cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step,
+                  definition_set_id, n
+             FROM route_summaries WHERE region_id = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
   withheld: `SELECT cohort, cell_key, reason FROM withheld_cells WHERE region_id = $1 ORDER BY 1, 2`,
 };
 
@@ -129,7 +132,7 @@ describe('a refresh of changed students against a full refresh', () => {
     return result;
   };
 
-  it('gives the same summaries, leaver summaries and withheld cells as a full refresh', async () => {
+  it('gives the same summaries, leaver summaries, route summaries and withheld cells as a full refresh', async () => {
     await fc.assert(
       fc.asyncProperty(caseArb, async (steps) => {
         run += 1;

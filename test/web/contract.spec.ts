@@ -1,6 +1,7 @@
 import type { AlertDetailDto, AlertListDto } from 'src/alerts/dto/alert.dto';
 import type { TokenResponseDto } from 'src/auth/dto/token.dto';
 import type { FlowsDto, InsightsViewDto, RegionReportDto } from 'src/insights/dto/insights.dto';
+import type { RoutesDto } from 'src/insights/dto/routes.dto';
 import type { RegionPageDto } from 'src/institutions/dto/institution.dto';
 import type { DefinitionSetDto } from 'src/outcomes/dto/definition.dto';
 import type * as Web from 'web/src/types';
@@ -17,6 +18,7 @@ const contract = {
   regionReport: true satisfies Fits<RegionReportDto, Web.RegionReport>,
   insightsView: true satisfies Fits<InsightsViewDto, Web.InsightsView>,
   flows: true satisfies Fits<FlowsDto, Web.Flows>,
+  routes: true satisfies Fits<RoutesDto, Web.Routes>,
   definitionSet: true satisfies Fits<DefinitionSetDto, Web.DefinitionSet>,
   regions: true satisfies Fits<RegionPageDto, Web.Page<Web.Region>>,
   alerts: true satisfies Fits<AlertListDto, Web.Page<Web.Alert>>,

@@ -12,6 +12,7 @@ import { alertDetailPage, alertsPage } from './page-alerts';
 import { definitionPage } from './page-definition';
 import { alumniPage, intakePage } from './page-insights';
 import { reportPage } from './page-report';
+import { routesPage } from './page-routes';
 import { signInPage } from './page-signin';
 import type { Region } from './types';
 
@@ -19,6 +20,7 @@ const ROUTES: Record<string, Page> = {
   report: reportPage,
   alumni: alumniPage,
   intake: intakePage,
+  routes: routesPage,
   alerts: (context) => (context.params[0] ? alertDetailPage(context) : alertsPage(context)),
   definitions: definitionPage,
 };
@@ -71,6 +73,7 @@ function navigation(session: Session, active: string): HTMLElement {
   const items: Array<{ page: string; label: string }> = [];
   if (session.kind === 'region' && session.scopes.includes('insights:read')) items.push({ page: 'report', label: t('nav.report') });
   if (session.kind === 'institution' && session.scopes.includes('insights:read')) items.push({ page: 'alumni', label: t('nav.alumni') }, { page: 'intake', label: t('nav.intake') });
+  if ((session.kind === 'region' || session.kind === 'institution') && session.scopes.includes('insights:read')) items.push({ page: 'routes', label: t('nav.routes') });
   if (session.scopes.includes('alerts:read')) items.push({ page: 'alerts', label: t('nav.alerts') });
   return h(
     'nav',

@@ -14,8 +14,8 @@ import type { CohortFigures, Figures, InsightsView } from './types';
 
 type Perspective = 'alumni' | 'intake';
 const BREAKDOWNS: Record<Perspective, string[]> = {
-  alumni: ['receiver', 'sector', 'programme', 'vestiging', 'diplomaType'],
-  intake: ['supplier', 'diplomaType', 'programme'],
+  alumni: ['receiver', 'sector', 'programme', 'level', 'vestiging', 'diplomaType'],
+  intake: ['supplier', 'diplomaType', 'programme', 'level'],
 };
 
 export const alumniPage = (context: PageContext): Promise<HTMLElement> => insightsPage(context, 'alumni');

@@ -281,3 +281,22 @@ export interface Problem {
   /** Names the request in the service's logs (on every problem the service writes). */
   requestId?: string;
 }
+
+/** GET /v1/insights/routes: routes of pupils through the region (a margin has null for what it sums over). */
+export interface RouteCell {
+  prior: string | null;
+  first: string | null;
+  next: string | null;
+  label: string;
+  n: number | null;
+  share: number | null;
+  suppressed: boolean;
+  protection: string;
+}
+
+export interface Routes {
+  region: string;
+  scope: 'supplier' | 'region';
+  institution: string | null;
+  cohorts: Array<{ cohort: number; definitionSet: DefinitionReference; suppressionK: number; total: RouteCell; cells: RouteCell[] }>;
+}

@@ -5,8 +5,8 @@ import { REGION_CODE_PATTERN } from 'src/institutions/dto/institution.dto';
 import { DefinitionReferenceDto } from 'src/outcomes/dto/definition.dto';
 import { ReferenceComparisonDto } from 'src/references/dto/reference.dto';
 
-export const ALUMNI_BREAKDOWNS = ['receiver', 'sector', 'programme', 'vestiging', 'diplomaType'] as const;
-export const INTAKE_BREAKDOWNS = ['supplier', 'diplomaType', 'programme'] as const;
+export const ALUMNI_BREAKDOWNS = ['receiver', 'sector', 'programme', 'level', 'vestiging', 'diplomaType'] as const;
+export const INTAKE_BREAKDOWNS = ['supplier', 'diplomaType', 'programme', 'level'] as const;
 export type AlumniBreakdown = (typeof ALUMNI_BREAKDOWNS)[number];
 export type IntakeBreakdown = (typeof INTAKE_BREAKDOWNS)[number];
 
@@ -22,12 +22,12 @@ class CohortWindowQueryDto {
 }
 
 export class AlumniQueryDto extends CohortWindowQueryDto {
-  @ValidateEnum(ALUMNI_BREAKDOWNS, { optional: true, description: 'How to break down the alumni (default receiver).' })
+  @ValidateEnum(ALUMNI_BREAKDOWNS, { optional: true, description: 'How to break down the alumni (default receiver); level: the programme level (mbo 1 = entree, 2–4, ad, bachelor, master).' })
   breakdown?: AlumniBreakdown;
 }
 
 export class IntakeQueryDto extends CohortWindowQueryDto {
-  @ValidateEnum(INTAKE_BREAKDOWNS, { optional: true, description: 'How to break down the intake (default supplier).' })
+  @ValidateEnum(INTAKE_BREAKDOWNS, { optional: true, description: 'How to break down the intake (default supplier); level: the programme level (mbo 1 = entree, 2–4, ad, bachelor, master).' })
   breakdown?: IntakeBreakdown;
 }
 
@@ -78,7 +78,7 @@ export class FiguresDto {
 }
 
 export class BreakdownRowDto extends FiguresDto {
-  @ApiProperty({ description: 'BRIN, sector, programme code, vestiging or diploma type.' }) key!: string;
+  @ApiProperty({ description: 'BRIN, sector, programme code, level (1–4, ad, bachelor, master; empty when unknown), vestiging or diploma type.' }) key!: string;
   @ApiProperty() label!: string;
 }
 

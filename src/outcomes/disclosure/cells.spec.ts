@@ -1,4 +1,4 @@
-import { cellKey, FAMILIES, indexCells, MicroCell, parseCellKey } from 'src/outcomes/disclosure/cells';
+import { cellKey, FAMILIES, indexCells, MicroCell, parseCellKey, ROUTE } from 'src/outcomes/disclosure/cells';
 import { knownMicroCells, readersOf, visibleCells } from 'src/outcomes/disclosure/readers';
 
 const micro = (supplier: string, receiver: string, n: number, extra: Partial<MicroCell> = {}): MicroCell => ({
@@ -38,7 +38,33 @@ describe('cells and readers', () => {
     expect(index.get('')!.n).toBe(48);
     expect(index.get('receiver=M')!.n).toBe(32);
     expect(index.get('supplier=S|sector=hbo')!.n).toBe(7);
-    expect(new Set([...index.values()].map((cell) => cell.family))).toEqual(new Set(FAMILIES));
+    // the level families need microcells that carry a level
+    expect(new Set([...index.values()].map((cell) => cell.family))).toEqual(new Set(FAMILIES.filter((family) => !family.includes('level') && !family.includes('route'))));
+    const withLevels = indexCells(cells.map((cell) => ({ ...cell, level: cell.sector === 'hbo' ? 'bachelor' : '2' })));
+    expect(new Set([...withLevels.values()].map((cell) => cell.family))).toEqual(new Set(FAMILIES.filter((family) => !family.includes('route'))));
+    expect(withLevels.get('supplier=S|level=2')!.n).toBe(12);
+    expect(withLevels.get('receiver=H|level=bachelor')!.n).toBe(16);
+  });
+
+  it('index the route parts in the route cells only, and show them to the coordinator (region) and the supplier (its own)', () => {
+    const parts = [
+      { ...cells[0], n: 4 },
+      { ...cells[0], route: ROUTE, first: 'mbo-4', next: 'diploma', n: 6 },
+      { ...cells[0], route: ROUTE, first: 'mbo-4', next: 'uitval', n: 2 },
+    ];
+    const index = indexCells(parts);
+    expect(index.get('supplier=S|receiver=M')!.n).toBe(12);
+    expect(index.get('supplier=S|prior=vmbo-b|first=mbo-4|route=1')!.n).toBe(8);
+    expect([...index.keys()].some((key) => key.includes('next='))).toBe(false);
+    expect(index.get('route=1')!.n).toBe(8);
+    const coordinator = visibleCells({ kind: 'coordinator' }, parts).map(cellKey);
+    expect(coordinator).toContain('prior=vmbo-b|route=1');
+    expect(coordinator.some((key) => key.includes('route') && key.includes('supplier'))).toBe(false);
+    const supplier = visibleCells({ kind: 'institution', institutionId: 'S' }, parts).map(cellKey);
+    expect(supplier).toContain('supplier=S|prior=vmbo-b|first=mbo-4|route=1');
+    expect(supplier.filter((key) => key.includes('route')).every((key) => key.startsWith('supplier=S|'))).toBe(true);
+    const receiver = visibleCells({ kind: 'institution', institutionId: 'M' }, parts).map(cellKey);
+    expect(receiver.some((key) => key.includes('route'))).toBe(false);
   });
 
   it('the coordinator sees the matrix, its margins and the breakdown by sector, and knows nothing', () => {

@@ -3,7 +3,7 @@
  * from the summary "microcells". Pure data: no database, no HTTP.
  */
 
-export const DIMENSIONS = ['supplier', 'vestiging', 'receiver', 'sector', 'programme', 'prior'] as const;
+export const DIMENSIONS = ['supplier', 'vestiging', 'receiver', 'sector', 'programme', 'prior', 'level', 'first', 'next', 'route'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** One summary row of a cohort: the finest grain (sector follows from programme). */
@@ -14,6 +14,16 @@ export interface MicroCell {
   sector: string;
   programme: string;
   prior: string;
+  /** Level of the programme (mbo `1`–`4`, `ad`, `bachelor`, `master`); a microcell without it is in no level cell. */
+  level?: string;
+  /**
+   * The route part of a microcell (issue 16): its students whose enrolment is their first in the
+   * region, with the stage of that enrolment and what came next, and `route` = ROUTE. The rest of
+   * the microcell is a part without them; route cells sum only the route parts.
+   */
+  route?: string;
+  first?: string;
+  next?: string;
   n: number;
 }
 
@@ -37,7 +47,21 @@ export const FAMILIES: readonly Family[] = [
   ['receiver', 'prior'],
   ['receiver', 'programme'],
   ['receiver', 'supplier', 'sector'], // intake flows via sector
+  ['supplier', 'level'], // alumni by level (entree = mbo 1)
+  ['receiver', 'level'], // intake by level
+  // Routes of pupils (issue 16): the region's (the coordinator) and a supplier's own. What came
+  // next (`next`) is published as shares of a published route cell, as the outcome rates are of
+  // an outcome cell: it is no family of its own.
+  ['route'],
+  ['prior', 'route'],
+  ['prior', 'first', 'route'],
+  ['supplier', 'route'],
+  ['supplier', 'prior', 'route'],
+  ['supplier', 'prior', 'first', 'route'],
 ];
+
+/** The value of the `route` dimension of a route part (a route cell's key ends in `route=1`). */
+export const ROUTE = '1';
 
 // Values are ids and codes; escaping '%', '|' and '=' keeps a key unambiguous should one ever
 // hold them (decodeURIComponent reverses it).
@@ -96,13 +120,15 @@ export interface IndexedCell {
 
 /**
  * Every cell of every family that holds at least one of the given microcells, by key, in a
- * deterministic order (family order, then key).
+ * deterministic order (family order, then key). A microcell without a value of one of a family's
+ * dimensions (no level; not a route part) is in no cell of that family.
  */
 export function indexCells(micros: readonly MicroCell[]): Map<string, IndexedCell> {
   const byKey = new Map<string, IndexedCell>();
   for (const family of FAMILIES) {
     const ofFamily = new Map<string, IndexedCell>();
     micros.forEach((micro, index) => {
+      if (family.some((dimension) => micro[dimension] === undefined)) return;
       const spec = projectCell(micro, family);
       const key = cellKey(spec);
       let cell = ofFamily.get(key);

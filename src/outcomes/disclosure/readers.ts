@@ -13,6 +13,9 @@ const sameFamily = (a: Family, b: Family): boolean => a.length === b.length && a
 
 /** Whether a reader sees a cell of a family (the spec must be a cell of that family). */
 export function sees(reader: Reader, family: Family, spec: CellSpec): boolean {
+  // Routes of pupils: the coordinator reads the region's, a supplying school its own pupils' (and
+  // nothing of the region's: the region's minus its own would be every other school's).
+  if (family.includes('route')) return reader.kind === 'coordinator' ? !family.includes('supplier') : family.includes('supplier') && spec.supplier === reader.institutionId;
   switch (reader.kind) {
     case 'coordinator':
       return COORDINATOR_FAMILIES.some((visible) => sameFamily(visible, family));

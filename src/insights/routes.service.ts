@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { AccessService } from 'src/access/access.service';
+import { Principal } from 'src/access/principal';
+import { problem } from 'src/common/problems';
+import { RouteCellDto, RouteCohortDto, RoutesDto, RoutesQueryDto } from 'src/insights/dto/routes.dto';
+import { InsightsRepository } from 'src/insights/insights.repository';
+import { RouteRow, RouteViewsRepository } from 'src/insights/route-views.repository';
+import { ViewCache } from 'src/insights/view-cache';
+import { DEFAULT_WINDOW } from 'src/insights/view-parts';
+import { CellSpec, ROUTE } from 'src/outcomes/disclosure/cells';
+import { DisclosureService, RegionDisclosure } from 'src/outcomes/disclosure/disclosure.service';
+import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
+import { toDefinitionReference } from 'src/outcomes/definitions.service';
+
+export const STAGE_LABELS: Record<string, string> = { entree: 'Entree (mbo 1)', 'mbo-2': 'mbo 2', 'mbo-3': 'mbo 3', 'mbo-4': 'mbo 4', mbo: 'mbo (niveau onbekend)', hbo: 'hbo', wo: 'wo' };
+export const STEP_LABELS: Record<string, string> = {
+  hoger: 'Door naar een hoger niveau',
+  diploma: 'Diploma',
+  switch: 'Switch (zelfde of lager niveau)',
+  ingeschreven: 'Nog ingeschreven',
+  uitval: 'Uitval',
+};
+
+const sum = (rows: RouteRow[]): number => rows.reduce((total, row) => total + row.n, 0);
+const groupBy = <T>(rows: T[], key: (row: T) => string): Map<string, T[]> => {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
+  return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)));
+};
+
+/**
+ * Routes of pupils through the region (issue 16, seed 003): for a supplying school its pupils by
+ * prior diploma type, through the level of their enrolment (the first year in its sector), to what came next; for the
+ * coordinator the same for the region. Every cell is published or withheld as the refresh's plan
+ * decided over all linked tables (the route cells are families of it); what came next is shown as
+ * shares of a published route cell. A withheld cell shows no count, and no share is computed from one.
+ */
+@Injectable()
+export class RoutesService {
+  constructor(
+    private readonly repository: RouteViewsRepository,
+    private readonly insights: InsightsRepository,
+    private readonly access: AccessService,
+    private readonly definitions: DefinitionsRepository,
+    private readonly cache: ViewCache,
+    private readonly disclosure: DisclosureService,
+  ) {}
+
+  routes(auth: Principal, query: RoutesQueryDto): Promise<RoutesDto> {
+    return this.cache.remember('routes', auth, query, async () => {
+      const tenant = await this.access.viewTenant(auth, query.region);
+      const supplierId = tenant.kind === 'region' ? null : tenant.institutionId;
+      const institution = supplierId === null ? null : ((await this.insights.institutionLabels([supplierId])).get(supplierId)?.brin ?? null);
+      const base: RoutesDto = { region: tenant.region.code, scope: supplierId === null ? 'region' : 'supplier', institution, cohorts: [] };
+      const range = await this.repository.cohortRange(tenant.region.id, supplierId);
+      if (!range) return { value: base, regionId: tenant.region.id };
+      const to = query.cohortTo ?? range.max;
+      const from = query.cohortFrom ?? Math.max(range.min, to - DEFAULT_WINDOW + 1);
+      if (from > to) throw problem('invalid-request', 'cohortFrom is after cohortTo.', [{ parameter: 'cohortFrom', code: 'afterCohortTo', detail: 'cohortFrom must not be after cohortTo' }]);
+      const rows = await this.repository.routes(tenant.region.id, supplierId, from, to);
+      const disclosure = await this.disclosure.forRegion(tenant.region.id, from, to);
+      const definitions = new Map((await this.definitions.listForRegion(tenant.region.id)).map((definition) => [definition.id, definition]));
+      const cohorts: RouteCohortDto[] = [];
+      for (const [cohort, cohortRows] of groupBy(rows, (row) => String(row.cohort))) {
+        const definition = definitions.get(cohortRows[0].definitionSetId);
+        if (!definition) continue;
+        const tables = new RouteTables(Number(cohort), disclosure, supplierId === null ? { route: ROUTE } : { supplier: supplierId, route: ROUTE });
+        cohorts.push({ cohort: Number(cohort), definitionSet: toDefinitionReference(definition), suppressionK: definition.suppressionK, ...tables.build(cohortRows) });
+      }
+      return { value: { ...base, cohorts }, regionId: tenant.region.id };
+    });
+  }
+}
+
+/** The cells of one cohort, depth first, each with its share of its parent. */
+class RouteTables {
+  constructor(
+    private readonly cohort: number,
+    private readonly disclosure: RegionDisclosure,
+    private readonly tenant: CellSpec,
+  ) {}
+
+  build(rows: RouteRow[]): { total: RouteCellDto; cells: RouteCellDto[] } {
+    const total = this.cell({}, 'Totaal', sum(rows), null);
+    const cells: RouteCellDto[] = [];
+    for (const [prior, priorRows] of groupBy(rows, (row) => row.prior)) {
+      const priorCell = this.cell({ prior }, prior, sum(priorRows), total);
+      cells.push(priorCell);
+      for (const [first, firstRows] of groupBy(priorRows, (row) => row.first)) {
+        const firstCell = this.cell({ prior, first }, STAGE_LABELS[first] ?? first, sum(firstRows), priorCell);
+        cells.push(firstCell);
+        for (const row of firstRows) cells.push(this.cell({ prior, first, next: row.next }, STEP_LABELS[row.next] ?? row.next, row.n, firstCell));
+      }
+    }
+    return { total, cells };
+  }
+
+  /**
+   * A route cell as the plan published it; a next step (no cell of its own) is shown exactly where
+   * its route cell is published, as the outcome rates are shown in a published outcome cell.
+   */
+  private cell(spec: { prior?: string; first?: string; next?: string }, label: string, n: number, parent: RouteCellDto | null): RouteCellDto {
+    const published = spec.next !== undefined ? parent !== null && !parent.suppressed : this.disclosure.isPublished(this.cohort, { ...this.tenant, prior: spec.prior, first: spec.first });
+    const shown = published ? n : null;
+    const share = shown !== null && parent !== null && parent.n !== null && parent.n > 0 ? Math.round((shown / parent.n) * 10_000) / 10_000 : null;
+    return { prior: spec.prior ?? null, first: spec.first ?? null, next: spec.next ?? null, label, n: shown, share, suppressed: !published, protection: published ? 'published' : 'suppressed' };
+  }
+}
