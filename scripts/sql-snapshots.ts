@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource, Logger } from 'typeorm';
+import { DataSource, EntityManager, Logger } from 'typeorm';
 import { AccessRepository } from 'src/access/access.repository';
 import { ENTITIES } from 'src/app.entities';
 import { AlertsRepository } from 'src/alerts/alerts.repository';
@@ -113,6 +113,17 @@ async function seedChangedStudent(dataSource: DataSource): Promise<void> {
 }
 
 class RolledBack extends Error {}
+
+/** Runs work in a transaction that is rolled back. */
+const rolledBack = (dataSource: DataSource, work: (manager: EntityManager) => Promise<unknown>): Promise<void> =>
+  dataSource
+    .transaction(async (manager) => {
+      await work(manager);
+      throw new RolledBack();
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof RolledBack)) throw error;
+    });
 
 type Method<R> = { [K in keyof R]: R[K] extends (...args: never[]) => unknown ? K : never }[keyof R];
 type Example<R> = (repository: R) => Promise<unknown>;
@@ -418,17 +429,12 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
         'the region': (r) => r.cohortRange(REGION, null),
       },
     }),
-    // The refresh's hook (one call in SummariesRepository.refresh), in a transaction that is rolled back.
+    // Part of the refresh's transaction (SummariesRepository.protectCohorts), in a transaction that is rolled back.
     snapshot('routes.repository', 'refreshRoutesAndLevels', { refreshRoutesAndLevels }, {
-      refreshRoutesAndLevels: () =>
-        dataSource
-          .transaction(async (manager) => {
-            await refreshRoutesAndLevels(manager, REGION, [INSTITUTION], [2022, 2023]);
-            throw new RolledBack();
-          })
-          .catch((error: unknown) => {
-            if (!(error instanceof RolledBack)) throw error;
-          }),
+      refreshRoutesAndLevels: {
+        'every cohort (a full refresh)': () => rolledBack(dataSource, (manager) => refreshRoutesAndLevels(manager, REGION, [INSTITUTION], [2022, 2023], false)),
+        'the cohorts a change touched': () => rolledBack(dataSource, (manager) => refreshRoutesAndLevels(manager, REGION, [INSTITUTION], [2023], true)),
+      },
     }),
     snapshot('people.repository', 'PeopleRepository', new PeopleRepository(dataSource), {
       transaction: { skip: 'begins and commits a transaction, no SQL of its own' },

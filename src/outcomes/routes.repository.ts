@@ -30,7 +30,7 @@ const rankOf = (alias: 'f' | 'x'): Sql =>
  * the same or a lower level, without a diploma first), ingeschreven (still enrolled), uitval
  * (ended without a diploma, no next enrolment).
  */
-const refreshRoutes = (region: string, memberIds: string[], cohorts: number[]): Sql => {
+const refreshRoutes = (region: string, memberIds: string[], cohorts: number[], someCohorts: boolean): Sql => {
   const regionId = param(region);
   const members = param(memberIds);
   const refreshed = param(cohorts);
@@ -49,7 +49,12 @@ WITH segments AS (
          e.end_date, e.end_reason, e.sector, COALESCE(p.level, e.level, '') AS level
     FROM enrolments e
     LEFT JOIN programmes p ON p.sector = e.sector AND p.code = e.programme_code
-   WHERE e.institution_id = ANY(${members}::uuid[])
+   WHERE e.institution_id = ANY(${members}::uuid[]) ${
+     // Only students with an enrolment in these cohorts can have a route row in them.
+     someCohorts
+       ? sql`AND e.pseudonym IN (SELECT r.pseudonym FROM enrolments r WHERE r.institution_id = ANY(${members}::uuid[]) AND r.cohort = ANY(${refreshed}::smallint[]))`
+       : sql``
+   }
 ), timeline AS (
   SELECT l.*,
          min(l.start_date) OVER (PARTITION BY l.pseudonym COLLATE "C", l.sector) AS first_in_sector,
@@ -112,12 +117,13 @@ export function splitIntoRouteParts(outcomes: Array<Row & { level: string }>, ro
 
 /**
  * Rewrites the route rows of these cohorts of the region and plans each of them with the outcome,
- * level and route families, in the refresh's transaction.
+ * level and route families, in the refresh's transaction. `someCohorts`: the cohorts are not all
+ * of the region's, so only the students with an enrolment in them are read.
  */
-export async function refreshRoutesAndLevels(manager: EntityManager, regionId: string, memberIds: string[], cohorts: number[]): Promise<void> {
+export async function refreshRoutesAndLevels(manager: EntityManager, regionId: string, memberIds: string[], cohorts: number[], someCohorts: boolean): Promise<void> {
   await query(manager, sql`DELETE FROM route_summaries WHERE region_id = ${regionId} AND cohort = ANY(${cohorts}::smallint[])`);
   if (cohorts.length === 0 || memberIds.length === 0) return;
-  await query(manager, refreshRoutes(regionId, memberIds, cohorts));
+  await query(manager, refreshRoutes(regionId, memberIds, cohorts, someCohorts));
   const outcomes = await query<Row & { level: string; k: number }>(
     manager,
     sql`SELECT s.cohort, s.supplier_institution_id::text AS supplier, s.supplier_vestiging AS vestiging, s.receiver_institution_id::text AS receiver,

@@ -108,7 +108,7 @@ export class SummariesRepository {
     const rows = await query<{ cohort: number }>(manager, addEnrolmentOutcomes(region, members, cohorts, ALL_STUDENTS, sql`CURRENT_DATE`));
     const refreshed = rows.map((row) => Number(row.cohort)).sort((a, b) => a - b);
     await query(manager, addLeaverOutcomes(region, members, ALL_STUDENTS));
-    await this.protectCohorts(manager, regionId, memberIds, refreshed);
+    await this.protectCohorts(manager, regionId, memberIds, refreshed, true);
     await this.recordRefresh(manager, regionId, refreshed, true);
     return { full: true, changed: true, cohorts: refreshed, students: null };
   }
@@ -134,7 +134,7 @@ export class SummariesRepository {
     // A cell whose last record left is gone, as a full refresh would not write it.
     await query(manager, sql`DELETE FROM outcome_summaries WHERE region_id = ${region} AND cohort = ANY(${touched}::smallint[]) AND n = 0`);
     await query(manager, sql`DELETE FROM leaver_summaries WHERE region_id = ${region} AND school_year = ANY(${[...years]}::smallint[]) AND n_leavers = 0`);
-    await this.protectCohorts(manager, regionId, memberIds, touched);
+    await this.protectCohorts(manager, regionId, memberIds, touched, false);
     await this.recordRefresh(manager, regionId, touched, false);
     return { full: false, changed: touched.length + years.size > 0, cohorts: touched, students: pseudonyms.length };
   }
@@ -172,10 +172,10 @@ export class SummariesRepository {
    * one publication plan per cohort over the outcome rows with their levels and route parts
    * (`outcomes/routes.repository.ts`), so that every linked table is protected together.
    */
-  private async protectCohorts(manager: EntityManager, regionId: string, memberIds: string[], cohorts: number[]): Promise<void> {
+  private async protectCohorts(manager: EntityManager, regionId: string, memberIds: string[], cohorts: number[], full: boolean): Promise<void> {
     // Also for a cohort whose last cell left (the plan below covers the cohorts that have cells).
     await query(manager, sql`DELETE FROM withheld_cells WHERE region_id = ${regionId} AND cohort = ANY(${cohorts}::smallint[])`);
-    await refreshRoutesAndLevels(manager, regionId, memberIds, cohorts);
+    await refreshRoutesAndLevels(manager, regionId, memberIds, cohorts, !full);
   }
 
   private async recordRefresh(manager: EntityManager, regionId: string, cohorts: number[], full: boolean): Promise<void> {
