@@ -5,6 +5,7 @@ import { createApp, openForService, prepareDatabase } from 'src/app.factory';
 import { AuditWriter } from 'src/audit/audit-writer';
 import { SetupError } from 'src/common/setup-error';
 import { abortLongRunningWork } from 'src/common/shutdown';
+import { answerClientErrors } from 'src/common/client-errors';
 import { ConfigurationError, loadConfig } from 'src/config/app-config';
 import { DemoService } from 'src/demo/demo.service';
 
@@ -42,6 +43,7 @@ async function bootstrap(): Promise<void> {
   // a 3 s timeout could take 33 s to bite; check at least four times per timeout instead.
   Object.assign(app.getHttpServer(), { connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.requestTimeoutMs / 4))) });
   const server = await app.listen(config.port, config.host);
+  answerClientErrors(server);
   server.requestTimeout = config.requestTimeoutMs;
   server.headersTimeout = Math.min(60_000, config.requestTimeoutMs);
   const address = server.address();
