@@ -50,6 +50,34 @@ describe('requests the HTTP parser refuses', () => {
     expect(problemOf(answer)).toMatchObject({ status: 'HTTP/1.1 400 Invalid request', contentType: 'application/problem+json', body: { status: 400, type: 'https://doorstroom.nl/problems/invalid-request' } });
   });
 
+  it('answers a head still arriving after the headers timeout with a 408 problem document and closes the connection', async () => {
+    const slow = createServer({ headersTimeout: 500, requestTimeout: 1_000, connectionsCheckingInterval: 100 }, (_request, response) => response.end('route reached'));
+    answerClientErrors(slow);
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const answer = await new Promise<string>((resolve) => {
+        const socket = connect((slow.address() as AddressInfo).port, '127.0.0.1', () => {
+          socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n');
+          // Keeps sending header lines, as a slowloris client would; the server must still close.
+          const drip = setInterval(() => socket.write('X-Slow: 1\r\n'), 100);
+          let answer = '';
+          socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+          socket.on('close', () => {
+            clearInterval(drip);
+            resolve(answer);
+          });
+        });
+        socket.on('error', () => undefined);
+      });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(problemOf(answer)).toMatchObject({ status: 'HTTP/1.1 408 Request timeout', contentType: 'application/problem+json', body: { status: 408, type: 'https://doorstroom.nl/problems/request-timeout' } });
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+
   it('still serves a request of ordinary size', async () => {
     const answer = await exchange(port, 'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
     expect(answer.startsWith('HTTP/1.1 200')).toBe(true);

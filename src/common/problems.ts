@@ -42,6 +42,7 @@ export const PROBLEMS = {
   'unsupported-media-type': { status: HttpStatus.UNSUPPORTED_MEDIA_TYPE, title: 'Unsupported media type' },
   // Answered by the HTTP server before any route (src/common/client-errors.ts); Nest has no name for 431.
   'request-head-too-large': { status: 431 as HttpStatus, title: 'Request header fields too large' },
+  'request-timeout': { status: HttpStatus.REQUEST_TIMEOUT, title: 'Request timeout' },
   // 422: well-formed, but the content is refused
   'invalid-records': { status: HttpStatus.UNPROCESSABLE_ENTITY, title: 'Invalid records' },
   'idempotency-key-reused': { status: HttpStatus.UNPROCESSABLE_ENTITY, title: 'Unprocessable content' },

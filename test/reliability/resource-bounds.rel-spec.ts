@@ -225,6 +225,8 @@ describe('resource bounds (PostgreSQL)', () => {
     figure('resource-bounds', { check: 'request timeout', requestTimeoutMs: timeoutMs, slowBody: { status: slow?.status ?? null, error: slowError ?? null, cutAfterMs: slowMs }, slowHeadersCutAfterMs: headersMs, rowsWritten: rows });
     // Node checks request timeouts periodically, so allow a few seconds beyond the setting.
     expect(slowMs).toBeLessThan(timeoutMs + 6_000);
+    // Answered as every refusal is, when the client still listens: a 408 problem document.
+    if (slow) expect(slow.status).toBe(408);
     expect(headersMs).toBeLessThan(timeoutMs + 6_000);
     expect(rows).toBe(0);
     expect(service.alive).toBe(true);
