@@ -291,7 +291,7 @@ export interface RouteCell {
   n: number | null;
   share: number | null;
   suppressed: boolean;
-  protection: string;
+  protection: 'published' | 'perturbed' | 'suppressed';
 }
 
 export interface Routes {
