@@ -17,7 +17,7 @@ import { createTestContext, pseudonymFor, TestContext } from 'test/utils/test-co
  */
 
 const COHORTS = [2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023];
-const PRIORS = ['pro', 'vso', 'vmbo-b', 'vmbo-k', 'vmbo-gt'];
+const PRIORS = ['pro', 'vso', 'vmbo-b', 'vmbo-k', 'vmbo-gt', 'havo', 'vwo'];
 const STAGES = [
   { stage: 'entree', programme: '25911' },
   { stage: 'mbo-2', programme: '25912' },
