@@ -272,6 +272,7 @@ export class InsightsService {
       methodebreuken: [],
       cohorts: [],
       references: [],
+      levelReferences: [],
     };
     if (!range) return base;
     const to = query.cohortTo ?? range.max;
@@ -320,6 +321,7 @@ export class InsightsService {
       methodebreuken: Definitions.breaks(rows),
       cohorts,
       references: await this.viewReferences.forScope(scope, from, to, rows.map((row) => definitions.of(row.definitionSetId)), { byPriorEducation: true }),
+      levelReferences: breakdown === 'level' ? await this.viewReferences.forLevels(scope, from, to, rows.map((row) => definitions.of(row.definitionSetId))) : [],
     };
   }
 
