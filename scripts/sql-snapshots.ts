@@ -392,6 +392,7 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
         'no filter': (r) => r.listSeries({}),
         'a view: sectors, prior education, whole sector': (r) => r.listSeries({ sectors: ['hbo', 'mbo'], priorEducation: ['havo'], wholeSector: true }),
         'by id and metric': (r) => r.listSeries({ ids: [REGION], metrics: ['uitval'] }),
+        'a view by level: sector × level pairs, all prior education': (r) => r.listSeries({ levels: [{ sector: 'mbo', level: '1' }, { sector: 'hbo', level: 'bachelor' }], priorEducation: [] }),
       },
       points: {
         'a window': (r) => r.points([REGION], 2020, 2024),
@@ -406,6 +407,7 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
         'the region by prior diploma type, without one receiver': (r) => r.cells({ side: 'region', regionId: REGION }, 'diplomaType', 2020, 2024, { excludeReceiver: INSTITUTION, own: 'all' }),
         'a receiver by supplier, some prior diploma types': (r) => r.cells({ side: 'receiver', regionId: REGION, institutionId: INSTITUTION }, 'supplier', 2022, 2022, { own: 'all', priorDiplomaTypes: ['havo', 'vwo'] }),
       },
+      sectorLevels: (r) => r.sectorLevels({ side: 'supplier', regionId: REGION, institutionId: INSTITUTION }, 2020, 2024),
       matrix: (r) => r.matrix(REGION, 2022),
       flows: {
         'the region via receiver': (r) => r.flows({ side: 'region', regionId: REGION }, 'supplier', 'receiver', 2022, 'none'),

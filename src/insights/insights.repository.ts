@@ -129,6 +129,21 @@ export class InsightsRepository {
     return rows.map(({ ownN, ownSwitchExternal, ownUitval, ownKey, ...row }) => ({ ...row, cohort: Number(row.cohort), own: toOwnPart({ ownN, ownSwitchExternal, ownUitval, ownKey }) }));
   }
 
+  /**
+   * The sector × level pairs of the scope's summaries over the cohorts (levels from the catalogue;
+   * programmes not in it left out): which level reference series a view by level can show. A
+   * bachelor row may hold hbo and wo students; this says which of the two are there.
+   */
+  sectorLevels(scope: ViewScope, cohortFrom: number, cohortTo: number): Promise<Array<{ sector: string; level: string }>> {
+    return query<{ sector: string; level: string }>(
+      this.dataSource,
+      sql`SELECT DISTINCT outcome_summaries.sector, p.level
+            FROM outcome_summaries JOIN programmes p ON p.sector = outcome_summaries.sector AND p.code = outcome_summaries.programme_code
+           WHERE ${scopeFilter(scope)} AND cohort BETWEEN ${cohortFrom} AND ${cohortTo}
+           ORDER BY 1, 2`,
+    );
+  }
+
   /** The supplier × receiver matrix of one cohort of a region. */
   matrix(regionId: string, cohort: number): Promise<MatrixRow[]> {
     return query<MatrixRow>(

@@ -271,6 +271,7 @@ export class InsightsService {
       methodebreuken: [],
       cohorts: [],
       references: [],
+      levelReferences: [],
     };
     if (!range) return base;
     const to = query.cohortTo ?? range.max;
@@ -323,6 +324,7 @@ export class InsightsService {
       methodebreuken: Definitions.breaks(rows),
       cohorts,
       references: await this.viewReferences.forScope(scope, from, to, rows.map((row) => definitions.of(row.definitionSetId)), { byPriorEducation: true }),
+      levelReferences: breakdown === 'level' ? await this.viewReferences.forLevels(scope, from, to, rows.map((row) => definitions.of(row.definitionSetId))) : [],
     };
   }
 

@@ -27,6 +27,13 @@ SELECT cohort, supplier_institution_id::text AS key, definition_set_id AS "defin
          GROUP BY cohort, supplier_institution_id, definition_set_id ORDER BY cohort, key;
 -- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", 2022, 2022, ["havo","vwo"]
 
+-- InsightsRepository.sectorLevels
+SELECT DISTINCT outcome_summaries.sector, p.level
+ FROM outcome_summaries JOIN programmes p ON p.sector = outcome_summaries.sector AND p.code = outcome_summaries.programme_code
+WHERE region_id = $1 AND supplier_institution_id = $2 AND cohort BETWEEN $3 AND $4
+ORDER BY 1, 2;
+-- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", 2020, 2024
+
 -- InsightsRepository.matrix
 SELECT supplier_institution_id::text AS "supplierId", receiver_institution_id::text AS "receiverId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime"
  FROM outcome_summaries WHERE region_id = $1 AND cohort = $2

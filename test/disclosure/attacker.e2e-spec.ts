@@ -76,7 +76,7 @@ const shape: fc.Arbitrary<RegionShape> = fc
  * view or CSV carries is one of these, exactly, and marked published.
  */
 const REFERENCE_FIGURES = (['mbo', 'hbo'] as const).flatMap((sector, s) =>
-  (['', 'havo'] as const).flatMap((prior, p) =>
+  (['', 'havo', 'level'] as const).flatMap((prior, p) =>
     COHORTS.map((cohort, c) => ({
       source: 'Aanvaller-referentie',
       sourceUrl: 'https://example.org/referentie',
@@ -84,7 +84,8 @@ const REFERENCE_FIGURES = (['mbo', 'hbo'] as const).flatMap((sector, s) =>
       definitions: 'Synthetisch.',
       synthetic: true,
       sector,
-      ...(prior ? { priorEducation: prior } : {}),
+      // The level series (mbo 4, hbo bachelor: the receivers' levels) are beside the rows by level.
+      ...(prior === 'havo' ? { priorEducation: prior } : prior === 'level' ? { level: sector === 'mbo' ? '4' : 'bachelor' } : {}),
       cohort,
       metric: 'uitval',
       rate: 0.1 + s / 10 + p / 100 + c / 1000,
@@ -252,6 +253,10 @@ describe('the LP attacker against every output of random regions', () => {
         const response = await get(token, `${path}?breakdown=${breakdown}&cohortFrom=${COHORTS[0]}&cohortTo=${COHORTS[COHORTS.length - 1]}`);
         knowledge.outputs++;
         expectPublishedReferences(response.body.references);
+        expectPublishedReferences(response.body.levelReferences);
+        // Every receiver is mbo (level 4) or hbo (bachelor): a view by level with figures has its level series.
+        if (breakdown !== 'level') expect(response.body.levelReferences).toEqual([]);
+        else if (response.body.cohorts.length > 0) expect(response.body.levelReferences.length).toBeGreaterThan(0);
         for (const figures of response.body.cohorts as CohortFigures[]) {
           const inCohort = (micro: Micro): boolean => micro.cohort === figures.cohort;
           figure(`${breakdown} ${figures.cohort} total`, figures.total, (micro) => inCohort(micro) && own(micro));

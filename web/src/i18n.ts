@@ -138,6 +138,25 @@ const nl = {
   'references.verdict.region-only': 'Alleen de regio bewoog',
   'references.verdict.reference-too': 'De referentie bewoog mee',
   'references.verdict.unknown': 'Onbekend (cijfers ontbreken)',
+  'references.difference.instroom': 'De referentie telt alleen {instroom} instroom; de regio telt alle instroom.',
+  'references.difference.instroom.direct': 'directe',
+  'references.difference.instroom.indirect': 'indirecte',
+  'references.difference.national-scope': 'De referentie volgt studenten door het hele land; de regio ziet alleen inschrijvingen bij haar leden, dus een overstap naar een instelling buiten de regio telt daar als uitval.',
+  'references.difference.switchers': 'Switchers tellen {reference} als uitval in de referentie, {region} in {set}.',
+  'references.difference.switchers.true': 'wel',
+  'references.difference.switchers.false': 'niet',
+  'references.difference.switchers-unstated': 'De bron zegt niet of switchers als uitval tellen.',
+  'references.difference.first-year': 'De referentie telt {reference}, {set} {region}.',
+  'references.difference.first-year.reference.true': 'alleen de eerste inschrijving in de sector',
+  'references.difference.first-year.reference.false': 'ook herinstromers',
+  'references.difference.first-year.region.true': 'alleen de eerste',
+  'references.difference.first-year.region.false': 'ook herinstromers',
+  'references.difference.first-year-unstated': 'De bron zegt niet of herinstromers in de sector meetellen.',
+  'references.difference.reference-date': 'Peildatum {reference} in de referentie, {region} in {set}.',
+  'references.difference.reference-date-unstated': 'De bron noemt geen peildatum.',
+  'references.levelTitle': '{metric} per niveau naast landelijke en sectorcijfers, cohort {cohort}',
+  'references.levelColumn': 'Referentie',
+  'references.levelRate': 'Referentie: {metric}',
   'insights.noData': 'Er zijn nog geen cijfers voor uw instelling in deze regio.',
   'insights.doorstroom': 'Doorstroom van schoolverlaters naar de regio',
   'insights.doorstroomRate': 'Doorgestroomd',
@@ -395,6 +414,25 @@ const en: Record<MessageKey, string> = {
   'references.verdict.region-only': 'Only the region moved',
   'references.verdict.reference-too': 'The reference moved too',
   'references.verdict.unknown': 'Unknown (figures missing)',
+  'references.difference.instroom': 'The reference counts only {instroom} intake; the region counts all intake.',
+  'references.difference.instroom.direct': 'direct',
+  'references.difference.instroom.indirect': 'indirect',
+  'references.difference.national-scope': 'The reference follows students across the country; the region sees only enrolments at its members, so a move to an institution outside the region counts as dropout there.',
+  'references.difference.switchers': 'Switchers {reference} as dropout in the reference, {region} in {set}.',
+  'references.difference.switchers.true': 'count',
+  'references.difference.switchers.false': 'do not count',
+  'references.difference.switchers-unstated': 'The source does not say whether switchers count as dropout.',
+  'references.difference.first-year': 'The reference counts {reference}, {set} {region}.',
+  'references.difference.first-year.reference.true': 'only the first enrolment in the sector',
+  'references.difference.first-year.reference.false': 'students returning to the sector too',
+  'references.difference.first-year.region.true': 'only the first',
+  'references.difference.first-year.region.false': 'returning students too',
+  'references.difference.first-year-unstated': 'The source does not say whether students returning to the sector are counted.',
+  'references.difference.reference-date': 'Reference date (peildatum) {reference} in the reference, {region} in {set}.',
+  'references.difference.reference-date-unstated': 'The source gives no reference date (peildatum).',
+  'references.levelTitle': '{metric} by level beside national and sector figures, cohort {cohort}',
+  'references.levelColumn': 'Reference',
+  'references.levelRate': 'Reference: {metric}',
   'insights.noData': 'There are no figures for your institution in this region yet.',
   'insights.doorstroom': 'Leavers who continued in the region',
   'insights.doorstroomRate': 'Continued',
@@ -571,6 +609,12 @@ export function formatPp(value: number): string {
 export function formatP(value: number): string {
   if (value < 0.001) return `< ${formatNumber(0.001, 3)}`;
   return new Intl.NumberFormat(locale(), { maximumSignificantDigits: 3 }).format(value);
+}
+
+/** A day of the year as MM-DD, written out: "1 oktober" (nl), "1 October" (en). */
+export function formatDayMonth(monthDay: string): string {
+  const [month, day] = monthDay.split('-').map(Number);
+  return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2001, month! - 1, day)));
 }
 
 export function formatDateTime(iso: string): string {

@@ -123,6 +123,15 @@ export class InsightsViewDto {
       'Public figures, not region records: not suppressed. Where `comparable` is false their definitions differ from the region\'s and the comparison is indicative only.',
   })
   references!: ReferenceComparisonDto[];
+  @ApiProperty({
+    type: ReferenceComparisonDto,
+    isArray: true,
+    description:
+      'With `breakdown=level`: the published series of a sector and level, for each sector × level the view holds (all programme groups, all prior education), ' +
+      'over its cohorts. A row matches the series whose `level` is its key (a bachelor row can have an hbo and a wo series). Compared with the region\'s ' +
+      'definitions as `references` are; empty for any other breakdown. `references` keeps the whole-sector series.',
+  })
+  levelReferences!: ReferenceComparisonDto[];
 }
 
 export class MatrixCellDto extends FiguresDto {
