@@ -83,7 +83,7 @@ export class AlertDto {
   @ApiProperty({ description: 'True when figures are withheld because a cohort behind them has 0 < n < k.' }) suppressed!: boolean;
   @ApiProperty({ type: Object, description: 'Rule-specific evidence: 95% limits, the consecutive run, supply ratio and baseline median, previous definition set.' })
   details!: Record<string, unknown>;
-  @ApiProperty({ example: 'trendbreuk-1.0' }) methodVersion!: string;
+  @ApiProperty({ example: 'trendbreuk-1.1' }) methodVersion!: string;
   @ApiProperty({ type: Object, description: 'Every method parameter used.' }) parameters!: Record<string, number | boolean>;
   @ApiProperty({ type: DefinitionReferenceDto }) definitionSet!: DefinitionReferenceDto;
   @ApiPropertyOptional({ enum: RESOLUTION_REASONS, nullable: true }) resolutionReason!: ResolutionReason | null;
