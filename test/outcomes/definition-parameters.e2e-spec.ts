@@ -38,12 +38,17 @@ describe('definition parameters', () => {
     };
   };
   const student = (): string => pseudonymFor(`definition-parameters-${count++}`);
-  /** The supplier's alumni total of a cohort, as the API publishes it. */
+  /** The alumni total of a cohort, as the API publishes it (the split as the coordinator reads it). */
   const alumniTotal = async (world: Scenario, cohort = 2022): Promise<Record<string, unknown>> => {
     const response = await ctx.http.get(`/v1/insights/alumni?cohortFrom=${cohort}&cohortTo=${cohort}`).set('Authorization', `Bearer ${world.supplierToken}`).expect(200);
     const [figures] = response.body.cohorts as Array<{ cohort: number; total: Record<string, unknown>; definitionSet: { version: number } }>;
     expect(figures.cohort).toBe(cohort);
-    return { ...figures.total, definitionVersion: figures.definitionSet.version };
+    // The school reads the split between switch and uitval with noise; the coordinator, of the same
+    // students (S is the region's only supplier, X its only receiver), reads it exactly.
+    const report = await ctx.http.get(`/v1/regions/${world.region.code}/report?cohort=${cohort}`).set('Authorization', `Bearer ${world.coordinatorToken}`).expect(200);
+    expect(report.body.total.n).toBe(figures.total.n);
+    expect(report.body.total.left).toBe(figures.total.left);
+    return { ...report.body.total, definitionVersion: figures.definitionSet.version };
   };
   /** Creates version 2 with the given parameters, in force from `fromCohort`. */
   const activate = async (world: Scenario, parameters: Record<string, unknown>, fromCohort = 2000): Promise<void> => {

@@ -143,8 +143,10 @@ describe('web views for institutions, in headless Chromium', () => {
       const api = await server.get<{ items: Array<{ id: string; cell: { supplier: { brin: string } | null; receiver: { brin: string } | null }; type: string; cohort: number }> }>(token, '/v1/alerts?state=open&limit=500');
       await page.locator('nav a', { hasText: 'Signalen' }).click();
       await ready(page, 'alerts');
+      // The page shows the inbox and, folded under it, the watch list (aandacht).
+      const watch = await server.get<{ items: Array<{ id: string }> }>(token, '/v1/alerts?state=open&type=aandacht&limit=500');
       const ids = await evaluate<string[]>(page, `Array.from(document.querySelectorAll('tr[data-alert-id]')).map((tr) => tr.dataset.alertId)`);
-      expect([...ids].sort()).toEqual(api.items.map((alert) => alert.id).sort());
+      expect([...ids].sort()).toEqual([...api.items, ...watch.items].map((alert) => alert.id).sort());
       const planted = api.items.find((alert) => alert.type === 'trendbreuk' && alert.cell.supplier?.brin === '90VB' && alert.cell.receiver?.brin === '92HA' && alert.cohort === 2024);
       expect(ids).toContain(planted!.id);
       await screenshot(page, 'alerts-supplier');
