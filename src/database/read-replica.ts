@@ -73,6 +73,7 @@ export class ReadReplica implements OnApplicationShutdown {
   private state: ReplicaState;
   private since = 0;
   private retryAt = 0;
+  private strikes = 0;
   private lastError: string | undefined;
   private probed: Pick<ReplicaStatus, 'inRecovery' | 'replayLsn' | 'lagBytes'> = {};
   private readonly counts = { replicaReads: 0, primaryReads: { down: 0, behind: 0, failed: 0 } as Record<FallbackReason, number>, waits: 0 };
@@ -214,13 +215,16 @@ export class ReadReplica implements OnApplicationShutdown {
 
   private markUnavailable(state: 'down' | 'behind', reason: string): void {
     const now = Date.now();
+    // A replica that fails again at each retry (one promoted away, one far behind) is asked less
+    // and less often: twice the period each time, up to 16 times it.
+    this.strikes = this.state === 'up' ? 1 : Math.min(this.strikes + 1, 5);
     if (this.state !== state) {
       this.since = now;
       this.logger.warn({ msg: state === 'down' ? 'the read replica failed; views read the primary' : 'the read replica is behind; views read the primary', reason, retryInMs: this.settings?.retryMs });
     }
     this.state = state;
     this.lastError = reason;
-    this.retryAt = now + (this.settings?.retryMs ?? 0);
+    this.retryAt = now + (this.settings?.retryMs ?? 0) * 2 ** (this.strikes - 1);
   }
 
   /** The replica's pool, opened on first use (a replica that is down at start does not stop the service). */
