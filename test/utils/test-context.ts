@@ -107,7 +107,9 @@ export async function createTestContext(
   options: { logDestination?: DestinationStream } = {},
 ): Promise<TestContext> {
   const database: DatabaseConnection = await createScratchDatabase(scratchBaseUrl());
-  const config = loadConfig({ ...TEST_ENV, JWT_SECRET: randomBytes(32).toString('hex'), ...(typeof env === 'function' ? env(database.target) : env) });
+  // TEST_READ_REPLICA=same: every view is computed through the read-replica path, on the same database.
+  const sameReplica = process.env.TEST_READ_REPLICA === 'same' && database.target.kind === 'postgres' ? { DATABASE_URL: database.target.url, DATABASE_READ_URL: database.target.url } : {};
+  const config = loadConfig({ ...TEST_ENV, JWT_SECRET: randomBytes(32).toString('hex'), ...sameReplica, ...(typeof env === 'function' ? env(database.target) : env) });
   let app: NestExpressApplication | undefined;
   try {
     app = await createApp(config, database.target, options.logDestination ? { logDestination: options.logDestination } : { logger: false });
