@@ -52,8 +52,15 @@ const snapshot = new AsyncLocalStorage<EntityManager>();
  */
 export const viewReads = (primary: DataSource): EntityManager => snapshot.getStore() ?? primary.manager;
 
-// Errors that say the replica (or the way to it) is gone, rather than that the read was wrong.
-const CONNECTION_ERRORS = /^(08|57P0|53300|E[A-Z]+$)/;
+// Errors that say the replica (or the way to it) is gone, rather than that the read was wrong:
+// SQLSTATE classes 08 and 57P0, too many connections, a socket error code, or pg's own messages.
+const CONNECTION_CODES = /^(08|57P0|53300|E[A-Z]+$)/;
+const CONNECTION_MESSAGES = /connect|Connection terminated|timeout exceeded|not queryable|Client was closed/i;
+const isConnectionError = (error: unknown): boolean => {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code !== '') return CONNECTION_CODES.test(code);
+  return CONNECTION_MESSAGES.test(error instanceof Error ? error.message : String(error));
+};
 const PROBE_TIMEOUT_MS = 1_000;
 
 /**
@@ -126,8 +133,9 @@ export class ReadReplica implements OnApplicationShutdown {
         );
         let lagBytes: number | null = null;
         if (standby.replayLsn !== null) {
-          const [lag] = await query<{ lag: string | null }>(this.primary, sql`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ${standby.replayLsn}::pg_lsn)::text AS lag`);
-          lagBytes = lag.lag === null ? null : Math.max(0, Number(lag.lag));
+          // The primary's own failure is the database check's to report, not the replica's.
+          const lag = await query<{ lag: string | null }>(this.primary, sql`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), ${standby.replayLsn}::pg_lsn)::text AS lag`).catch(() => []);
+          lagBytes = lag[0]?.lag == null ? null : Math.max(0, Number(lag[0].lag));
         }
         this.probed = { inRecovery: standby.inRecovery, replayLsn: standby.replayLsn, lagBytes };
         if (this.state === 'down') {
@@ -180,14 +188,13 @@ export class ReadReplica implements OnApplicationShutdown {
     } catch (error) {
       if (runner?.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       if (error instanceof HttpException) throw error;
-      const code = (error as { code?: unknown }).code;
-      // A query cancelled by a conflict with recovery (40001) is retried on the primary; the replica stays.
-      if (typeof code === 'string' && !CONNECTION_ERRORS.test(code) && code !== '') {
-        this.lastError = describe(error);
-        this.logger.warn({ msg: 'a view read failed on the read replica; reading the primary', code });
-      } else {
+      if (isConnectionError(error)) {
         this.markUnavailable('down', describe(error));
         await this.close();
+      } else {
+        // E.g. a query cancelled by a conflict with recovery (40001): this request reads the primary, the replica stays.
+        this.lastError = describe(error);
+        this.logger.warn({ msg: 'a view read failed on the read replica; reading the primary', code: (error as { code?: unknown }).code });
       }
       return { kind: 'failed' };
     } finally {
@@ -216,8 +223,10 @@ export class ReadReplica implements OnApplicationShutdown {
   private markUnavailable(state: 'down' | 'behind', reason: string): void {
     const now = Date.now();
     // A replica that fails again at each retry (one promoted away, one far behind) is asked less
-    // and less often: twice the period each time, up to 16 times it.
-    this.strikes = this.state === 'up' ? 1 : Math.min(this.strikes + 1, 5);
+    // and less often: twice the period each time, up to 16 times it. Requests that failed
+    // together count once.
+    if (this.state === 'up') this.strikes = 1;
+    else if (now >= this.retryAt) this.strikes = Math.min(this.strikes + 1, 5);
     if (this.state !== state) {
       this.since = now;
       this.logger.warn({ msg: state === 'down' ? 'the read replica failed; views read the primary' : 'the read replica is behind; views read the primary', reason, retryInMs: this.settings?.retryMs });

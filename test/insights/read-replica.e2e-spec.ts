@@ -37,6 +37,22 @@ const alumniTotal = async (ctx: TestContext, token: string): Promise<number> => 
 /** What views read, parents first. */
 const VIEW_TABLES = ['regions', 'institutions', 'region_memberships', 'programmes', 'definition_sets', 'outcome_summaries', 'leaver_summaries', 'route_summaries', 'withheld_cells', 'reference_series', 'reference_points', 'view_versions'];
 
+/** Copies what views read, and the view versions, from one database to another as they are now (triggers and foreign keys off, as a standby replays). */
+const replicate = async (from: TestContext, to: TestContext): Promise<void> => {
+  const runner = to.dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query(`SET session_replication_role = replica`);
+    for (const table of VIEW_TABLES) {
+      const rows = await from.dataSource.query<unknown[]>(`SELECT * FROM ${table}`);
+      await runner.query(`DELETE FROM ${table}`);
+      await runner.query(`INSERT INTO ${table} SELECT * FROM json_populate_recordset(null::${table}, $1::json)`, [JSON.stringify(rows)]);
+    }
+  } finally {
+    await runner.release();
+  }
+};
+
 const readiness = async (ctx: TestContext): Promise<{ status: string; info: Record<string, Record<string, unknown>> }> => (await ctx.http.get('/health/ready').expect(200)).body;
 
 describe('views without a read replica', () => {
@@ -98,25 +114,9 @@ describeOnPostgres('views on a read replica', () => {
       await stale.close();
     });
 
-    /** Copies what views read, and the view versions, as they are now (triggers and foreign keys off, as a standby replays). */
-    const replicate = async (): Promise<void> => {
-      const runner = stale.dataSource.createQueryRunner();
-      await runner.connect();
-      try {
-        await runner.query(`SET session_replication_role = replica`);
-        for (const table of VIEW_TABLES) {
-          const rows = await ctx.dataSource.query<unknown[]>(`SELECT * FROM ${table}`);
-          await runner.query(`DELETE FROM ${table}`);
-          await runner.query(`INSERT INTO ${table} SELECT * FROM json_populate_recordset(null::${table}, $1::json)`, [JSON.stringify(rows)]);
-        }
-      } finally {
-        await runner.release();
-      }
-    };
-
     it('are never older than the primary: a view waits briefly for the replica, then reads the primary, and the replica is skipped for a while', async () => {
       const { supplier, receiver, token } = await fixture(ctx, 12);
-      await replicate();
+      await replicate(ctx, stale);
       expect(await alumniTotal(ctx, token)).toBe(12);
       expect((await readiness(ctx)).info.replica).toMatchObject({ state: 'up', replicaReads: 1, waits: 0 });
 
@@ -137,12 +137,36 @@ describeOnPostgres('views on a read replica', () => {
     });
   });
 
+  describe('on which a statement fails', () => {
+    let broken: TestContext;
+    let ctx: TestContext;
+    beforeAll(async () => {
+      broken = await createTestContext();
+      const brokenUrl = (broken.dataSource.options as { url: string }).url;
+      ctx = await createTestContext((target) => (target.kind === 'postgres' ? { DATABASE_URL: target.url, DATABASE_READ_URL: brokenUrl, VIEW_CACHE_MB: '0' } : {}));
+    });
+    afterAll(async () => {
+      await ctx.close();
+      await broken.close();
+    });
+
+    it('are read from the primary for that request, and the replica is not taken for lost', async () => {
+      const { token } = await fixture(ctx, 12);
+      await replicate(ctx, broken);
+      await broken.dataSource.query(`ALTER TABLE withheld_cells RENAME TO withheld_cells_elsewhere`);
+      expect(await alumniTotal(ctx, token)).toBe(12);
+      const replica = (await readiness(ctx)).info.replica;
+      expect(replica).toMatchObject({ state: 'up', replicaReads: 0, primaryReads: { down: 0, behind: 0, failed: 1 } });
+      expect(replica.lastError).toMatch(/^42P01/);
+    });
+  });
+
   describe('that is lost', () => {
     let ctx: TestContext;
     beforeAll(async () => {
       // Port 1 on the loopback: nothing listens, connecting is refused at once.
       ctx = await createTestContext((target) =>
-        target.kind === 'postgres' ? { DATABASE_URL: target.url, DATABASE_READ_URL: 'postgres://postgres@127.0.0.1:1/doorstroom', DATABASE_READ_RETRY_MS: '200', VIEW_CACHE_MB: '0' } : {},
+        target.kind === 'postgres' ? { DATABASE_URL: target.url, DATABASE_READ_URL: 'postgres://postgres@127.0.0.1:1/doorstroom', DATABASE_READ_RETRY_MS: '1000', VIEW_CACHE_MB: '0' } : {},
       );
     });
     afterAll(() => ctx.close());
@@ -156,7 +180,7 @@ describeOnPostgres('views on a read replica', () => {
       // Within the retry period the replica is not asked.
       expect(await alumniTotal(ctx, token)).toBe(12);
       expect((await readiness(ctx)).info.replica).toMatchObject({ primaryReads: { down: 1, failed: 1 } });
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
       expect(await alumniTotal(ctx, token)).toBe(12);
       expect((await readiness(ctx)).info.replica).toMatchObject({ state: 'down', primaryReads: { down: 1, failed: 2 } });
     });
