@@ -18,6 +18,8 @@ import { pgQuery, ThrowawayCluster } from 'test/reliability/pg-cluster';
 
 const BATCH_RECORDS = 20;
 const RETRY_MS = 1_000;
+// Longer than the default 200 ms, so that a standby applying commits 400 ms late is waited for.
+const WAIT_MS = 1_000;
 // The batches start 2023-09-01 with prior school 90VB: cohort 2023 of RIJNSTAD.
 const REPORT = '/v1/regions/RIJNSTAD/report?cohort=2023';
 const ALUMNI = '/v1/insights/alumni?cohortFrom=2023&cohortTo=2023';
@@ -128,7 +130,7 @@ describe('views on a PostgreSQL streaming standby (throwaway clusters)', () => {
       dir,
       name: 'read-replica',
       database: { url: primary.url },
-      env: { DATABASE_READ_URL: standby.url, DATABASE_READ_RETRY_MS: String(RETRY_MS), TOKEN_TTL_SECONDS: '3600', WORKER_POLL_MS: '100' },
+      env: { DATABASE_READ_URL: standby.url, DATABASE_READ_WAIT_MS: String(WAIT_MS), DATABASE_READ_RETRY_MS: String(RETRY_MS), TOKEN_TTL_SECONDS: '3600', WORKER_POLL_MS: '100' },
       readyTimeoutMs: 180_000,
     });
     uploaderToken = await demoToken(service.baseUrl, 'demo-hogeschool');
@@ -167,6 +169,41 @@ describe('views on a PostgreSQL streaming standby (throwaway clusters)', () => {
       replayAfterCommitMsMax: replays.length ? Math.max(...replays) : null,
       viewMsP50: percentile(up.flatMap((r) => [r.reportMs, r.alumniMs]), 50),
       lagBytes: info.lagBytes ?? null,
+    });
+  });
+
+  it('never shows a view older than the primary while the standby applies every commit late (recovery_min_apply_delay)', async () => {
+    const delay = async (ms: number): Promise<void> => {
+      await pgQuery(standby.url, `ALTER SYSTEM SET recovery_min_apply_delay = '${ms}ms'`);
+      await pgQuery(standby.url, `SELECT pg_reload_conf()`);
+    };
+    // Longer than the wait: the views find the standby behind, wait, and read the primary.
+    await delay(1_500);
+    await sleep(1_600);
+    for (let i = 0; i < 3; i++) await round('standby 1500 ms late', true);
+    const late = rounds.filter((r) => r.phase === 'standby 1500 ms late');
+    expect(late.every((r) => r.onReplica === 0)).toBe(true);
+    expect(late.some((r) => r.waited > 0)).toBe(true);
+    // Shorter than the wait: once it is tried again, a view waits for the standby and is computed there.
+    await delay(400);
+    await sleep(1_600);
+    let servedAfterWait: Round | undefined;
+    for (let i = 0; i < 10 && !servedAfterWait; i++) {
+      const r = await round('standby 400 ms late', true);
+      if (r.onReplica > 0 && r.waited > 0) servedAfterWait = r;
+      else await sleep(RETRY_MS);
+    }
+    expect(servedAfterWait).toBeDefined();
+    await delay(0);
+    await sleep(300);
+    const short = rounds.filter((r) => r.phase === 'standby 400 ms late');
+    figure('read-replica', {
+      phase: 'standby applies late',
+      lateRounds: late.length,
+      lateViewMsMax: Math.max(...late.flatMap((r) => [r.reportMs, r.alumniMs])),
+      lateReplayMs: late.map((r) => r.replayMs),
+      shortViewsOnStandbyAfterWaiting: short.reduce((sum, r) => sum + r.onReplica, 0),
+      shortViewMs: servedAfterWait ? Math.max(servedAfterWait.reportMs, servedAfterWait.alumniMs) : null,
     });
   });
 
