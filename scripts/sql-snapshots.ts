@@ -392,6 +392,7 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
         'no filter': (r) => r.listSeries({}),
         'a view: sectors, prior education, whole sector': (r) => r.listSeries({ sectors: ['hbo', 'mbo'], priorEducation: ['havo'], wholeSector: true }),
         'by id and metric': (r) => r.listSeries({ ids: [REGION], metrics: ['uitval'] }),
+        'a view by level: sector × level pairs, all prior education': (r) => r.listSeries({ levels: [{ sector: 'mbo', level: '1' }, { sector: 'hbo', level: 'bachelor' }], priorEducation: [] }),
       },
       points: {
         'a window': (r) => r.points([REGION], 2020, 2024),
@@ -403,14 +404,15 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       viewVersions: (r) => r.viewVersions(),
       hasVersions: (r) => r.hasVersions(dataSource.manager, new Map([['global', '3'], [REGION, '7']]), REGION),
       cells: {
-        'a supplier by receiver, its own intake apart': (r) => r.cells({ side: 'supplier', regionId: REGION, institutionId: INSTITUTION }, 'receiver', 2020, 2024, { own: INSTITUTION }),
-        'the region by prior diploma type, without one receiver': (r) => r.cells({ side: 'region', regionId: REGION }, 'diplomaType', 2020, 2024, { excludeReceiver: INSTITUTION }),
-        'a receiver by supplier, some prior diploma types': (r) => r.cells({ side: 'receiver', regionId: REGION, institutionId: INSTITUTION }, 'supplier', 2022, 2022, { own: INSTITUTION, priorDiplomaTypes: ['havo', 'vwo'] }),
+        'a supplier by receiver, every row its own part': (r) => r.cells({ side: 'supplier', regionId: REGION, institutionId: INSTITUTION }, 'receiver', 2020, 2024, { own: 'all' }),
+        'the region by prior diploma type, without one receiver': (r) => r.cells({ side: 'region', regionId: REGION }, 'diplomaType', 2020, 2024, { excludeReceiver: INSTITUTION, own: 'all' }),
+        'a receiver by supplier, some prior diploma types': (r) => r.cells({ side: 'receiver', regionId: REGION, institutionId: INSTITUTION }, 'supplier', 2022, 2022, { own: 'all', priorDiplomaTypes: ['havo', 'vwo'] }),
       },
+      sectorLevels: (r) => r.sectorLevels({ side: 'supplier', regionId: REGION, institutionId: INSTITUTION }, 2020, 2024),
       matrix: (r) => r.matrix(REGION, 2022),
       flows: {
-        'the region via receiver': (r) => r.flows({ side: 'region', regionId: REGION }, 'supplier', 'receiver', 2022, null),
-        'a receiver via sector': (r) => r.flows({ side: 'receiver', regionId: REGION, institutionId: INSTITUTION }, 'supplier', 'sector', 2022, INSTITUTION),
+        'the region via receiver': (r) => r.flows({ side: 'region', regionId: REGION }, 'supplier', 'receiver', 2022, 'none'),
+        'a receiver via sector': (r) => r.flows({ side: 'receiver', regionId: REGION, institutionId: INSTITUTION }, 'supplier', 'sector', 2022, 'all'),
       },
       cohortRange: (r) => r.cohortRange({ side: 'supplier', regionId: REGION, institutionId: INSTITUTION }),
       leavers: (r) => r.leavers(REGION, INSTITUTION, 2020, 2024),

@@ -10,9 +10,9 @@ import { RegionDisclosure } from 'src/outcomes/disclosure/disclosure.service';
  * - a cohort's figures of the alert's cell only where the refresh published that cell; a
  *   baseline only when every cohort it pools is published (else the pooled n minus the published
  *   cohorts gives the withheld one away);
- * - to a receiving institution, nothing of a metric that counts switch (external) or uitval of its
- *   own intake: those come from other institutions' records and would move with every record it
- *   adds. It sees that the alert exists, its direction and n, not the counts.
+ * - to an institution, nothing of a metric that counts switch (external) or uitval: those come
+ *   from other institutions' records and would move with a record it adds. It sees that the
+ *   alert exists, its direction and n, not the counts.
  */
 export interface AlertVisibility {
   isPublished(cohort: number): boolean;
@@ -47,9 +47,10 @@ const isPooledMetric = (view: Pick<AlertView, 'metric' | 'parameters'>): boolean
 
 export function alertVisibility(view: AlertView, disclosure: RegionDisclosure, scope: AlertScope): AlertVisibility {
   const spec = cellSpecOf(cellOfView(view));
-  const ownIntake = scope.kind === 'institution' && view.receiverInstitutionId === scope.institutionId;
+  // Any institution can add a record that moves the split of any cell (its own enrolment's
+  // outcome, or another institution's uitval into switch); only coordinators read these counts.
   return {
     isPublished: (cohort) => disclosure.isPublished(cohort, spec),
-    metricWithheld: ownIntake && isPooledMetric(view),
+    metricWithheld: scope.kind === 'institution' && isPooledMetric(view),
   };
 }

@@ -36,8 +36,8 @@ const round = (value: number | null, digits: number): number | null => (value ==
  * An alert as every output shows it (API and webhooks), through the disclosure-control layer
  * (alert-disclosure.ts): the current figures only where the refresh published the alert's cell in
  * that cohort; the baseline only when every cohort it pools is published; what is derived from
- * either (rate, effect, limits, p, q) only when both are; the metric's counts never to a receiver
- * whose own intake's switch/uitval split they would give away.
+ * either (rate, effect, limits, p, q) only when both are; the counts of a switch/uitval metric never
+ * to an institution, which could move them with a record of its own.
  */
 export function toAlertDto(view: AlertView, visibility: AlertVisibility): AlertDto {
   const k = Number(view.parameters.suppressionK ?? 10);

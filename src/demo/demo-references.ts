@@ -32,7 +32,7 @@ const rates = (level: number, drift: number): Array<[number, number]> => {
 };
 
 const series = (
-  base: Pick<ReferenceFigureRecordDto, 'sector' | 'metric' | 'definitions' | 'switchersCountAsUitval' | 'firstYearInSectorOnly' | 'referenceDate' | 'priorEducation'>,
+  base: Pick<ReferenceFigureRecordDto, 'sector' | 'metric' | 'definitions' | 'switchersCountAsUitval' | 'firstYearInSectorOnly' | 'referenceDate' | 'priorEducation' | 'level'>,
   points: Array<[number, number]>,
   n: number,
 ): ReferenceFigureRecordDto[] => points.map(([cohort, rate]) => ({ source: SOURCE, ...COMMON, ...base, cohort, rate, n }));
@@ -49,5 +49,10 @@ export function demoReferenceFigures(): ReferenceFigureRecordDto[] {
     ...series({ ...mbo, metric: 'uitval' }, rates(0.19, -0.001), 150_000),
     ...series({ ...mbo, metric: 'switch' }, rates(0.08, 0.0005), 150_000),
     ...series({ ...mbo, metric: 'enrolledYear2' }, rates(0.68, 0.001), 150_000),
+    // By level, for the views by level: entree (mbo 1) and mbo 2.
+    ...series({ ...mbo, level: '1', metric: 'uitval' }, rates(0.27, 0.0015), 12_000),
+    ...series({ ...mbo, level: '1', metric: 'enrolledYear2' }, rates(0.45, -0.001), 12_000),
+    ...series({ ...mbo, level: '2', metric: 'uitval' }, rates(0.22, 0.001), 35_000),
+    ...series({ ...mbo, level: '2', metric: 'enrolledYear2' }, rates(0.62, 0.001), 35_000),
   ];
 }

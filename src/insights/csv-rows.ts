@@ -23,7 +23,7 @@ const NO_FIGURES = { n: null, suppressed: false, protection: 'published', direct
 
 /**
  * The reference series of a cohort: part `reference:<metric>`, the series id as key, its label
- * (source, scope, synthetic) also in `reference_label`, its published n and its rate in `reference_rate`. Published data,
+ * (source, scope, synthetic; a level series names its level) also in `reference_label`, its published n and its rate in `reference_rate`. Published data,
  * not region records: protection `published`.
  */
 const referenceRows = (references: ReferenceComparisonDto[], cohort: number | null, common: CsvRow, extra: CsvRow = {}): CsvRow[] =>
@@ -42,7 +42,7 @@ export const viewToCsv = (view: InsightsViewDto): CsvRow[] =>
       { ...common, part: 'total', key: '', label: 'Totaal', ...figureColumns(cohort.total) },
       ...(cohort.benchmark ?? []).map((row) => ({ ...common, part: 'benchmark', key: row.key, label: row.label, ...figureColumns(row) })),
       ...(cohort.benchmarkTotal ? [{ ...common, part: 'benchmark-total', key: '', label: 'Regio', ...figureColumns(cohort.benchmarkTotal) }] : []),
-      ...referenceRows(view.references ?? [], cohort.cohort, { ...common, definition_set: '', definition_version: '' }),
+      ...referenceRows([...(view.references ?? []), ...(view.levelReferences ?? [])], cohort.cohort, { ...common, definition_set: '', definition_version: '' }),
     ];
   });
 

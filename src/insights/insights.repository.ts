@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { viewReads } from 'src/database/read-replica';
-import { constant, empty, ident, Identifier, param, query, queryOne, Sql, sql } from 'src/database/sql';
+import { constant, empty, ident, Identifier, query, queryOne, Sql, sql } from 'src/database/sql';
 import { cellKeySumSql, KEY_MODULUS } from 'src/outcomes/disclosure/cell-key';
 import { OwnPart } from 'src/outcomes/disclosure/pooled-split';
 import { Counts, SUM_COUNTS_SQL } from 'src/outcomes/figures';
@@ -33,22 +33,30 @@ export interface CellRow extends Counts {
   own: OwnPart;
 }
 
-/** Options of a cell query: whose own part to split out, and whose intake to leave out. */
+/**
+ * Options of a cell query: which part of each row the reader could move with records of its own
+ * (`all`: the whole row, as for every institution reader), and whose intake to leave out.
+ */
 export interface CellOptions {
-  own?: string;
+  own?: OwnScope;
   excludeReceiver?: string;
   priorDiplomaTypes?: string[];
 }
 
+/** The part of a row a reader could move: none (a coordinator), or the whole row. */
+export type OwnScope = 'none' | 'all';
 
-/** The own-part columns of a grouped summary query: the rows `own` received (none when null). */
-const ownColumns = (own: string | null): Sql => {
-  const mine = param(own);
-  return sql`(sum(n) FILTER (WHERE receiver_institution_id = ${mine}::uuid))::int AS "ownN",
-  (sum(n_switch_external) FILTER (WHERE receiver_institution_id = ${mine}::uuid))::int AS "ownSwitchExternal",
-  (sum(n_uitval) FILTER (WHERE receiver_institution_id = ${mine}::uuid))::int AS "ownUitval",
-  (sum(record_key_sum) FILTER (WHERE receiver_institution_id = ${mine}::uuid) % ${constant(String(KEY_MODULUS))})::bigint AS "ownKey"`;
-};
+
+/**
+ * The own-part columns of a grouped summary query. An institution can add an enrolment for any
+ * pseudonym, and that record changes the outcome of other institutions' enrolments of the same
+ * student (uitval becomes switch), so for an institution reader every row is its own part.
+ */
+const ownColumns = (own: OwnScope): Sql =>
+  own === 'all'
+    ? sql`sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
+  (sum(record_key_sum) % ${constant(String(KEY_MODULUS))})::bigint AS "ownKey"`
+    : sql`0 AS "ownN", 0 AS "ownSwitchExternal", 0 AS "ownUitval", 0 AS "ownKey"`;
 
 type OwnColumns = { ownN: number | null; ownSwitchExternal: number | null; ownUitval: number | null; ownKey: string | null };
 const toOwnPart = (row: OwnColumns): OwnPart => ({ n: Number(row.ownN ?? 0), nSwitchExternal: Number(row.ownSwitchExternal ?? 0), nUitval: Number(row.ownUitval ?? 0), key: Number(row.ownKey ?? 0) });
@@ -131,12 +139,27 @@ export class InsightsRepository {
     const excluded = options.excludeReceiver ? sql` AND receiver_institution_id <> ${options.excludeReceiver}::uuid` : empty;
     const rows = await query<CellRow & OwnColumns>(
       viewReads(this.dataSource),
-      sql`SELECT cohort, ${column}::text AS key, definition_set_id AS "definitionSetId", ${SUM_COUNTS}, ${ownColumns(options.own ?? null)}
+      sql`SELECT cohort, ${column}::text AS key, definition_set_id AS "definitionSetId", ${SUM_COUNTS}, ${ownColumns(options.own ?? 'none')}
             FROM outcome_summaries${join}
            WHERE ${scopeFilter(scope)} AND cohort BETWEEN ${cohortFrom} AND ${cohortTo}${prior}${excluded}
            GROUP BY cohort, ${column}, definition_set_id ORDER BY cohort, key`,
     );
     return rows.map(({ ownN, ownSwitchExternal, ownUitval, ownKey, ...row }) => ({ ...row, cohort: Number(row.cohort), own: toOwnPart({ ownN, ownSwitchExternal, ownUitval, ownKey }) }));
+  }
+
+  /**
+   * The sector × level pairs of the scope's summaries over the cohorts (levels from the catalogue;
+   * programmes not in it left out): which level reference series a view by level can show. A
+   * bachelor row may hold hbo and wo students; this says which of the two are there.
+   */
+  sectorLevels(scope: ViewScope, cohortFrom: number, cohortTo: number): Promise<Array<{ sector: string; level: string }>> {
+    return query<{ sector: string; level: string }>(
+      viewReads(this.dataSource),
+      sql`SELECT DISTINCT outcome_summaries.sector, p.level
+            FROM outcome_summaries JOIN programmes p ON p.sector = outcome_summaries.sector AND p.code = outcome_summaries.programme_code
+           WHERE ${scopeFilter(scope)} AND cohort BETWEEN ${cohortFrom} AND ${cohortTo}
+           ORDER BY 1, 2`,
+    );
   }
 
   /** The supplier × receiver matrix of one cohort of a region. */
@@ -150,7 +173,7 @@ export class InsightsRepository {
   }
 
   /** Counts per (source, target) of one cohort: for flows, with the part `own` received. */
-  async flows(scope: ViewScope, sourceColumn: keyof typeof BREAKDOWN_COLUMNS, targetColumn: keyof typeof BREAKDOWN_COLUMNS, cohort: number, own: string | null): Promise<FlowRow[]> {
+  async flows(scope: ViewScope, sourceColumn: keyof typeof BREAKDOWN_COLUMNS, targetColumn: keyof typeof BREAKDOWN_COLUMNS, cohort: number, own: OwnScope): Promise<FlowRow[]> {
     const rows = await query<FlowRow & OwnColumns>(
       viewReads(this.dataSource),
       sql`SELECT ${columnOf(sourceColumn)}::text AS "sourceKey", ${columnOf(targetColumn)}::text AS "targetKey", ${SUM_COUNTS}, ${ownColumns(own)}

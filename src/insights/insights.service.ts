@@ -24,11 +24,11 @@ import { ViewCache } from 'src/insights/view-cache';
 import { ViewReferences } from 'src/insights/view-references';
 import { CellSpec } from 'src/outcomes/disclosure/cells';
 import { DisclosureService } from 'src/outcomes/disclosure/disclosure.service';
-import { NO_OWN_PART, perturbedContinued } from 'src/outcomes/disclosure/pooled-split';
+import { perturbedContinued } from 'src/outcomes/disclosure/pooled-split';
 import { addCounts, Counts, countsFromRow, emptyCounts, Protection, toFigures } from 'src/outcomes/figures';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { toDefinitionReference } from 'src/outcomes/definitions.service';
-import { DEFAULT_WINDOW, DIMENSION_OF, Definitions, InstitutionScope, LEFT_OUTCOME, LEVEL_LABELS, Labeller, OUTCOMES, ProtectedCounts, SUPPRESSED_NODE, addOwn, splitFor } from 'src/insights/view-parts';
+import { DEFAULT_WINDOW, DIMENSION_OF, Definitions, InstitutionScope, LEFT_OUTCOME, LEVEL_LABELS, Labeller, OUTCOMES, ProtectedCounts, SUPPRESSED_NODE, splitFor } from 'src/insights/view-parts';
 
 @Injectable()
 export class InsightsService {
@@ -186,8 +186,7 @@ export class InsightsService {
     if (cohort === null) return { region: region.code, cohort, definitionSet: null, nodes: [], links: [] };
 
     const middle: BreakdownColumn = query.via === 'sector' ? 'sector' : 'receiver';
-    const own = scope.side === 'region' ? null : scope.institutionId;
-    const rows = await this.repository.flows(scope, 'supplier', middle, cohort, own);
+    const rows = await this.repository.flows(scope, 'supplier', middle, cohort, scope.side === 'region' ? 'none' : 'all');
     const definitionRows = await this.repository.cells(scope, 'sector', cohort, cohort);
     const definition = definitions.forCohort(definitionRows);
     const disclosure = await this.disclosure.forRegion(region.id, cohort, cohort);
@@ -225,8 +224,8 @@ export class InsightsService {
         else addNode(SUPPRESSED_NODE);
         const counts = countsFromRow(row);
         addLink(source, target, counts.n);
-        // The reader's own intake is a whole supplier × receiver cell only where the link is one.
-        const whole = middle === 'receiver' && row.targetKey === own;
+        // An institution's link is a whole supplier × receiver cell only via receiver (via sector: a piece of one).
+        const whole = middle === 'receiver';
         middleOutcomes.set(target, [...(middleOutcomes.get(target) ?? []), splitFor(counts, row.own, whole)]);
       }
     }
@@ -272,29 +271,31 @@ export class InsightsService {
       methodebreuken: [],
       cohorts: [],
       references: [],
+      levelReferences: [],
     };
     if (!range) return base;
     const to = query.cohortTo ?? range.max;
     const from = query.cohortFrom ?? Math.max(range.min, to - DEFAULT_WINDOW + 1);
     if (from > to) throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', 'cohortFrom is after cohortTo.', [{ parameter: 'cohortFrom', code: 'afterCohortTo', detail: 'cohortFrom must not be after cohortTo' }]);
 
-    const rows = await this.repository.cells(scope, breakdown, from, to, { own: institutionId });
+    const rows = await this.repository.cells(scope, breakdown, from, to, { own: 'all' });
     const labelOf = await this.labeller(breakdown, rows.map((row) => row.key));
     const disclosure = await this.disclosure.forRegion(region.id, from, to);
-    // The benchmark leaves the reader's own intake out: with it, the region's split between switch
-    // and uitval would move with every record the reader adds (docs/disclosure-control.md).
-    const benchmarkRows = withBenchmark ? await this.repository.cells({ side: 'region', regionId: region.id }, 'diplomaType', from, to, { excludeReceiver: institutionId }) : [];
+    // The benchmark leaves the reader's own intake out, and its split between switch and uitval
+    // carries noise: a record of the reader's own can turn another institution's uitval into a
+    // switch (docs/disclosure-control.md, attack 5). Read in this one family only, by prior diploma type.
+    const benchmarkRows = withBenchmark ? await this.repository.cells({ side: 'region', regionId: region.id }, 'diplomaType', from, to, { excludeReceiver: institutionId, own: 'all' }) : [];
     const benchmarkByCohort = this.groupByCohort(benchmarkRows);
     const tenant: CellSpec = scope.side === 'supplier' ? { supplier: institutionId } : { receiver: institutionId };
-    // The own part is one whole supplier × receiver cell in the alumni by receiver (the reader's
-    // own row) and in the intake by supplier.
-    const ownIsWholeRow = (row: CellRow): boolean => (scope.side === 'supplier' ? breakdown === 'receiver' && row.key === institutionId : breakdown === 'supplier');
+    // Every row is the reader's own part; it is one whole supplier × receiver cell in the alumni
+    // by receiver and in the intake by supplier, and only there is the split published (with noise).
+    const ownIsWholeRow = (): boolean => (scope.side === 'supplier' ? breakdown === 'receiver' : breakdown === 'supplier');
 
     const cohorts: CohortFiguresDto[] = [...this.groupByCohort(rows).entries()].map(([cohort, cohortRows]) => {
       const definition = definitions.forCohort(cohortRows);
       const k = definition.suppressionK;
       const switchers = definition.switchersCountAsUitval;
-      const shown = cohortRows.map((row) => splitFor(countsFromRow(row), row.own, ownIsWholeRow(row)));
+      const shown = cohortRows.map((row) => splitFor(countsFromRow(row), row.own, ownIsWholeRow()));
       const published = (spec: CellSpec, protection: Protection): Protection => (disclosure.isPublished(cohort, spec) ? protection : 'suppressed');
       const total = this.totalFor(scope, breakdown, cohortRows, shown);
       const entry: CohortFiguresDto = {
@@ -309,8 +310,11 @@ export class InsightsService {
       };
       if (withBenchmark) {
         const benchmark = benchmarkByCohort.get(cohort) ?? [];
-        entry.benchmark = benchmark.map((row) => ({ key: row.key, label: row.key, ...toFigures(countsFromRow(row), published({ prior: row.key }, 'published'), switchers, k) }));
-        entry.benchmarkTotal = toFigures(benchmark.map(countsFromRow).reduce(addCounts, emptyCounts()), published({}, 'published'), switchers, k);
+        const benchmarkShown = benchmark.map((row) => splitFor(countsFromRow(row), row.own, true));
+        entry.benchmark = benchmark.map((row, index) => ({ key: row.key, label: row.key, ...toFigures(benchmarkShown[index].counts, published({ prior: row.key }, benchmarkShown[index].protection), switchers, k) }));
+        // The sum of the perturbed rows: it adds up, and draws no noise of its own.
+        const benchmarkTotal = benchmarkShown.map((part) => part.counts).reduce(addCounts, emptyCounts());
+        entry.benchmarkTotal = toFigures(benchmarkTotal, published({}, benchmark.length > 0 ? 'perturbed' : 'published'), switchers, k);
       }
       return entry;
     });
@@ -320,19 +324,19 @@ export class InsightsService {
       methodebreuken: Definitions.breaks(rows),
       cohorts,
       references: await this.viewReferences.forScope(scope, from, to, rows.map((row) => definitions.of(row.definitionSetId)), { byPriorEducation: true }),
+      levelReferences: breakdown === 'level' ? await this.viewReferences.forLevels(scope, from, to, rows.map((row) => definitions.of(row.definitionSetId))) : [],
     };
   }
 
   /**
-   * A view's total with its split as the reader may see it. In the alumni total the reader's own
-   * intake is one whole cell (its own row by receiver); the intake total is the sum of its
-   * perturbed supplier rows, so that it adds up and draws no noise of its own.
+   * A view's total with its split as the reader may see it: where the rows are whole supplier ×
+   * receiver cells (alumni by receiver, intake by supplier), the sum of the perturbed rows, so
+   * that it adds up and draws no noise of its own; otherwise `left` only.
    */
   private totalFor(scope: InstitutionScope, breakdown: BreakdownColumn, rows: CellRow[], shown: ProtectedCounts[]): ProtectedCounts {
-    const exact = rows.map(countsFromRow).reduce(addCounts, emptyCounts());
-    if (scope.side === 'supplier') return splitFor(exact, rows.map((row) => row.own).reduce(addOwn, NO_OWN_PART), true);
-    if (breakdown === 'supplier') return { counts: shown.map((part) => part.counts).reduce(addCounts, emptyCounts()), protection: 'perturbed' };
-    return { counts: exact, protection: 'split-withheld' };
+    const wholeRows = scope.side === 'supplier' ? breakdown === 'receiver' : breakdown === 'supplier';
+    if (wholeRows) return { counts: shown.map((part) => part.counts).reduce(addCounts, emptyCounts()), protection: 'perturbed' };
+    return { counts: rows.map(countsFromRow).reduce(addCounts, emptyCounts()), protection: 'split-withheld' };
   }
 
   /** Turns a summary key (institution id, code) into what the view shows. */

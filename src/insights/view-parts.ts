@@ -1,6 +1,5 @@
 import { BreakdownColumn, ViewScope } from 'src/insights/insights.repository';
 import { FlowNodeDto } from 'src/insights/dto/insights.dto';
-import { addKeys } from 'src/outcomes/disclosure/cell-key';
 import { Dimension } from 'src/outcomes/disclosure/cells';
 import { OwnPart, perturbOwnSplit } from 'src/outcomes/disclosure/pooled-split';
 import { Counts, Protection } from 'src/outcomes/figures';
@@ -21,7 +20,7 @@ export const OUTCOMES: Array<{ key: keyof Counts; id: string; label: string }> =
   { key: 'nSwitchExternal', id: 'outcome:switch_external', label: 'Switch extern' },
   { key: 'nUitval', id: 'outcome:uitval', label: 'Uitval' },
 ];
-/** Where a reader's own intake is in a flow and the split cannot be shown: switch extern and uitval together. */
+/** Where an institution's flow link is a piece of a cell and the split cannot be shown: switch extern and uitval together. */
 export const LEFT_OUTCOME = { id: 'outcome:left', label: 'Vertrokken (switch extern of uitval)' };
 
 /** The dimension of the disclosure engine that a breakdown groups by. */
@@ -46,7 +45,7 @@ export interface ProtectedCounts {
 
 /**
  * The split between switch (external) and uitval of a cell as a reader may see it: exact where
- * the reader received none of the cell's students; perturbed where its own part is one whole
+ * the reader could move none of it (a coordinator); perturbed where its own part is one whole
  * supplier × receiver cell (the same noise wherever that cell appears); withheld otherwise.
  */
 export const splitFor = (counts: Counts, own: OwnPart, ownIsWholeCell: boolean): ProtectedCounts => {
@@ -55,7 +54,6 @@ export const splitFor = (counts: Counts, own: OwnPart, ownIsWholeCell: boolean):
   return { counts, protection: 'split-withheld' };
 };
 
-export const addOwn = (a: OwnPart, b: OwnPart): OwnPart => ({ n: a.n + b.n, nSwitchExternal: a.nSwitchExternal + b.nSwitchExternal, nUitval: a.nUitval + b.nUitval, key: addKeys(a.key, b.key) });
 export type InstitutionScope = Exclude<ViewScope, { side: 'region' }>;
 export type Labeller = (key: string) => { key: string; label: string };
 

@@ -5,6 +5,9 @@ import type { RecordSector } from 'src/programmes/programme-codes';
 import { ReferenceComparisonDto } from 'src/references/dto/reference.dto';
 import { ReferencesService } from 'src/references/references.service';
 
+/** Each definition set once. */
+const eachSetOnce = (definitions: DefinitionSetEntity[]): DefinitionSetEntity[] => [...new Map(definitions.map((definition) => [definition.id, definition])).values()];
+
 /**
  * The reference series beside a view: published national or sector figures of the sectors the
  * view's students enrolled in (and, where the source breaks them down, of their prior education),
@@ -31,7 +34,16 @@ export class ViewReferences {
     const keys = async (column: BreakdownColumn): Promise<string[]> => unique(await this.repository.cells(scope, column, from, to));
     const sectors = (options.sectorRows ? unique(options.sectorRows) : await keys('sector')) as RecordSector[];
     const priorEducation = options.byPriorEducation ? await keys('diplomaType') : [];
-    const sets = [...new Map(definitions.map((definition) => [definition.id, definition])).values()];
-    return this.references.forView({ sectors, priorEducation, from, to, definitions: sets });
+    return this.references.forView({ sectors, priorEducation, from, to, definitions: eachSetOnce(definitions) });
+  }
+
+  /**
+   * The reference series beside the rows of a view by level: per sector × level the view holds,
+   * the series of that sector and level. A row's key is its level; a bachelor row can match an
+   * hbo and a wo series, each only where the view has students of that sector at that level.
+   */
+  async forLevels(scope: ViewScope, from: number, to: number, definitions: DefinitionSetEntity[]): Promise<ReferenceComparisonDto[]> {
+    const levels = await this.repository.sectorLevels(scope, from, to);
+    return this.references.forLevels({ levels, from, to, definitions: eachSetOnce(definitions) });
   }
 }

@@ -24,7 +24,11 @@ export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 export interface JobPayloads {
   [JobKind.RefreshSummaries]: {
     institutionId: string;
-    /** Cohorts whose figures may change; for leavers, their school year and the next (follow-up) cohort. */
+    /**
+     * Cohorts whose figures may change; for leavers, their school year and the next (follow-up)
+     * cohort. For the logs and the job list: the refresh itself takes the changed students from
+     * `refresh_pending_students`, which the record tables' triggers fill.
+     */
     cohorts: number[];
   };
   [JobKind.RefreshRegion]: { regionId: string };

@@ -46,7 +46,7 @@ export const addCounts = (a: Counts, b: Counts): Counts => {
  * - published: exact;
  * - suppressed: withheld (0 < n < k, or to protect another cell): every figure is null;
  * - perturbed: n and the other rates exact; switch (external) and uitval carry cell-key noise
- *   because the reader could add records of its own to the cell and read the change;
+ *   because the reader (an institution) could add records of its own and read the change;
  * - split-withheld: as perturbed, but where noise could not be kept consistent with the other
  *   outputs, switch (external) and uitval are withheld and only their sum (`left`) is given.
  */

@@ -47,4 +47,8 @@ export class RouteSummaryEntity {
 
   @Column({ type: 'integer' })
   n!: number;
+
+  /** Sum (mod 2^32) of the row's record keys, each drawn with the next step: the cell key of the next-step noise. */
+  @Column({ name: 'record_key_sum', type: 'bigint', default: 0 })
+  recordKeySum!: string;
 }

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { constant, param, query, Sql, sql } from 'src/database/sql';
+import { KEY_MODULUS, recordKeySql } from 'src/outcomes/disclosure/cell-key';
 import { MicroCell, ROUTE } from 'src/outcomes/disclosure/cells';
 import { planPublication } from 'src/outcomes/disclosure/publication-plan';
 
@@ -17,6 +18,14 @@ const stageOf = (alias: 'f' | 'x'): Sql =>
   constant(`CASE WHEN ${alias}.sector = 'mbo' THEN CASE ${alias}.level WHEN '1' THEN 'entree' WHEN '2' THEN 'mbo-2' WHEN '3' THEN 'mbo-3' WHEN '4' THEN 'mbo-4' ELSE 'mbo' END ELSE ${alias}.sector END`);
 const rankOf = (alias: 'f' | 'x'): Sql =>
   constant(`CASE WHEN ${alias}.sector = 'mbo' THEN CASE WHEN ${alias}.level IN ('1', '2', '3', '4') THEN ${alias}.level::int ELSE 0 END WHEN ${alias}.sector = 'hbo' THEN 5 ELSE 6 END`);
+
+/**
+ * The key of a route record is drawn from the enrolment and its next step, so that a record that
+ * only changes its next step (the student enrolled again somewhere) draws the noise anew.
+ */
+const ROUTE_KEY_SUM = constant(
+  `(sum(${recordKeySql('(SELECT secret FROM disclosure_secrets WHERE id = 1)', "enrolment_id::text || ':' || next_step")}) % ${KEY_MODULUS})::bigint`,
+);
 
 /**
  * Rewrites the route rows of these cohorts: every enrolment that counts in the outcome summaries
@@ -45,7 +54,7 @@ WITH segments AS (
 ), successors AS (
   SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
 ), levelled AS (
-  SELECT e.pseudonym, e.institution_id, e.cohort, e.programme_code, e.form, e.start_date, e.prior_brin, e.prior_vestiging, e.prior_diploma_type,
+  SELECT e.id, e.pseudonym, e.institution_id, e.cohort, e.programme_code, e.form, e.start_date, e.prior_brin, e.prior_vestiging, e.prior_diploma_type,
          e.end_date, e.end_reason, e.sector, COALESCE(p.level, e.level, '') AS level
     FROM enrolments e
     LEFT JOIN programmes p ON p.sector = e.sector AND p.code = e.programme_code
@@ -63,7 +72,7 @@ WITH segments AS (
     FROM levelled l
   WINDOW student AS (PARTITION BY l.pseudonym COLLATE "C" ORDER BY l.start_date, l.institution_id, l.programme_code)
 ), routes AS (
-  SELECT f.cohort, si.id AS supplier_id, COALESCE(f.prior_vestiging, '') AS vestiging, f.institution_id, f.sector, COALESCE(succ.new_code, f.programme_code) AS series_code,
+  SELECT f.id AS enrolment_id, f.cohort, si.id AS supplier_id, COALESCE(f.prior_vestiging, '') AS vestiging, f.institution_id, f.sector, COALESCE(succ.new_code, f.programme_code) AS series_code,
          f.prior_diploma_type, s.definition_set_id,
          ${stageOf('f')} AS first_stage,
          CASE
@@ -83,8 +92,9 @@ WITH segments AS (
      AND (NOT s.first_year_in_sector_only OR f.start_date = f.first_in_sector)
 )
 INSERT INTO route_summaries (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type,
-                             first_stage, next_step, definition_set_id, n)
-SELECT ${regionId}, cohort, supplier_id, vestiging, institution_id, sector, series_code, prior_diploma_type, first_stage, next_step, definition_set_id, count(*)
+                             first_stage, next_step, definition_set_id, n, record_key_sum)
+SELECT ${regionId}, cohort, supplier_id, vestiging, institution_id, sector, series_code, prior_diploma_type, first_stage, next_step, definition_set_id, count(*),
+       ${ROUTE_KEY_SUM}
   FROM routes
  GROUP BY cohort, supplier_id, vestiging, institution_id, sector, series_code, prior_diploma_type, first_stage, next_step, definition_set_id`;
 };
@@ -117,7 +127,8 @@ export function splitIntoRouteParts(outcomes: Array<Row & { level: string }>, ro
 
 /**
  * Rewrites the route rows of these cohorts of the region and plans each of them with the outcome,
- * level and route families, in the refresh's transaction. `someCohorts`: the cohorts are not all
+ * level and route families, in the refresh's transaction, whose caller has already cleared the
+ * withheld cells of these cohorts. `someCohorts`: the cohorts are not all
  * of the region's, so only the students with an enrolment in them are read.
  */
 export async function refreshRoutesAndLevels(manager: EntityManager, regionId: string, memberIds: string[], cohorts: number[], someCohorts: boolean): Promise<void> {
@@ -148,7 +159,6 @@ export async function refreshRoutesAndLevels(manager: EntityManager, regionId: s
   for (const [cohort, cells] of [...micros.entries()].sort(([a], [b]) => a - b)) {
     const plan = await planPublication(cells, kOf.get(cohort)!);
     const withheld = [...plan.suppressed].sort();
-    await query(manager, sql`DELETE FROM withheld_cells WHERE region_id = ${regionId} AND cohort = ${cohort}`);
     if (withheld.length === 0) continue;
     await query(
       manager,

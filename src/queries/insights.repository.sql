@@ -7,35 +7,36 @@ SELECT '' AS scope, CURRENT_DATE::text AS version UNION ALL SELECT scope, versio
 SELECT scope, version::text AS version FROM view_versions WHERE scope = ANY($1::text[]);
 -- parameters: ["global","00000000-0000-4000-8000-00000000000a"]
 
--- InsightsRepository.cells (a supplier by receiver, its own intake apart)
-SELECT cohort, receiver_institution_id::text AS key, definition_set_id AS "definitionSetId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", (sum(n) FILTER (WHERE receiver_institution_id = $1::uuid))::int AS "ownN",
-(sum(n_switch_external) FILTER (WHERE receiver_institution_id = $1::uuid))::int AS "ownSwitchExternal",
-(sum(n_uitval) FILTER (WHERE receiver_institution_id = $1::uuid))::int AS "ownUitval",
-(sum(record_key_sum) FILTER (WHERE receiver_institution_id = $1::uuid) % 4294967296)::bigint AS "ownKey"
+-- InsightsRepository.cells (a supplier by receiver, every row its own part)
+SELECT cohort, receiver_institution_id::text AS key, definition_set_id AS "definitionSetId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
+(sum(record_key_sum) % 4294967296)::bigint AS "ownKey"
           FROM outcome_summaries
-         WHERE region_id = $2 AND supplier_institution_id = $3 AND cohort BETWEEN $4 AND $5
+         WHERE region_id = $1 AND supplier_institution_id = $2 AND cohort BETWEEN $3 AND $4
          GROUP BY cohort, receiver_institution_id, definition_set_id ORDER BY cohort, key;
--- parameters: "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", 2020, 2024
+-- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", 2020, 2024
 
 -- InsightsRepository.cells (the region by prior diploma type, without one receiver)
-SELECT cohort, prior_diploma_type::text AS key, definition_set_id AS "definitionSetId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", (sum(n) FILTER (WHERE receiver_institution_id = $1::uuid))::int AS "ownN",
-(sum(n_switch_external) FILTER (WHERE receiver_institution_id = $1::uuid))::int AS "ownSwitchExternal",
-(sum(n_uitval) FILTER (WHERE receiver_institution_id = $1::uuid))::int AS "ownUitval",
-(sum(record_key_sum) FILTER (WHERE receiver_institution_id = $1::uuid) % 4294967296)::bigint AS "ownKey"
+SELECT cohort, prior_diploma_type::text AS key, definition_set_id AS "definitionSetId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
+(sum(record_key_sum) % 4294967296)::bigint AS "ownKey"
           FROM outcome_summaries
-         WHERE region_id = $2 AND cohort BETWEEN $3 AND $4 AND receiver_institution_id <> $5::uuid
+         WHERE region_id = $1 AND cohort BETWEEN $2 AND $3 AND receiver_institution_id <> $4::uuid
          GROUP BY cohort, prior_diploma_type, definition_set_id ORDER BY cohort, key;
--- parameters: null, "00000000-0000-4000-8000-00000000000a", 2020, 2024, "00000000-0000-4000-8000-00000000000b"
+-- parameters: "00000000-0000-4000-8000-00000000000a", 2020, 2024, "00000000-0000-4000-8000-00000000000b"
 
 -- InsightsRepository.cells (a receiver by supplier, some prior diploma types)
-SELECT cohort, supplier_institution_id::text AS key, definition_set_id AS "definitionSetId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", (sum(n) FILTER (WHERE receiver_institution_id = $1::uuid))::int AS "ownN",
-(sum(n_switch_external) FILTER (WHERE receiver_institution_id = $1::uuid))::int AS "ownSwitchExternal",
-(sum(n_uitval) FILTER (WHERE receiver_institution_id = $1::uuid))::int AS "ownUitval",
-(sum(record_key_sum) FILTER (WHERE receiver_institution_id = $1::uuid) % 4294967296)::bigint AS "ownKey"
+SELECT cohort, supplier_institution_id::text AS key, definition_set_id AS "definitionSetId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
+(sum(record_key_sum) % 4294967296)::bigint AS "ownKey"
           FROM outcome_summaries
-         WHERE region_id = $2 AND receiver_institution_id = $3 AND cohort BETWEEN $4 AND $5 AND prior_diploma_type = ANY($6::text[])
+         WHERE region_id = $1 AND receiver_institution_id = $2 AND cohort BETWEEN $3 AND $4 AND prior_diploma_type = ANY($5::text[])
          GROUP BY cohort, supplier_institution_id, definition_set_id ORDER BY cohort, key;
--- parameters: "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", 2022, 2022, ["havo","vwo"]
+-- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", 2022, 2022, ["havo","vwo"]
+
+-- InsightsRepository.sectorLevels
+SELECT DISTINCT outcome_summaries.sector, p.level
+ FROM outcome_summaries JOIN programmes p ON p.sector = outcome_summaries.sector AND p.code = outcome_summaries.programme_code
+WHERE region_id = $1 AND supplier_institution_id = $2 AND cohort BETWEEN $3 AND $4
+ORDER BY 1, 2;
+-- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", 2020, 2024
 
 -- InsightsRepository.matrix
 SELECT supplier_institution_id::text AS "supplierId", receiver_institution_id::text AS "receiverId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime"
@@ -44,22 +45,17 @@ GROUP BY supplier_institution_id, receiver_institution_id;
 -- parameters: "00000000-0000-4000-8000-00000000000a", 2022
 
 -- InsightsRepository.flows (the region via receiver)
-SELECT supplier_institution_id::text AS "sourceKey", receiver_institution_id::text AS "targetKey", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", (sum(n) FILTER (WHERE receiver_institution_id = $1::uuid))::int AS "ownN",
-(sum(n_switch_external) FILTER (WHERE receiver_institution_id = $1::uuid))::int AS "ownSwitchExternal",
-(sum(n_uitval) FILTER (WHERE receiver_institution_id = $1::uuid))::int AS "ownUitval",
-(sum(record_key_sum) FILTER (WHERE receiver_institution_id = $1::uuid) % 4294967296)::bigint AS "ownKey"
-          FROM outcome_summaries WHERE region_id = $2 AND cohort = $3
-         GROUP BY 1, 2 ORDER BY 1, 2;
--- parameters: null, "00000000-0000-4000-8000-00000000000a", 2022
+SELECT supplier_institution_id::text AS "sourceKey", receiver_institution_id::text AS "targetKey", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", 0 AS "ownN", 0 AS "ownSwitchExternal", 0 AS "ownUitval", 0 AS "ownKey"
+ FROM outcome_summaries WHERE region_id = $1 AND cohort = $2
+GROUP BY 1, 2 ORDER BY 1, 2;
+-- parameters: "00000000-0000-4000-8000-00000000000a", 2022
 
 -- InsightsRepository.flows (a receiver via sector)
-SELECT supplier_institution_id::text AS "sourceKey", sector::text AS "targetKey", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", (sum(n) FILTER (WHERE receiver_institution_id = $1::uuid))::int AS "ownN",
-(sum(n_switch_external) FILTER (WHERE receiver_institution_id = $1::uuid))::int AS "ownSwitchExternal",
-(sum(n_uitval) FILTER (WHERE receiver_institution_id = $1::uuid))::int AS "ownUitval",
-(sum(record_key_sum) FILTER (WHERE receiver_institution_id = $1::uuid) % 4294967296)::bigint AS "ownKey"
-          FROM outcome_summaries WHERE region_id = $2 AND receiver_institution_id = $3 AND cohort = $4
+SELECT supplier_institution_id::text AS "sourceKey", sector::text AS "targetKey", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
+(sum(record_key_sum) % 4294967296)::bigint AS "ownKey"
+          FROM outcome_summaries WHERE region_id = $1 AND receiver_institution_id = $2 AND cohort = $3
          GROUP BY 1, 2 ORDER BY 1, 2;
--- parameters: "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", 2022
+-- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", 2022
 
 -- InsightsRepository.cohortRange
 SELECT min(cohort) AS min, max(cohort) AS max FROM outcome_summaries WHERE region_id = $1 AND supplier_institution_id = $2;

@@ -59,6 +59,13 @@ s.instroom, s.metric, s.switchers_count_as_uitval, s.first_year_in_sector_only, 
  ORDER BY s.sector, s.metric, s.source, s.level, s.programme_group, s.prior_education, s.instroom, s.id;
 -- parameters: ["00000000-0000-4000-8000-00000000000a"], ["uitval"]
 
+-- ReferencesRepository.listSeries (a view by level: sector × level pairs, all prior education)
+SELECT s.id, s.source, s.source_url, s.licence, s.definitions, s.synthetic, s.sector, s.level, s.programme_group, s.prior_education,
+s.instroom, s.metric, s.switchers_count_as_uitval, s.first_year_in_sector_only, s.reference_month, s.reference_day
+  FROM reference_series s WHERE (s.prior_education = '' OR s.prior_education = ANY($1::varchar[])) AND s.programme_group = '' AND (s.sector, s.level) IN (SELECT * FROM unnest($2::varchar[], $3::varchar[]))
+ ORDER BY s.sector, s.metric, s.source, s.level, s.programme_group, s.prior_education, s.instroom, s.id;
+-- parameters: [], ["mbo","hbo"], ["1","bachelor"]
+
 -- ReferencesRepository.points (a window)
 SELECT series_id, cohort, rate, n FROM reference_points
 WHERE series_id = ANY($1::uuid[]) AND cohort >= $2 AND cohort <= $3

@@ -14,7 +14,7 @@ WITH segments AS (
 ), successors AS (
   SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
 ), levelled AS (
-  SELECT e.pseudonym, e.institution_id, e.cohort, e.programme_code, e.form, e.start_date, e.prior_brin, e.prior_vestiging, e.prior_diploma_type,
+  SELECT e.id, e.pseudonym, e.institution_id, e.cohort, e.programme_code, e.form, e.start_date, e.prior_brin, e.prior_vestiging, e.prior_diploma_type,
          e.end_date, e.end_reason, e.sector, COALESCE(p.level, e.level, '') AS level
     FROM enrolments e
     LEFT JOIN programmes p ON p.sector = e.sector AND p.code = e.programme_code
@@ -27,7 +27,7 @@ WITH segments AS (
     FROM levelled l
   WINDOW student AS (PARTITION BY l.pseudonym COLLATE "C" ORDER BY l.start_date, l.institution_id, l.programme_code)
 ), routes AS (
-  SELECT f.cohort, si.id AS supplier_id, COALESCE(f.prior_vestiging, '') AS vestiging, f.institution_id, f.sector, COALESCE(succ.new_code, f.programme_code) AS series_code,
+  SELECT f.id AS enrolment_id, f.cohort, si.id AS supplier_id, COALESCE(f.prior_vestiging, '') AS vestiging, f.institution_id, f.sector, COALESCE(succ.new_code, f.programme_code) AS series_code,
          f.prior_diploma_type, s.definition_set_id,
          CASE WHEN f.sector = 'mbo' THEN CASE f.level WHEN '1' THEN 'entree' WHEN '2' THEN 'mbo-2' WHEN '3' THEN 'mbo-3' WHEN '4' THEN 'mbo-4' ELSE 'mbo' END ELSE f.sector END AS first_stage,
          CASE
@@ -47,8 +47,9 @@ WITH segments AS (
      AND (NOT s.first_year_in_sector_only OR f.start_date = f.first_in_sector)
 )
 INSERT INTO route_summaries (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type,
-                             first_stage, next_step, definition_set_id, n)
-SELECT $1, cohort, supplier_id, vestiging, institution_id, sector, series_code, prior_diploma_type, first_stage, next_step, definition_set_id, count(*)
+                             first_stage, next_step, definition_set_id, n, record_key_sum)
+SELECT $1, cohort, supplier_id, vestiging, institution_id, sector, series_code, prior_diploma_type, first_stage, next_step, definition_set_id, count(*),
+       (sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || next_step::text), 1, 8))::bit(32)::bigint) % 4294967296)::bigint
   FROM routes
  GROUP BY cohort, supplier_id, vestiging, institution_id, sector, series_code, prior_diploma_type, first_stage, next_step, definition_set_id;
 -- parameters: "00000000-0000-4000-8000-00000000000a", [2022,2023], ["00000000-0000-4000-8000-00000000000b"]
@@ -80,7 +81,7 @@ WITH segments AS (
 ), successors AS (
   SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
 ), levelled AS (
-  SELECT e.pseudonym, e.institution_id, e.cohort, e.programme_code, e.form, e.start_date, e.prior_brin, e.prior_vestiging, e.prior_diploma_type,
+  SELECT e.id, e.pseudonym, e.institution_id, e.cohort, e.programme_code, e.form, e.start_date, e.prior_brin, e.prior_vestiging, e.prior_diploma_type,
          e.end_date, e.end_reason, e.sector, COALESCE(p.level, e.level, '') AS level
     FROM enrolments e
     LEFT JOIN programmes p ON p.sector = e.sector AND p.code = e.programme_code
@@ -93,7 +94,7 @@ WITH segments AS (
     FROM levelled l
   WINDOW student AS (PARTITION BY l.pseudonym COLLATE "C" ORDER BY l.start_date, l.institution_id, l.programme_code)
 ), routes AS (
-  SELECT f.cohort, si.id AS supplier_id, COALESCE(f.prior_vestiging, '') AS vestiging, f.institution_id, f.sector, COALESCE(succ.new_code, f.programme_code) AS series_code,
+  SELECT f.id AS enrolment_id, f.cohort, si.id AS supplier_id, COALESCE(f.prior_vestiging, '') AS vestiging, f.institution_id, f.sector, COALESCE(succ.new_code, f.programme_code) AS series_code,
          f.prior_diploma_type, s.definition_set_id,
          CASE WHEN f.sector = 'mbo' THEN CASE f.level WHEN '1' THEN 'entree' WHEN '2' THEN 'mbo-2' WHEN '3' THEN 'mbo-3' WHEN '4' THEN 'mbo-4' ELSE 'mbo' END ELSE f.sector END AS first_stage,
          CASE
@@ -113,8 +114,9 @@ WITH segments AS (
      AND (NOT s.first_year_in_sector_only OR f.start_date = f.first_in_sector)
 )
 INSERT INTO route_summaries (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type,
-                             first_stage, next_step, definition_set_id, n)
-SELECT $1, cohort, supplier_id, vestiging, institution_id, sector, series_code, prior_diploma_type, first_stage, next_step, definition_set_id, count(*)
+                             first_stage, next_step, definition_set_id, n, record_key_sum)
+SELECT $1, cohort, supplier_id, vestiging, institution_id, sector, series_code, prior_diploma_type, first_stage, next_step, definition_set_id, count(*),
+       (sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || next_step::text), 1, 8))::bit(32)::bigint) % 4294967296)::bigint
   FROM routes
  GROUP BY cohort, supplier_id, vestiging, institution_id, sector, series_code, prior_diploma_type, first_stage, next_step, definition_set_id;
 -- parameters: "00000000-0000-4000-8000-00000000000a", [2023], ["00000000-0000-4000-8000-00000000000b"]

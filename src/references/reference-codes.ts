@@ -16,6 +16,24 @@ export type ReferenceMetric = (typeof REFERENCE_METRICS)[number];
 export const REFERENCE_INSTROOM = ['all', 'direct', 'indirect'] as const;
 export type ReferenceInstroom = (typeof REFERENCE_INSTROOM)[number];
 
+/**
+ * How a reference's definitions can differ from a region's definition set (src/references/reference-comparison.ts):
+ * instroom (only direct or indirect), national-scope (the country follows students past the
+ * region's members), switchers and first-year (counted otherwise), reference-date (another
+ * peildatum), and the *-unstated ones where the source does not say.
+ */
+export const REFERENCE_DIFFERENCE_CODES = [
+  'instroom',
+  'national-scope',
+  'switchers',
+  'switchers-unstated',
+  'first-year',
+  'first-year-unstated',
+  'reference-date',
+  'reference-date-unstated',
+] as const;
+export type ReferenceDifferenceCode = (typeof REFERENCE_DIFFERENCE_CODES)[number];
+
 /** `MM-DD`: the reference date (peildatum) in the year after the cohort starts. */
 export const REFERENCE_DATE_PATTERN = /^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
 

@@ -1,4 +1,4 @@
-import { definitionDifferences, referenceMovement, seriesLabel, toComparison } from 'src/references/reference-comparison';
+import { definitionDifferenceDetails, definitionDifferences, referenceMovement, seriesLabel, toComparison } from 'src/references/reference-comparison';
 import type { SeriesRow } from 'src/references/references.repository';
 
 const row = (overrides: Partial<SeriesRow> = {}): SeriesRow => ({
@@ -40,9 +40,36 @@ describe('reference series compared with a region', () => {
     ]);
   });
 
+  it('gives each difference a code with the values involved, beside the same Dutch sentence', () => {
+    const other = { ...region, name: 'Oud', version: 1, switchersCountAsUitval: true };
+    const details = definitionDifferenceDetails(row({ switchers_count_as_uitval: true, first_year_in_sector_only: false, reference_month: 12, reference_day: 31, instroom: 'direct', metric: 'uitval' }), [region, other]);
+    expect(details.map((detail) => [detail.code, detail.reference, detail.region, detail.definitionSet])).toEqual([
+      ['instroom', 'direct', 'all', null],
+      ['national-scope', null, null, null],
+      ['switchers', true, false, { name: 'Standaard', version: 2 }],
+      ['first-year', false, true, { name: 'Standaard', version: 2 }],
+      ['reference-date', '12-31', '10-01', { name: 'Standaard', version: 2 }],
+      // The switchers of the other set count as uitval too: no difference there.
+      ['first-year', false, true, { name: 'Oud', version: 1 }],
+      ['reference-date', '12-31', '10-01', { name: 'Oud', version: 1 }],
+    ]);
+    expect(details[6].text).toBe('Peildatum 31 december in de referentie, 1 oktober in Oud (versie 1).');
+    // What the source does not say is listed once, however many definition sets the region has.
+    const unstated = definitionDifferenceDetails(row({ switchers_count_as_uitval: null, first_year_in_sector_only: null, reference_month: null, reference_day: null }), [region, other]);
+    expect(unstated).toEqual([
+      { code: 'switchers-unstated', text: 'De bron zegt niet of switchers als uitval tellen.', reference: null, region: null, definitionSet: null },
+      { code: 'first-year-unstated', text: 'De bron zegt niet of herinstromers in de sector meetellen.', reference: null, region: null, definitionSet: null },
+      { code: 'reference-date-unstated', text: 'De bron noemt geen peildatum.', reference: null, region: null, definitionSet: null },
+    ]);
+    const comparison = toComparison(row({ instroom: 'indirect' }), [], [region]);
+    expect(comparison.differences).toEqual(comparison.differenceDetails.map((detail) => detail.text));
+    expect(comparison.differenceDetails).toEqual([{ code: 'instroom', text: 'De referentie telt alleen indirecte instroom; de regio telt alle instroom.', reference: 'indirect', region: 'all', definitionSet: null }]);
+  });
+
   it('counts what the source does not state as a difference, and always notes the national scope of uitval and switch', () => {
     expect(definitionDifferences(row({ switchers_count_as_uitval: null, first_year_in_sector_only: null, reference_month: null, reference_day: null }), [region])).toHaveLength(3);
-    expect(toComparison(row({ metric: 'uitval' }), [], [region])).toMatchObject({ comparable: false, differences: [expect.stringContaining('buiten de regio')] });
+    expect(toComparison(row({ metric: 'uitval' }), [], [region])).toMatchObject({ comparable: false, differences: [expect.stringContaining('buiten de regio')], differenceDetails: [{ code: 'national-scope' }] });
+    expect(toComparison(row(), [], [region])).toMatchObject({ comparable: true, differences: [], differenceDetails: [] });
   });
 
   it('says whether the reference moved with the region over the same cohorts', () => {

@@ -1,6 +1,9 @@
-import type { AlertReferenceDto, ReferenceComparisonDto, ReferencePointDto, ReferenceSeriesDto } from 'src/references/dto/reference.dto';
+import type { AlertReferenceDto, ReferenceComparisonDto, ReferenceDifferenceDto, ReferencePointDto, ReferenceSeriesDto } from 'src/references/dto/reference.dto';
 import type { PointRow, SeriesRow } from 'src/references/references.repository';
-import { SYNTHETIC_LABEL } from 'src/references/reference-codes';
+import { ReferenceDifferenceCode, ReferenceMetric, SYNTHETIC_LABEL } from 'src/references/reference-codes';
+
+/** Metrics whose national figure follows students the region cannot see (an overstap out of the region). */
+const NATIONAL_SCOPE_METRICS: readonly ReferenceMetric[] = ['uitval', 'switch', 'switchInternal', 'switchExternal'];
 
 /** The parts of a region's definition set a reference's definitions can be compared with. */
 export interface ComparableDefinition {
@@ -47,36 +50,59 @@ export function toSeriesDto(row: SeriesRow, points: readonly PointRow[]): Refere
 }
 
 /**
- * How a series' definitions differ from the region's definition sets, in Dutch for the report.
- * What the source does not state counts as a difference: the comparison is then indicative too.
+ * How a series' definitions differ from the region's definition sets: a code with the values
+ * involved (so the web report can word it in its own language) and the Dutch sentence of the
+ * report. What the source does not state counts as a difference: the comparison is then
+ * indicative too. One entry per sentence: a difference every definition set shares is listed once.
  */
-export function definitionDifferences(row: SeriesRow, definitions: readonly ComparableDefinition[]): string[] {
-  const differences: string[] = [];
+export function definitionDifferenceDetails(row: SeriesRow, definitions: readonly ComparableDefinition[]): ReferenceDifferenceDto[] {
+  const differences: ReferenceDifferenceDto[] = [];
+  const add = (code: ReferenceDifferenceCode, text: string, values: Partial<Pick<ReferenceDifferenceDto, 'reference' | 'region' | 'definitionSet'>> = {}): void => {
+    if (!differences.some((known) => known.text === text)) differences.push({ code, text, reference: null, region: null, definitionSet: null, ...values });
+  };
   const regionName = (definition: ComparableDefinition): string => `${definition.name} (versie ${definition.version})`;
-  if (row.instroom !== 'all') differences.push(`De referentie telt alleen ${row.instroom}e instroom; de regio telt alle instroom.`);
-  if (['uitval', 'switch', 'switchInternal', 'switchExternal'].includes(row.metric)) {
-    differences.push('De referentie volgt studenten door het hele land; de regio ziet alleen inschrijvingen bij haar leden, dus een overstap naar een instelling buiten de regio telt daar als uitval.');
+  const setOf = (definition: ComparableDefinition): ReferenceDifferenceDto['definitionSet'] => ({ name: definition.name, version: definition.version });
+  if (row.instroom !== 'all') add('instroom', `De referentie telt alleen ${row.instroom}e instroom; de regio telt alle instroom.`, { reference: row.instroom, region: 'all' });
+  if (NATIONAL_SCOPE_METRICS.includes(row.metric)) {
+    add('national-scope', 'De referentie volgt studenten door het hele land; de regio ziet alleen inschrijvingen bij haar leden, dus een overstap naar een instelling buiten de regio telt daar als uitval.');
   }
   for (const definition of definitions) {
-    if (row.switchers_count_as_uitval === null) differences.push('De bron zegt niet of switchers als uitval tellen.');
+    if (row.switchers_count_as_uitval === null) add('switchers-unstated', 'De bron zegt niet of switchers als uitval tellen.');
     else if (row.switchers_count_as_uitval !== definition.switchersCountAsUitval) {
-      differences.push(`Switchers tellen ${row.switchers_count_as_uitval ? 'wel' : 'niet'} als uitval in de referentie, ${definition.switchersCountAsUitval ? 'wel' : 'niet'} in ${regionName(definition)}.`);
+      add('switchers', `Switchers tellen ${row.switchers_count_as_uitval ? 'wel' : 'niet'} als uitval in de referentie, ${definition.switchersCountAsUitval ? 'wel' : 'niet'} in ${regionName(definition)}.`, {
+        reference: row.switchers_count_as_uitval,
+        region: definition.switchersCountAsUitval,
+        definitionSet: setOf(definition),
+      });
     }
-    if (row.first_year_in_sector_only === null) differences.push('De bron zegt niet of herinstromers in de sector meetellen.');
+    if (row.first_year_in_sector_only === null) add('first-year-unstated', 'De bron zegt niet of herinstromers in de sector meetellen.');
     else if (row.first_year_in_sector_only !== definition.firstYearInSectorOnly) {
-      differences.push(`De referentie telt ${row.first_year_in_sector_only ? 'alleen de eerste inschrijving in de sector' : 'ook herinstromers'}, ${regionName(definition)} ${definition.firstYearInSectorOnly ? 'alleen de eerste' : 'ook herinstromers'}.`);
+      add(
+        'first-year',
+        `De referentie telt ${row.first_year_in_sector_only ? 'alleen de eerste inschrijving in de sector' : 'ook herinstromers'}, ${regionName(definition)} ${definition.firstYearInSectorOnly ? 'alleen de eerste' : 'ook herinstromers'}.`,
+        { reference: row.first_year_in_sector_only, region: definition.firstYearInSectorOnly, definitionSet: setOf(definition) },
+      );
     }
-    if (row.reference_month === null || row.reference_day === null) differences.push('De bron noemt geen peildatum.');
+    if (row.reference_month === null || row.reference_day === null) add('reference-date-unstated', 'De bron noemt geen peildatum.');
     else if (row.reference_month !== definition.referenceMonth || row.reference_day !== definition.referenceDay) {
-      differences.push(`Peildatum ${dateText(row.reference_month, row.reference_day)} in de referentie, ${dateText(definition.referenceMonth, definition.referenceDay)} in ${regionName(definition)}.`);
+      add('reference-date', `Peildatum ${dateText(row.reference_month, row.reference_day)} in de referentie, ${dateText(definition.referenceMonth, definition.referenceDay)} in ${regionName(definition)}.`, {
+        reference: `${pad(row.reference_month)}-${pad(row.reference_day)}`,
+        region: `${pad(definition.referenceMonth)}-${pad(definition.referenceDay)}`,
+        definitionSet: setOf(definition),
+      });
     }
   }
-  return [...new Set(differences)];
+  return differences;
+}
+
+/** The Dutch sentences of the differences, for the report and the CSV. */
+export function definitionDifferences(row: SeriesRow, definitions: readonly ComparableDefinition[]): string[] {
+  return definitionDifferenceDetails(row, definitions).map((difference) => difference.text);
 }
 
 export function toComparison(row: SeriesRow, points: readonly PointRow[], definitions: readonly ComparableDefinition[]): ReferenceComparisonDto {
-  const differences = definitionDifferences(row, definitions);
-  return { ...toSeriesDto(row, points), comparable: differences.length === 0, differences };
+  const details = definitionDifferenceDetails(row, definitions);
+  return { ...toSeriesDto(row, points), comparable: details.length === 0, differences: details.map((difference) => difference.text), differenceDetails: details };
 }
 
 /** A reference moved "too" when it moved the same way by at least this share of the region's change. */

@@ -68,6 +68,8 @@ export interface SeriesFilter {
   priorEducation?: string[];
   /** Only series over a whole sector (no level or programme group). */
   wholeSector?: boolean;
+  /** Only series of one of these sector × level pairs, over all programme groups. */
+  levels?: Array<{ sector: string; level: string }>;
 }
 
 const SERIES_COLUMNS = sql`s.id, s.source, s.source_url, s.licence, s.definitions, s.synthetic, s.sector, s.level, s.programme_group, s.prior_education,
@@ -142,6 +144,9 @@ export class ReferencesRepository {
     if (filter.metrics !== undefined) conditions.push(sql`s.metric = ANY(${filter.metrics}::varchar[])`);
     if (filter.priorEducation !== undefined) conditions.push(sql`(s.prior_education = '' OR s.prior_education = ANY(${filter.priorEducation}::varchar[]))`);
     if (filter.wholeSector) conditions.push(sql`s.level = '' AND s.programme_group = ''`);
+    if (filter.levels !== undefined) {
+      conditions.push(sql`s.programme_group = '' AND (s.sector, s.level) IN (SELECT * FROM unnest(${filter.levels.map((pair) => pair.sector)}::varchar[], ${filter.levels.map((pair) => pair.level)}::varchar[]))`);
+    }
     const where = conditions.length > 0 ? sql`WHERE ${join(conditions, sql` AND `)}` : empty;
     return query<SeriesRow>(
       viewReads(this.dataSource),

@@ -137,6 +137,18 @@ export class ReferencesService {
   }
 
   /**
+   * The references beside the rows of a view by level: for each sector × level of the view, the
+   * series of that sector and level (all programme groups, all prior education, as a level row
+   * counts them), compared with the region's definition sets as the whole-sector ones are.
+   */
+  async forLevels(input: { levels: Array<{ sector: string; level: string }>; from: number; to: number; definitions: ComparableDefinition[] }): Promise<ReferenceComparisonDto[]> {
+    if (input.levels.length === 0) return [];
+    const rows = await this.repository.listSeries({ levels: input.levels, priorEducation: [] });
+    const points = await this.pointsOf(rows, input.from, input.to);
+    return rows.filter((row) => points.has(row.id)).map((row) => toComparison(row, points.get(row.id)!, input.definitions));
+  }
+
+  /**
    * The national (or sector) trend of a trendbreuk's metric over the same cohorts: the
    * whole-sector series for all prior education, of the cell's sector or, for a cell over all
    * sectors, of every sector, each with whether it moved as the region did.

@@ -168,8 +168,12 @@ describe('trendbreuk alerts on a region with planted changes', () => {
   });
 
   it('shows the evidence with the series behind it', async () => {
-    const response = await get(tokens.supplierA, `/v1/alerts/${breakAlert.id}`).expect(200);
+    // The coordinator reads the counts of an uitval alert; a school of the cell reads n, not the
+    // counts: a record of its own could turn another's uitval into a switch (attack 5).
+    const response = await get(tokens.coordinatorR, `/v1/alerts/${breakAlert.id}`).expect(200);
     const { series, history } = response.body;
+    const school = (await get(tokens.supplierA, `/v1/alerts/${breakAlert.id}`).expect(200)).body;
+    expect(school.series[1]).toMatchObject({ n: 80, events: null, rate: null, suppressed: false });
     expect(series.map((point: { cohort: number }) => point.cohort)).toEqual([2019, 2020, 2021, 2022]);
     // 2019 is withheld (a complement of the 8 at A → Y); every baseline that pools it is withheld too.
     expect(series[0]).toMatchObject({ n: null, events: null, rate: null, suppressed: true, tested: false, baselineRate: null, definitionSet: { version: 1 } });
@@ -211,7 +215,9 @@ describe('trendbreuk alerts on a region with planted changes', () => {
     const detail = await get(tokens.supplierA, `/v1/alerts/${breakAlert.id}`).expect(200);
     expect(detail.body).toMatchObject({ state: 'resolved', resolutionReason: 'evidence-gone', resolvedAt: expect.any(String) });
     expect(detail.body.history.at(-1)).toMatchObject({ event: 'resolved', fromState: 'acknowledged', toState: 'resolved', reason: 'evidence-gone', actor: 'system', actorKind: 'system' });
-    expect(detail.body.series.at(-1)).toMatchObject({ cohort: 2022, n: 64, events: 12 });
+    expect(detail.body.series.at(-1)).toMatchObject({ cohort: 2022, n: 64, events: null });
+    const coordinatorDetail = await get(tokens.coordinatorR, `/v1/alerts/${breakAlert.id}`).expect(200);
+    expect(coordinatorDetail.body.series.at(-1)).toMatchObject({ cohort: 2022, n: 64, events: 12 });
     // The other cells of the jump (receiver X, the region) lost their evidence too; nothing open is left about uitval in 2022 at X.
     const open = await all(tokens.receiverX, '&state=open&type=trendbreuk&metric=uitval&cohort=2022');
     expect(open).toEqual([]);

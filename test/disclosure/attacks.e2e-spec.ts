@@ -372,4 +372,71 @@ describe('the attacks of issue 11 recover nothing', () => {
     await ctx.runJobs();
     expect(await read('supplier')).toEqual(before);
   }, 300_000);
+
+  it('5 in reverse: a school turns its former pupil\'s uitval at another institution into a switch with a record of its own, and reads only noise', async () => {
+    const S = await ctx.newInstitution({ sectors: ['mbo'] });
+    const B = await ctx.newInstitution({ sectors: ['hbo'] });
+    const T = await ctx.newInstitution({ sectors: ['vo'] });
+    const region = await ctx.newRegion();
+    for (const member of [S, B, T]) await ctx.addMember(region, member);
+    await fill([
+      { supplier: S, receiver: B, cohort: 2022, n: 14 },
+      { supplier: T, receiver: B, cohort: 2022, n: 12 },
+    ]);
+    // The targets dropped out at B: S's former pupil, and a pupil of another school (for the benchmark).
+    const targets = [
+      { pseudonym: pseudonymFor(`reverse-s-${region.code}`), supplier: S },
+      { pseudonym: pseudonymFor(`reverse-t-${region.code}`), supplier: T },
+    ];
+    for (const target of targets) await ctx.newEnrolment({ receiver: B, supplier: target.supplier, pseudonym: target.pseudonym, startDate: '2022-09-01', endDate: '2023-01-15', endReason: 'uitgeschreven' });
+    await ctx.runJobs();
+    const attacker = await ctx.tokenFor({ institution: S, scopes: ['records:write', 'insights:read'] });
+    const read = async (): Promise<Record<string, CohortFigures>> => ({
+      receiver: await cohortOf(attacker, '/v1/insights/alumni?breakdown=receiver', 2022),
+      sector: await cohortOf(attacker, '/v1/insights/alumni?breakdown=sector', 2022),
+      programme: await cohortOf(attacker, '/v1/insights/alumni?breakdown=programme', 2022),
+      diplomaType: await cohortOf(attacker, '/v1/insights/alumni?breakdown=diplomaType', 2022),
+    });
+    const before = await read();
+    // A start right after theirs at the attacker's own institution: within the switch window after any
+    // end, and no first year in the sector, so that it adds no intake of its own.
+    const upload = await ctx.http
+      .post('/v1/enrolments:batch')
+      .set('Authorization', `Bearer ${attacker}`)
+      .send({
+        records: targets.map((target) => ({ pseudonym: target.pseudonym, programmeCode: '34479', sector: 'hbo', level: 'bachelor', form: 'voltijd', startDate: '2022-09-02', priorBrin: B.brin, priorDiplomaType: 'havo', priorDiplomaYear: 2022 })),
+      })
+      .expect(200);
+    await ctx.runJobs();
+    // The attack works on exact figures: both uitval at B turned into switch.
+    const [exact] = await ctx.dataSource.query<Array<{ uitval: number; switched: number }>>(
+      `SELECT sum(n_uitval)::int AS uitval, sum(n_switch_external)::int AS switched FROM outcome_summaries WHERE region_id = $1 AND cohort = 2022 AND receiver_institution_id = $2`,
+      [region.id, B.id],
+    );
+    expect(exact).toEqual({ uitval: 0, switched: 2 });
+
+    const probed = await read();
+    // By receiver: one whole supplier × receiver cell, its split with cell-key noise; the total is the sum of the rows.
+    const row = probed.receiver.rows.find((candidate) => candidate.key === B.brin)!;
+    expect(row).toMatchObject({ n: 15, protection: 'perturbed', left: Math.round((1 / 15) * 10_000) / 10_000 });
+    expect(probed.receiver.total).toMatchObject({ protection: 'perturbed', switchExternal: row.switchExternal, uitval: row.uitval });
+    // Every other breakdown would be a second, independent reading: `left` only.
+    for (const breakdown of ['sector', 'programme', 'diplomaType']) {
+      const published = [probed[breakdown].total, ...probed[breakdown].rows].filter((candidate) => !candidate.suppressed);
+      expect(published.length).toBeGreaterThan(0);
+      for (const candidate of published) expect(candidate).toMatchObject({ protection: 'split-withheld', switchExternal: null, uitval: null });
+    }
+    // The benchmark by prior diploma type holds the other school's pupil: its split carries noise too.
+    const benchmark = await get(attacker, '/v1/insights/alumni?cohortFrom=2022&cohortTo=2022').expect(200);
+    const [withBenchmark] = benchmark.body.cohorts as Array<{ benchmark: Figures[]; benchmarkTotal: Figures }>;
+    const shownBenchmark = withBenchmark.benchmark.filter((entry) => !entry.suppressed);
+    expect(shownBenchmark.length).toBeGreaterThan(0);
+    for (const entry of shownBenchmark) expect(entry).toMatchObject({ protection: 'perturbed' });
+    expect(withBenchmark.benchmarkTotal).toMatchObject({ protection: 'perturbed' });
+    // The same records give the same noise; erasing the batch brings back the figures of before.
+    expect(await read()).toEqual(probed);
+    await ctx.http.delete(`/v1/batches/${upload.body.batchId}`).set('Authorization', `Bearer ${attacker}`).expect(200);
+    await ctx.runJobs();
+    expect(await read()).toEqual(before);
+  }, 300_000);
 });

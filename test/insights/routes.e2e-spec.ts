@@ -11,6 +11,7 @@ interface Cell {
   share: number | null;
   suppressed: boolean;
   label: string;
+  protection: string;
 }
 
 /**
@@ -99,6 +100,14 @@ describe('routes of pupils and the level breakdown', () => {
   const cohortOf = (body: { cohorts: Array<{ cohort: number; suppressionK: number; total: Cell; cells: Cell[] }> }, cohort: number) => body.cohorts.find((entry) => entry.cohort === cohort)!;
   const find = (cells: Cell[], prior: string, first: string | null = null, next: string | null = null): Cell | undefined =>
     cells.find((cell) => cell.prior === prior && cell.first === first && cell.next === next);
+  /** A next step of a school's own pupils: the true count with noise of at most ±3, kept within 0 … its route cell. */
+  const expectPerturbed = (cell: Cell | undefined, truth: number, routeCell: number): void => {
+    expect(cell).toMatchObject({ suppressed: false, protection: 'perturbed' });
+    expect(Math.abs(cell!.n! - truth)).toBeLessThanOrEqual(3);
+    expect(cell!.n).toBeGreaterThanOrEqual(0);
+    expect(cell!.n).toBeLessThanOrEqual(routeCell);
+    expect(cell!.share).toBe(Math.round((cell!.n! / routeCell) * 10_000) / 10_000);
+  };
 
   it("shows a pro school its pupils' routes through entree, with what came next", async () => {
     const response = await get('/v1/insights/routes', tokens.P).expect(200);
@@ -110,10 +119,18 @@ describe('routes of pupils and the level breakdown', () => {
     expect(find(cells, 'pro')).toMatchObject({ n: 26, share: 1, suppressed: false });
     expect(find(cells, 'pro', 'entree')).toMatchObject({ n: 14, share: 0.5385, label: 'Entree (mbo 1)', suppressed: false });
     expect(find(cells, 'pro', 'mbo-2')).toMatchObject({ n: 12, share: 0.4615 });
-    expect(find(cells, 'pro', 'mbo-2', 'ingeschreven')).toMatchObject({ n: 12, share: 1, suppressed: false });
-    expect(find(cells, 'pro', 'entree', 'hoger')).toMatchObject({ n: 8, share: 0.5714, label: 'Door naar een hoger niveau', suppressed: false });
-    expect(find(cells, 'pro', 'entree', 'diploma')).toMatchObject({ n: 3, share: 0.2143 });
-    expect(find(cells, 'pro', 'entree', 'uitval')).toMatchObject({ n: 3, share: 0.2143 });
+    // What came next, of the school's own pupils: with cell-key noise (±3, within 0 … the route cell), every step listed.
+    expectPerturbed(find(cells, 'pro', 'mbo-2', 'ingeschreven'), 12, 12);
+    for (const next of ['hoger', 'diploma', 'switch', 'uitval']) expectPerturbed(find(cells, 'pro', 'mbo-2', next), 0, 12);
+    expectPerturbed(find(cells, 'pro', 'entree', 'hoger'), 8, 14);
+    expect(find(cells, 'pro', 'entree', 'hoger')).toMatchObject({ label: 'Door naar een hoger niveau' });
+    expectPerturbed(find(cells, 'pro', 'entree', 'diploma'), 3, 14);
+    expectPerturbed(find(cells, 'pro', 'entree', 'uitval'), 3, 14);
+    expectPerturbed(find(cells, 'pro', 'entree', 'switch'), 0, 14);
+    expectPerturbed(find(cells, 'pro', 'entree', 'ingeschreven'), 0, 14);
+    expect(cells.filter((cell) => cell.first === 'entree' && cell.next !== null).map((cell) => cell.next)).toEqual(['hoger', 'diploma', 'switch', 'ingeschreven', 'uitval']);
+    // The same records give the same noise on every reading.
+    expect((await get('/v1/insights/routes', tokens.P).expect(200)).body).toEqual(response.body);
     // Only the pupils of P: nothing of V's or H's.
     expect(cells.every((cell) => cell.prior === 'pro')).toBe(true);
   });
@@ -127,7 +144,7 @@ describe('routes of pupils and the level breakdown', () => {
     expect(find(cohort.cells, 'havo', 'mbo-2', 'ingeschreven')).toMatchObject({ n: null, suppressed: true });
     expect(find(cohort.cells, 'havo', 'hbo', 'ingeschreven')).toMatchObject({ n: null, suppressed: true });
     const v = cohortOf((await get('/v1/insights/routes', tokens.V).expect(200)).body, 2022);
-    expect(find(v.cells, 'vso', 'entree', 'hoger')).toMatchObject({ n: 11, share: 0.9167 });
+    expectPerturbed(find(v.cells, 'vso', 'entree', 'hoger'), 11, 12);
   });
 
   it("gives the coordinator the region's routes per prior diploma type, and as CSV", async () => {
@@ -140,7 +157,11 @@ describe('routes of pupils and the level breakdown', () => {
     expect(find(cohort.cells, 'vso', 'entree', 'uitval')).toMatchObject({ n: 1, share: 0.0833 });
     // Every published cell of the region is the sum of the hand-computed routes.
     const truth: Record<string, number> = { 'pro|entree|hoger': 8, 'pro|entree|diploma': 3, 'pro|entree|uitval': 3, 'pro|mbo-2|ingeschreven': 12, 'vso|entree|hoger': 11, 'vso|entree|uitval': 1, 'havo|hbo|ingeschreven': 15 };
-    for (const cell of cohort.cells.filter((item) => item.next !== null && !item.suppressed)) expect(cell.n).toBe(truth[`${cell.prior}|${cell.first}|${cell.next}`]);
+    // The coordinator cannot add records: the region's next steps are exact, every step listed (also 0).
+    for (const cell of cohort.cells.filter((item) => item.next !== null && !item.suppressed)) {
+      expect(cell).toMatchObject({ n: truth[`${cell.prior}|${cell.first}|${cell.next}`] ?? 0, protection: 'published' });
+    }
+    expect(find(cohort.cells, 'vso', 'entree', 'switch')).toMatchObject({ n: 0, share: 0 });
 
     const csv = await get('/v1/insights/routes', tokens.coordinatorR).set('Accept', 'text/csv').expect(200);
     const [header, ...rows] = csv.text.trim().split('\n');

@@ -5,6 +5,7 @@ import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
 import { KEY_MODULUS, recordKeySql } from 'src/outcomes/disclosure/cell-key';
 import { RefreshService } from 'src/outcomes/refresh.service';
+import { addMonths } from 'test/utils/dates';
 
 /*
  * The refresh derives outcomes set-based (window functions over each student's enrolments). This
@@ -143,12 +144,6 @@ const caseArb = fc.record({
   later: fc.array(fc.tuple(fc.nat(), stintArb), { minLength: 1, maxLength: 15 }),
   changed: fc.integer({ min: FIRST_COHORT, max: LAST_COHORT }),
 });
-
-const addMonths = (date: string, months: number): string => {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const total = year * 12 + (month - 1) + months;
-  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-};
 
 describe('set-based outcome derivation against the per-enrolment reference', () => {
   let ctx: TestContext;

@@ -6,6 +6,7 @@ import { RefreshService } from 'src/outcomes/refresh.service';
 import { RefreshOutcome, SummariesRepository } from 'src/outcomes/summaries.repository';
 import { EnrolmentRecord, LeaverRecord, PROGRAMMES } from 'test/ingest/records.factory';
 import { createTestContext, TestContext } from 'test/utils/test-context';
+import { addMonths } from 'test/utils/dates';
 
 /*
  * A refresh after a change of records applies only the changed students' difference to the
@@ -87,12 +88,6 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 );
 
 const caseArb = fc.array(fc.tuple(stepArb, fc.boolean()), { minLength: 3, maxLength: 8 });
-
-const addMonths = (date: string, months: number): string => {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const total = year * 12 + (month - 1) + months;
-  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-};
 
 const STATE_SQL = {
   outcomes: `SELECT cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id,

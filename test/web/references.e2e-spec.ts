@@ -15,6 +15,8 @@ interface Reference {
   synthetic: boolean;
   comparable: boolean;
   differences: string[];
+  differenceDetails: Array<{ code: string; reference: string | boolean | null; region: string | boolean | null; definitionSet: { name: string; version: number } | null }>;
+  level: string | null;
   points: Array<{ cohort: number; rate: number }>;
 }
 interface Figures {
@@ -27,8 +29,9 @@ interface Report {
   references: Reference[];
 }
 interface Alumni {
-  cohorts: Array<{ cohort: number; total: Figures; benchmarkTotal?: Figures }>;
+  cohorts: Array<{ cohort: number; total: Figures; benchmarkTotal?: Figures; rows: Array<Figures & { key: string; label: string }> }>;
   references: Reference[];
+  levelReferences: Reference[];
 }
 interface ReferenceOnPage {
   id: string;
@@ -97,6 +100,26 @@ describe('reference series in the web report, in headless Chromium', () => {
     expect(await page.locator('[data-section="references"] table').textContent()).toContain(pct(last.rate));
   });
 
+  it('words the differences in the language of the page, from their codes', async () => {
+    const expected = report.references.filter((reference) => reference.metric === 'uitval');
+    // The demo's uitval series differ by national scope (all) and, in the mbo, by switchers counted as uitval.
+    expect(new Set(expected.flatMap((reference) => reference.differenceDetails.map((detail) => detail.code)))).toEqual(new Set(['national-scope', 'switchers']));
+    const english = (detail: Reference['differenceDetails'][number]): string =>
+      detail.code === 'national-scope'
+        ? 'The reference follows students across the country; the region sees only enrolments at its members, so a move to an institution outside the region counts as dropout there.'
+        : `Switchers ${detail.reference ? 'count' : 'do not count'} as dropout in the reference, ${detail.region ? 'count' : 'do not count'} in ${detail.definitionSet!.name} (version ${detail.definitionSet!.version}).`;
+    await page.locator('button[data-language="en"]').click();
+    await ready(page, 'report');
+    await page.waitForSelector('[data-section="references"] li.reference');
+    const shown = await evaluate<ReferenceOnPage[]>(page, REFERENCES_ON_PAGE);
+    expect(shown.map((reference) => reference.differences)).toEqual(expected.map((reference) => reference.differenceDetails.map(english)));
+    expect(shown[0].text).toContain("Indicative only: the source's definitions differ");
+    await page.locator('button[data-language="nl"]').click();
+    await ready(page, 'report');
+    const dutch = await evaluate<ReferenceOnPage[]>(page, REFERENCES_ON_PAGE);
+    expect(dutch.map((reference) => reference.differences)).toEqual(expected.map((reference) => reference.differences));
+  });
+
   it('marks a series with the same definitions as comparable (enrolled in year 2, hbo)', async () => {
     const expected = report.references.filter((reference) => reference.metric === 'enrolledYear2');
     await page.locator('select[name="metric"]').selectOption('enrolledYear2');
@@ -152,5 +175,37 @@ describe('reference series in the web report, in headless Chromium', () => {
       if (entry.benchmarkTotal && !entry.benchmarkTotal.suppressed && entry.benchmarkTotal.uitval !== null) expect(Number(rows[index][2])).toBe(entry.benchmarkTotal.uitval);
     });
     await schoolPage.close();
+  });
+
+  it("puts beside each level row of an mbo college's intake the series of that level (entree = mbo 1, mbo 2)", async () => {
+    const token = await server.token('demo-mbo-college');
+    const intake = await server.get<Alumni>(token, '/v1/insights/intake?breakdown=level');
+    const latest = intake.cohorts[intake.cohorts.length - 1];
+    const expected = latest.rows.flatMap((row) => intake.levelReferences.filter((reference) => reference.metric === 'uitval' && reference.level === row.key).map((reference) => ({ row, reference })));
+    expect(expected.map(({ row }) => row.key)).toEqual(expect.arrayContaining(['1', '2']));
+    const collegePage = await browser.context.newPage();
+    await signInWithSecret(collegePage, server.baseUrl, 'demo-mbo-college');
+    await collegePage.goto(`${server.baseUrl}/app/#/intake?breakdown=level`);
+    await ready(collegePage, 'intake');
+    await collegePage.waitForSelector('[data-section="level-references"]');
+    expect(await collegePage.locator('[data-section="level-references"] h2').textContent()).toBe(`Uitval jaar 1 per niveau naast landelijke en sectorcijfers, cohort ${latest.cohort}`);
+    const rows = await evaluate<Array<{ key: string; referenceId: string; cells: string[] }>>(
+      collegePage,
+      `Array.from(document.querySelectorAll('[data-section="level-references"] table tbody tr')).map((tr) => ({ key: tr.dataset.key, referenceId: tr.dataset.referenceId,
+        cells: Array.from(tr.cells).map((cell) => cell.querySelector('[data-value]')?.dataset.value ?? cell.textContent) }))`,
+    );
+    expect(rows.map((row) => [row.key, row.referenceId])).toEqual(expected.map(({ row, reference }) => [row.key, reference.id]));
+    expected.forEach(({ row, reference }, index) => {
+      expect(rows[index].cells[0]).toBe(row.label);
+      if (!row.suppressed && row.uitval !== null) expect(Number(rows[index].cells[1])).toBe(row.uitval);
+      expect(rows[index].cells[2]).toBe(reference.label);
+      const published = reference.points.find((point) => point.cohort === latest.cohort);
+      if (published) expect(Number(rows[index].cells[3])).toBe(published.rate);
+      else expect(rows[index].cells[3]).toBe('—');
+    });
+    expect(rows[0].cells[2]).toContain('niveau 1');
+    const notes = await evaluate<string[][]>(collegePage, `Array.from(document.querySelectorAll('[data-section="level-references"] li.reference')).map((li) => Array.from(li.querySelectorAll('.reference-indicative li')).map((item) => item.textContent))`);
+    expect(notes).toEqual([...new Map(expected.map(({ reference }) => [reference.id, reference.differences])).values()]);
+    await collegePage.close();
   });
 });

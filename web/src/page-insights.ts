@@ -9,8 +9,8 @@ import { flowsFigure } from './flows-view';
 import { hasMessage, MessageKey, t } from './i18n';
 import { isMetric, Metric, METRICS, metricKey, metricValue } from './metrics';
 import { chosenRegion, numberParam, PageContext, pageHeading, section } from './page';
-import { referenceLines, referencesBlock, referencesFor } from './references-view';
-import type { CohortFigures, Figures, InsightsView } from './types';
+import { levelReferencesBlock, referenceLines, referencesBlock, referencesFor } from './references-view';
+import type { CohortFigures, Figures, InsightsView, ReferenceComparison } from './types';
 
 type Perspective = 'alumni' | 'intake';
 const BREAKDOWNS: Record<Perspective, string[]> = {
@@ -79,10 +79,11 @@ async function insightsPage(context: PageContext, perspective: Perspective): Pro
   const referencesSection = referencesContent ? section(t('references.title', { metric: metricName }), referencesContent) : null;
   if (referencesSection) referencesSection.dataset.section = 'references';
   const breakdownSection = section(t('insights.breakdown', { metric: metricName, breakdown: breakdownName(breakdown).toLowerCase(), cohort }), breakdownFigure(chosen, breakdown, metric, k, perspective === 'alumni' && breakdown === 'diplomaType'));
+  const levelReferencesSection = breakdown === 'level' ? levelSection(chosen, referencesFor(view.levelReferences, metric), metric, k, schoolName) : null;
   const flowsSection = section(t('insights.flows', { cohort }), flowsFigure(flows, k, t('insights.flows', { cohort }), perspective === 'alumni' ? via : 'receiver'));
   const doorstroom = perspective === 'alumni' && view.doorstroom && view.doorstroom.length > 0 ? doorstroomSection(view, k) : null;
 
-  return h('div', { class: `page page-${perspective}`, 'data-institution': view.institution.brin }, pageHeading(title), filters, trend, referencesSection, breakdownSection, flowsSection, doorstroom);
+  return h('div', { class: `page page-${perspective}`, 'data-institution': view.institution.brin }, pageHeading(title), filters, trend, referencesSection, breakdownSection, levelReferencesSection, flowsSection, doorstroom);
 }
 
 function trendFigure(view: InsightsView, metric: Metric, k: number, benchmark: Map<number, Figures>, referenceSeries: LineSeries[]): HTMLElement {
@@ -165,6 +166,23 @@ function breakdownFigure(entry: CohortFigures, breakdown: string, metric: Metric
     notes: [definitionNote([entry.definitionSet]), rows.some((row) => row.suppressed) ? suppressedLegend(k) : null, protectionLegend([entry.total.protection, ...entry.rows.map((row) => row.protection)])],
     height: Math.max(220, 60 + rows.length * (benchmark ? 44 : 30)),
   });
+}
+
+/** A view by level: each level row beside the published series of its sector and level. */
+function levelSection(entry: CohortFigures, references: ReferenceComparison[], metric: Metric, k: number, own: string): HTMLElement | null {
+  const metricName = t(metricKey(metric));
+  const title = t('references.levelTitle', { metric: metricName, cohort: entry.cohort });
+  const content = levelReferencesBlock(
+    entry.rows.map((row) => ({ key: row.key, label: row.label, cell: () => rateText(metricValue(row, metric), row.suppressed, k) })),
+    references,
+    entry.cohort,
+    { level: breakdownName('level'), own: `${own}: ${metricName}`, rate: t('references.levelRate', { metric: metricName }) },
+    title,
+  );
+  if (!content) return null;
+  const block = section(title, content);
+  block.dataset.section = 'level-references';
+  return block;
 }
 
 function doorstroomSection(view: InsightsView, k: number): HTMLElement {

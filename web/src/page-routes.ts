@@ -47,12 +47,15 @@ export async function routesPage(context: PageContext): Promise<HTMLElement> {
     element.dataset.route = [cell.prior ?? '', cell.first ?? '', cell.next ?? ''].join('/');
   });
   const hasSuppressed = [chosen.total, ...chosen.cells].some((cell) => cell.suppressed);
+  const perturbed = chosen.cells.some((cell) => cell.protection === 'perturbed')
+    ? h('p', { class: 'protection-legend', 'data-protection': 'perturbed' }, t('routes.perturbed'))
+    : null;
   return h(
     'div',
     { class: 'page page-routes', 'data-region': routes.region, 'data-scope': routes.scope },
     pageHeading(title),
     h('p', { class: 'hint' }, t('routes.intro')),
     filters,
-    section(t('routes.table', { cohort: chosen.cohort }), h('div', { class: 'chart-block', 'data-chart': 'routes' }, table, hasSuppressed ? suppressedLegend(k) : null, definitionNote([chosen.definitionSet]))),
+    section(t('routes.table', { cohort: chosen.cohort }), h('div', { class: 'chart-block', 'data-chart': 'routes' }, table, hasSuppressed ? suppressedLegend(k) : null, perturbed, definitionNote([chosen.definitionSet]))),
   );
 }

@@ -5,9 +5,9 @@
 
 import { dataTable, LineSeries, rateText } from './charts';
 import { h } from './dom';
-import { t } from './i18n';
+import { formatDayMonth, t } from './i18n';
 import type { Metric } from './metrics';
-import type { ReferenceComparison } from './types';
+import type { ReferenceComparison, ReferenceDifference } from './types';
 
 const REFERENCE_COLOURS = ['#4d4d4d', '#7b3294', '#008837', '#a6611a'];
 
@@ -32,6 +32,39 @@ export function referenceCell(reference: ReferenceComparison, cohort: number): H
   return point ? rateText(point.rate, false, 0) : h('span', { class: 'no-value' }, t('value.none'));
 }
 
+/**
+ * A difference in the page's language, from its code and values; the API's Dutch sentence where
+ * the code is one this page does not know (or its values are not as expected).
+ */
+export function differenceText(difference: ReferenceDifference): string {
+  const { reference, region } = difference;
+  const set = difference.definitionSet ? `${difference.definitionSet.name} (${t('definition.version', { version: difference.definitionSet.version })})` : '';
+  const bothBoolean = typeof reference === 'boolean' && typeof region === 'boolean' && set !== '';
+  const bothDates = typeof reference === 'string' && typeof region === 'string' && /^\d\d-\d\d$/.test(reference) && /^\d\d-\d\d$/.test(region) && set !== '';
+  switch (difference.code) {
+    case 'instroom':
+      return reference === 'direct' || reference === 'indirect' ? t('references.difference.instroom', { instroom: t(`references.difference.instroom.${reference}`) }) : difference.text;
+    case 'national-scope':
+    case 'switchers-unstated':
+    case 'first-year-unstated':
+    case 'reference-date-unstated':
+      return t(`references.difference.${difference.code}`);
+    case 'switchers':
+      return bothBoolean ? t('references.difference.switchers', { reference: t(`references.difference.switchers.${reference}`), region: t(`references.difference.switchers.${region}`), set }) : difference.text;
+    case 'first-year':
+      return bothBoolean
+        ? t('references.difference.first-year', { reference: t(`references.difference.first-year.reference.${reference}`), region: t(`references.difference.first-year.region.${region}`), set })
+        : difference.text;
+    case 'reference-date':
+      return bothDates ? t('references.difference.reference-date', { reference: formatDayMonth(reference), region: formatDayMonth(region), set }) : difference.text;
+    default:
+      return difference.text;
+  }
+}
+
+/** The differences of a series as the page words them; the Dutch sentences from an API without codes. */
+const differenceTexts = (reference: ReferenceComparison): string[] => (reference.differenceDetails ? reference.differenceDetails.map(differenceText) : reference.differences);
+
 /** One series: its label, source link, licence, definitions and whether the comparison is indicative. */
 function referenceNote(reference: ReferenceComparison): HTMLElement {
   return h(
@@ -45,7 +78,7 @@ function referenceNote(reference: ReferenceComparison): HTMLElement {
     h('p', { class: 'reference-definitions' }, `${t('references.definitions')}: ${reference.definitions}`),
     reference.comparable
       ? h('p', { class: 'reference-comparable' }, t('references.comparable'))
-      : h('div', { class: 'reference-indicative' }, h('p', {}, t('references.indicative')), h('ul', {}, ...reference.differences.map((difference) => h('li', {}, difference)))),
+      : h('div', { class: 'reference-indicative' }, h('p', {}, t('references.indicative')), h('ul', {}, ...differenceTexts(reference).map((difference) => h('li', {}, difference)))),
   );
 }
 
@@ -66,5 +99,38 @@ export function referencesBlock(references: ReferenceComparison[], cohorts: numb
     table,
     h('p', { class: 'hint' }, t('references.public')),
     h('ul', { class: 'reference-list' }, ...references.map(referenceNote)),
+  );
+}
+
+/**
+ * Beside each row of a view by level, the series of its sector and level in the chosen cohort:
+ * one line per row and series (a bachelor row can have an hbo and a wo series), then the notes
+ * of each series. `rows` are the view's own level rows, already protected.
+ */
+export function levelReferencesBlock(
+  rows: Array<{ key: string; label: string; cell: () => HTMLElement }>,
+  references: ReferenceComparison[],
+  cohort: number,
+  headers: { level: string; own: string; rate: string },
+  caption: string,
+): HTMLElement | null {
+  const pairs = rows.flatMap((row) => references.filter((reference) => reference.level === row.key).map((reference) => ({ row, reference })));
+  if (pairs.length === 0) return null;
+  const table = dataTable(
+    caption,
+    [headers.level, headers.own, t('references.levelColumn'), headers.rate],
+    pairs.map(({ row, reference }) => [row.label, row.cell(), reference.label, referenceCell(reference, cohort)]),
+  );
+  Array.from(table.tBodies[0]!.rows).forEach((tr, index) => {
+    tr.dataset.key = pairs[index]!.row.key;
+    tr.dataset.referenceId = pairs[index]!.reference.id;
+  });
+  const shown = [...new Map(pairs.map(({ reference }) => [reference.id, reference])).values()];
+  return h(
+    'div',
+    { class: 'chart-block references level-references', 'data-chart': 'level-references' },
+    table,
+    h('p', { class: 'hint' }, t('references.public')),
+    h('ul', { class: 'reference-list' }, ...shown.map(referenceNote)),
   );
 }

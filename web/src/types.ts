@@ -80,6 +80,16 @@ export interface ReferenceComparison {
   points: ReferencePoint[];
   comparable: boolean;
   differences: string[];
+  differenceDetails?: ReferenceDifference[];
+}
+
+/** One way a reference's definitions differ from the region's; `code` may be one the web does not know (then `text`). */
+export interface ReferenceDifference {
+  code: string;
+  text: string;
+  reference: string | boolean | null;
+  region: string | boolean | null;
+  definitionSet: { name: string; version: number } | null;
 }
 
 export interface AlertReference extends ReferenceComparison {
@@ -98,6 +108,7 @@ export interface InsightsView {
   cohorts: CohortFigures[];
   doorstroom?: Doorstroom[];
   references: ReferenceComparison[];
+  levelReferences?: ReferenceComparison[];
 }
 
 export interface MatrixCell extends Figures {
@@ -291,7 +302,7 @@ export interface RouteCell {
   n: number | null;
   share: number | null;
   suppressed: boolean;
-  protection: string;
+  protection: 'published' | 'perturbed' | 'suppressed';
 }
 
 export interface Routes {

@@ -64,7 +64,8 @@ export class FiguresDto {
     description:
       'How the figures were protected (docs/disclosure-control.md). published: exact. suppressed: withheld, all figures null. ' +
       'perturbed: n and the other rates exact, but the split between switchExternal and uitval carries noise of at most ±3 students, ' +
-      'because the reader received students of this cell itself. split-withheld: as perturbed, but switchExternal and uitval are null and only their sum (left) is given.',
+      'because a record the reading institution adds could change it (an institution reads every split with noise, a coordinator exactly). ' +
+      'split-withheld: as perturbed, but switchExternal and uitval are null and only their sum (left) is given (an institution reads the split in one breakdown only: alumni by receiver, intake by supplier).',
   })
   protection!: Protection;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Share of direct instroom (0–1).' }) direct!: number | null;
@@ -122,6 +123,15 @@ export class InsightsViewDto {
       'Public figures, not region records: not suppressed. Where `comparable` is false their definitions differ from the region\'s and the comparison is indicative only.',
   })
   references!: ReferenceComparisonDto[];
+  @ApiProperty({
+    type: ReferenceComparisonDto,
+    isArray: true,
+    description:
+      'With `breakdown=level`: the published series of a sector and level, for each sector × level the view holds (all programme groups, all prior education), ' +
+      'over its cohorts. A row matches the series whose `level` is its key (a bachelor row can have an hbo and a wo series). Compared with the region\'s ' +
+      'definitions as `references` are; empty for any other breakdown. `references` keeps the whole-sector series.',
+  })
+  levelReferences!: ReferenceComparisonDto[];
 }
 
 export class MatrixCellDto extends FiguresDto {
@@ -169,7 +179,7 @@ export class FlowNodeDto {
   @ApiProperty() label!: string;
   @ApiProperty({
     enum: ['supplier', 'receiver', 'sector', 'outcome', 'suppressed'],
-    description: 'outcome:left joins switch extern and uitval where the reader received students of the link itself (see FiguresDto.protection).',
+    description: 'outcome:left joins switch extern and uitval in an institution\'s flows via sector (see FiguresDto.protection).',
   })
   kind!: string;
 }

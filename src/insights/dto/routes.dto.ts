@@ -5,6 +5,8 @@ import { DefinitionReferenceDto } from 'src/outcomes/dto/definition.dto';
 
 export const ROUTE_STAGES = ['entree', 'mbo-2', 'mbo-3', 'mbo-4', 'mbo', 'hbo', 'wo'] as const;
 export const ROUTE_STEPS = ['hoger', 'diploma', 'switch', 'ingeschreven', 'uitval'] as const;
+export const ROUTE_PROTECTIONS = ['published', 'perturbed', 'suppressed'] as const;
+export type RouteProtection = (typeof ROUTE_PROTECTIONS)[number];
 
 export class RoutesQueryDto {
   @ValidateString({ optional: true, maxLength: 32, pattern: REGION_CODE_PATTERN, description: 'Region code; may be left out when the institution belongs to one region.' })
@@ -30,10 +32,15 @@ export class RouteCellDto {
   })
   next!: string | null;
   @ApiProperty({ description: 'What the row is called in the web report.' }) label!: string;
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Students; null when withheld.' }) n!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Students; null when withheld. Every next step of a published route cell is listed, also with 0.' }) n!: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Share of the parent row (0–1); null when either is withheld.' }) share!: number | null;
   @ApiProperty() suppressed!: boolean;
-  @ApiProperty({ enum: ['published', 'suppressed'], description: 'A route cell is withheld by the publication plan; a next step is shown exactly where its route cell is published (a share, like the outcome rates).' }) protection!: 'published' | 'suppressed';
+  @ApiProperty({
+    enum: ROUTE_PROTECTIONS,
+    description:
+      'A route cell is withheld by the publication plan; a next step is shown exactly where its route cell is published (a share, like the outcome rates). perturbed: a school\'s own next steps carry cell-key noise of at most ±3 (the same figure on every reading), so they need not add up to their route cell.',
+  })
+  protection!: RouteProtection;
 }
 
 export class RouteCohortDto {

@@ -7,9 +7,10 @@ import { createHash } from 'node:crypto';
  * figure, however often or through whichever output it is asked for; add or remove one record and
  * the noise is drawn anew, so the difference of two readings no longer says what that record did.
  *
- * Used only where a reader could add records of its own to a cell and read the change: the
- * split of its own intake between switch (external) and uitval, and the continuation of its own
- * leavers, both worked out from other institutions' records (docs/disclosure-control.md).
+ * Used where a reader could add records of its own and read the change: an institution's reading
+ * of the split between switch (external) and uitval, the continuation of its own leavers and the
+ * next steps of its own routes, all worked out from other institutions' records
+ * (docs/disclosure-control.md).
  */
 
 /** Keys live modulo 2^32; sums of them too. */

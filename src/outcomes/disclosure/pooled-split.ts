@@ -2,10 +2,11 @@ import { perturbedCount } from 'src/outcomes/disclosure/cell-key';
 import { Counts } from 'src/outcomes/figures';
 
 /**
- * The part of a cell that the reader uploaded itself (its own intake), with its record-key sum.
- * Whether those students switched elsewhere or dropped out comes from other institutions'
- * records; the reader could add a record for any pseudonym and read the change, so that split is
- * published with cell-key noise (docs/disclosure-control.md, attack 5).
+ * The part of a cell whose split the reader could move with records of its own, with its
+ * record-key sum: for an institution reader, the whole cell. Whether students switched elsewhere
+ * or dropped out comes from other institutions' records; a record the reader adds for any
+ * pseudonym changes it (its own enrolment's outcome, or another's uitval into switch), so that
+ * split is published with cell-key noise (docs/disclosure-control.md, attack 5).
  */
 export interface OwnPart {
   n: number;
@@ -13,8 +14,6 @@ export interface OwnPart {
   nUitval: number;
   key: number;
 }
-
-export const NO_OWN_PART: OwnPart = { n: 0, nSwitchExternal: 0, nUitval: 0, key: 0 };
 
 /** A cell's counts with the own part's split between switch (external) and uitval perturbed. */
 export function perturbOwnSplit(counts: Counts, own: OwnPart): Counts {

@@ -5,8 +5,10 @@ import { PRIOR_DIPLOMA_TYPES, PriorDiplomaType } from 'src/records/codes';
 import {
   MAX_REFERENCE_FIGURES,
   REFERENCE_DATE_PATTERN,
+  REFERENCE_DIFFERENCE_CODES,
   REFERENCE_INSTROOM,
   REFERENCE_METRICS,
+  ReferenceDifferenceCode,
   ReferenceInstroom,
   ReferenceMetric,
   SOURCE_URL_PATTERN,
@@ -130,12 +132,48 @@ export class ReferenceSeriesListDto {
   @ApiProperty({ type: ReferenceSeriesDto, isArray: true }) items!: ReferenceSeriesDto[];
 }
 
+export class DifferenceDefinitionSetDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() version!: number;
+}
+
+/** One way a series' definitions differ from the region's, with the values involved. */
+export class ReferenceDifferenceDto {
+  @ApiProperty({
+    enum: REFERENCE_DIFFERENCE_CODES,
+    description:
+      'instroom: the reference counts only direct or indirect instroom, the region all. national-scope: the reference follows students across the country, ' +
+      'the region sees only its members, so an overstap out of the region counts as uitval there (uitval and switch metrics). switchers: switchers count as uitval ' +
+      'in one and not the other. first-year: only the first enrolment in the sector, or returning students too. reference-date: another peildatum. ' +
+      'switchers-unstated, first-year-unstated, reference-date-unstated: the source does not say. New codes may be added: show `text` for a code you do not know.',
+  })
+  code!: ReferenceDifferenceCode;
+  @ApiProperty({ description: 'The difference as a Dutch sentence, as in `differences`.' })
+  text!: string;
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string' }, { type: 'boolean' }],
+    nullable: true,
+    description: "The reference's value: instroom `direct` or `indirect`; switchers and first-year a boolean (switchersCountAsUitval, firstYearInSectorOnly); reference-date MM-DD; otherwise null.",
+  })
+  reference!: string | boolean | null;
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string' }, { type: 'boolean' }],
+    nullable: true,
+    description: "The region's value, alike: instroom `all`; switchers and first-year the definition set's boolean; reference-date MM-DD; otherwise null.",
+  })
+  region!: string | boolean | null;
+  @ApiPropertyOptional({ type: DifferenceDefinitionSetDto, nullable: true, description: "The region's definition set the value is from (switchers, first-year, reference-date); otherwise null." })
+  definitionSet!: DifferenceDefinitionSetDto | null;
+}
+
 /** A reference series beside a view of the region: with how its definitions compare to the region's. */
 export class ReferenceComparisonDto extends ReferenceSeriesDto {
   @ApiProperty({ description: "True when the series' definitions match the region's definition set on every point that can be compared; otherwise the comparison is indicative only." })
   comparable!: boolean;
-  @ApiProperty({ type: String, isArray: true, description: "How the series' definitions differ from the region's (Dutch, for the report)." })
+  @ApiProperty({ type: String, isArray: true, description: "How the series' definitions differ from the region's, as Dutch sentences for the report; `differenceDetails` gives the same differences, in the same order, by code." })
   differences!: string[];
+  @ApiProperty({ type: ReferenceDifferenceDto, isArray: true, description: 'The differences by code with the values involved, in the order of `differences`: for a client that words them itself (another language).' })
+  differenceDetails!: ReferenceDifferenceDto[];
 }
 
 /** Whether the reference moved over the same cohorts as a region's trendbreuk. */
