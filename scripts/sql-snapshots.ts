@@ -199,24 +199,39 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
         },
         reconcile: (r) => r.reconcile(ALERT_REGION, [alertValues(2023, 'b'.repeat(64)), alertValues(2024, 'c'.repeat(64))], async () => {}),
         list: {
-          'a region, no filter': (r) => r.list({ kind: 'region', regionId: ALERT_REGION }, {}, '-updatedAt', ...PAGE),
+          "a region's inbox": (r) => r.list({ kind: 'region', regionId: ALERT_REGION }, { kind: 'region', id: ALERT_REGION }, {}, 'severity', ...PAGE),
           'an institution, every filter': (r) =>
             r.list(
               { kind: 'institution', institutionId: INSTITUTION, regionIds: [ALERT_REGION] },
-              { type: 'trendbreuk', state: 'open', cohort: 2023, metric: 'uitval', cellKind: 'region', institutionBrin: '00AA', regionCode: 'ALERTS' },
+              { kind: 'institution', id: INSTITUTION },
+              { type: 'trendbreuk', state: 'open', triage: 'unresolved', cohort: 2023, metric: 'uitval', cellKind: 'region', institutionBrin: '00AA', regionCode: 'ALERTS' },
               'absEffect',
               ...PAGE,
             ),
+          'one triage state': (r) => r.list({ kind: 'region', regionId: ALERT_REGION }, { kind: 'region', id: ALERT_REGION }, { triage: 'seen' }, '-updatedAt', ...PAGE),
         },
-        findView: (r) => r.findView(ALERT),
+        findView: {
+          'for a party': (r) => r.findView(ALERT, { kind: 'region', id: ALERT_REGION }),
+          'for no party': (r) => r.findView(ALERT),
+        },
         viewsByIds: (r) => r.viewsByIds(dataSource.manager, [ALERT, ALERT_GONE]),
-        history: (r) => r.history(ALERT),
-        transition: (r) =>
-          r.transition(
-            { id: ALERT, regionId: ALERT_REGION },
-            { from: ['open'], to: 'acknowledged', event: 'acknowledged', note: 'Besproken in het netwerkoverleg', actorKind: 'client', actorClientId: CLIENT },
-            async () => {},
-          ),
+        history: (r) => r.history(ALERT, { kind: 'region', id: ALERT_REGION }),
+        setTriage: {
+          'from any state': (r) =>
+            r.setTriage(
+              { id: ALERT, regionId: ALERT_REGION },
+              { kind: 'region', id: ALERT_REGION },
+              { to: 'in-conversation', note: 'Besproken in het netwerkoverleg', actorKind: 'region', actorClientId: CLIENT },
+              async () => {},
+            ),
+          'from allowed states': (r) =>
+            r.setTriage(
+              { id: ALERT, regionId: ALERT_REGION },
+              { kind: 'institution', id: INSTITUTION },
+              { from: ['new'], to: 'seen', note: 'Gezien', actorKind: 'institution', actorClientId: CLIENT },
+              async () => {},
+            ),
+        },
       },
       () => seedAlerts(dataSource),
     ),

@@ -1,4 +1,4 @@
-import { AlertEntity, AlertHistoryEntity } from 'src/alerts/alert.entity';
+import { AlertEntity, AlertHistoryEntity, AlertTriageEntity } from 'src/alerts/alert.entity';
 import { WebhookDeliveryEntity, WebhookEntity } from 'src/alerts/webhooks/webhook.entity';
 import { AuditEntryEntity } from 'src/audit/audit-entry.entity';
 import { ApiClientEntity } from 'src/auth/api-client.entity';
@@ -44,6 +44,7 @@ export const ENTITIES = [
   PendingStudentEntity,
   AlertEntity,
   AlertHistoryEntity,
+  AlertTriageEntity,
   WebhookEntity,
   WebhookDeliveryEntity,
   ViewVersionEntity,

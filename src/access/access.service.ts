@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessRepository } from 'src/access/access.repository';
 import { Principal } from 'src/access/principal';
-import { AlertScope, AuditScope, InstitutionRef, InstitutionView, PeopleScope, RegionAccess, RegionRef, RoleTarget, Uploader, ViewTenant, WebhookOwner } from 'src/access/tenancy';
+import { AlertParty, AlertScope, AuditScope, InstitutionRef, InstitutionView, PeopleScope, RegionAccess, RegionRef, RoleTarget, Uploader, ViewTenant, WebhookOwner } from 'src/access/tenancy';
 import { notFound, ProblemException } from 'src/common/problem';
 import { problem, ProblemType } from 'src/common/problems';
 
@@ -132,6 +132,14 @@ export class AccessService {
       case 'platform':
         return null;
     }
+  }
+
+  /**
+   * The party whose triage a caller reads and sets: a coordinator the region's, anyone of an
+   * institution (its clients and people) the institution's, in every region it belongs to.
+   */
+  alertParty(scope: AlertScope): AlertParty {
+    return scope.kind === 'region' ? { kind: 'region', id: scope.regionId } : { kind: 'institution', id: scope.institutionId };
   }
 
   /**

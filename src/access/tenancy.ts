@@ -37,6 +37,12 @@ export type ViewTenant = { kind: 'region'; region: RegionRef } | ({ kind: 'insti
  */
 export type AlertScope = { kind: 'region'; regionId: string } | { kind: 'institution'; institutionId: string; regionIds: string[] };
 
+/** Who keeps its own triage of a shared signal: a region's coordinators (id of the region), or one institution. */
+export interface AlertParty {
+  kind: 'region' | 'institution';
+  id: string;
+}
+
 /** Whose audit rows a reader may see: everything (platform), one region, or one institution. */
 export type AuditScope = { all: true } | { regionId: string } | { institutionId: string };
 

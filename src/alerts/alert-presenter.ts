@@ -37,9 +37,10 @@ const round = (value: number | null, digits: number): number | null => (value ==
  * (alert-disclosure.ts): the current figures only where the refresh published the alert's cell in
  * that cohort; the baseline only when every cohort it pools is published; what is derived from
  * either (rate, effect, limits, p, q) only when both are; the counts of a switch/uitval metric never
- * to an institution, which could move them with a record of its own.
+ * to an institution, which could move them with a record of its own. `triage` is the party's own
+ * (read for it), left out where the view was read for no party.
  */
-export function toAlertDto(view: AlertView, visibility: AlertVisibility): AlertDto {
+export function toAlertDto(view: AlertView, visibility: AlertVisibility, withTriage = true): AlertDto {
   const k = Number(view.parameters.suppressionK ?? 10);
   const currentSmall = !visibility.isPublished(view.cohort) || (view.nCurrent !== null && isSmall(view.nCurrent, k));
   const baselineHidden =
@@ -55,6 +56,7 @@ export function toAlertDto(view: AlertView, visibility: AlertVisibility): AlertD
     href: alertHref(view.id),
     type: view.type,
     state: view.state,
+    ...(withTriage ? { triage: { state: view.triageState, note: view.triageNote, updatedAt: view.triageAt, updatedBy: view.triageActor } } : {}),
     region: view.regionCode,
     cell: {
       kind: view.cellKind,
@@ -82,7 +84,6 @@ export function toAlertDto(view: AlertView, visibility: AlertVisibility): AlertD
     parameters: view.parameters,
     definitionSet: { id: view.definitionSetId, version: view.definitionSetVersion, name: view.definitionSetName ?? '', href: definitionHref(view.definitionSetId) },
     resolutionReason: view.resolutionReason,
-    acknowledgedAt: view.acknowledgedAt,
     resolvedAt: view.resolvedAt,
     createdAt: view.createdAt,
     updatedAt: view.updatedAt,

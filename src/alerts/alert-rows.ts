@@ -1,4 +1,5 @@
-import { AlertEntity, AlertEvent, AlertState, ResolutionReason } from 'src/alerts/alert.entity';
+import { AlertParty } from 'src/access/tenancy';
+import { AlertEntity, AlertEvent, ResolutionReason, TriageState } from 'src/alerts/alert.entity';
 import { AlertSort } from 'src/alerts/dto/alert.dto';
 import { AlertValues } from 'src/alerts/detection/reconcile';
 import { constant, ident, join, Sql, sql } from 'src/database/sql';
@@ -9,7 +10,7 @@ import { constant, ident, join, Sql, sql } from 'src/database/sql';
  * as SQL, not as column bookkeeping.
  */
 
-/** An alert with the labels every output needs. */
+/** An alert with the labels every output needs, and the triage of the party it is read for. */
 export interface AlertView extends Omit<AlertEntity, 'region' | 'supplier' | 'receiver'> {
   regionCode: string;
   supplierBrin: string | null;
@@ -17,21 +18,26 @@ export interface AlertView extends Omit<AlertEntity, 'region' | 'supplier' | 're
   receiverBrin: string | null;
   receiverName: string | null;
   definitionSetName: string | null;
+  /** `new` when the party has not triaged it, or when read for no party (webhooks of detection). */
+  triageState: TriageState;
+  triageNote: string | null;
+  triageAt: Date | null;
+  triageActor: string | null;
 }
 
 export interface AlertHistoryRow {
   at: Date;
   event: AlertEvent;
-  fromState: AlertState | null;
-  toState: AlertState;
+  fromState: string | null;
+  toState: string;
   note: string | null;
   reason: ResolutionReason | null;
   actorKind: string;
   actorClientId: string | null;
 }
 
-export const VIEW_SELECT = constant(`
-SELECT a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state, a.cell_kind AS "cellKind", a.cell_key AS "cellKey",
+const VIEW_COLUMNS = constant(`
+       a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state, a.cell_kind AS "cellKind", a.cell_key AS "cellKey",
        a.supplier_institution_id AS "supplierInstitutionId", si.brin AS "supplierBrin", si.name AS "supplierName",
        a.receiver_institution_id AS "receiverInstitutionId", ri.brin AS "receiverBrin", ri.name AS "receiverName",
        a.sector, a.metric, a.cohort, a.direction, a.rule, a.effect_pp AS "effectPp", a.baseline_rate AS "baselineRate",
@@ -39,14 +45,26 @@ SELECT a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state,
        a.events_baseline AS "eventsBaseline", a.baseline_cohorts AS "baselineCohorts", a.baseline_suppressed AS "baselineSuppressed",
        a.p, a.q, a.method_version AS "methodVersion", a.definition_set_id AS "definitionSetId", a.definition_set_version AS "definitionSetVersion",
        d.name AS "definitionSetName", a.parameters, a.details, a.evidence_hash AS "evidenceHash", a.resolution_reason AS "resolutionReason",
-       a.acknowledged_at AS "acknowledgedAt", a.resolved_at AS "resolvedAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt"
+       a.resolved_at AS "resolvedAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt",
+       coalesce(t.state, 'new') AS "triageState", t.note AS "triageNote", t.updated_at AS "triageAt", t.actor_client_id AS "triageActor"`);
+
+/** The alerts with their labels (`a`, `r`, `si`, `ri`) and the party's triage (`t`), for `WHERE`. */
+export const viewFrom = (party: AlertParty | null): Sql => sql`
   FROM alerts a
   JOIN regions r ON r.id = a.region_id
   LEFT JOIN institutions si ON si.id = a.supplier_institution_id
   LEFT JOIN institutions ri ON ri.id = a.receiver_institution_id
-  LEFT JOIN definition_sets d ON d.id = a.definition_set_id`);
+  LEFT JOIN alert_triage t ON t.region_id = a.region_id AND t.alert_id = a.id AND ${triageOf(party)}`;
+
+const triageOf = (party: AlertParty | null): Sql => (party ? sql`t.party_kind = ${party.kind} AND t.party_id = ${party.id}` : sql`FALSE`);
+
+/** Every column of an alert's view, read for `party` (null: no triage). */
+export const viewSelect = (party: AlertParty | null): Sql => sql`SELECT ${VIEW_COLUMNS} ${viewFrom(party)}
+  LEFT JOIN definition_sets d ON d.id = a.definition_set_id`;
 
 const SORT_SQL: Record<AlertSort, string> = {
+  // What asks for action first (trendbreuk, then leveringsbreuk, a methodebreuk notice, aandacht), newest cohort first, then latest change.
+  severity: `CASE a.type WHEN 'trendbreuk' THEN 0 WHEN 'leveringsbreuk' THEN 1 WHEN 'methodebreuk' THEN 2 ELSE 3 END, a.cohort DESC, a.updated_at DESC`,
   updatedAt: 'a.updated_at ASC',
   '-updatedAt': 'a.updated_at DESC',
   createdAt: 'a.created_at ASC',
@@ -131,5 +149,9 @@ export function normaliseView(row: AlertView): AlertView {
     p: numberOrNull(row.p),
     q: numberOrNull(row.q),
     definitionSetVersion: Number(row.definitionSetVersion),
+    triageState: row.triageState ?? 'new',
+    triageNote: row.triageNote ?? null,
+    triageAt: row.triageAt ?? null,
+    triageActor: row.triageActor ?? null,
   };
 }

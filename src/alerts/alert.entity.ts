@@ -1,14 +1,30 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { AlertMetric, AlertRule, AlertType, CellKind, Direction } from 'src/alerts/detection/model';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
 
-export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const;
+/**
+ * A signal's own state, shared by every party: open while detection finds its evidence, resolved
+ * (evidence-gone) when a refresh no longer does. What a party did about it is its triage
+ * (AlertTriageEntity), kept per party.
+ */
+export const ALERT_STATES = ['open', 'resolved'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 
-/** Why an alert was resolved: by a person, or because a refresh no longer finds its evidence. */
+/**
+ * Why an alert was resolved: because a refresh no longer finds its evidence; `manual` appears
+ * only in history written before triage moved to each party.
+ */
 export const RESOLUTION_REASONS = ['manual', 'evidence-gone'] as const;
 export type ResolutionReason = (typeof RESOLUTION_REASONS)[number];
+
+/** One party's triage of a signal; `new` is a party that has not triaged it (no row). */
+export const TRIAGE_STATES = ['new', 'seen', 'in-conversation', 'resolved'] as const;
+export type TriageState = (typeof TRIAGE_STATES)[number];
+
+/** Who triages: a region's coordinators, or one institution (its people and clients). */
+export const PARTY_KINDS = ['institution', 'region'] as const;
+export type PartyKind = (typeof PARTY_KINDS)[number];
 
 /**
  * A trendbreuk, aandacht, leveringsbreuk or methodebreuk found by detection, with the evidence
@@ -22,7 +38,7 @@ export type ResolutionReason = (typeof RESOLUTION_REASONS)[number];
 @Index('idx_alerts_supplier', ['supplierInstitutionId', 'updatedAt'])
 @Index('idx_alerts_receiver', ['receiverInstitutionId', 'updatedAt'])
 @Check('chk_alerts_type', `"type" IN ('trendbreuk', 'aandacht', 'leveringsbreuk', 'methodebreuk')`)
-@Check('chk_alerts_state', `"state" IN ('open', 'acknowledged', 'resolved')`)
+@Check('chk_alerts_state', `"state" IN ('open', 'resolved')`)
 @Check('chk_alerts_cell_kind', `"cell_kind" IN ('supplier_receiver', 'supplier_sector', 'receiver', 'region')`)
 @Check('chk_alerts_direction', `"direction" IS NULL OR "direction" IN ('up', 'down')`)
 @Check('chk_alerts_resolution', `("state" = 'resolved') = ("resolution_reason" IS NOT NULL)`)
@@ -126,9 +142,6 @@ export class AlertEntity {
   @Column({ name: 'resolution_reason', type: 'varchar', length: 16, nullable: true })
   resolutionReason!: ResolutionReason | null;
 
-  @Column({ name: 'acknowledged_at', type: 'timestamptz', nullable: true })
-  acknowledgedAt!: Date | null;
-
   @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true })
   resolvedAt!: Date | null;
 
@@ -151,13 +164,19 @@ export class AlertEntity {
   receiver?: InstitutionEntity;
 }
 
-export const ALERT_EVENTS = ['created', 'updated', 'acknowledged', 'resolved', 'reopened'] as const;
+/** `acknowledged` and a `resolved` by a person are history from before triage moved to each party; `triaged` is a party's triage. */
+export const ALERT_EVENTS = ['created', 'updated', 'acknowledged', 'resolved', 'reopened', 'triaged'] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
-/** Every change of an alert: state changes with the note, who and when; evidence updates by detection. */
+/**
+ * Every change of an alert: detection's (created, updated, reopened, resolved for lack of
+ * evidence) for every party that sees the alert, and each party's triage with its note, who and
+ * when, for that party only (`party_kind`, `party_id`).
+ */
 @Entity({ name: 'alert_history' })
 @Index('idx_alert_history_alert', ['alertId', 'id'])
-@Check('chk_alert_history_event', `"event" IN ('created', 'updated', 'acknowledged', 'resolved', 'reopened')`)
+@Check('chk_alert_history_event', `"event" IN ('created', 'updated', 'acknowledged', 'resolved', 'reopened', 'triaged')`)
+@Check('chk_alert_history_party', `("party_kind" IS NULL) = ("party_id" IS NULL) AND ("party_kind" IS NULL OR "party_kind" IN ('institution', 'region'))`)
 export class AlertHistoryEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
@@ -168,11 +187,19 @@ export class AlertHistoryEntity {
   @Column({ type: 'varchar', length: 16 })
   event!: AlertEvent;
 
+  /** The alert's state, or for `triaged` the party's triage state. */
   @Column({ name: 'from_state', type: 'varchar', length: 16, nullable: true })
-  fromState!: AlertState | null;
+  fromState!: string | null;
 
   @Column({ name: 'to_state', type: 'varchar', length: 16 })
-  toState!: AlertState;
+  toState!: string;
+
+  /** Set on a party's triage: only that party sees the row. */
+  @Column({ name: 'party_kind', type: 'varchar', length: 16, nullable: true })
+  partyKind!: PartyKind | null;
+
+  @Column({ name: 'party_id', type: 'uuid', nullable: true })
+  partyId!: string | null;
 
   @Column({ type: 'text', nullable: true })
   note!: string | null;
@@ -190,6 +217,52 @@ export class AlertHistoryEntity {
 
   @Column({ type: 'timestamptz', default: () => 'now()' })
   at!: Date;
+
+  @ManyToOne(() => AlertEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'alert_id' })
+  alert?: AlertEntity;
+}
+
+/**
+ * One party's triage of a shared signal: seen, in conversation, or resolved with a note, and who
+ * set it when. A party without a row has not looked at the signal yet (`new`). The signal, and
+ * later the conversation about it, belong to the alert; this row is the party's own. Keys start
+ * with region_id so that the table can be distributed by region with its alerts.
+ */
+@Entity({ name: 'alert_triage' })
+@Index('idx_alert_triage_party', ['partyKind', 'partyId', 'state'])
+@Check('chk_alert_triage_party_kind', `"party_kind" IN ('institution', 'region')`)
+@Check('chk_alert_triage_state', `"state" IN ('new', 'seen', 'in-conversation', 'resolved')`)
+@Check('chk_alert_triage_note', `"state" <> 'resolved' OR "note" IS NOT NULL`)
+export class AlertTriageEntity {
+  @PrimaryColumn({ name: 'region_id', type: 'uuid' })
+  regionId!: string;
+
+  @PrimaryColumn({ name: 'alert_id', type: 'uuid' })
+  alertId!: string;
+
+  @PrimaryColumn({ name: 'party_kind', type: 'varchar', length: 16 })
+  partyKind!: PartyKind;
+
+  /** The institution's id, or the region's for its coordinators. */
+  @PrimaryColumn({ name: 'party_id', type: 'uuid' })
+  partyId!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  state!: TriageState;
+
+  @Column({ type: 'text', nullable: true })
+  note!: string | null;
+
+  /** The kind of the client or person that set it, and its client id (`person:<id>` for a person). */
+  @Column({ name: 'actor_kind', type: 'varchar', length: 16 })
+  actorKind!: 'institution' | 'region';
+
+  @Column({ name: 'actor_client_id', type: 'varchar', length: 64 })
+  actorClientId!: string;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt!: Date;
 
   @ManyToOne(() => AlertEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'alert_id' })

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AlertsService } from 'src/alerts/alerts.service';
-import { AlertDetailDto, AlertIdParamDto, AlertListDto, AlertListQueryDto, AlertTransitionDto } from 'src/alerts/dto/alert.dto';
+import { AlertDetailDto, AlertIdParamDto, AlertListDto, AlertListQueryDto, AlertTransitionDto, AlertTriageRequestDto } from 'src/alerts/dto/alert.dto';
 import { Auth, Authenticated } from 'src/access/authenticated.decorator';
 import { Principal } from 'src/access/principal';
 
@@ -10,7 +10,10 @@ import { Principal } from 'src/access/principal';
 export class AlertsController {
   constructor(private readonly service: AlertsService) {}
 
-  /** Trendbreuk, aandacht, leveringsbreuk and methodebreuk alerts on the cells the caller may see. */
+  /**
+   * The caller's inbox: trendbreuk, leveringsbreuk and methodebreuk signals on the cells it may see,
+   * most severe first, each with the caller's own triage; `type=aandacht` is the watch list.
+   */
   @Get()
   @Authenticated({ scope: 'alerts:read' })
   @ApiOkResponse({ type: AlertListDto })
@@ -18,7 +21,7 @@ export class AlertsController {
     return this.service.list(auth, query);
   }
 
-  /** One alert: the evidence, the series behind it and its history. */
+  /** One alert: the evidence, the series behind it, the caller's triage and its history. */
   @Get(':id')
   @Authenticated({ scope: 'alerts:read' })
   @ApiOkResponse({ type: AlertDetailDto })
@@ -27,22 +30,32 @@ export class AlertsController {
     return this.service.get(auth, params.id);
   }
 
-  /** open → acknowledged, with a note. */
+  /** Sets the caller's party's triage (new, seen, in-conversation, resolved with a note); other parties keep theirs. */
+  @Put(':id/triage')
+  @Authenticated({ scope: 'alerts:write' })
+  @ApiOkResponse({ type: AlertDetailDto })
+  @ApiBadRequestResponse({ description: 'Invalid state, or resolved without a note (problem+json).' })
+  @ApiNotFoundResponse({ description: 'Missing, or not visible to the caller (problem+json).' })
+  triageAlert(@Auth() auth: Principal, @Param() params: AlertIdParamDto, @Body() dto: AlertTriageRequestDto): Promise<AlertDetailDto> {
+    return this.service.triage(auth, params.id, dto);
+  }
+
+  /** The caller's party's triage new → seen, with a note (an alias of PUT triage). */
   @Post(':id/acknowledge')
   @HttpCode(200)
   @Authenticated({ scope: 'alerts:write' })
   @ApiOkResponse({ type: AlertDetailDto })
-  @ApiConflictResponse({ description: 'The alert is not open (problem+json).' })
+  @ApiConflictResponse({ description: "The caller's party has already triaged the signal (problem+json)." })
   acknowledgeAlert(@Auth() auth: Principal, @Param() params: AlertIdParamDto, @Body() dto: AlertTransitionDto): Promise<AlertDetailDto> {
     return this.service.acknowledge(auth, params.id, dto);
   }
 
-  /** open or acknowledged → resolved, with a note. */
+  /** The caller's party's triage → resolved, with a note (an alias of PUT triage). */
   @Post(':id/resolve')
   @HttpCode(200)
   @Authenticated({ scope: 'alerts:write' })
   @ApiOkResponse({ type: AlertDetailDto })
-  @ApiConflictResponse({ description: 'The alert is already resolved (problem+json).' })
+  @ApiConflictResponse({ description: "The caller's party has already resolved the signal (problem+json)." })
   resolveAlert(@Auth() auth: Principal, @Param() params: AlertIdParamDto, @Body() dto: AlertTransitionDto): Promise<AlertDetailDto> {
     return this.service.resolve(auth, params.id, dto);
   }

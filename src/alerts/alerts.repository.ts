@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AlertScope } from 'src/access/tenancy';
-import { AlertEvent, AlertState, ResolutionReason } from 'src/alerts/alert.entity';
+import { AlertParty, AlertScope } from 'src/access/tenancy';
+import { AlertEvent, AlertState, ResolutionReason, TriageState } from 'src/alerts/alert.entity';
 import {
   AlertHistoryRow,
   AlertView,
@@ -13,9 +13,10 @@ import {
   UPDATE_ASSIGNMENTS,
   VALUE_NAMES,
   VALUES_FROM_T,
-  VIEW_SELECT,
+  viewFrom,
+  viewSelect,
 } from 'src/alerts/alert-rows';
-import { AlertSort } from 'src/alerts/dto/alert.dto';
+import { AlertSort, TriageFilter } from 'src/alerts/dto/alert.dto';
 import { FlowRow } from 'src/alerts/detection/cells';
 import { AlertMetric, AlertType, CellKind, CellRef, CohortDefinition } from 'src/alerts/detection/model';
 import { AlertValues, ExistingAlert, planReconciliation, ReconciliationPlan } from 'src/alerts/detection/reconcile';
@@ -23,8 +24,10 @@ import { constant, execute, join, param, query, queryOne, Sql, sql } from 'src/d
 import { Counts, countsFromRow, SUM_COUNTS_SQL } from 'src/outcomes/figures';
 
 export interface AlertFilters {
+  /** One type; without it, the inbox: every type but `aandacht` (the watch list). */
   type?: AlertType;
   state?: AlertState;
+  triage?: TriageFilter;
   cohort?: number;
   metric?: AlertMetric;
   cellKind?: CellKind;
@@ -142,7 +145,6 @@ export class AlertsRepository {
                    state = CASE WHEN ${reopened} THEN 'open' ELSE a.state END,
                    resolution_reason = CASE WHEN ${reopened} THEN NULL ELSE a.resolution_reason END,
                    resolved_at = CASE WHEN ${reopened} THEN NULL ELSE a.resolved_at END,
-                   acknowledged_at = CASE WHEN ${reopened} THEN NULL ELSE a.acknowledged_at END,
                    updated_at = CASE WHEN x.event IS NULL THEN a.updated_at ELSE now() END
               FROM unnest(${unnestValues(plan.update.map((item) => item.values))}) WITH ORDINALITY AS t(${VALUE_NAMES}, ord)
               JOIN unnest(${plan.update.map((item) => item.id)}::uuid[], ${plan.update.map((item) => item.event)}::text[]) WITH ORDINALITY AS x(id, event, ord) ON x.ord = t.ord
@@ -156,7 +158,7 @@ export class AlertsRepository {
       await execute(
         manager,
         sql`UPDATE alerts SET state = 'resolved', resolution_reason = 'evidence-gone', resolved_at = now(), updated_at = now()
-             WHERE region_id = ${regionId} AND id = ANY(${plan.resolve.map((item) => item.id)}::uuid[]) AND state IN ('open', 'acknowledged')`,
+             WHERE region_id = ${regionId} AND id = ANY(${plan.resolve.map((item) => item.id)}::uuid[]) AND state = 'open'`,
       );
       for (const item of plan.resolve) history.push({ alertId: item.id, event: 'resolved', fromState: item.fromState, toState: 'resolved', note: item.note, reason: 'evidence-gone' });
     }
@@ -178,67 +180,68 @@ export class AlertsRepository {
     await query(manager, sql`SELECT pg_advisory_xact_lock(hashtext('alerts:' || ${regionId}))`);
   }
 
-  async list(scope: AlertScope, filters: AlertFilters, sort: AlertSort, limit: number, offset: number): Promise<{ items: AlertView[]; total: number }> {
+  /** The caller's alerts with its party's triage, filtered, sorted and paged. */
+  async list(scope: AlertScope, party: AlertParty, filters: AlertFilters, sort: AlertSort, limit: number, offset: number): Promise<{ items: AlertView[]; total: number }> {
     const where = whereOf(scope, filters);
-    const counted = await queryOne<{ total: string }>(
-      this.dataSource,
-      sql`SELECT count(*) AS total FROM alerts a JOIN regions r ON r.id = a.region_id
-            LEFT JOIN institutions si ON si.id = a.supplier_institution_id LEFT JOIN institutions ri ON ri.id = a.receiver_institution_id
-           WHERE ${where}`,
-    );
-    const rows = await query<AlertView>(this.dataSource, sql`${VIEW_SELECT} WHERE ${where} ORDER BY ${sortOf(sort)}, a.id LIMIT ${limit} OFFSET ${offset}`);
+    const counted = await queryOne<{ total: string }>(this.dataSource, sql`SELECT count(*) AS total ${viewFrom(party)} WHERE ${where}`);
+    const rows = await query<AlertView>(this.dataSource, sql`${viewSelect(party)} WHERE ${where} ORDER BY ${sortOf(sort)}, a.id LIMIT ${limit} OFFSET ${offset}`);
     return { items: rows.map(normaliseView), total: Number(counted?.total ?? 0) };
   }
 
-  async findView(id: string, manager: EntityManager = this.dataSource.manager): Promise<AlertView | null> {
-    const row = await queryOne<AlertView>(manager, sql`${VIEW_SELECT} WHERE a.id = ${id}`);
+  /** One alert, with the triage of `party` (none: `new`). */
+  async findView(id: string, party: AlertParty | null = null, manager: EntityManager = this.dataSource.manager): Promise<AlertView | null> {
+    const row = await queryOne<AlertView>(manager, sql`${viewSelect(party)} WHERE a.id = ${id}`);
     return row ? normaliseView(row) : null;
   }
 
-  async viewsByIds(manager: EntityManager, ids: string[]): Promise<AlertView[]> {
-    const rows = await query<AlertView>(manager, sql`${VIEW_SELECT} WHERE a.id = ANY(${ids}::uuid[])`);
+  async viewsByIds(manager: EntityManager, ids: string[], party: AlertParty | null = null): Promise<AlertView[]> {
+    const rows = await query<AlertView>(manager, sql`${viewSelect(party)} WHERE a.id = ANY(${ids}::uuid[])`);
     return rows.map(normaliseView);
   }
 
-  async history(alertId: string): Promise<AlertHistoryRow[]> {
+  /** Detection's history of an alert, which every party sees, and the triage history of `party`. */
+  async history(alertId: string, party: AlertParty): Promise<AlertHistoryRow[]> {
     return query<AlertHistoryRow>(
       this.dataSource,
       sql`SELECT at, event, from_state AS "fromState", to_state AS "toState", note, reason, actor_kind AS "actorKind", actor_client_id AS "actorClientId"
-            FROM alert_history WHERE alert_id = ${alertId} ORDER BY id`,
+            FROM alert_history
+           WHERE alert_id = ${alertId} AND (party_kind IS NULL OR (party_kind = ${party.kind} AND party_id = ${party.id}))
+           ORDER BY id`,
     );
   }
 
   /**
-   * Moves an alert from one of `from` to `to` with a history row, under the region's alert lock;
-   * returns the state it was in when that is not allowed (the caller answers 409).
+   * Sets one party's triage of an alert, with a history row for that party, when its current
+   * triage is one of `from` (all states when absent); otherwise returns the current state (the
+   * caller answers 409). `afterWrite` runs in the same transaction (the party's webhooks).
    */
-  async transition(
+  async setTriage(
     alert: Pick<AlertView, 'id' | 'regionId'>,
-    change: { from: AlertState[]; to: AlertState; event: AlertEvent; note: string; actorKind: string; actorClientId: string },
+    party: AlertParty,
+    change: { from?: TriageState[]; to: TriageState; note: string | null; actorKind: string; actorClientId: string },
     afterWrite: AfterAlertWrite,
-  ): Promise<{ ok: true } | { ok: false; state: AlertState }> {
+  ): Promise<{ ok: true } | { ok: false; state: TriageState }> {
     return this.dataSource.transaction(async (manager) => {
       await this.lockRegion(manager, alert.regionId);
-      const current = await queryOne<{ state: AlertState }>(manager, sql`SELECT state FROM alerts WHERE id = ${alert.id} FOR UPDATE`);
-      if (!current || !change.from.includes(current.state)) return { ok: false, state: current?.state ?? 'resolved' };
-      const to = param(change.to);
+      const current = await queryOne<{ state: TriageState }>(
+        manager,
+        sql`SELECT state FROM alert_triage WHERE region_id = ${alert.regionId} AND alert_id = ${alert.id} AND party_kind = ${party.kind} AND party_id = ${party.id}`,
+      );
+      const from = current?.state ?? 'new';
+      if (change.from && !change.from.includes(from)) return { ok: false, state: from };
       await execute(
         manager,
-        sql`UPDATE alerts
-               SET state = ${to}::varchar,
-                   resolution_reason = CASE WHEN ${to}::varchar = 'resolved' THEN 'manual' ELSE NULL END,
-                   acknowledged_at = CASE WHEN ${to}::varchar = 'acknowledged' THEN now() ELSE acknowledged_at END,
-                   resolved_at = CASE WHEN ${to}::varchar = 'resolved' THEN now() ELSE NULL END,
-                   updated_at = now()
-             WHERE id = ${alert.id}`,
+        sql`INSERT INTO alert_triage (region_id, alert_id, party_kind, party_id, state, note, actor_kind, actor_client_id, updated_at)
+            VALUES (${alert.regionId}, ${alert.id}, ${party.kind}, ${party.id}, ${change.to}, ${change.note}, ${change.actorKind}, ${change.actorClientId}, now())
+            ON CONFLICT (region_id, alert_id, party_kind, party_id)
+            DO UPDATE SET state = excluded.state, note = excluded.note, actor_kind = excluded.actor_kind, actor_client_id = excluded.actor_client_id, updated_at = excluded.updated_at`,
       );
-      const reason = change.to === 'resolved' ? 'manual' : null;
       await execute(
         manager,
-        sql`INSERT INTO alert_history (alert_id, event, from_state, to_state, note, reason, actor_kind, actor_client_id)
-            VALUES (${alert.id}, ${change.event}, ${current.state}, ${change.to}, ${change.note}, ${reason}, ${change.actorKind}, ${change.actorClientId})`,
+        sql`INSERT INTO alert_history (alert_id, event, from_state, to_state, note, reason, actor_kind, actor_client_id, party_kind, party_id)
+            VALUES (${alert.id}, 'triaged', ${from}, ${change.to}, ${change.note}, NULL, ${change.actorKind}, ${change.actorClientId}, ${party.kind}, ${party.id})`,
       );
-      await afterWrite(manager, alert.regionId, [{ alertId: alert.id, event: change.event }]);
+      await afterWrite(manager, alert.regionId, [{ alertId: alert.id, event: 'triaged' }]);
       return { ok: true };
     });
   }
@@ -267,7 +270,7 @@ function cellCondition(cell: CellRef): Sql {
   }
 }
 
-/** The caller's alerts (its scope) that pass the filters; filters left undefined are not applied. */
+/** The caller's alerts (its scope) that pass the filters; filters left undefined are not applied, except that no type is the inbox. */
 function whereOf(scope: AlertScope, filters: AlertFilters): Sql {
   const conditions: Sql[] = [];
   switch (scope.kind) {
@@ -284,8 +287,10 @@ function whereOf(scope: AlertScope, filters: AlertFilters): Sql {
       break;
     }
   }
-  if (filters.type !== undefined) conditions.push(sql`a.type = ${filters.type}`);
+  conditions.push(filters.type !== undefined ? sql`a.type = ${filters.type}` : sql`a.type <> 'aandacht'`);
   if (filters.state !== undefined) conditions.push(sql`a.state = ${filters.state}`);
+  if (filters.triage === 'unresolved') conditions.push(sql`coalesce(t.state, 'new') <> 'resolved'`);
+  else if (filters.triage !== undefined) conditions.push(sql`coalesce(t.state, 'new') = ${filters.triage}`);
   if (filters.cohort !== undefined) conditions.push(sql`a.cohort = ${filters.cohort}`);
   if (filters.metric !== undefined) conditions.push(sql`a.metric = ${filters.metric}`);
   if (filters.cellKind !== undefined) conditions.push(sql`a.cell_kind = ${filters.cellKind}`);

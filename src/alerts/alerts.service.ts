@@ -1,18 +1,19 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { alertVisibility } from 'src/alerts/alert-disclosure';
 import { alertSeries, alertVisibleTo, toAlertDto, toHistoryDto } from 'src/alerts/alert-presenter';
-import { AlertEvent, AlertState } from 'src/alerts/alert.entity';
+import { TriageState } from 'src/alerts/alert.entity';
 import { AlertView } from 'src/alerts/alert-rows';
 import { AlertsRepository } from 'src/alerts/alerts.repository';
 import { parametersOf } from 'src/alerts/detection.service';
-import { AlertDetailDto, AlertListDto, AlertListQueryDto, AlertTransitionDto } from 'src/alerts/dto/alert.dto';
+import { AlertDetailDto, AlertListDto, AlertListQueryDto, AlertTransitionDto, AlertTriageRequestDto } from 'src/alerts/dto/alert.dto';
 import { WebhooksService } from 'src/alerts/webhooks/webhooks.service';
 import { AccessService } from 'src/access/access.service';
 import { actorOf, Principal } from 'src/access/principal';
-import { notFound, ProblemException } from 'src/common/problem';
+import { notFound } from 'src/common/problem';
+import { problem } from 'src/common/problems';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { ALL_COHORTS, DisclosureService, RegionDisclosure } from 'src/outcomes/disclosure/disclosure.service';
-import { AlertScope } from 'src/access/tenancy';
+import { AlertParty, AlertScope } from 'src/access/tenancy';
 import { toDefinitionReference } from 'src/outcomes/definitions.service';
 import { RATE_METRICS, RateMetric } from 'src/alerts/detection/model';
 import type { RecordSector } from 'src/programmes/programme-codes';
@@ -20,9 +21,10 @@ import { AlertReferenceDto } from 'src/references/dto/reference.dto';
 import { ComparableDefinition } from 'src/references/reference-comparison';
 import { ReferencesService } from 'src/references/references.service';
 
-const TRANSITIONS: Record<'acknowledge' | 'resolve', { from: AlertState[]; to: AlertState; event: AlertEvent }> = {
-  acknowledge: { from: ['open'], to: 'acknowledged', event: 'acknowledged' },
-  resolve: { from: ['open', 'acknowledged'], to: 'resolved', event: 'resolved' },
+/** The older actions, kept as aliases: each sets only the caller's party's triage, from the states it allows. */
+const ALIASES: Record<'acknowledge' | 'resolve', { from: TriageState[]; to: TriageState; refusal: string }> = {
+  acknowledge: { from: ['new'], to: 'seen', refusal: 'only a signal your party has not triaged yet can be acknowledged' },
+  resolve: { from: ['new', 'seen', 'in-conversation'], to: 'resolved', refusal: 'your party has already resolved it' },
 };
 
 @Injectable()
@@ -43,21 +45,27 @@ export class AlertsService {
     return regions;
   }
 
+  /**
+   * The caller's inbox (trendbreuk, leveringsbreuk, methodebreuk; most severe first) with its
+   * party's triage, or with `type` one kind of signal (`aandacht`: the watch list).
+   */
   async list(auth: Principal, query: AlertListQueryDto): Promise<AlertListDto> {
     const scope = await this.access.alertScope(auth);
     if (!scope || (scope.kind === 'institution' && scope.regionIds.length === 0)) return { items: [], total: 0, limit: query.limit, offset: query.offset };
     const { items, total } = await this.repository.list(
       scope,
+      this.access.alertParty(scope),
       {
         type: query.type,
         state: query.state,
+        triage: query.triage,
         cohort: query.cohort,
         metric: query.metric,
         cellKind: query.cellKind,
         institutionBrin: query.institution,
         regionCode: query.region,
       },
-      query.sort ?? '-updatedAt',
+      query.sort ?? 'severity',
       query.limit,
       query.offset,
     );
@@ -65,24 +73,26 @@ export class AlertsService {
     return { items: items.map((view) => toAlertDto(view, alertVisibility(view, disclosures.get(view.regionId)!, scope))), total, limit: query.limit, offset: query.offset };
   }
 
-  /** A visible alert, or the same 404 as a missing one. */
-  private async visible(auth: Principal, id: string): Promise<{ view: AlertView; scope: AlertScope }> {
-    const [view, scope] = await Promise.all([this.repository.findView(id), this.access.alertScope(auth)]);
-    if (!view || !scope || !alertVisibleTo(scope, view)) throw notFound(`Alert ${id}`);
-    return { view, scope };
+  /** A visible alert with the caller's party's triage, or the same 404 as a missing one. */
+  private async visible(auth: Principal, id: string): Promise<{ view: AlertView; scope: AlertScope; party: AlertParty }> {
+    const scope = await this.access.alertScope(auth);
+    const party = scope ? this.access.alertParty(scope) : null;
+    const view = scope ? await this.repository.findView(id, party) : null;
+    if (!view || !scope || !party || !alertVisibleTo(scope, view)) throw notFound(`Alert ${id}`);
+    return { view, scope, party };
   }
 
   async get(auth: Principal, id: string): Promise<AlertDetailDto> {
-    const { view, scope } = await this.visible(auth, id);
-    return this.detail(view, scope);
+    const { view, scope, party } = await this.visible(auth, id);
+    return this.detail(view, scope, party);
   }
 
-  private async detail(view: AlertView, scope: AlertScope): Promise<AlertDetailDto> {
+  private async detail(view: AlertView, scope: AlertScope, party: AlertParty): Promise<AlertDetailDto> {
     const cell = { kind: view.cellKind, supplierId: view.supplierInstitutionId, receiverId: view.receiverInstitutionId, sector: view.sector };
     const [{ cohorts, points }, definitionSets, history] = await Promise.all([
       this.repository.cellSeries(view.regionId, cell),
       this.definitions.listForRegion(view.regionId),
-      this.repository.history(view.id),
+      this.repository.history(view.id, party),
     ]);
     const parameters = new Map(definitionSets.map((definition) => [definition.id, parametersOf(definition)]));
     const references = new Map(definitionSets.map((definition) => [definition.id, toDefinitionReference(definition)]));
@@ -116,30 +126,34 @@ export class AlertsService {
     });
   }
 
+  /** Sets the caller's party's triage; other parties' triage of the same signal is untouched. */
+  triage(auth: Principal, id: string, dto: AlertTriageRequestDto): Promise<AlertDetailDto> {
+    const note = dto.note?.trim() ?? null;
+    if (dto.state === 'resolved' && !note) throw problem('invalid-request', 'A note is required to resolve a signal: what was found, agreed or done.', [{ pointer: '#/note', detail: 'note is required when state is resolved' }]);
+    return this.setTriage(auth, id, { to: dto.state, note });
+  }
+
+  /** Alias of triage `seen` with a note, from `new` only. */
   acknowledge(auth: Principal, id: string, dto: AlertTransitionDto): Promise<AlertDetailDto> {
-    return this.transition(auth, id, 'acknowledge', dto.note);
+    return this.alias(auth, id, 'acknowledge', dto.note);
   }
 
+  /** Alias of triage `resolved` with a note. */
   resolve(auth: Principal, id: string, dto: AlertTransitionDto): Promise<AlertDetailDto> {
-    return this.transition(auth, id, 'resolve', dto.note);
+    return this.alias(auth, id, 'resolve', dto.note);
   }
 
-  private async transition(auth: Principal, id: string, action: 'acknowledge' | 'resolve', note: string): Promise<AlertDetailDto> {
-    const { view, scope } = await this.visible(auth, id);
-    const rule = TRANSITIONS[action];
-    const result = await this.repository.transition(view, { ...rule, note: note.trim(), ...actorOf(auth) }, (manager, regionId, changes) =>
-      this.webhooks.queueDeliveries(manager, regionId, changes).then(() => undefined),
+  private alias(auth: Principal, id: string, action: 'acknowledge' | 'resolve', note: string): Promise<AlertDetailDto> {
+    const rule = ALIASES[action];
+    return this.setTriage(auth, id, { from: rule.from, to: rule.to, note: note.trim() }, rule.refusal);
+  }
+
+  private async setTriage(auth: Principal, id: string, change: { from?: TriageState[]; to: TriageState; note: string | null }, refusal?: string): Promise<AlertDetailDto> {
+    const { view, scope, party } = await this.visible(auth, id);
+    const result = await this.repository.setTriage(view, party, { ...change, ...actorOf(auth) }, (manager, regionId, changes) =>
+      this.webhooks.queueDeliveries(manager, regionId, changes, party).then(() => undefined),
     );
-    if (!result.ok) {
-      throw new ProblemException(
-        HttpStatus.CONFLICT,
-        'invalid-transition',
-        'Conflict',
-        `The alert is ${result.state}; ${action === 'acknowledge' ? 'only an open alert can be acknowledged' : 'only an open or acknowledged alert can be resolved'}.`,
-        undefined,
-        { state: result.state },
-      );
-    }
-    return this.detail((await this.repository.findView(id))!, scope);
+    if (!result.ok) throw problem('invalid-transition', `Your party's triage of this signal is ${result.state}; ${refusal ?? 'that change is not allowed'}.`, undefined, { state: result.state });
+    return this.detail((await this.repository.findView(id, party))!, scope, party);
   }
 }

@@ -16,6 +16,8 @@ export interface DetectionRun extends Omit<ReconciliationResult, 'changes'> {
   cohorts: number;
   cells: number;
   tests: number;
+  /** Tests left out of the BH family as the same hypothesis as one in it. */
+  duplicates: { cells: number; complements: number };
   findings: number;
   notifications: number;
   /** Reading the summaries, the statistics, writing alerts (and queueing webhooks), in ms. */
@@ -88,6 +90,7 @@ export class DetectionService implements OnModuleInit {
       cohorts: series.cohorts.length,
       cells: series.cells.length,
       tests: result.tests,
+      duplicates: result.duplicates,
       findings: result.findings.length,
       ...counts,
       notifications,

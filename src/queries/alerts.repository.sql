@@ -57,7 +57,6 @@ UPDATE alerts a
       state = CASE WHEN x.event = 'reopened' THEN 'open' ELSE a.state END,
       resolution_reason = CASE WHEN x.event = 'reopened' THEN NULL ELSE a.resolution_reason END,
       resolved_at = CASE WHEN x.event = 'reopened' THEN NULL ELSE a.resolved_at END,
-      acknowledged_at = CASE WHEN x.event = 'reopened' THEN NULL ELSE a.acknowledged_at END,
       updated_at = CASE WHEN x.event IS NULL THEN a.updated_at ELSE now() END
  FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::float8[], $12::float8[], $13::float8[], $14::int[], $15::int[], $16::int[], $17::int[], $18::text[], $19::bool[], $20::float8[], $21::float8[], $22::text[], $23::uuid[], $24::int[], $25::text[], $26::text[], $27::text[]) WITH ORDINALITY AS t(type, cell_kind, cell_key, supplier_institution_id, receiver_institution_id, sector, metric, cohort, direction, rule, effect_pp, baseline_rate, current_rate, n_current, events_current, n_baseline, events_baseline, baseline_cohorts, baseline_suppressed, p, q, method_version, definition_set_id, definition_set_version, parameters, details, evidence_hash, ord)
  JOIN unnest($28::uuid[], $29::text[]) WITH ORDINALITY AS x(id, event, ord) ON x.ord = t.ord
@@ -65,7 +64,7 @@ WHERE a.id = x.id AND a.region_id = $30;
 -- parameters: ["trendbreuk"], ["region"], ["region|||"], [null], [null], [null], ["uitval"], [2023], ["up"], ["fdr"], [10], [0.15], [0.25], [120], [30], [360], [54], ["{2020,2021,2022}"], [false], [0.001], [0.01], ["example"], ["00000000-0000-4000-8000-00000000000d"], [1], ["{\"k\":10}"], ["{}"], ["bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"], ["00000000-0000-4000-8000-0000000000a2"], ["updated"], "00000000-0000-4000-8000-0000000000a1"
 
 UPDATE alerts SET state = 'resolved', resolution_reason = 'evidence-gone', resolved_at = now(), updated_at = now()
-WHERE region_id = $1 AND id = ANY($2::uuid[]) AND state IN ('open', 'acknowledged');
+WHERE region_id = $1 AND id = ANY($2::uuid[]) AND state = 'open';
 -- parameters: "00000000-0000-4000-8000-0000000000a1", ["00000000-0000-4000-8000-0000000000a3"]
 
 INSERT INTO alert_history (alert_id, event, from_state, to_state, note, reason, actor_kind, actor_client_id)
@@ -74,13 +73,17 @@ SELECT t.alert_id, t.event, t.from_state, t.to_state, t.note, t.reason, 'system'
               $5::text[], $6::text[]) AS t(alert_id, event, from_state, to_state, note, reason);
 -- parameters: ["<generated id>","00000000-0000-4000-8000-0000000000a2","00000000-0000-4000-8000-0000000000a3"], ["created","updated","resolved"], [null,"open","open"], ["open","open","resolved"], [null,null,"The evidence no longer holds after a refresh of the summaries."], [null,null,"evidence-gone"]
 
--- AlertsRepository.list (a region, no filter)
-SELECT count(*) AS total FROM alerts a JOIN regions r ON r.id = a.region_id
- LEFT JOIN institutions si ON si.id = a.supplier_institution_id LEFT JOIN institutions ri ON ri.id = a.receiver_institution_id
-WHERE a.region_id = $1;
--- parameters: "00000000-0000-4000-8000-0000000000a1"
+-- AlertsRepository.list (a region's inbox)
+SELECT count(*) AS total
+FROM alerts a
+JOIN regions r ON r.id = a.region_id
+LEFT JOIN institutions si ON si.id = a.supplier_institution_id
+LEFT JOIN institutions ri ON ri.id = a.receiver_institution_id
+LEFT JOIN alert_triage t ON t.region_id = a.region_id AND t.alert_id = a.id AND t.party_kind = $1 AND t.party_id = $2 WHERE a.region_id = $3 AND a.type <> 'aandacht';
+-- parameters: "region", "00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000a1"
 
-SELECT a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state, a.cell_kind AS "cellKind", a.cell_key AS "cellKey",
+SELECT
+     a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state, a.cell_kind AS "cellKind", a.cell_key AS "cellKey",
      a.supplier_institution_id AS "supplierInstitutionId", si.brin AS "supplierBrin", si.name AS "supplierName",
      a.receiver_institution_id AS "receiverInstitutionId", ri.brin AS "receiverBrin", ri.name AS "receiverName",
      a.sector, a.metric, a.cohort, a.direction, a.rule, a.effect_pp AS "effectPp", a.baseline_rate AS "baselineRate",
@@ -88,22 +91,28 @@ SELECT a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state,
      a.events_baseline AS "eventsBaseline", a.baseline_cohorts AS "baselineCohorts", a.baseline_suppressed AS "baselineSuppressed",
      a.p, a.q, a.method_version AS "methodVersion", a.definition_set_id AS "definitionSetId", a.definition_set_version AS "definitionSetVersion",
      d.name AS "definitionSetName", a.parameters, a.details, a.evidence_hash AS "evidenceHash", a.resolution_reason AS "resolutionReason",
-     a.acknowledged_at AS "acknowledgedAt", a.resolved_at AS "resolvedAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt"
+     a.resolved_at AS "resolvedAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt",
+     coalesce(t.state, 'new') AS "triageState", t.note AS "triageNote", t.updated_at AS "triageAt", t.actor_client_id AS "triageActor"
 FROM alerts a
 JOIN regions r ON r.id = a.region_id
 LEFT JOIN institutions si ON si.id = a.supplier_institution_id
 LEFT JOIN institutions ri ON ri.id = a.receiver_institution_id
-LEFT JOIN definition_sets d ON d.id = a.definition_set_id WHERE a.region_id = $1 ORDER BY a.updated_at DESC, a.id LIMIT $2 OFFSET $3;
--- parameters: "00000000-0000-4000-8000-0000000000a1", 50, 0
+LEFT JOIN alert_triage t ON t.region_id = a.region_id AND t.alert_id = a.id AND t.party_kind = $1 AND t.party_id = $2
+LEFT JOIN definition_sets d ON d.id = a.definition_set_id WHERE a.region_id = $3 AND a.type <> 'aandacht' ORDER BY CASE a.type WHEN 'trendbreuk' THEN 0 WHEN 'leveringsbreuk' THEN 1 WHEN 'methodebreuk' THEN 2 ELSE 3 END, a.cohort DESC, a.updated_at DESC, a.id LIMIT $4 OFFSET $5;
+-- parameters: "region", "00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000a1", 50, 0
 
 -- AlertsRepository.list (an institution, every filter)
-SELECT count(*) AS total FROM alerts a JOIN regions r ON r.id = a.region_id
- LEFT JOIN institutions si ON si.id = a.supplier_institution_id LEFT JOIN institutions ri ON ri.id = a.receiver_institution_id
-WHERE a.region_id = ANY($1::uuid[]) AND ((a.cell_kind IN ('supplier_receiver', 'supplier_sector') AND a.supplier_institution_id = $2)
- OR (a.cell_kind IN ('supplier_receiver', 'receiver') AND a.receiver_institution_id = $2)) AND a.type = $3 AND a.state = $4 AND a.cohort = $5 AND a.metric = $6 AND a.cell_kind = $7 AND r.code = $8 AND (si.brin = $9 OR ri.brin = $9);
--- parameters: ["00000000-0000-4000-8000-0000000000a1"], "00000000-0000-4000-8000-00000000000b", "trendbreuk", "open", 2023, "uitval", "region", "ALERTS", "00AA"
+SELECT count(*) AS total
+FROM alerts a
+JOIN regions r ON r.id = a.region_id
+LEFT JOIN institutions si ON si.id = a.supplier_institution_id
+LEFT JOIN institutions ri ON ri.id = a.receiver_institution_id
+LEFT JOIN alert_triage t ON t.region_id = a.region_id AND t.alert_id = a.id AND t.party_kind = $1 AND t.party_id = $2 WHERE a.region_id = ANY($3::uuid[]) AND ((a.cell_kind IN ('supplier_receiver', 'supplier_sector') AND a.supplier_institution_id = $4)
+          OR (a.cell_kind IN ('supplier_receiver', 'receiver') AND a.receiver_institution_id = $4)) AND a.type = $5 AND a.state = $6 AND coalesce(t.state, 'new') <> 'resolved' AND a.cohort = $7 AND a.metric = $8 AND a.cell_kind = $9 AND r.code = $10 AND (si.brin = $11 OR ri.brin = $11);
+-- parameters: "institution", "00000000-0000-4000-8000-00000000000b", ["00000000-0000-4000-8000-0000000000a1"], "00000000-0000-4000-8000-00000000000b", "trendbreuk", "open", 2023, "uitval", "region", "ALERTS", "00AA"
 
-SELECT a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state, a.cell_kind AS "cellKind", a.cell_key AS "cellKey",
+SELECT
+     a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state, a.cell_kind AS "cellKind", a.cell_key AS "cellKey",
      a.supplier_institution_id AS "supplierInstitutionId", si.brin AS "supplierBrin", si.name AS "supplierName",
      a.receiver_institution_id AS "receiverInstitutionId", ri.brin AS "receiverBrin", ri.name AS "receiverName",
      a.sector, a.metric, a.cohort, a.direction, a.rule, a.effect_pp AS "effectPp", a.baseline_rate AS "baselineRate",
@@ -111,17 +120,28 @@ SELECT a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state,
      a.events_baseline AS "eventsBaseline", a.baseline_cohorts AS "baselineCohorts", a.baseline_suppressed AS "baselineSuppressed",
      a.p, a.q, a.method_version AS "methodVersion", a.definition_set_id AS "definitionSetId", a.definition_set_version AS "definitionSetVersion",
      d.name AS "definitionSetName", a.parameters, a.details, a.evidence_hash AS "evidenceHash", a.resolution_reason AS "resolutionReason",
-     a.acknowledged_at AS "acknowledgedAt", a.resolved_at AS "resolvedAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt"
+     a.resolved_at AS "resolvedAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt",
+     coalesce(t.state, 'new') AS "triageState", t.note AS "triageNote", t.updated_at AS "triageAt", t.actor_client_id AS "triageActor"
 FROM alerts a
 JOIN regions r ON r.id = a.region_id
 LEFT JOIN institutions si ON si.id = a.supplier_institution_id
 LEFT JOIN institutions ri ON ri.id = a.receiver_institution_id
-LEFT JOIN definition_sets d ON d.id = a.definition_set_id WHERE a.region_id = ANY($1::uuid[]) AND ((a.cell_kind IN ('supplier_receiver', 'supplier_sector') AND a.supplier_institution_id = $2)
-          OR (a.cell_kind IN ('supplier_receiver', 'receiver') AND a.receiver_institution_id = $2)) AND a.type = $3 AND a.state = $4 AND a.cohort = $5 AND a.metric = $6 AND a.cell_kind = $7 AND r.code = $8 AND (si.brin = $9 OR ri.brin = $9) ORDER BY abs(a.effect_pp) ASC NULLS LAST, a.id LIMIT $10 OFFSET $11;
--- parameters: ["00000000-0000-4000-8000-0000000000a1"], "00000000-0000-4000-8000-00000000000b", "trendbreuk", "open", 2023, "uitval", "region", "ALERTS", "00AA", 50, 0
+LEFT JOIN alert_triage t ON t.region_id = a.region_id AND t.alert_id = a.id AND t.party_kind = $1 AND t.party_id = $2
+LEFT JOIN definition_sets d ON d.id = a.definition_set_id WHERE a.region_id = ANY($3::uuid[]) AND ((a.cell_kind IN ('supplier_receiver', 'supplier_sector') AND a.supplier_institution_id = $4)
+          OR (a.cell_kind IN ('supplier_receiver', 'receiver') AND a.receiver_institution_id = $4)) AND a.type = $5 AND a.state = $6 AND coalesce(t.state, 'new') <> 'resolved' AND a.cohort = $7 AND a.metric = $8 AND a.cell_kind = $9 AND r.code = $10 AND (si.brin = $11 OR ri.brin = $11) ORDER BY abs(a.effect_pp) ASC NULLS LAST, a.id LIMIT $12 OFFSET $13;
+-- parameters: "institution", "00000000-0000-4000-8000-00000000000b", ["00000000-0000-4000-8000-0000000000a1"], "00000000-0000-4000-8000-00000000000b", "trendbreuk", "open", 2023, "uitval", "region", "ALERTS", "00AA", 50, 0
 
--- AlertsRepository.findView
-SELECT a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state, a.cell_kind AS "cellKind", a.cell_key AS "cellKey",
+-- AlertsRepository.list (one triage state)
+SELECT count(*) AS total
+FROM alerts a
+JOIN regions r ON r.id = a.region_id
+LEFT JOIN institutions si ON si.id = a.supplier_institution_id
+LEFT JOIN institutions ri ON ri.id = a.receiver_institution_id
+LEFT JOIN alert_triage t ON t.region_id = a.region_id AND t.alert_id = a.id AND t.party_kind = $1 AND t.party_id = $2 WHERE a.region_id = $3 AND a.type <> 'aandacht' AND coalesce(t.state, 'new') = $4;
+-- parameters: "region", "00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000a1", "seen"
+
+SELECT
+     a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state, a.cell_kind AS "cellKind", a.cell_key AS "cellKey",
      a.supplier_institution_id AS "supplierInstitutionId", si.brin AS "supplierBrin", si.name AS "supplierName",
      a.receiver_institution_id AS "receiverInstitutionId", ri.brin AS "receiverBrin", ri.name AS "receiverName",
      a.sector, a.metric, a.cohort, a.direction, a.rule, a.effect_pp AS "effectPp", a.baseline_rate AS "baselineRate",
@@ -129,16 +149,59 @@ SELECT a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state,
      a.events_baseline AS "eventsBaseline", a.baseline_cohorts AS "baselineCohorts", a.baseline_suppressed AS "baselineSuppressed",
      a.p, a.q, a.method_version AS "methodVersion", a.definition_set_id AS "definitionSetId", a.definition_set_version AS "definitionSetVersion",
      d.name AS "definitionSetName", a.parameters, a.details, a.evidence_hash AS "evidenceHash", a.resolution_reason AS "resolutionReason",
-     a.acknowledged_at AS "acknowledgedAt", a.resolved_at AS "resolvedAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt"
+     a.resolved_at AS "resolvedAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt",
+     coalesce(t.state, 'new') AS "triageState", t.note AS "triageNote", t.updated_at AS "triageAt", t.actor_client_id AS "triageActor"
 FROM alerts a
 JOIN regions r ON r.id = a.region_id
 LEFT JOIN institutions si ON si.id = a.supplier_institution_id
 LEFT JOIN institutions ri ON ri.id = a.receiver_institution_id
+LEFT JOIN alert_triage t ON t.region_id = a.region_id AND t.alert_id = a.id AND t.party_kind = $1 AND t.party_id = $2
+LEFT JOIN definition_sets d ON d.id = a.definition_set_id WHERE a.region_id = $3 AND a.type <> 'aandacht' AND coalesce(t.state, 'new') = $4 ORDER BY a.updated_at DESC, a.id LIMIT $5 OFFSET $6;
+-- parameters: "region", "00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000a1", "seen", 50, 0
+
+-- AlertsRepository.findView (for a party)
+SELECT
+     a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state, a.cell_kind AS "cellKind", a.cell_key AS "cellKey",
+     a.supplier_institution_id AS "supplierInstitutionId", si.brin AS "supplierBrin", si.name AS "supplierName",
+     a.receiver_institution_id AS "receiverInstitutionId", ri.brin AS "receiverBrin", ri.name AS "receiverName",
+     a.sector, a.metric, a.cohort, a.direction, a.rule, a.effect_pp AS "effectPp", a.baseline_rate AS "baselineRate",
+     a.current_rate AS "currentRate", a.n_current AS "nCurrent", a.events_current AS "eventsCurrent", a.n_baseline AS "nBaseline",
+     a.events_baseline AS "eventsBaseline", a.baseline_cohorts AS "baselineCohorts", a.baseline_suppressed AS "baselineSuppressed",
+     a.p, a.q, a.method_version AS "methodVersion", a.definition_set_id AS "definitionSetId", a.definition_set_version AS "definitionSetVersion",
+     d.name AS "definitionSetName", a.parameters, a.details, a.evidence_hash AS "evidenceHash", a.resolution_reason AS "resolutionReason",
+     a.resolved_at AS "resolvedAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt",
+     coalesce(t.state, 'new') AS "triageState", t.note AS "triageNote", t.updated_at AS "triageAt", t.actor_client_id AS "triageActor"
+FROM alerts a
+JOIN regions r ON r.id = a.region_id
+LEFT JOIN institutions si ON si.id = a.supplier_institution_id
+LEFT JOIN institutions ri ON ri.id = a.receiver_institution_id
+LEFT JOIN alert_triage t ON t.region_id = a.region_id AND t.alert_id = a.id AND t.party_kind = $1 AND t.party_id = $2
+LEFT JOIN definition_sets d ON d.id = a.definition_set_id WHERE a.id = $3;
+-- parameters: "region", "00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000a2"
+
+-- AlertsRepository.findView (for no party)
+SELECT
+     a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state, a.cell_kind AS "cellKind", a.cell_key AS "cellKey",
+     a.supplier_institution_id AS "supplierInstitutionId", si.brin AS "supplierBrin", si.name AS "supplierName",
+     a.receiver_institution_id AS "receiverInstitutionId", ri.brin AS "receiverBrin", ri.name AS "receiverName",
+     a.sector, a.metric, a.cohort, a.direction, a.rule, a.effect_pp AS "effectPp", a.baseline_rate AS "baselineRate",
+     a.current_rate AS "currentRate", a.n_current AS "nCurrent", a.events_current AS "eventsCurrent", a.n_baseline AS "nBaseline",
+     a.events_baseline AS "eventsBaseline", a.baseline_cohorts AS "baselineCohorts", a.baseline_suppressed AS "baselineSuppressed",
+     a.p, a.q, a.method_version AS "methodVersion", a.definition_set_id AS "definitionSetId", a.definition_set_version AS "definitionSetVersion",
+     d.name AS "definitionSetName", a.parameters, a.details, a.evidence_hash AS "evidenceHash", a.resolution_reason AS "resolutionReason",
+     a.resolved_at AS "resolvedAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt",
+     coalesce(t.state, 'new') AS "triageState", t.note AS "triageNote", t.updated_at AS "triageAt", t.actor_client_id AS "triageActor"
+FROM alerts a
+JOIN regions r ON r.id = a.region_id
+LEFT JOIN institutions si ON si.id = a.supplier_institution_id
+LEFT JOIN institutions ri ON ri.id = a.receiver_institution_id
+LEFT JOIN alert_triage t ON t.region_id = a.region_id AND t.alert_id = a.id AND FALSE
 LEFT JOIN definition_sets d ON d.id = a.definition_set_id WHERE a.id = $1;
 -- parameters: "00000000-0000-4000-8000-0000000000a2"
 
 -- AlertsRepository.viewsByIds
-SELECT a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state, a.cell_kind AS "cellKind", a.cell_key AS "cellKey",
+SELECT
+     a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state, a.cell_kind AS "cellKind", a.cell_key AS "cellKey",
      a.supplier_institution_id AS "supplierInstitutionId", si.brin AS "supplierBrin", si.name AS "supplierName",
      a.receiver_institution_id AS "receiverInstitutionId", ri.brin AS "receiverBrin", ri.name AS "receiverName",
      a.sector, a.metric, a.cohort, a.direction, a.rule, a.effect_pp AS "effectPp", a.baseline_rate AS "baselineRate",
@@ -146,35 +209,53 @@ SELECT a.id, a.region_id AS "regionId", r.code AS "regionCode", a.type, a.state,
      a.events_baseline AS "eventsBaseline", a.baseline_cohorts AS "baselineCohorts", a.baseline_suppressed AS "baselineSuppressed",
      a.p, a.q, a.method_version AS "methodVersion", a.definition_set_id AS "definitionSetId", a.definition_set_version AS "definitionSetVersion",
      d.name AS "definitionSetName", a.parameters, a.details, a.evidence_hash AS "evidenceHash", a.resolution_reason AS "resolutionReason",
-     a.acknowledged_at AS "acknowledgedAt", a.resolved_at AS "resolvedAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt"
+     a.resolved_at AS "resolvedAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt",
+     coalesce(t.state, 'new') AS "triageState", t.note AS "triageNote", t.updated_at AS "triageAt", t.actor_client_id AS "triageActor"
 FROM alerts a
 JOIN regions r ON r.id = a.region_id
 LEFT JOIN institutions si ON si.id = a.supplier_institution_id
 LEFT JOIN institutions ri ON ri.id = a.receiver_institution_id
+LEFT JOIN alert_triage t ON t.region_id = a.region_id AND t.alert_id = a.id AND FALSE
 LEFT JOIN definition_sets d ON d.id = a.definition_set_id WHERE a.id = ANY($1::uuid[]);
 -- parameters: ["00000000-0000-4000-8000-0000000000a2","00000000-0000-4000-8000-0000000000a3"]
 
 -- AlertsRepository.history
 SELECT at, event, from_state AS "fromState", to_state AS "toState", note, reason, actor_kind AS "actorKind", actor_client_id AS "actorClientId"
-FROM alert_history WHERE alert_id = $1 ORDER BY id;
--- parameters: "00000000-0000-4000-8000-0000000000a2"
+ FROM alert_history
+WHERE alert_id = $1 AND (party_kind IS NULL OR (party_kind = $2 AND party_id = $3))
+ORDER BY id;
+-- parameters: "00000000-0000-4000-8000-0000000000a2", "region", "00000000-0000-4000-8000-0000000000a1"
 
--- AlertsRepository.transition
+-- AlertsRepository.setTriage (from any state)
 SELECT pg_advisory_xact_lock(hashtext('alerts:' || $1));
 -- parameters: "00000000-0000-4000-8000-0000000000a1"
 
-SELECT state FROM alerts WHERE id = $1 FOR UPDATE;
--- parameters: "00000000-0000-4000-8000-0000000000a2"
+SELECT state FROM alert_triage WHERE region_id = $1 AND alert_id = $2 AND party_kind = $3 AND party_id = $4;
+-- parameters: "00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000a2", "region", "00000000-0000-4000-8000-0000000000a1"
 
-UPDATE alerts
-  SET state = $1::varchar,
-      resolution_reason = CASE WHEN $1::varchar = 'resolved' THEN 'manual' ELSE NULL END,
-      acknowledged_at = CASE WHEN $1::varchar = 'acknowledged' THEN now() ELSE acknowledged_at END,
-      resolved_at = CASE WHEN $1::varchar = 'resolved' THEN now() ELSE NULL END,
-      updated_at = now()
-WHERE id = $2;
--- parameters: "acknowledged", "00000000-0000-4000-8000-0000000000a2"
+INSERT INTO alert_triage (region_id, alert_id, party_kind, party_id, state, note, actor_kind, actor_client_id, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
+ON CONFLICT (region_id, alert_id, party_kind, party_id)
+DO UPDATE SET state = excluded.state, note = excluded.note, actor_kind = excluded.actor_kind, actor_client_id = excluded.actor_client_id, updated_at = excluded.updated_at;
+-- parameters: "00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000a2", "region", "00000000-0000-4000-8000-0000000000a1", "in-conversation", "Besproken in het netwerkoverleg", "region", "client-example"
 
-INSERT INTO alert_history (alert_id, event, from_state, to_state, note, reason, actor_kind, actor_client_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
--- parameters: "00000000-0000-4000-8000-0000000000a2", "acknowledged", "open", "acknowledged", "Besproken in het netwerkoverleg", null, "client", "client-example"
+INSERT INTO alert_history (alert_id, event, from_state, to_state, note, reason, actor_kind, actor_client_id, party_kind, party_id)
+VALUES ($1, 'triaged', $2, $3, $4, NULL, $5, $6, $7, $8);
+-- parameters: "00000000-0000-4000-8000-0000000000a2", "new", "in-conversation", "Besproken in het netwerkoverleg", "region", "client-example", "region", "00000000-0000-4000-8000-0000000000a1"
+
+-- AlertsRepository.setTriage (from allowed states)
+SELECT pg_advisory_xact_lock(hashtext('alerts:' || $1));
+-- parameters: "00000000-0000-4000-8000-0000000000a1"
+
+SELECT state FROM alert_triage WHERE region_id = $1 AND alert_id = $2 AND party_kind = $3 AND party_id = $4;
+-- parameters: "00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000a2", "institution", "00000000-0000-4000-8000-00000000000b"
+
+INSERT INTO alert_triage (region_id, alert_id, party_kind, party_id, state, note, actor_kind, actor_client_id, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
+ON CONFLICT (region_id, alert_id, party_kind, party_id)
+DO UPDATE SET state = excluded.state, note = excluded.note, actor_kind = excluded.actor_kind, actor_client_id = excluded.actor_client_id, updated_at = excluded.updated_at;
+-- parameters: "00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000a2", "institution", "00000000-0000-4000-8000-00000000000b", "seen", "Gezien", "institution", "client-example"
+
+INSERT INTO alert_history (alert_id, event, from_state, to_state, note, reason, actor_kind, actor_client_id, party_kind, party_id)
+VALUES ($1, 'triaged', $2, $3, $4, NULL, $5, $6, $7, $8);
+-- parameters: "00000000-0000-4000-8000-0000000000a2", "new", "seen", "Gezien", "institution", "client-example", "institution", "00000000-0000-4000-8000-00000000000b"

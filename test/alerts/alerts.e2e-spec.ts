@@ -25,6 +25,7 @@ describe('trendbreuk alerts on a region with planted changes', () => {
 
   const get = (token: string, path: string) => ctx.http.get(path).set('Authorization', `Bearer ${token}`);
   const post = (token: string, path: string, body: unknown) => ctx.http.post(path).set('Authorization', `Bearer ${token}`).send(body as object);
+  const put = (token: string, path: string, body: unknown) => ctx.http.put(path).set('Authorization', `Bearer ${token}`).send(body as object);
   const all = async (token: string, query = ''): Promise<Alert[]> => {
     const response = await get(token, `/v1/alerts?limit=500${query}`).expect(200);
     return response.body.items as Alert[];
@@ -85,6 +86,12 @@ describe('trendbreuk alerts on a region with planted changes', () => {
     expect(forCell).toEqual([expect.objectContaining({ type: 'leveringsbreuk', metric: 'n', direction: 'down', rule: 'supply-low', nCurrent: 24, nBaseline: 240 })]);
     supplyAlert = forCell[0]!;
     expect(supplyAlert.details).toMatchObject({ baselineMedianN: 80, supplyRatio: 0.3 });
+    // B sends to X only, so B × hbo holds the same students as B → X: one signal, not two. Likewise
+    // Y receives from A only (its receiver total is A → Y).
+    const supply = await all(tokens.coordinatorR, '&type=leveringsbreuk');
+    expect(supply.filter((alert) => alert.cell.kind === 'supplier_sector' && alert.cell.supplier?.brin === B.brin)).toEqual([]);
+    expect(supply.filter((alert) => alert.cell.kind === 'receiver' && alert.cell.receiver?.brin === planted.Y.brin)).toEqual([]);
+    expect(supply.filter((alert) => alert.cell.kind === 'supplier_receiver' && alert.cell.receiver?.brin === planted.Y.brin)).toHaveLength(1);
   });
 
   it('withholds pooled figures when a baseline cohort is below k, and shows that cohort as suppressed', async () => {
@@ -135,7 +142,11 @@ describe('trendbreuk alerts on a region with planted changes', () => {
     expect(ofR.length).toBeGreaterThan(ofA.length);
     expect(ofR.some((alert) => alert.cell.kind === 'region')).toBe(true);
     expect(ofR.map((alert) => alert.id)).toEqual(expect.arrayContaining([breakAlert.id, supplyAlert.id]));
-    expect(ofR.length).toBe(await alertRows());
+    // The inbox holds every signal but aandacht, which is the watch list.
+    const watchR = await all(tokens.coordinatorR, '&type=aandacht');
+    expect(ofR.filter((alert) => alert.type === 'aandacht')).toEqual([]);
+    expect(watchR.every((alert) => alert.type === 'aandacht')).toBe(true);
+    expect(ofR.length + watchR.length).toBe(await alertRows());
 
     const ofS = await get(tokens.coordinatorS, '/v1/alerts').expect(200);
     expect(ofS.body).toMatchObject({ items: [], total: 0 });
@@ -161,8 +172,12 @@ describe('trendbreuk alerts on a region with planted changes', () => {
     expect(onlyX.length).toBeGreaterThan(0);
     for (const alert of onlyX) expect(alert.cell).toMatchObject({ kind: 'receiver', receiver: { brin: planted.X.brin } });
 
-    const bad = await get(tokens.supplierA, '/v1/alerts?limit=501&sort=p;drop&type=alarm&metric=x&institution=abc&cohort=19&state=gone&region=%20').expect(400);
-    expect([...new Set(bad.body.errors.map((error: { parameter: string }) => error.parameter))].sort()).toEqual(['cohort', 'institution', 'limit', 'metric', 'region', 'sort', 'state', 'type']);
+    const bad = await get(tokens.supplierA, '/v1/alerts?limit=501&sort=p;drop&type=alarm&metric=x&institution=abc&cohort=19&state=acknowledged&triage=done&region=%20').expect(400);
+    expect([...new Set(bad.body.errors.map((error: { parameter: string }) => error.parameter))].sort()).toEqual(['cohort', 'institution', 'limit', 'metric', 'region', 'sort', 'state', 'triage', 'type']);
+    // The inbox order: trendbreuk, then leveringsbreuk, then methodebreuk; newest cohort first within each.
+    const inbox = await all(tokens.coordinatorR);
+    const rank = (alert: Alert) => ['trendbreuk', 'leveringsbreuk', 'methodebreuk'].indexOf(alert.type) * 10_000 - alert.cohort;
+    expect(inbox.map(rank)).toEqual([...inbox.map(rank)].sort((a, b) => a - b));
     await get(tokens.supplierA, '/v1/alerts/not-a-uuid').expect(400);
     await get(tokens.supplierA, '/v1/alerts?unknown=1').expect(400);
   });
@@ -183,29 +198,63 @@ describe('trendbreuk alerts on a region with planted changes', () => {
     expect(history).toEqual([expect.objectContaining({ event: 'created', fromState: null, toState: 'open', actor: 'system', actorKind: 'system' })]);
   });
 
-  it('acknowledges and resolves with a note and history; invalid transitions answer 409', async () => {
+  it('keeps a triage per party: a school that acknowledges or resolves a signal changes nothing for the others', async () => {
     await post(tokens.supplierA, `/v1/alerts/${breakAlert.id}/acknowledge`, {}).expect(400);
     const blank = await post(tokens.supplierA, `/v1/alerts/${breakAlert.id}/acknowledge`, { note: '   ' }).expect(400);
     expect(blank.body.errors[0]).toMatchObject({ pointer: '#/note' });
     await post(tokens.supplierA, `/v1/alerts/${breakAlert.id}/acknowledge`, { note: 'x'.repeat(2001) }).expect(400);
     await post(tokens.readOnlyA, `/v1/alerts/${breakAlert.id}/acknowledge`, { note: 'no scope' }).expect(403);
     await post(tokens.supplierB, `/v1/alerts/${breakAlert.id}/acknowledge`, { note: 'not mine' }).expect(404);
+    await put(tokens.supplierB, `/v1/alerts/${breakAlert.id}/triage`, { state: 'resolved', note: 'not mine' }).expect(404);
 
+    // A acknowledges (its triage: seen); the signal stays open for everyone.
     const acknowledged = await post(tokens.supplierA, `/v1/alerts/${breakAlert.id}/acknowledge`, { note: 'We bespreken dit met Hogeschool X.' }).expect(200);
-    expect(acknowledged.body).toMatchObject({ state: 'acknowledged', acknowledgedAt: expect.any(String) });
-    expect(acknowledged.body.history.at(-1)).toMatchObject({ event: 'acknowledged', fromState: 'open', toState: 'acknowledged', note: 'We bespreken dit met Hogeschool X.', actorKind: 'institution' });
-    const again = await post(tokens.receiverX, `/v1/alerts/${breakAlert.id}/acknowledge`, { note: 'ook gezien' }).expect(409);
-    expect(again.body).toMatchObject({ status: 409, state: 'acknowledged' });
+    expect(acknowledged.body).toMatchObject({ state: 'open', triage: { state: 'seen', note: 'We bespreken dit met Hogeschool X.', updatedBy: expect.any(String), updatedAt: expect.any(String) } });
+    expect(acknowledged.body.history.at(-1)).toMatchObject({ event: 'triaged', fromState: 'new', toState: 'seen', note: 'We bespreken dit met Hogeschool X.', actorKind: 'institution' });
+    const again = await post(tokens.supplierA, `/v1/alerts/${breakAlert.id}/acknowledge`, { note: 'nogmaals' }).expect(409);
+    expect(again.body).toMatchObject({ status: 409, state: 'seen' });
 
+    // The receiver and the coordinator still have it as new, and see nothing of A's triage.
+    for (const token of [tokens.receiverX, tokens.coordinatorR]) {
+      const detail = (await get(token, `/v1/alerts/${breakAlert.id}`).expect(200)).body;
+      expect(detail).toMatchObject({ state: 'open', triage: { state: 'new', note: null, updatedAt: null, updatedBy: null } });
+      expect(detail.history.map((entry: { event: string }) => entry.event)).toEqual(['created']);
+      expect((await all(token, '&triage=new')).map((alert) => alert.id)).toContain(breakAlert.id);
+    }
+    expect((await all(tokens.supplierA, '&triage=new')).map((alert) => alert.id)).not.toContain(breakAlert.id);
+    expect((await all(tokens.supplierA, '&triage=seen')).map((alert) => alert.id)).toEqual([breakAlert.id]);
+    // The receiver acknowledges for itself.
+    await post(tokens.receiverX, `/v1/alerts/${breakAlert.id}/acknowledge`, { note: 'ook gezien' }).expect(200);
+
+    // B resolves its supply alert; the coordinator still has it in its inbox, as new, and can take it up.
     const resolved = await post(tokens.supplierB, `/v1/alerts/${supplyAlert.id}/resolve`, { note: 'Levering 2022 was onvolledig; aangevuld.' }).expect(200);
-    expect(resolved.body).toMatchObject({ state: 'resolved', resolutionReason: 'manual' });
-    expect(resolved.body.history.map((entry: { event: string }) => entry.event)).toEqual(['created', 'resolved']);
+    expect(resolved.body).toMatchObject({ state: 'open', resolutionReason: null, triage: { state: 'resolved', note: 'Levering 2022 was onvolledig; aangevuld.' } });
+    expect(resolved.body.history.map((entry: { event: string }) => entry.event)).toEqual(['created', 'triaged']);
     await post(tokens.supplierB, `/v1/alerts/${supplyAlert.id}/resolve`, { note: 'nogmaals' }).expect(409);
-    await post(tokens.coordinatorR, `/v1/alerts/${supplyAlert.id}/acknowledge`, { note: 'te laat' }).expect(409);
-    // The person's decision stands when detection runs again on the same data.
+    expect((await all(tokens.supplierB, '&triage=unresolved')).map((alert) => alert.id)).not.toContain(supplyAlert.id);
+    const forCoordinator = (await all(tokens.coordinatorR, '&triage=unresolved')).find((alert) => alert.id === supplyAlert.id);
+    expect(forCoordinator).toMatchObject({ state: 'open', triage: { state: 'new' } });
+    expect((await all(tokens.receiverX, '&state=open')).find((alert) => alert.id === supplyAlert.id)).toMatchObject({ triage: { state: 'new' } });
+
+    // PUT triage: any state of the caller's own; resolved needs a note.
+    const conversation = await put(tokens.coordinatorR, `/v1/alerts/${supplyAlert.id}/triage`, { state: 'in-conversation', note: 'Op de agenda van het netwerkoverleg.' }).expect(200);
+    expect(conversation.body.triage).toMatchObject({ state: 'in-conversation', note: 'Op de agenda van het netwerkoverleg.' });
+    const noNote = await put(tokens.coordinatorR, `/v1/alerts/${supplyAlert.id}/triage`, { state: 'resolved' }).expect(400);
+    expect(noNote.body.errors[0]).toMatchObject({ pointer: '#/note' });
+    await put(tokens.coordinatorR, `/v1/alerts/${supplyAlert.id}/triage`, { state: 'done' }).expect(400);
+    await put(tokens.readOnlyA, `/v1/alerts/${breakAlert.id}/triage`, { state: 'seen' }).expect(403);
+    expect((await get(tokens.supplierB, `/v1/alerts/${supplyAlert.id}`).expect(200)).body.triage).toMatchObject({ state: 'resolved' });
+    const rows = await ctx.dataSource.query(`SELECT party_kind, state FROM alert_triage WHERE alert_id = $1 ORDER BY party_kind`, [supplyAlert.id]);
+    expect(rows).toEqual([
+      { party_kind: 'institution', state: 'resolved' },
+      { party_kind: 'region', state: 'in-conversation' },
+    ]);
+
+    // Detection running again leaves every party's triage as it is.
     await ctx.app.get(DetectionService).detectRegion(planted.region.id);
-    expect((await get(tokens.coordinatorR, `/v1/alerts/${supplyAlert.id}`).expect(200)).body.state).toBe('resolved');
-    expect((await get(tokens.coordinatorR, `/v1/alerts/${breakAlert.id}`).expect(200)).body.state).toBe('acknowledged');
+    expect((await get(tokens.supplierB, `/v1/alerts/${supplyAlert.id}`).expect(200)).body).toMatchObject({ state: 'open', triage: { state: 'resolved' } });
+    expect((await get(tokens.supplierA, `/v1/alerts/${breakAlert.id}`).expect(200)).body).toMatchObject({ state: 'open', triage: { state: 'seen' } });
+    expect((await get(tokens.coordinatorR, `/v1/alerts/${breakAlert.id}`).expect(200)).body.triage.state).toBe('new');
   });
 
   it('resolves an alert automatically (evidence-gone) when a correction removes its evidence', async () => {
@@ -214,14 +263,18 @@ describe('trendbreuk alerts on a region with planted changes', () => {
     await ctx.runJobs();
     const detail = await get(tokens.supplierA, `/v1/alerts/${breakAlert.id}`).expect(200);
     expect(detail.body).toMatchObject({ state: 'resolved', resolutionReason: 'evidence-gone', resolvedAt: expect.any(String) });
-    expect(detail.body.history.at(-1)).toMatchObject({ event: 'resolved', fromState: 'acknowledged', toState: 'resolved', reason: 'evidence-gone', actor: 'system', actorKind: 'system' });
+    expect(detail.body.history.at(-1)).toMatchObject({ event: 'resolved', fromState: 'open', toState: 'resolved', reason: 'evidence-gone', actor: 'system', actorKind: 'system' });
+    // A's own triage is untouched by detection.
+    expect(detail.body.triage).toMatchObject({ state: 'seen' });
     expect(detail.body.series.at(-1)).toMatchObject({ cohort: 2022, n: 64, events: null });
     const coordinatorDetail = await get(tokens.coordinatorR, `/v1/alerts/${breakAlert.id}`).expect(200);
     expect(coordinatorDetail.body.series.at(-1)).toMatchObject({ cohort: 2022, n: 64, events: 12 });
     // The other cells of the jump (receiver X, the region) lost their evidence too; nothing open is left about uitval in 2022 at X.
     const open = await all(tokens.receiverX, '&state=open&type=trendbreuk&metric=uitval&cohort=2022');
     expect(open).toEqual([]);
-    await post(tokens.supplierA, `/v1/alerts/${breakAlert.id}/resolve`, { note: 'dubbel' }).expect(409);
+    // A party may still close its own triage of a lapsed signal.
+    const closed = await post(tokens.supplierA, `/v1/alerts/${breakAlert.id}/resolve`, { note: 'Correctie van de aanlevering.' }).expect(200);
+    expect(closed.body).toMatchObject({ state: 'resolved', resolutionReason: 'evidence-gone', triage: { state: 'resolved' } });
   });
 
   it('raises a methodebreuk when the definitions change, and never pools a baseline across it', async () => {

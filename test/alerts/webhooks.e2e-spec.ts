@@ -101,6 +101,8 @@ describe('alert webhooks', () => {
     // The payload shows what the API shows this owner: the 2019 A → X cell is withheld (a complement
     // of the 8 at A → Y), so the baseline and the effect derived from it are withheld too.
     expect(planted2022.alert).toMatchObject({ cohort: 2022, direction: 'up', nCurrent: 80, eventsCurrent: 28, currentRate: 0.35, effectPp: null, nBaseline: null, q: null, suppressed: true });
+    // Detection's notifications carry the signal, not any party's triage.
+    expect(planted2022.alert.triage).toBeUndefined();
 
     for (const request of receiver.received) {
       const secret = request.path === '/region' ? hooks.region.secret : request.path === '/a' ? hooks.supplierA.secret : hooks.supplierB.secret;
@@ -140,15 +142,15 @@ describe('alert webhooks', () => {
     expect(after.body.items).toContainEqual(expect.objectContaining({ attempts: 2, lastStatusCode: 204, nextAttemptAt: null }));
   });
 
-  it('notifies changes: an acknowledgement reaches the owners who see the alert', async () => {
+  it("notifies a party's triage to that party's own webhooks only, with its triage", async () => {
     const before = receiver.received.length;
     const list = await ctx.http.get('/v1/alerts?type=trendbreuk&metric=uitval&cohort=2022&cellKind=supplier_receiver').set(auth(tokens.supplierA)).expect(200);
     const alert = list.body.items.find((item: { cell: { receiver: { brin: string } } }) => item.cell.receiver.brin === planted.X.brin);
     await ctx.http.post(`/v1/alerts/${alert.id}/acknowledge`).set(auth(tokens.supplierA)).send({ note: 'Opgepakt.' }).expect(200);
     await deliver();
     const fresh = receiver.received.slice(before).map((request) => ({ path: request.path, body: JSON.parse(request.body) }));
-    expect(fresh.map((item) => item.path).sort()).toEqual(['/a', '/region']);
-    for (const item of fresh) expect(item.body).toMatchObject({ event: 'alert.acknowledged', alert: { id: alert.id, state: 'acknowledged' } });
+    expect(fresh.map((item) => item.path)).toEqual(['/a']);
+    expect(fresh[0].body).toMatchObject({ event: 'alert.triaged', alert: { id: alert.id, state: 'open', triage: { state: 'seen', note: 'Opgepakt.' } } });
   });
 
   it('deletes a webhook; nothing more is delivered to it', async () => {

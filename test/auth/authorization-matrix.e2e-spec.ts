@@ -211,6 +211,11 @@ const REQUESTS: Record<string, RequestBuilder> = {
   }),
   'GET /v1/alerts': () => ({ method: 'get', path: '/v1/alerts' }),
   'GET /v1/alerts/:id': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/alerts/${objectCase === 'own' ? world.alertR : objectCase === 'other' ? world.alertS : MISSING_UUID}` }),
+  'PUT /v1/alerts/:id/triage': async (ctx, world, objectCase) => ({
+    method: 'put',
+    path: `/v1/alerts/${await alertFor(ctx, world, objectCase)}/triage`,
+    body: { state: 'in-conversation', note: 'Op de agenda van het netwerkoverleg.' },
+  }),
   'POST /v1/alerts/:id/acknowledge': async (ctx, world, objectCase) => ({
     method: 'post',
     path: `/v1/alerts/${await alertFor(ctx, world, objectCase)}/acknowledge`,

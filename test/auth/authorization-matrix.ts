@@ -120,6 +120,8 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixRow> = {
   // Alerts. own: an alert on the cell A → X in region R; other: one on Y's cell in region S.
   'GET /v1/alerts': row(all(401), all(200), all(200), all(200), all(200), all(200), all(403)),
   'GET /v1/alerts/:id': row(all(401), [200, 404, 404], all(404), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  // Triage is the caller's party's own: whoever may see the alert and holds alerts:write sets it.
+  'PUT /v1/alerts/:id/triage': row(all(401), all(403), all(403), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
   'POST /v1/alerts/:id/acknowledge': row(all(401), all(403), all(403), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
   'POST /v1/alerts/:id/resolve': row(all(401), all(403), all(403), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
   // Webhooks: own = the caller's own webhook (X's for institutions, R's for coordinators); other = S's.

@@ -379,14 +379,14 @@ describe('the LP attacker against every output of random regions', () => {
       knowledge.outputs++;
     }
 
-    // Alerts with their evidence series.
-    const alerts = (await get(token, '/v1/alerts?limit=500')).body.items as Array<{
+    // Alerts with their evidence series: the inbox and the watch list (aandacht).
+    const alerts = [...(await get(token, '/v1/alerts?limit=500')).body.items, ...(await get(token, '/v1/alerts?type=aandacht&limit=500')).body.items] as Array<{
       id: string;
       cohort: number;
       nCurrent: number | null;
       cell: { kind: string; supplier: { brin: string } | null; receiver: { brin: string } | null; sector: string | null };
     }>;
-    knowledge.outputs++;
+    knowledge.outputs += 2;
     for (const alert of alerts) {
       const inCell = (micro: Micro): boolean =>
         (alert.cell.supplier === null || micro.supplier === supplierIndex(alert.cell.supplier.brin)) &&

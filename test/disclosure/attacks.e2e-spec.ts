@@ -155,7 +155,7 @@ describe('the attacks of issue 11 recover nothing', () => {
           else equalities.push({ variables: [variable], value: cell.n });
         }
       }
-      const alerts = (await get(token, '/v1/alerts?limit=500').expect(200)).body.items as Array<{ id: string; type: string; cohort: number; nCurrent: number | null; cell: { kind: string; receiver: { brin: string } | null } }>;
+      const alerts = [...(await get(token, '/v1/alerts?limit=500').expect(200)).body.items, ...(await get(token, '/v1/alerts?type=aandacht&limit=500').expect(200)).body.items] as Array<{ id: string; type: string; cohort: number; nCurrent: number | null; cell: { kind: string; receiver: { brin: string } | null } }>;
       for (const alert of alerts) {
         const variable = alert.cell.kind === 'supplier_receiver' ? variableOf(alert.cell.receiver?.brin) : undefined;
         if (!variable) continue;

@@ -76,8 +76,10 @@ describe('reference series beside the views', () => {
     const response = await get('/v1/insights/alumni', tokens.S1).expect(200);
     // The school's and the region's figures are as before, through the disclosure layer.
     const [cohort] = response.body.cohorts;
-    expect(cohort.total).toMatchObject({ n: 20, uitval: 0.2, suppressed: false });
-    expect(cohort.benchmarkTotal).toMatchObject({ n: 20, uitval: 0.2 });
+    // A school reads the split between switch and uitval with noise (docs/disclosure-control.md, attack 5); left is exact.
+    expect(cohort.total).toMatchObject({ n: 20, left: 0.2, suppressed: false, protection: 'perturbed' });
+    expect(Math.abs(Math.round(cohort.total.uitval * 20) - 4)).toBeLessThanOrEqual(3);
+    expect(cohort.benchmarkTotal).toMatchObject({ n: 20, left: 0.2, protection: 'perturbed' });
     const byName = Object.fromEntries(response.body.references.map((reference: { source: string }) => [reference.source, reference]));
     expect(byName.A).toMatchObject({
       sourceUrl: DUO.sourceUrl,
@@ -164,8 +166,9 @@ describe('reference series beside the views', () => {
       const [cohort] = response.body.cohorts;
       expect(cohort.cohort).toBe(2022);
       expect(cohort.rows).toEqual([
-        expect.objectContaining({ key: '1', label: 'Entree (mbo 1)', n: 12, uitval: 0.25, suppressed: false }),
-        expect.objectContaining({ key: '2', label: 'mbo 2', n: 10, uitval: 0, suppressed: false }),
+        // By level a school reads only the sum of switch extern and uitval (left): its split is read by receiver.
+        expect.objectContaining({ key: '1', label: 'Entree (mbo 1)', n: 12, left: 0.25, uitval: null, protection: 'split-withheld', suppressed: false }),
+        expect.objectContaining({ key: '2', label: 'mbo 2', n: 10, left: 0, uitval: null, suppressed: false }),
         expect.objectContaining({ key: 'bachelor', n: 11, suppressed: false }),
       ]);
       expect(levelSources(response.body.levelReferences)).toEqual(['E:hbo:bachelor', 'L1:mbo:1', 'L2:mbo:2']);

@@ -5,7 +5,7 @@ import { ARTIFACTS, Browser, BROWSER_TIMEOUT, count, DemoServer, evaluate, launc
 
 // The coordinator's pages in headless Chromium against the real service on the demo region:
 // sign in, the region report (matrix, trend, flows, open alerts), the planted trend break,
-// the alert detail with acknowledge/resolve, the definition set, language, keyboard and print.
+// the alert detail with the coordinator's own triage, the definition set, language, keyboard and print.
 
 interface Figures {
   n: number | null;
@@ -222,13 +222,20 @@ describe('web report for a coordinator, in headless Chromium', () => {
     expect(text).toContain('Het Baken Lyceum (90VB) → Hogeschool Rijnstad (92HA)');
     expect(text).toContain('Uitval jaar 1');
     expect(text).toContain('2024');
+    expect(await row.getAttribute('data-triage')).toBe('new');
+    // The inbox holds no aandacht; those are the folded watch list, as many as the API lists.
+    const inbox = await server.get<{ total: number }>(token, '/v1/alerts?state=open&triage=unresolved&region=RIJNSTAD&limit=1');
+    const watch = await server.get<{ total: number }>(token, '/v1/alerts?state=open&type=aandacht&region=RIJNSTAD&limit=1');
+    expect(await page.locator('[data-section="alerts"] table.alerts').first().locator('tbody tr').count()).toBe(inbox.total);
+    expect(await page.locator('[data-section="alerts"] table.alerts').first().locator('tbody tr[data-type="aandacht"]').count()).toBe(0);
+    expect(await page.locator('[data-section="watch-list"] tbody tr[data-type="aandacht"]').count()).toBe(watch.total);
     await screenshot(page, 'region-report-alerts');
     await row.locator('a').click();
     await ready(page, 'alerts');
     expect(page.url()).toContain(`#/alerts/${planted!.id}`);
   });
 
-  it('shows the alert detail: series with baseline, limits and current cohort, and acknowledges and resolves it with a note', async () => {
+  it('shows the alert detail: series with baseline, limits and current cohort, and triages it: seen, in conversation, resolved with a note', async () => {
     const id = page.url().split('#/alerts/')[1];
     const detail = await server.get<Alert>(token, `/v1/alerts/${id}`);
     expect(await page.locator('h1').textContent()).toBe('Trendbreuk: Uitval jaar 1, cohort 2024');
@@ -246,22 +253,34 @@ describe('web report for a coordinator, in headless Chromium', () => {
     expect(await page.locator('[data-chart-canvas="alert-series"] svg').count()).toBe(1);
     await screenshot(page, 'alert-detail');
 
-    // A note is required.
-    await page.locator('button[data-action="acknowledge"]').click();
-    await page.waitForSelector('.alert-actions .status-error');
-    await page.getByLabel('Toelichting (verplicht)').fill('Besproken in het netwerkoverleg; 92HA zoekt de oorzaak uit.');
-    await page.locator('button[data-action="acknowledge"]').click();
-    await page.waitForSelector('.page-alert[data-state="acknowledged"]');
-    expect((await server.get<Alert>(token, `/v1/alerts/${id}`)).state).toBe('acknowledged');
-    expect(await page.locator('[role="status"]').first().textContent()).toContain('Erkend');
-
-    await page.getByLabel('Toelichting (verplicht)').fill('Oorzaak gevonden: gewijzigde toelatingseisen; afgesproken om te volgen.');
+    // Marking it seen needs no note; resolving does.
+    await page.locator('button[data-action="seen"]').click();
+    await page.waitForSelector('.page-alert[data-triage="seen"]');
+    expect((await server.get<Alert & { triage: { state: string } }>(token, `/v1/alerts/${id}`)).triage.state).toBe('seen');
+    expect(await page.locator('[role="status"]').first().textContent()).toContain('Gezien');
     await page.locator('button[data-action="resolve"]').click();
-    await page.waitForSelector('.page-alert[data-state="resolved"]');
-    const resolved = await server.get<Alert & { history: Array<{ note: string | null }> }>(token, `/v1/alerts/${id}`);
-    expect(resolved.state).toBe('resolved');
+    await page.waitForSelector('.alert-actions .status-error');
+    await page.getByLabel('Toelichting (verplicht bij afhandelen)').fill('Besproken in het netwerkoverleg; 92HA zoekt de oorzaak uit.');
+    await page.locator('button[data-action="in-conversation"]').click();
+    await page.waitForSelector('.page-alert[data-triage="in-conversation"]');
+
+    await page.getByLabel('Toelichting (verplicht bij afhandelen)').fill('Oorzaak gevonden: gewijzigde toelatingseisen; afgesproken om te volgen.');
+    await page.locator('button[data-action="resolve"]').click();
+    await page.waitForSelector('.page-alert[data-triage="resolved"]');
+    const resolved = await server.get<Alert & { triage: { state: string }; history: Array<{ note: string | null }> }>(token, `/v1/alerts/${id}`);
+    // Resolved for the coordinator's own inbox; the signal itself stays open for the schools involved.
+    expect(resolved.triage.state).toBe('resolved');
+    expect(resolved.state).toBe('open');
     expect(resolved.history.map((entry) => entry.note)).toContain('Oorzaak gevonden: gewijzigde toelatingseisen; afgesproken om te volgen.');
     expect(await page.locator('button[data-action="resolve"]').count()).toBe(0);
+    expect(await page.locator('button[data-action="reopen"]').count()).toBe(1);
+    // It has left the coordinator's inbox, not the list of what it has resolved.
+    await page.goto(`${server.baseUrl}/app/#/alerts`);
+    await ready(page, 'alerts');
+    expect(await page.locator(`tr[data-alert-id="${id}"]`).count()).toBe(0);
+    await page.goto(`${server.baseUrl}/app/#/alerts?triage=resolved`);
+    await ready(page, 'alerts');
+    expect(await page.locator(`tr[data-alert-id="${id}"][data-triage="resolved"]`).count()).toBe(1);
   });
 
   it('opens the definition set a chart names, with its description', async () => {

@@ -37,6 +37,15 @@ export const stateText = (state: string): string => {
   return hasMessage(key) ? t(key) : state;
 };
 
+/** The caller's own triage of a signal (absent is new). */
+export const triageText = (state: string | undefined): string => {
+  const key = `triage.${state ?? 'new'}`;
+  return hasMessage(key) ? t(key) : (state ?? 'new');
+};
+
+/** The triage, and that the evidence lapsed when a refresh no longer finds it. */
+const triageCell = (alert: Alert): string => `${triageText(alert.triage?.state)}${alert.state === 'resolved' ? ` (${t('alerts.evidenceGone')})` : ''}`;
+
 const rateOrDash = (value: number | null, suppressed: boolean): string => (value === null ? (suppressed ? t('alerts.suppressed') : t('value.none')) : formatRate(value));
 
 export function sortAlerts(alerts: Alert[]): Alert[] {
@@ -44,7 +53,7 @@ export function sortAlerts(alerts: Alert[]): Alert[] {
 }
 
 export function alertsTable(alerts: Alert[], caption: string): HTMLTableElement {
-  const headers = ['alerts.type', 'alerts.cell', 'alerts.metric', 'alerts.cohort', 'alerts.effect', 'alerts.baseline', 'alerts.current', 'alerts.nCurrent', 'alerts.p', 'alerts.q', 'alerts.state'] as const;
+  const headers = ['alerts.type', 'alerts.cell', 'alerts.metric', 'alerts.cohort', 'alerts.effect', 'alerts.baseline', 'alerts.current', 'alerts.nCurrent', 'alerts.p', 'alerts.q', 'alerts.triage'] as const;
   return h(
     'table',
     { class: 'data alerts' },
@@ -56,7 +65,7 @@ export function alertsTable(alerts: Alert[], caption: string): HTMLTableElement 
       ...alerts.map((alert) =>
         h(
           'tr',
-          { 'data-alert-id': alert.id, 'data-type': alert.type, 'data-metric': alert.metric, 'data-cohort': alert.cohort, 'data-supplier': alert.cell.supplier?.brin ?? '', 'data-receiver': alert.cell.receiver?.brin ?? '' },
+          { 'data-alert-id': alert.id, 'data-triage': alert.triage?.state ?? 'new', 'data-type': alert.type, 'data-metric': alert.metric, 'data-cohort': alert.cohort, 'data-supplier': alert.cell.supplier?.brin ?? '', 'data-receiver': alert.cell.receiver?.brin ?? '' },
           h('th', { scope: 'row' }, h('a', { href: alertRoute(alert.id), class: `badge badge-${alert.type}` }, typeText(alert.type))),
           h('td', {}, cellText(alert.cell)),
           h('td', {}, metricText(alert.metric)),
@@ -67,9 +76,23 @@ export function alertsTable(alerts: Alert[], caption: string): HTMLTableElement 
           h('td', { class: 'numeric' }, alert.nCurrent === null ? t('value.none') : formatNumber(alert.nCurrent)),
           h('td', { class: 'numeric' }, alert.p === null ? t('value.none') : formatP(alert.p)),
           h('td', { class: 'numeric' }, alert.q === null ? t('value.none') : formatP(alert.q)),
-          h('td', {}, stateText(alert.state)),
+          h('td', {}, triageCell(alert)),
         ),
       ),
     ),
   );
+}
+
+/** The aandacht signals: a watch list under the inbox, folded, never open alerts. */
+export function watchList(alerts: Alert[]): HTMLElement | null {
+  if (alerts.length === 0) return null;
+  const block = h(
+    'details',
+    { class: 'attention' },
+    h('summary', {}, t('alerts.watchList', { count: alerts.length })),
+    h('p', { class: 'hint' }, t('alerts.watchListHelp')),
+    alertsTable(sortAlerts(alerts), t('alerts.watchListTitle')),
+  );
+  block.dataset.section = 'watch-list';
+  return block;
 }

@@ -4,7 +4,7 @@
 
 import { authHeaders, signOut } from './auth';
 import { ApiError, readProblem, send } from './errors';
-import type { AlertDetail, AlertState, DefinitionSet, Flows, InsightsView, Page, Alert, Region, RegionReport, Routes } from './types';
+import type { AlertDetail, AlertState, DefinitionSet, TriageState, Flows, InsightsView, Page, Alert, Region, RegionReport, Routes } from './types';
 
 type Query = Record<string, string | number | undefined | null>;
 
@@ -15,7 +15,7 @@ function url(path: string, query: Query = {}): string {
   return search ? `${path}?${search}` : path;
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
   const auth = authHeaders(method);
   if (!auth) {
     signOut('expired');
@@ -46,13 +46,22 @@ export const api = {
   intake: (query: { region?: string; breakdown?: string; cohortFrom?: number; cohortTo?: number }) => request<InsightsView>('GET', '/v1/insights/intake', { query }),
   flows: (query: { region?: string; cohort?: number; perspective?: 'alumni' | 'intake'; via?: 'receiver' | 'sector' }) => request<Flows>('GET', '/v1/insights/flows', { query }),
   definition: (id: string) => request<DefinitionSet>('GET', `/v1/definitions/${encodeURIComponent(id)}`),
-  alerts: (query: { state?: AlertState; type?: string; region?: string; institution?: string; sort?: string; limit?: number; offset?: number }) => request<Page<Alert>>('GET', '/v1/alerts', { query }),
+  alerts: (query: AlertQuery & { sort?: string; limit?: number; offset?: number }) => request<Page<Alert>>('GET', '/v1/alerts', { query }),
   alert: (id: string) => request<AlertDetail>('GET', `/v1/alerts/${encodeURIComponent(id)}`),
-  transitionAlert: (id: string, action: 'acknowledge' | 'resolve', note: string) => request<AlertDetail>('POST', `/v1/alerts/${encodeURIComponent(id)}/${action}`, { body: { note } }),
+  triageAlert: (id: string, state: TriageState, note: string | null) =>
+    request<AlertDetail>('PUT', `/v1/alerts/${encodeURIComponent(id)}/triage`, { body: note === null ? { state } : { state, note } }),
 };
 
-/** Every open alert the caller may see (pages through the API's hard maximum). */
-export async function allAlerts(query: { state?: AlertState; region?: string }): Promise<Alert[]> {
+/** Without `type` the inbox (every type but aandacht); `type: 'aandacht'` is the watch list. */
+type AlertQuery = {
+  state?: AlertState;
+  type?: string;
+  triage?: TriageState | 'unresolved';
+  region?: string;
+};
+
+/** Every alert the caller may see that passes the query (pages through the API's hard maximum). */
+export async function allAlerts(query: AlertQuery): Promise<Alert[]> {
   const items: Alert[] = [];
   for (let offset = 0; ; offset += 500) {
     const page = await api.alerts({ ...query, sort: '-absEffect', limit: 500, offset });

@@ -1,8 +1,9 @@
-// Alerts: the list of what the caller may see, and one alert with its evidence, its series
-// (baseline, 95% limits, the current cohort) and the acknowledge / resolve actions.
+// Alerts: the caller's inbox (trendbreuk, leveringsbreuk, methodebreuk) with its own triage and
+// the watch list (aandacht) apart, and one alert with its evidence, its series (baseline, 95%
+// limits, the current cohort) and the caller's triage: seen, in conversation, resolved with a note.
 
 import { allAlerts, api } from './api';
-import { alertsTable, cellText, metricText, sortAlerts, stateText, typeText } from './alerts-view';
+import { alertsTable, cellText, metricText, sortAlerts, stateText, triageText, typeText, watchList } from './alerts-view';
 import { hasScope } from './auth';
 import { bandOption, chartFigure, countText, dataTable, rateText, suppressedLegend } from './charts';
 import { definitionNote, suppressionK } from './definitions';
@@ -11,14 +12,16 @@ import { failureText } from './errors';
 import { formatDateTime, formatNumber, formatP, formatPp, formatRate, hasMessage, t } from './i18n';
 import { PageContext, pageHeading, section } from './page';
 import { referencesBlock } from './references-view';
-import type { AlertDetail, AlertState } from './types';
+import type { AlertDetail, TriageState } from './types';
 
-const STATES: AlertState[] = ['open', 'acknowledged', 'resolved'];
+const TRIAGE: TriageState[] = ['new', 'seen', 'in-conversation', 'resolved'];
 
 export async function alertsPage(context: PageContext): Promise<HTMLElement> {
-  const stateParam = context.query.get('state');
-  const state = stateParam === 'all' ? undefined : STATES.find((value) => value === stateParam) ?? 'open';
-  const alerts = sortAlerts(await allAlerts({ state }));
+  const triageParam = context.query.get('triage');
+  const triage = triageParam === 'all' ? undefined : (TRIAGE.find((value) => value === triageParam) ?? 'unresolved');
+  const [inbox, watch] = await Promise.all([allAlerts({ state: 'open', triage }), allAlerts({ state: 'open', type: 'aandacht' })]);
+  const alerts = sortAlerts(inbox);
+  const options = [{ value: 'unresolved', label: t('alerts.unresolved') }, ...TRIAGE.map((value) => ({ value, label: triageText(value) })), { value: 'all', label: t('alerts.allStates') }];
   return h(
     'div',
     { class: 'page page-alerts' },
@@ -26,16 +29,17 @@ export async function alertsPage(context: PageContext): Promise<HTMLElement> {
     h(
       'form',
       { class: 'filters', 'aria-label': t('filters.label'), onsubmit: (event: Event) => event.preventDefault() },
-      select<string>(t('alerts.stateFilter'), [...STATES.map((value) => ({ value, label: stateText(value) })), { value: 'all', label: t('alerts.allStates') }], state ?? 'all', (value) => context.setQuery({ state: value }), 'state'),
+      select<string>(t('alerts.triageFilter'), options, triage ?? 'all', (value) => context.setQuery({ triage: value }), 'triage'),
     ),
     alerts.length === 0 ? h('p', {}, t('alerts.none')) : alertsTable(alerts, t('alerts.showing', { shown: alerts.length, total: alerts.length })),
+    watchList(watch),
   );
 }
 
 export async function alertDetailPage(context: PageContext, notice?: HTMLElement): Promise<HTMLElement> {
   const alert = await api.alert(context.params[0]!);
   const k = await suppressionK([alert.definitionSet, ...alert.series.map((point) => point.definitionSet)]);
-  const root = h('div', { class: 'page page-alert', 'data-alert-id': alert.id, 'data-state': alert.state });
+  const root = h('div', { class: 'page page-alert', 'data-alert-id': alert.id, 'data-state': alert.state, 'data-triage': alert.triage?.state ?? 'new' });
   const redraw = async (message: HTMLElement): Promise<void> => {
     root.replaceWith(await alertDetailPage(context, message));
   };
@@ -57,6 +61,7 @@ function evidence(alert: AlertDetail): HTMLElement {
   const rate = (value: number | null): string => (value === null ? (alert.suppressed ? t('alerts.suppressed') : t('value.none')) : formatRate(value));
   const items: Array<[string, string | HTMLElement]> = [
     [t('alerts.type'), typeText(alert.type)],
+    [t('alerts.triage'), triageText(alert.triage?.state)],
     [t('alerts.state'), stateText(alert.state)],
     [t('alerts.cell'), cellText(alert.cell)],
     [t('alerts.metric'), metricText(alert.metric)],
@@ -122,38 +127,45 @@ function seriesFigure(alert: AlertDetail, k: number): HTMLElement {
 }
 
 function actions(alert: AlertDetail, redraw: (message: HTMLElement) => Promise<void>): HTMLElement {
-  if (alert.state === 'resolved') return section(t('alert.actions'), h('p', {}, t('alert.closed')));
-  if (!hasScope('alerts:write')) return section(t('alert.actions'), h('p', {}, t('alert.readOnly')));
+  const triage = alert.triage?.state ?? 'new';
+  const lapsed = alert.state === 'resolved' ? h('p', {}, t('alert.evidenceGone')) : null;
+  if (!hasScope('alerts:write')) return section(t('alert.actions'), lapsed, h('p', {}, t('alert.readOnly')));
   const noteId = uid('note');
   const helpId = uid('note-help');
   const message = h('div', { 'aria-live': 'polite' });
-  const note = h('textarea', { id: noteId, name: 'note', rows: 3, maxlength: 2000, required: true, 'aria-describedby': helpId });
-  const act = (action: 'acknowledge' | 'resolve') => async (): Promise<void> => {
-    if (note.value.trim().length === 0) {
+  const note = h('textarea', { id: noteId, name: 'note', rows: 3, maxlength: 2000, 'aria-describedby': helpId });
+  const act = (to: TriageState) => async (): Promise<void> => {
+    const text = note.value.trim();
+    if (to === 'resolved' && text.length === 0) {
       message.replaceChildren(status(t('alert.noteRequired'), 'error'));
       note.focus();
       return;
     }
     try {
-      const updated = await api.transitionAlert(alert.id, action, note.value.trim());
-      await redraw(status(t('alert.done', { state: stateText(updated.state) }), 'success'));
+      const updated = await api.triageAlert(alert.id, to, text.length > 0 ? text : null);
+      await redraw(status(t('alert.done', { state: triageText(updated.triage?.state) }), 'success'));
     } catch (error) {
       message.replaceChildren(status(failureText(error), 'error'));
     }
   };
+  const button = (to: TriageState, action: string, label: string): HTMLElement => h('button', { type: 'button', 'data-action': action, onclick: () => void act(to)() }, label);
+  const buttons =
+    triage === 'resolved'
+      ? [button('seen', 'reopen', t('alert.reopen'))]
+      : [
+          triage === 'new' ? button('seen', 'seen', t('alert.markSeen')) : null,
+          triage !== 'in-conversation' ? button('in-conversation', 'in-conversation', t('alert.markInConversation')) : null,
+          button('resolved', 'resolve', t('alert.resolve')),
+        ];
   const form = h(
     'form',
     { class: 'alert-actions', onsubmit: (event: Event) => event.preventDefault() },
-    h('div', { class: 'field' }, h('label', { for: noteId }, t('alert.note')), note, h('p', { id: helpId, class: 'hint' }, t('alert.noteHelp'))),
-    h(
-      'div',
-      { class: 'buttons' },
-      alert.state === 'open' ? h('button', { type: 'button', 'data-action': 'acknowledge', onclick: () => void act('acknowledge')() }, t('alert.acknowledge')) : null,
-      h('button', { type: 'button', 'data-action': 'resolve', onclick: () => void act('resolve')() }, t('alert.resolve')),
-    ),
+    triage === 'resolved' ? h('p', {}, t('alert.closed')) : null,
+    h('div', { class: 'field' }, h('label', { for: noteId }, t('alert.note')), note, h('p', { id: helpId, class: 'hint' }, `${t('alert.noteHelp')} ${t('alert.triageHelp')}`)),
+    h('div', { class: 'buttons' }, ...buttons),
     message,
   );
-  return section(t('alert.actions'), form);
+  return section(t('alert.actions'), lapsed, form);
 }
 
 function history(alert: AlertDetail): HTMLElement {
@@ -162,7 +174,10 @@ function history(alert: AlertDetail): HTMLElement {
     dataTable(
       t('alert.history'),
       [t('alert.at'), t('alert.event'), t('alerts.state'), t('alert.actor'), t('alert.historyNote')],
-      alert.history.map((entry) => [formatDateTime(entry.at), eventText(entry.event), `${entry.fromState ? `${stateText(entry.fromState)} → ` : ''}${stateText(entry.toState)}`, entry.actor, entry.note ?? '']),
+      alert.history.map((entry) => {
+        const text = entry.event === 'triaged' ? triageText : stateText;
+        return [formatDateTime(entry.at), eventText(entry.event), `${entry.fromState ? `${text(entry.fromState)} → ` : ''}${text(entry.toState)}`, entry.actor, entry.note ?? ''];
+      }),
     ),
   );
 }

@@ -1,8 +1,9 @@
 // The coordinator's region report: supplier × receiver matrix coloured by the chosen rate, the
-// region's trend per cohort, the flows of the cohort, and the open alerts with their evidence.
+// region's trend per cohort, the flows of the cohort, the coordinator's open signals with their
+// evidence, and the watch list (aandacht).
 
 import { allAlerts, api } from './api';
-import { alertsTable, sortAlerts } from './alerts-view';
+import { alertsTable, sortAlerts, watchList } from './alerts-view';
 import { chartFigure, countText, dataTable, rateText, suppressedLegend, trendOption } from './charts';
 import { definitionNote, suppressionK } from './definitions';
 import { h, select } from './dom';
@@ -34,7 +35,9 @@ export async function reportPage(context: PageContext): Promise<HTMLElement> {
   const [k, flows, alerts] = await Promise.all([
     suppressionK([report.definitionSet, ...report.trend.map((point) => point.definitionSet)]),
     api.flows({ cohort, via }),
-    context.session.scopes.includes('alerts:read') ? allAlerts({ state: 'open', region: region.code }) : Promise.resolve(null),
+    context.session.scopes.includes('alerts:read')
+      ? Promise.all([allAlerts({ state: 'open', triage: 'unresolved', region: region.code }), allAlerts({ state: 'open', type: 'aandacht', region: region.code })])
+      : Promise.resolve(null),
   ]);
   const metricName = t(metricKey(metric));
 
@@ -71,14 +74,12 @@ export async function reportPage(context: PageContext): Promise<HTMLElement> {
 
   let alertsSection: HTMLElement | null = null;
   if (alerts) {
-    const sorted = sortAlerts(alerts);
-    const main = sorted.filter((alert) => alert.type !== 'aandacht');
-    const attention = sorted.filter((alert) => alert.type === 'aandacht');
+    const [inbox, watch] = alerts;
+    const main = sortAlerts(inbox);
     alertsSection = section(
       t('report.alerts'),
-      sorted.length === 0 ? h('p', {}, t('alerts.none')) : null,
-      main.length > 0 ? alertsTable(main, t('report.alerts')) : null,
-      attention.length > 0 ? h('details', { class: 'attention' }, h('summary', {}, t('alerts.more', { count: attention.length })), alertsTable(attention, t('alerts.type.aandacht'))) : null,
+      main.length === 0 ? h('p', {}, t('alerts.none')) : alertsTable(main, t('report.alerts')),
+      watchList(watch),
     );
     alertsSection.dataset.section = 'alerts';
   }

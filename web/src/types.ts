@@ -195,7 +195,16 @@ export interface Page<T> {
 }
 
 export type AlertType = 'trendbreuk' | 'aandacht' | 'leveringsbreuk' | 'methodebreuk';
-export type AlertState = 'open' | 'acknowledged' | 'resolved';
+/** The signal's own state (open, or resolved when its evidence is gone); the caller's triage is `AlertTriage`. */
+export type AlertState = 'open' | 'resolved';
+export type TriageState = 'new' | 'seen' | 'in-conversation' | 'resolved';
+
+export interface AlertTriage {
+  state: TriageState;
+  note: string | null;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
 export type AlertMetric = 'uitval' | 'switch' | 'enrolledYear2' | 'diplomaYear1' | 'n' | 'definition';
 export type CellKind = 'supplier_receiver' | 'supplier_sector' | 'receiver' | 'region';
 
@@ -211,6 +220,8 @@ export interface Alert {
   href: string;
   type: AlertType;
   state: AlertState;
+  /** The caller's party's own triage; always present in the API's answers. */
+  triage?: AlertTriage;
   region: string;
   cell: AlertCell;
   metric: AlertMetric;
@@ -233,7 +244,6 @@ export interface Alert {
   parameters: Record<string, number | boolean>;
   definitionSet: DefinitionReference;
   resolutionReason: string | null;
-  acknowledgedAt: string | null;
   resolvedAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -261,8 +271,8 @@ export interface AlertSeriesPoint {
 export interface AlertHistory {
   at: string;
   event: string;
-  fromState: AlertState | null;
-  toState: AlertState;
+  fromState: string | null;
+  toState: string;
   note: string | null;
   reason: string | null;
   actorKind: string;

@@ -39,7 +39,7 @@ export const flowInCell = (row: Pick<FlowRow, 'supplierId' | 'receiverId' | 'sec
  * and the disagreement is reported.
  */
 export function buildRegionSeries(rows: readonly FlowRow[]): RegionSeries & { inconsistentCohorts: number[] } {
-  const cells = new Map<string, { cell: CellRef; byCohort: Map<number, Counts> }>();
+  const cells = new Map<string, { cell: CellRef; byCohort: Map<number, Counts>; flows: Map<number, string[]> }>();
   const definitionVotes = new Map<number, Map<string, number>>();
   for (const row of rows) {
     const votes = definitionVotes.get(row.cohort) ?? new Map<string, number>();
@@ -49,11 +49,16 @@ export function buildRegionSeries(rows: readonly FlowRow[]): RegionSeries & { in
       const key = cellKey(cell);
       let entry = cells.get(key);
       if (!entry) {
-        entry = { cell, byCohort: new Map() };
+        entry = { cell, byCohort: new Map(), flows: new Map() };
         cells.set(key, entry);
       }
       const existing = entry.byCohort.get(row.cohort);
       entry.byCohort.set(row.cohort, existing ? addCounts(existing, row.counts) : { ...row.counts });
+      if (row.counts.n > 0) {
+        const flows = entry.flows.get(row.cohort) ?? [];
+        flows.push(`${row.supplierId}|${row.receiverId}|${row.sector}`);
+        entry.flows.set(row.cohort, flows);
+      }
     }
   }
   const inconsistentCohorts: number[] = [];
@@ -66,6 +71,10 @@ export function buildRegionSeries(rows: readonly FlowRow[]): RegionSeries & { in
     });
   const series: CellSeries[] = [...cells.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([, entry]) => ({ cell: entry.cell, points: [...entry.byCohort.entries()].map(([cohort, counts]) => ({ cohort, counts })) }));
+    .map(([, entry]) => ({
+      cell: entry.cell,
+      points: [...entry.byCohort.entries()].map(([cohort, counts]) => ({ cohort, counts })),
+      flows: new Map([...entry.flows.entries()].map(([cohort, flows]) => [cohort, flows.sort()])),
+    }));
   return { cohorts, cells: series, inconsistentCohorts };
 }

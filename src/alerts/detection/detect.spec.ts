@@ -49,8 +49,10 @@ describe('detect()', () => {
     expect(finding.p).toBeCloseTo(fisherExactTwoSided([[40, 60], [45, 255]]), 14);
     expect(finding.q).toBeGreaterThanOrEqual(finding.p!);
     expect(finding.q).toBeLessThanOrEqual(0.05);
-    // The same students are no longer enrolled: the mirror image is a break downwards.
-    expect(of(result.findings, { type: 'trendbreuk', metric: 'enrolledYear2' })).toEqual([expect.objectContaining({ cohort: 2022, direction: 'down' })]);
+    // Here everyone who did not drop out is still enrolled: that metric is the complement of uitval,
+    // the same hypothesis, and is neither tested again nor reported.
+    expect(of(result.findings, { metric: 'enrolledYear2' })).toEqual([]);
+    expect(result.duplicates).toEqual({ cells: 0, complements: 3 });
     // Nothing else in this stable cell.
     expect(result.findings.filter((item) => item.cohort !== 2022)).toEqual([]);
   });
@@ -108,7 +110,8 @@ describe('detect()', () => {
     expect(smallCurrent).toMatchObject({ findings: [], tests: 0, evaluated: 1 });
     // n_t = 10 is tested.
     const justEnough = detect({ cohorts: cohortsOf(2018, 2021), cells: [seriesOf('A', 2018, [[12, 1], [12, 1], [12, 1], [10, 10]])] }, params());
-    expect(justEnough.tests).toBe(4);
+    // uitval, switch and diplomaYear1; enrolledYear2 is the complement of uitval here.
+    expect(justEnough.tests).toBe(3);
     expect(of(justEnough.findings, { type: 'trendbreuk', metric: 'uitval', cohort: 2021 })).toHaveLength(1);
     // A region with k = 15 needs n_t ≥ 15 even when minCurrentN is 10.
     const higherK = detect({ cohorts: cohortsOf(2019, 2021), cells: [seriesOf('A', 2019, [[20, 1], [20, 1], [14, 14]])] }, params({ d1: { suppressionK: 15 } }));
@@ -140,26 +143,26 @@ describe('detect()', () => {
   it('raises aandacht for p < 0.05 that does not survive Benjamini–Hochberg across all cells', () => {
     // One cell with p ≈ 0.01, one with a p far below anything, and 60 cells without change.
     const stable = Array.from({ length: 60 }, (_, index) => seriesOf(`N${index}`, 2018, [[100, 15], [100, 15], [100, 15], [100, 15]]));
-    const moderate = seriesOf('M', 2018, [[100, 15], [100, 15], [100, 15], [100, 27]]);
+    const moderate = seriesOf('M', 2018, [[100, 15], [100, 15], [100, 15], [100, 28]]);
     const strong = seriesOf('X', 2018, [[100, 15], [100, 15], [100, 15], [100, 50]]);
     const series: RegionSeries = { cohorts: cohortsOf(2018, 2021), cells: [...stable, moderate, strong] };
     const result = detect(series, params());
-    const moderateP = fisherExactTwoSided([[27, 73], [45, 255]]);
+    const moderateP = fisherExactTwoSided([[28, 72], [45, 255]]);
     expect(moderateP).toBeLessThan(0.05);
     expect(moderateP).toBeGreaterThan(0.001);
-    // Cohorts 2020 and 2021 are tested, four metrics each.
-    expect(result.tests).toBe(62 * 4 * 2);
+    // Cohorts 2020 and 2021 are tested, three distinct metrics each (enrolledYear2 = 1 − uitval here).
+    expect(result.tests).toBe(62 * 3 * 2);
     // Alone, the moderate cell would be a trendbreuk …
     const alone = detect({ cohorts: series.cohorts, cells: [moderate] }, params());
     expect(of(alone.findings, { metric: 'uitval' })).toEqual([expect.objectContaining({ type: 'trendbreuk' })]);
-    // … among 496 tests it is only worth attention, with q = p × m / rank.
+    // … among 372 tests it is only worth attention, with q = p × m / rank.
     const [moderateFinding] = of(result.findings, { cell: 'M', metric: 'uitval' });
     expect(moderateFinding).toMatchObject({ type: 'aandacht', rule: 'unadjusted-p' });
     expect(moderateFinding.q).toBeGreaterThan(0.05);
     const [strongFinding] = of(result.findings, { cell: 'X', metric: 'uitval' });
     expect(strongFinding).toMatchObject({ type: 'trendbreuk' });
-    // Its uitval and enrolled tests tie for the smallest p: q = p × m / 2.
-    expect(strongFinding.q).toBeCloseTo(strongFinding.p! * (result.tests / 2), 15);
+    // The smallest p of the family (its complement, enrolledYear2, is not a second test): q = p × m / 1.
+    expect(strongFinding.q).toBeCloseTo(strongFinding.p! * result.tests, 15);
     expect(result.findings.filter((item) => item.cell.supplierId?.startsWith('S-N'))).toEqual([]);
   });
 
@@ -179,6 +182,38 @@ describe('detect()', () => {
     expect(n('receiver', null, 'R1', null)).toBe(22);
     expect(n('region', null, null, null)).toBe(42);
     expect(cells).toHaveLength(3 + 3 + 2 + 1);
+  });
+
+  it('tests a supplier × sector cell once when its only supplier × receiver cell holds the same students', () => {
+    const row = (cohort: number, supplierId: string, receiverId: string, sector: string, n: number, uitval: number) => ({ cohort, supplierId, receiverId, sector, definitionSetId: 'd1', counts: counts(n, uitval) });
+    const rows = [2018, 2019, 2020, 2021].flatMap((cohort) => [
+      // S1 sends to hbo only through R1: S1 × hbo is the same cell as S1 → R1.
+      row(cohort, 'S1', 'R1', 'hbo', 100, cohort === 2021 ? 45 : 15),
+      // S2 sends to two hbo receivers: S2 × hbo is a cell of its own.
+      row(cohort, 'S2', 'R1', 'hbo', 60, 9),
+      row(cohort, 'S2', 'R2', 'hbo', 60, 9),
+    ]);
+    const result = detect(buildRegionSeries(rows), params());
+    // Cells: S1→R1, S2→R1, S2→R2, S1×hbo (= S1→R1), S2×hbo, R1, R2 (= S2→R2), region; cohorts 2020 and 2021.
+    expect(result.duplicates.cells).toBe(2 * 2);
+    expect(result.tests).toBe((8 - 2) * 2 * 3);
+    const breaks = of(result.findings, { type: 'trendbreuk', metric: 'uitval', cohort: 2021 });
+    // The jump at S1 is reported on S1 → R1 (seen by both ends), not again on S1 × hbo.
+    expect(breaks.map((item) => item.cell.kind).sort()).toEqual(['receiver', 'region', 'supplier_receiver']);
+    expect(breaks.find((item) => item.cell.kind === 'supplier_receiver')?.cell).toMatchObject({ supplierId: 'S1', receiverId: 'R1' });
+    // Without the duplicates the family is what it was before: each distinct cell once.
+    const distinct = new Set(result.findings.map((item) => `${item.cell.kind}|${item.cell.supplierId}|${item.cell.receiverId}|${item.cell.sector}|${item.metric}|${item.cohort}`));
+    expect(distinct.size).toBe(result.findings.length);
+  });
+
+  it('keeps the cells apart once another flow joins the sector in a cohort of the test', () => {
+    const row = (cohort: number, receiverId: string, n: number) => ({ cohort, supplierId: 'S1', receiverId, sector: 'hbo', definitionSetId: 'd1', counts: counts(n, 10) });
+    // A second hbo receiver in 2019 (a baseline cohort of 2020 and 2021): S1 × hbo differs from S1 → R1 in both tests.
+    const rows = [row(2018, 'R1', 100), row(2019, 'R1', 100), row(2019, 'R2', 20), row(2020, 'R1', 100), row(2021, 'R1', 100)];
+    const result = detect(buildRegionSeries(rows), params());
+    // In 2020 and 2021: S1 × hbo ≠ S1 → R1 (its 2019 baseline has R2), R1 = S1 → R1, region = S1 × hbo.
+    expect(result.duplicates.cells).toBe(2 * 2);
+    expect(result.tests).toBe(2 * 2 * 3);
   });
 
   it('is deterministic, and the asynchronous variant finds the same', async () => {

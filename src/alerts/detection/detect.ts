@@ -8,7 +8,9 @@ import {
 } from 'src/alerts/statistics';
 import {
   AANDACHT_P,
+  CELL_PRIORITY,
   CellRef,
+  cellKey,
   CellSeries,
   CohortDefinition,
   DetectionParameters,
@@ -184,7 +186,9 @@ const REGION_CELL: CellRef = { kind: 'region', supplierId: null, receiverId: nul
  *    definition set; at least `minBaselineCohorts` cohorts and Σn ≥ `minBaselineN`; the cohort
  *    is tested when n ≥ max(minCurrentN, k);
  * 3. Fisher's exact test, two-sided, cohort vs pooled baseline, per rate metric;
- * 4. Benjamini–Hochberg over every test of the run: adjusted p ≤ fdrQ → `trendbreuk`;
+ * 4. Benjamini–Hochberg over every distinct test of the run (a cell with the same students as
+ *    one already tested, or a metric that is the complement of another in the same cell and
+ *    cohort, is left out: docs/alerts.md, "The test family"): adjusted p ≤ fdrQ → `trendbreuk`;
  *    otherwise p < 0.05, or three consecutive tested cohorts beyond the 95% limit on the same
  *    side → `aandacht`;
  * 5. a cohort whose definition set differs from the previous cohort's → `methodebreuk`.
@@ -247,12 +251,25 @@ function* detectSteps(series: RegionSeries, parameters: ParametersByDefinitionSe
   });
 
   const tests: PendingTest[] = [];
+  const duplicates = { cells: 0, complements: 0 };
+  // Cohort and students of every cell-cohort already evaluated: a cell with the same students is the same hypothesis.
+  const seen = new Set<string>();
   let evaluated = 0;
-  for (const cellSeries of series.cells) {
+  for (const cellSeries of byPriority(series.cells)) {
     const histories = new Map<RateMetric, Map<number, MetricTest>>(RATE_METRICS.map((metric) => [metric, new Map()]));
     for (const evaluation of evaluateCell(cellSeries, cohorts, parameters)) {
       const { baseline } = evaluation;
       if (!baseline?.eligible) continue;
+      const students = studentsOf(cellSeries, evaluation.cohort, baseline.cohorts);
+      const duplicate = seen.has(students);
+      seen.add(students);
+      if (duplicate) {
+        // Its figures equal those of a cell already evaluated: no alert, no test in the family; its
+        // history still counts for the consecutive rule of the cohorts where it is distinct.
+        duplicates.cells++;
+        if (evaluation.testable) for (const metric of RATE_METRICS) histories.get(metric)!.set(evaluation.cohort, testMetric(evaluation, metric)!);
+        continue;
+      }
       evaluated++;
       if (evaluation.supplyBreak) {
         findings.push({
@@ -279,10 +296,18 @@ function* detectSteps(series: RegionSeries, parameters: ParametersByDefinitionSe
         continue;
       }
       if (!evaluation.testable) continue;
+      const kept: MetricTest[] = [];
       for (const metric of RATE_METRICS) {
         const test = testMetric(evaluation, metric)!;
         const history = histories.get(metric)!;
         history.set(evaluation.cohort, test);
+        // The complement of a metric already tested here (e.g. still enrolled = 1 − uitval when
+        // nobody switched or graduated) is the same table with its columns swapped: the same p.
+        if (kept.some((other) => isComplement(test, other))) {
+          duplicates.complements++;
+          continue;
+        }
+        kept.push(test);
         tests.push({ cell: cellSeries.cell, metric, evaluation, test, history });
         // A test of a large cell (a region total) alone can take 0.1 s: pause after each.
         yield;
@@ -342,8 +367,27 @@ function* detectSteps(series: RegionSeries, parameters: ParametersByDefinitionSe
     });
   });
 
-  return { findings, tests: tests.length, evaluated };
+  return { findings, tests: tests.length, duplicates, evaluated };
 }
+
+/** The cells in the order that decides which of two equal cells is kept (CELL_PRIORITY), then by key. */
+const byPriority = (cells: readonly CellSeries[]): CellSeries[] =>
+  [...cells].sort((a, b) => CELL_PRIORITY[a.cell.kind] - CELL_PRIORITY[b.cell.kind] || cellKey(a.cell).localeCompare(cellKey(b.cell)));
+
+/**
+ * Who is in a test of a cell: the cohort and, for it and each baseline cohort, the flows with
+ * students in the cell. Equal for two cells exactly when their counts in every cohort of the test
+ * are sums of the same flows, i.e. the same students. A cell without flow information is unique.
+ */
+function studentsOf(series: CellSeries, cohort: number, baselineCohorts: readonly number[]): string {
+  if (!series.flows) return `${cohort}\u0000${cellKey(series.cell)}`;
+  const flows = series.flows;
+  return JSON.stringify([cohort, ...[cohort, ...baselineCohorts].map((item) => [item, flows.get(item) ?? []])]);
+}
+
+/** The same 2 × 2 table with the event and non-event columns swapped, in the cohort and in the baseline. */
+const isComplement = (a: MetricTest, b: MetricTest): boolean =>
+  a.n === b.n && a.baselineN === b.baselineN && a.events === b.n - b.events && a.baselineEvents === b.baselineN - b.baselineEvents;
 
 /** Three consecutive tested cohorts (this one and the two before) beyond the 95% limit on one side. */
 function consecutiveRun(item: PendingTest): { side: 'above' | 'below'; cohorts: number[] } | null {

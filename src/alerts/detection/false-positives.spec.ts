@@ -60,6 +60,54 @@ function nullRegion(seed: number): FlowRow[] {
   return rows;
 }
 
+/**
+ * A region without change whose cells repeat each other: every supplier sends to one receiver
+ * only (its supplier × sector cell is its supplier × receiver cell), nobody graduates in year 1
+ * and switchers count as uitval (still enrolled is the complement of uitval).
+ */
+function nullRegionWithDuplicates(seed: number): FlowRow[] {
+  const random = generator(seed);
+  const rows: FlowRow[] = [];
+  for (let s = 0; s < 12; s++) {
+    const r = s % 4;
+    const size = 40 + Math.floor(random() * 80);
+    const uitval = 0.08 + random() * 0.17;
+    const switches = 0.04 + random() * 0.1;
+    for (let cohort = 2015; cohort <= 2022; cohort++) {
+      const counts = emptyCounts();
+      counts.n = Math.round(size * (0.85 + random() * 0.3));
+      for (let i = 0; i < counts.n; i++) {
+        let u = random();
+        if ((u -= uitval) < 0) counts.nUitval++;
+        else if ((u -= switches) < 0) counts.nSwitchExternal++;
+        else counts.nEnrolled++;
+      }
+      rows.push({ cohort, supplierId: `S${s}`, receiverId: `R${r}`, sector: r < 2 ? 'mbo' : 'hbo', definitionSetId: 'd1', counts });
+    }
+  }
+  return rows;
+}
+
+describe('the test family of a region whose cells repeat each other', () => {
+  const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const results = SEEDS.map((seed) => detect(buildRegionSeries(nullRegionWithDuplicates(seed)), new Map([['d1', { ...PARAMETERS, switchersCountAsUitval: true }]])));
+
+  it('counts each distinct hypothesis once: no duplicate cells, no complementary metrics', () => {
+    // 12 supplier × receiver + 4 receivers + 1 region (the 12 supplier × sector cells are the same
+    // students as their supplier × receiver cell) × 6 tested cohorts × 3 metrics (still enrolled = 1 − uitval).
+    for (const result of results) {
+      expect(result.tests).toBe(17 * 6 * 3);
+      expect(result.duplicates).toEqual({ cells: 12 * 6, complements: 17 * 6 });
+      expect(result.findings.filter((item) => item.cell.kind === 'supplier_sector' || item.metric === 'enrolledYear2')).toEqual([]);
+    }
+  });
+
+  it('keeps false discoveries within q', () => {
+    for (const result of results) expect(result.findings.filter((item) => item.type === 'trendbreuk').length).toBeLessThanOrEqual(Math.ceil(0.05 * result.tests) + 2);
+    expect(results.filter((result) => result.findings.some((item) => item.type === 'trendbreuk')).length).toBeLessThanOrEqual(2);
+  });
+});
+
 describe('false positives on a region without any change', () => {
   const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
   const results = SEEDS.map((seed) => {

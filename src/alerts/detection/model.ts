@@ -62,7 +62,19 @@ export interface CellSeries {
   cell: CellRef;
   /** Any order; at most one point per cohort. */
   points: SeriesPoint[];
+  /**
+   * The flows (supplier|receiver|sector) with students in the cell, per cohort. Two cells with the
+   * same flows in a test's cohorts hold the same students: detection tests them once. Absent: the
+   * cell is taken to be distinct from every other.
+   */
+  flows?: ReadonlyMap<number, readonly string[]>;
 }
+
+/**
+ * Which of two cells with the same students keeps the test: the one more parties see (a supplier ×
+ * receiver cell is seen by both ends and the coordinator, a region total by the coordinator only).
+ */
+export const CELL_PRIORITY: Record<CellKind, number> = { supplier_receiver: 0, supplier_sector: 1, receiver: 2, region: 3 };
 
 /** One cohort of the region and the definition set its figures were computed with. */
 export interface CohortDefinition {
@@ -105,8 +117,10 @@ export interface Finding {
 
 export interface DetectionResult {
   findings: Finding[];
-  /** Number of Fisher tests in the BH family. */
+  /** Number of Fisher tests in the BH family: one per distinct hypothesis. */
   tests: number;
+  /** Tests left out of the family: a cell with the same students as one already tested, or a metric that is the complement of another in the same cell and cohort. */
+  duplicates: { cells: number; complements: number };
   /** Cell × cohort combinations with an eligible baseline. */
   evaluated: number;
 }

@@ -65,19 +65,19 @@ describe('planReconciliation', () => {
     expect(quiet.update).toEqual([expect.objectContaining({ id: old.id, event: null })]);
   });
 
-  it('resolves open and acknowledged alerts whose evidence is gone, and names the successor type', () => {
+  it('resolves open alerts whose evidence is gone, and names the successor type', () => {
     const open = stored(values());
-    const acknowledged = stored(values({ cohort: 2021 }), { state: 'acknowledged' });
-    const resolved = stored(values({ cohort: 2020 }), { state: 'resolved', resolutionReason: 'manual' });
-    const plan = planReconciliation([open, acknowledged, resolved], [values({ cohort: 2022, type: 'aandacht', rule: 'unadjusted-p' })]);
+    const other = stored(values({ cohort: 2021 }));
+    const resolved = stored(values({ cohort: 2020 }), { state: 'resolved', resolutionReason: 'evidence-gone' });
+    const plan = planReconciliation([open, other, resolved], [values({ cohort: 2022, type: 'aandacht', rule: 'unadjusted-p' })]);
     expect(plan.resolve).toEqual([
       { id: open.id, fromState: 'open', note: expect.stringContaining('now reported as aandacht') },
-      { id: acknowledged.id, fromState: 'acknowledged', note: 'The evidence no longer holds after a refresh of the summaries.' },
+      { id: other.id, fromState: 'open', note: 'The evidence no longer holds after a refresh of the summaries.' },
     ]);
     expect(plan.create).toHaveLength(1);
   });
 
-  it('reopens an alert resolved for lack of evidence when the evidence returns; a person’s resolution stands', () => {
+  it('reopens an alert resolved for lack of evidence when the evidence returns; a resolution by a person from before per-party triage stands', () => {
     const gone = stored(values(), { state: 'resolved', resolutionReason: 'evidence-gone' });
     expect(planReconciliation([gone], [values()]).update).toEqual([expect.objectContaining({ id: gone.id, event: 'reopened', fromState: 'resolved', toState: 'open' })]);
     const manual = stored(values(), { state: 'resolved', resolutionReason: 'manual' });

@@ -108,7 +108,7 @@ export interface ReconciliationPlan {
    * q-value moved); `reopened` puts an alert that was resolved for lack of evidence back to open.
    */
   update: Array<{ id: string; values: AlertValues; event: 'updated' | 'reopened' | null; fromState: AlertState; toState: AlertState }>;
-  /** Open or acknowledged alerts whose evidence is gone: resolved with reason evidence-gone. */
+  /** Open alerts whose evidence is gone: resolved with reason evidence-gone. */
   resolve: Array<{ id: string; fromState: AlertState; note: string }>;
 }
 
@@ -116,9 +116,9 @@ const Q_TOLERANCE = 1e-12;
 
 /**
  * Compares what detection finds now with the alerts of the region. Re-running on unchanged data
- * plans nothing. A person's decision stands: an acknowledged alert stays acknowledged and a
- * manually resolved one stays resolved while its evidence is updated; only alerts resolved by
- * detection itself (evidence-gone) reopen when the evidence returns.
+ * plans nothing. Detection owns the signal's state (open, resolved for lack of evidence, reopened
+ * when the evidence returns); each party's triage is kept apart (alert_triage) and never changed
+ * here. A manual resolution from before per-party triage stays as it is.
  */
 export function planReconciliation(existing: readonly ExistingAlert[], found: readonly AlertValues[]): ReconciliationPlan {
   const byKey = new Map(existing.map((alert) => [alertKey(alert), alert]));

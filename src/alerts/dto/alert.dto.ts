@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ALERT_STATES, AlertState, RESOLUTION_REASONS, ResolutionReason } from 'src/alerts/alert.entity';
+import { ALERT_EVENTS, ALERT_STATES, AlertState, RESOLUTION_REASONS, ResolutionReason, TRIAGE_STATES, TriageState } from 'src/alerts/alert.entity';
 import { ALERT_METRICS, ALERT_RULES, ALERT_TYPES, AlertMetric, AlertRule, AlertType, CELL_KINDS, CellKind, Direction } from 'src/alerts/detection/model';
 import { PageQueryDto } from 'src/common/paging';
 import { AlertReferenceDto } from 'src/references/dto/reference.dto';
@@ -7,16 +7,26 @@ import { ValidateBrin, ValidateEnum, ValidateQueryInt, ValidateString, ValidateU
 import { REGION_CODE_PATTERN } from 'src/institutions/dto/institution.dto';
 import { DefinitionReferenceDto } from 'src/outcomes/dto/definition.dto';
 
-/** The sort keys of GET /v1/alerts; a leading minus sorts descending. */
-export const ALERT_SORTS = ['updatedAt', '-updatedAt', 'createdAt', '-createdAt', 'cohort', '-cohort', 'p', '-p', 'q', '-q', 'absEffect', '-absEffect'] as const;
+/** The sort keys of GET /v1/alerts; a leading minus sorts descending; `severity` is the inbox order. */
+export const ALERT_SORTS = ['severity', 'updatedAt', '-updatedAt', 'createdAt', '-createdAt', 'cohort', '-cohort', 'p', '-p', 'q', '-q', 'absEffect', '-absEffect'] as const;
 export type AlertSort = (typeof ALERT_SORTS)[number];
 
+/** The caller's triage states, and `unresolved` for every state but resolved. */
+export const TRIAGE_FILTERS = [...TRIAGE_STATES, 'unresolved'] as const;
+export type TriageFilter = (typeof TRIAGE_FILTERS)[number];
+
 export class AlertListQueryDto extends PageQueryDto {
-  @ValidateEnum(ALERT_TYPES, { optional: true })
+  @ValidateEnum(ALERT_TYPES, {
+    optional: true,
+    description: 'One type. Without it the list is the inbox: trendbreuk, leveringsbreuk and methodebreuk; `aandacht` is the watch list (`type=aandacht`).',
+  })
   type?: AlertType;
 
-  @ValidateEnum(ALERT_STATES, { optional: true })
+  @ValidateEnum(ALERT_STATES, { optional: true, description: "The signal's own state: open, or resolved when a refresh no longer finds its evidence." })
   state?: AlertState;
+
+  @ValidateEnum(TRIAGE_FILTERS, { optional: true, description: "The caller's own triage of the signal; `unresolved` is every state but resolved." })
+  triage?: TriageFilter;
 
   @ValidateQueryInt({ optional: true, min: 2000, max: 2100 })
   cohort?: number;
@@ -33,7 +43,10 @@ export class AlertListQueryDto extends PageQueryDto {
   @ValidateString({ optional: true, maxLength: 32, pattern: REGION_CODE_PATTERN, description: 'Region code.' })
   region?: string;
 
-  @ValidateEnum(ALERT_SORTS, { optional: true, description: 'Sort key (default -updatedAt); absEffect is the size of the effect in percentage points.' })
+  @ValidateEnum(ALERT_SORTS, {
+    optional: true,
+    description: 'Sort key (default severity: trendbreuk, leveringsbreuk, methodebreuk, aandacht, then newest cohort and latest change); absEffect is the size of the effect in percentage points.',
+  })
   sort?: AlertSort;
 }
 
@@ -45,6 +58,29 @@ export class AlertIdParamDto {
 export class AlertTransitionDto {
   @ValidateString({ minLength: 1, maxLength: 2000, pattern: /\S/, patternMessage: '$property must not be blank', description: 'Why: what was found, agreed or done.' })
   note!: string;
+}
+
+export class AlertTriageRequestDto {
+  @ValidateEnum(TRIAGE_STATES, { description: "The caller's party's triage of the signal; `new` puts it back as not looked at." })
+  state!: TriageState;
+
+  @ValidateString({
+    optional: true,
+    minLength: 1,
+    maxLength: 2000,
+    pattern: /\S/,
+    patternMessage: '$property must not be blank',
+    description: 'What was found, agreed or done; required for resolved.',
+  })
+  note?: string;
+}
+
+/** One party's triage of a signal: its own, not shared with the other parties. */
+export class AlertTriageDto {
+  @ApiProperty({ enum: TRIAGE_STATES }) state!: TriageState;
+  @ApiPropertyOptional({ type: String, nullable: true }) note!: string | null;
+  @ApiPropertyOptional({ type: Date, nullable: true }) updatedAt!: Date | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'The client id that set it (`person:<id>` for a person).' }) updatedBy!: string | null;
 }
 
 export class InstitutionRefDto {
@@ -63,7 +99,10 @@ export class AlertDto {
   @ApiProperty() id!: string;
   @ApiProperty({ example: '/v1/alerts/6f1c…' }) href!: string;
   @ApiProperty({ enum: ALERT_TYPES }) type!: AlertType;
-  @ApiProperty({ enum: ALERT_STATES }) state!: AlertState;
+  @ApiProperty({ enum: ALERT_STATES, description: "The signal's own state, the same for every party: open, or resolved when a refresh no longer finds its evidence." })
+  state!: AlertState;
+  @ApiPropertyOptional({ type: AlertTriageDto, description: "The caller's party's triage (in webhook notifications only for a triage by the webhook's owner)." })
+  triage?: AlertTriageDto;
   @ApiProperty({ description: 'Region code.' }) region!: string;
   @ApiProperty({ type: AlertCellDto }) cell!: AlertCellDto;
   @ApiProperty({ enum: ALERT_METRICS, description: '`n` for a leveringsbreuk, `definition` for a methodebreuk.' }) metric!: AlertMetric;
@@ -83,11 +122,10 @@ export class AlertDto {
   @ApiProperty({ description: 'True when figures are withheld because a cohort behind them has 0 < n < k.' }) suppressed!: boolean;
   @ApiProperty({ type: Object, description: 'Rule-specific evidence: 95% limits, the consecutive run, supply ratio and baseline median, previous definition set.' })
   details!: Record<string, unknown>;
-  @ApiProperty({ example: 'trendbreuk-1.0' }) methodVersion!: string;
+  @ApiProperty({ example: 'trendbreuk-1.1' }) methodVersion!: string;
   @ApiProperty({ type: Object, description: 'Every method parameter used.' }) parameters!: Record<string, number | boolean>;
   @ApiProperty({ type: DefinitionReferenceDto }) definitionSet!: DefinitionReferenceDto;
   @ApiPropertyOptional({ enum: RESOLUTION_REASONS, nullable: true }) resolutionReason!: ResolutionReason | null;
-  @ApiPropertyOptional({ type: Date, nullable: true }) acknowledgedAt!: Date | null;
   @ApiPropertyOptional({ type: Date, nullable: true }) resolvedAt!: Date | null;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
@@ -121,9 +159,10 @@ export class AlertSeriesPointDto {
 
 export class AlertHistoryDto {
   @ApiProperty() at!: Date;
-  @ApiProperty({ enum: ['created', 'updated', 'acknowledged', 'resolved', 'reopened'] }) event!: string;
-  @ApiPropertyOptional({ enum: ALERT_STATES, nullable: true }) fromState!: AlertState | null;
-  @ApiProperty({ enum: ALERT_STATES }) toState!: AlertState;
+  @ApiProperty({ enum: ALERT_EVENTS, description: "`triaged`: the caller's party's triage (other parties' triage is not shown); `acknowledged` and a person's `resolved` are from before triage was kept per party." })
+  event!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: "The signal's state, or for `triaged` the party's triage state." }) fromState!: string | null;
+  @ApiProperty({ type: String }) toState!: string;
   @ApiPropertyOptional({ type: String, nullable: true }) note!: string | null;
   @ApiPropertyOptional({ enum: RESOLUTION_REASONS, nullable: true }) reason!: ResolutionReason | null;
   @ApiProperty({ enum: ['system', 'institution', 'region', 'platform'] }) actorKind!: string;

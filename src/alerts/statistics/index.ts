@@ -3,7 +3,7 @@
  * Bump METHOD_VERSION whenever a change here can change which alerts are raised or the
  * numbers they report; every alert records the version it was computed with.
  */
-export const METHOD_VERSION = 'trendbreuk-1.0';
+export const METHOD_VERSION = 'trendbreuk-1.1';
 
 export { benjaminiHochberg } from './benjamini-hochberg';
 export type { BenjaminiHochbergResult } from './benjamini-hochberg';

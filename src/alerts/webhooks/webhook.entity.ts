@@ -76,7 +76,7 @@ export class WebhookDeliveryEntity {
   @Column({ name: 'alert_id', type: 'uuid' })
   alertId!: string;
 
-  /** alert.created, alert.updated, alert.acknowledged, alert.resolved, alert.reopened. */
+  /** alert.created, alert.updated, alert.resolved, alert.reopened (detection, to every owner who sees the alert); alert.triaged (a party's triage, to that party's webhooks only). */
   @Column({ type: 'varchar', length: 32 })
   event!: string;
 

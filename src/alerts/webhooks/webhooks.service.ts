@@ -12,6 +12,7 @@ import { checkWebhookUrl, Resolver, WEBHOOK_RESOLVER } from 'src/alerts/webhooks
 import { NewDelivery, WebhookRow, WebhooksRepository } from 'src/alerts/webhooks/webhooks.repository';
 import { AccessService } from 'src/access/access.service';
 import { Principal } from 'src/access/principal';
+import { AlertParty } from 'src/access/tenancy';
 import { PageQueryDto } from 'src/common/paging';
 import { notFound, ProblemException } from 'src/common/problem';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
@@ -86,12 +87,15 @@ export class WebhooksService {
   /**
    * Queues a delivery of every changed alert to every webhook whose owner may see it, in the
    * transaction that changed the alerts (so a notification exists exactly when the change does).
+   * A party's triage is its own: `party` limits the deliveries to that party's webhooks, with its triage.
    */
-  async queueDeliveries(manager: EntityManager, regionId: string, changes: AlertChange[]): Promise<number> {
+  async queueDeliveries(manager: EntityManager, regionId: string, changes: AlertChange[], party?: AlertParty): Promise<number> {
     if (changes.length === 0) return 0;
-    const webhooks = await this.repository.forRegion(manager, regionId, await this.access.webhookMemberIds(manager, regionId));
+    const webhooks = (await this.repository.forRegion(manager, regionId, await this.access.webhookMemberIds(manager, regionId))).filter(
+      (webhook) => !party || (webhook.ownerKind === party.kind && (party.kind === 'region' ? webhook.regionId : webhook.institutionId) === party.id),
+    );
     if (webhooks.length === 0) return 0;
-    const views = new Map((await this.alerts.viewsByIds(manager, [...new Set(changes.map((change) => change.alertId))])).map((view) => [view.id, view]));
+    const views = new Map((await this.alerts.viewsByIds(manager, [...new Set(changes.map((change) => change.alertId))], party ?? null)).map((view) => [view.id, view]));
     const disclosure = await this.disclosure.forRegion(regionId, ALL_COHORTS.from, ALL_COHORTS.to, manager);
     const occurredAt = new Date().toISOString();
     const deliveries: NewDelivery[] = [];
@@ -103,7 +107,7 @@ export class WebhooksService {
         const scope = this.access.webhookAlertScope(webhook, regionId);
         if (!scope || !alertVisibleTo(scope, view)) continue;
         // What each owner may see of the alert, as in the API (alert-disclosure.ts).
-        const alert = toAlertDto(view, alertVisibility(view, disclosure, scope));
+        const alert = toAlertDto(view, alertVisibility(view, disclosure, scope), party !== undefined);
         const id = randomUUID();
         const event = `alert.${change.event}`;
         deliveries.push({ id, webhookId: webhook.id, alertId: view.id, event, body: JSON.stringify({ id, event, occurredAt, alert }) });
