@@ -417,6 +417,7 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
     }),
     snapshot('insights.repository', 'InsightsRepository', new InsightsRepository(dataSource), {
       viewVersions: (r) => r.viewVersions(),
+      hasVersions: (r) => r.hasVersions(dataSource.manager, new Map([['global', '3'], [REGION, '7']]), REGION),
       cells: {
         'a supplier by receiver, every row its own part': (r) => r.cells({ side: 'supplier', regionId: REGION, institutionId: INSTITUTION }, 'receiver', 2020, 2024, { own: 'all' }),
         'the region by prior diploma type, without one receiver': (r) => r.cells({ side: 'region', regionId: REGION }, 'diplomaType', 2020, 2024, { excludeReceiver: INSTITUTION, own: 'all' }),

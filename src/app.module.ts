@@ -18,6 +18,7 @@ import { AppConfig } from 'src/config/app-config';
 import { ConfigModule } from 'src/config/config.module';
 import { DatabaseTarget } from 'src/database/database-connection';
 import { buildDataSourceOptions } from 'src/database/data-source-options';
+import { ReadReplicaModule } from 'src/database/read-replica.module';
 import { DemoModule } from 'src/demo/demo.module';
 import { HealthModule } from 'src/health/health.module';
 import { IngestModule } from 'src/ingest/ingest.module';
@@ -42,6 +43,11 @@ export class AppModule {
         LoggerModule.forRoot(buildLoggerOptions(config, options.logDestination)),
         TypeOrmModule.forRoot(
           buildDataSourceOptions(database, { poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs }, ENTITIES),
+        ),
+        ReadReplicaModule.forRoot(
+          config.database.read && database.kind === 'postgres'
+            ? { ...config.database.read, poolSize: config.database.poolSize, statementTimeoutMs: config.database.statementTimeoutMs, entities: ENTITIES }
+            : null,
         ),
         ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }]),
         AttemptLimitsModule,

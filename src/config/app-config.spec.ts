@@ -52,6 +52,14 @@ describe('loadConfig', () => {
     expect(config.docsEnabled).toBe(false);
   });
 
+  it('takes a read replica only together with DATABASE_URL', () => {
+    expect(problemsOf({ DATABASE_READ_URL: 'postgres://standby/doorstroom' }).join('\n')).toMatch(/DATABASE_READ_URL: needs DATABASE_URL/);
+    expect(problemsOf({ DATABASE_URL: 'postgres://db/doorstroom', DATABASE_READ_URL: 'mysql://standby/db' }).join('\n')).toContain('DATABASE_READ_URL');
+    expect(loadConfig({}).database.read).toBeUndefined();
+    const config = loadConfig({ DATABASE_URL: 'postgres://db/doorstroom', DATABASE_READ_URL: 'postgres://standby/doorstroom', DATABASE_READ_WAIT_MS: '50' });
+    expect(config.database.read).toEqual({ url: 'postgres://standby/doorstroom', waitMs: 50, retryMs: 5000 });
+  });
+
   it('parses lists and booleans', () => {
     const config = loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example', DEMO_DATA: 'false', DOCS_ENABLED: '1' });
     expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);

@@ -76,6 +76,30 @@ export class EnvironmentVariables {
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL?: string;
 
+  /**
+   * A PostgreSQL streaming standby of DATABASE_URL's database: views and reports read from it
+   * when it has the data the primary has (docs/scale.md, "Reads from a replica").
+   */
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_READ_URL?: string;
+
+  /** How long a view waits for the replica to catch up before it reads the primary. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  DATABASE_READ_WAIT_MS: number = 200;
+
+  /** How long a replica that failed (or stayed behind) is left alone before it is tried again. */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_READ_RETRY_MS: number = 5_000;
+
   /** Folder of the embedded database; ignored when DATABASE_URL is set. */
   @IsOptional()
   @IsString()
@@ -252,6 +276,8 @@ export interface AppConfig {
     poolSize: number;
     statementTimeoutMs: number;
     refreshTimeoutMs: number;
+    /** A streaming standby for view reads; only with `url`. */
+    read?: { url: string; waitMs: number; retryMs: number };
   };
   logLevel: string;
   auth: {
@@ -305,6 +331,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (production && !vars.DATABASE_URL) {
     problems.push('DATABASE_URL: required when NODE_ENV=production (the embedded database is for development)');
   }
+  if (vars.DATABASE_READ_URL && !vars.DATABASE_URL) {
+    problems.push('DATABASE_READ_URL: needs DATABASE_URL (a replica of the embedded database does not exist); set DATABASE_URL to the primary or unset DATABASE_READ_URL');
+  }
   if (production && vars.DEMO_DATA === true) {
     problems.push('DEMO_DATA: demo data never loads when NODE_ENV=production');
   }
@@ -321,6 +350,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       poolSize: vars.DB_POOL_SIZE,
       statementTimeoutMs: vars.DB_STATEMENT_TIMEOUT_MS,
       refreshTimeoutMs: vars.REFRESH_STATEMENT_TIMEOUT_MS,
+      ...(vars.DATABASE_READ_URL ? { read: { url: vars.DATABASE_READ_URL, waitMs: vars.DATABASE_READ_WAIT_MS, retryMs: vars.DATABASE_READ_RETRY_MS } } : {}),
     },
     logLevel: vars.LOG_LEVEL,
     auth: {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { viewReads } from 'src/database/read-replica';
 import { constant, empty, ident, Identifier, query, queryOne, Sql, sql } from 'src/database/sql';
 import { cellKeySumSql, KEY_MODULUS } from 'src/outcomes/disclosure/cell-key';
 import { OwnPart } from 'src/outcomes/disclosure/pooled-split';
@@ -98,7 +99,11 @@ const breakdownOf = (breakdown: BreakdownColumn): { key: Sql | Identifier; join:
     ? { key: sql`COALESCE(p.level, '')`, join: sql` LEFT JOIN programmes p ON p.sector = outcome_summaries.sector AND p.code = outcome_summaries.programme_code` }
     : { key: columnOf(breakdown), join: empty };
 
-/** Reads the pre-aggregated summaries only; never the student-level records. */
+/**
+ * Reads the pre-aggregated summaries only; never the student-level records. The view reads go
+ * through `viewReads`: the read replica's snapshot while a view is computed there, else the
+ * primary. The data versions are always read on the primary: they say what the replica must have.
+ */
 @Injectable()
 export class InsightsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -114,13 +119,26 @@ export class InsightsRepository {
     return { today: rows.find((row) => row.scope === '')?.version ?? '', versions: new Map(rows.filter((row) => row.scope !== '').map((row) => [row.scope, row.version])) };
   }
 
+  /**
+   * Whether the database behind `manager` (the replica's snapshot) has at least these versions of
+   * the global scope and of the region: then it holds every change the primary had made to what a
+   * view of the region is computed from (the counters commit with the data, and a standby replays
+   * transactions in commit order).
+   */
+  async hasVersions(manager: EntityManager, versions: Map<string, string>, regionId: string): Promise<boolean> {
+    const scopes = ['global', regionId];
+    const rows = await query<{ scope: string; version: string }>(manager, sql`SELECT scope, version::text AS version FROM view_versions WHERE scope = ANY(${scopes}::text[])`);
+    const held = new Map(rows.map((row) => [row.scope, BigInt(row.version)]));
+    return scopes.every((scope) => (held.get(scope) ?? 0n) >= BigInt(versions.get(scope) ?? '0'));
+  }
+
   /** Counts per cohort and breakdown key within the scope. */
   async cells(scope: ViewScope, breakdown: BreakdownColumn, cohortFrom: number, cohortTo: number, options: CellOptions = {}): Promise<CellRow[]> {
     const { key: column, join } = breakdownOf(breakdown);
     const prior = options.priorDiplomaTypes ? sql` AND prior_diploma_type = ANY(${options.priorDiplomaTypes}::text[])` : empty;
     const excluded = options.excludeReceiver ? sql` AND receiver_institution_id <> ${options.excludeReceiver}::uuid` : empty;
     const rows = await query<CellRow & OwnColumns>(
-      this.dataSource,
+      viewReads(this.dataSource),
       sql`SELECT cohort, ${column}::text AS key, definition_set_id AS "definitionSetId", ${SUM_COUNTS}, ${ownColumns(options.own ?? 'none')}
             FROM outcome_summaries${join}
            WHERE ${scopeFilter(scope)} AND cohort BETWEEN ${cohortFrom} AND ${cohortTo}${prior}${excluded}
@@ -136,7 +154,7 @@ export class InsightsRepository {
    */
   sectorLevels(scope: ViewScope, cohortFrom: number, cohortTo: number): Promise<Array<{ sector: string; level: string }>> {
     return query<{ sector: string; level: string }>(
-      this.dataSource,
+      viewReads(this.dataSource),
       sql`SELECT DISTINCT outcome_summaries.sector, p.level
             FROM outcome_summaries JOIN programmes p ON p.sector = outcome_summaries.sector AND p.code = outcome_summaries.programme_code
            WHERE ${scopeFilter(scope)} AND cohort BETWEEN ${cohortFrom} AND ${cohortTo}
@@ -147,7 +165,7 @@ export class InsightsRepository {
   /** The supplier × receiver matrix of one cohort of a region. */
   matrix(regionId: string, cohort: number): Promise<MatrixRow[]> {
     return query<MatrixRow>(
-      this.dataSource,
+      viewReads(this.dataSource),
       sql`SELECT supplier_institution_id::text AS "supplierId", receiver_institution_id::text AS "receiverId", ${SUM_COUNTS}
             FROM outcome_summaries WHERE region_id = ${regionId} AND cohort = ${cohort}
            GROUP BY supplier_institution_id, receiver_institution_id`,
@@ -157,7 +175,7 @@ export class InsightsRepository {
   /** Counts per (source, target) of one cohort: for flows, with the part `own` received. */
   async flows(scope: ViewScope, sourceColumn: keyof typeof BREAKDOWN_COLUMNS, targetColumn: keyof typeof BREAKDOWN_COLUMNS, cohort: number, own: OwnScope): Promise<FlowRow[]> {
     const rows = await query<FlowRow & OwnColumns>(
-      this.dataSource,
+      viewReads(this.dataSource),
       sql`SELECT ${columnOf(sourceColumn)}::text AS "sourceKey", ${columnOf(targetColumn)}::text AS "targetKey", ${SUM_COUNTS}, ${ownColumns(own)}
             FROM outcome_summaries WHERE ${scopeFilter(scope)} AND cohort = ${cohort}
            GROUP BY 1, 2 ORDER BY 1, 2`,
@@ -167,13 +185,13 @@ export class InsightsRepository {
 
   /** Cohorts with summaries in the scope. */
   async cohortRange(scope: ViewScope): Promise<{ min: number; max: number } | null> {
-    const row = await queryOne<{ min: number | null; max: number | null }>(this.dataSource, sql`SELECT min(cohort) AS min, max(cohort) AS max FROM outcome_summaries WHERE ${scopeFilter(scope)}`);
+    const row = await queryOne<{ min: number | null; max: number | null }>(viewReads(this.dataSource), sql`SELECT min(cohort) AS min, max(cohort) AS max FROM outcome_summaries WHERE ${scopeFilter(scope)}`);
     return row && row.min !== null && row.max !== null ? { min: Number(row.min), max: Number(row.max) } : null;
   }
 
   async leavers(regionId: string, institutionId: string, fromYear: number, toYear: number): Promise<LeaverRow[]> {
     const rows = await query<Omit<LeaverRow, 'key'> & { key: string }>(
-      this.dataSource,
+      viewReads(this.dataSource),
       sql`SELECT school_year AS "schoolYear", sum(n_leavers)::int AS "nLeavers", sum(n_continued)::int AS "nContinued", ${KEY_SUM} AS key
             FROM leaver_summaries WHERE region_id = ${regionId} AND supplier_institution_id = ${institutionId} AND school_year BETWEEN ${fromYear} AND ${toYear}
            GROUP BY school_year ORDER BY school_year`,
@@ -184,13 +202,13 @@ export class InsightsRepository {
   /** Names for the keys that are institution ids. */
   async institutionLabels(ids: string[]): Promise<Map<string, { brin: string; name: string }>> {
     if (ids.length === 0) return new Map();
-    const rows = await query<{ id: string; brin: string; name: string }>(this.dataSource, sql`SELECT id::text AS id, brin, name FROM institutions WHERE id = ANY(${ids}::uuid[])`);
+    const rows = await query<{ id: string; brin: string; name: string }>(viewReads(this.dataSource), sql`SELECT id::text AS id, brin, name FROM institutions WHERE id = ANY(${ids}::uuid[])`);
     return new Map(rows.map((row) => [row.id, { brin: row.brin, name: row.name }]));
   }
 
   async programmeLabels(codes: string[]): Promise<Map<string, string>> {
     if (codes.length === 0) return new Map();
-    const rows = await query<{ code: string; name: string }>(this.dataSource, sql`SELECT DISTINCT ON (code) code, name FROM programmes WHERE code = ANY(${codes}::text[]) ORDER BY code, sector`);
+    const rows = await query<{ code: string; name: string }>(viewReads(this.dataSource), sql`SELECT DISTINCT ON (code) code, name FROM programmes WHERE code = ANY(${codes}::text[]) ORDER BY code, sector`);
     return new Map(rows.map((row) => [row.code, row.name]));
   }
 }

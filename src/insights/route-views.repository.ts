@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { viewReads } from 'src/database/read-replica';
 import { constant, empty, query, queryOne, sql } from 'src/database/sql';
 import { cellKeySumSql } from 'src/outcomes/disclosure/cell-key';
 
@@ -17,7 +18,7 @@ export interface RouteRow {
   key: number;
 }
 
-/** Reads route_summaries: students' routes through the region (what is withheld: DisclosureService, route cells). */
+/** Reads route_summaries: students' routes through the region (what is withheld: DisclosureService, route cells); on the replica's snapshot while a view is computed there. */
 @Injectable()
 export class RouteViewsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -26,7 +27,7 @@ export class RouteViewsRepository {
   async routes(regionId: string, supplierId: string | null, cohortFrom: number, cohortTo: number): Promise<RouteRow[]> {
     const supplier = supplierId === null ? empty : sql` AND supplier_institution_id = ${supplierId}::uuid`;
     const rows = await query<RouteRow>(
-      this.dataSource,
+      viewReads(this.dataSource),
       sql`SELECT cohort, prior_diploma_type AS prior, first_stage AS first, next_step AS next, sum(n)::int AS n, definition_set_id AS "definitionSetId",
                  ${KEY_SUM} AS key
             FROM route_summaries
@@ -39,7 +40,7 @@ export class RouteViewsRepository {
 
   async cohortRange(regionId: string, supplierId: string | null): Promise<{ min: number; max: number } | null> {
     const supplier = supplierId === null ? empty : sql` AND supplier_institution_id = ${supplierId}::uuid`;
-    const row = await queryOne<{ min: number | null; max: number | null }>(this.dataSource, sql`SELECT min(cohort) AS min, max(cohort) AS max FROM route_summaries WHERE region_id = ${regionId}${supplier}`);
+    const row = await queryOne<{ min: number | null; max: number | null }>(viewReads(this.dataSource), sql`SELECT min(cohort) AS min, max(cohort) AS max FROM route_summaries WHERE region_id = ${regionId}${supplier}`);
     return row && row.min !== null && row.max !== null ? { min: Number(row.min), max: Number(row.max) } : null;
   }
 }

@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { AccessService } from 'src/access/access.service';
 import { Principal } from 'src/access/principal';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
+import { ReadReplica } from 'src/database/read-replica';
 import { InsightsRepository } from 'src/insights/insights.repository';
 
 /** A computed view and the region whose summaries and definitions it was computed from. */
@@ -49,6 +50,12 @@ const deepFreeze = <T>(value: T): T => {
  * ones it was computed with (one small read per request). The counters commit with the data, and
  * are read before the view is computed, so a kept view is never older than the counters say.
  * Each API replica keeps its own cache; the counters live in the database they share.
+ *
+ * With a read replica (DATABASE_READ_URL) the same counters, read on the primary, decide whether
+ * a view may be computed on the replica: only when the replica's snapshot has at least those
+ * counters for the global scope and the view's region, so a view is never older than what the
+ * primary held when the request came in (a kept view is labelled with the primary's counters,
+ * and the view computed on the replica is at least that new).
  */
 @Injectable()
 export class ViewCache {
@@ -58,21 +65,24 @@ export class ViewCache {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly repository: InsightsRepository,
     private readonly access: AccessService,
+    private readonly replica: ReadReplica,
   ) {
     this.entries = config.viewCacheMb > 0 ? new LRUCache<string, Entry>({ maxSize: config.viewCacheMb * 1024 * 1024, sizeCalculation: (entry) => entry.bytes }) : null;
   }
 
   /** The view for this tenant and query: kept, or computed now. Failures are never kept. */
   async remember<T>(view: string, auth: Principal, query: object, compute: () => Promise<ComputedView<T>>): Promise<T> {
-    if (!this.entries) return (await compute()).value;
+    if (!this.entries && !this.replica.enabled) return (await compute()).value;
     const { today, versions } = await this.repository.viewVersions();
+    const computeFresh = (): Promise<ComputedView<T>> => this.replica.read(compute, (manager, computed) => this.repository.hasVersions(manager, versions, computed.regionId));
+    if (!this.entries) return (await computeFresh()).value;
     // Per tenant, never per client: the output depends on whose data it is.
     const key = JSON.stringify([view, this.access.tenantKey(auth), canonical(query)]);
     const kept = this.entries.get(key);
     if (kept && kept.today === today && kept.globalVersion === versions.get('global') && kept.regionVersion === versions.get(kept.regionId)) {
       return kept.value as T;
     }
-    const computed = await compute();
+    const computed = await computeFresh();
     // Frozen: every later request shares this object, so nothing may change it on the way out.
     const value = deepFreeze(computed.value);
     const bytes = 2 * (key.length + JSON.stringify(value).length);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { viewReads } from 'src/database/read-replica';
 import { execute, query, Sql, sql } from 'src/database/sql';
 import { JobKind } from 'src/jobs/job-kinds';
 import { JobQueue } from 'src/jobs/job-queue';
@@ -22,8 +23,9 @@ export class DefinitionsRepository {
     return this.dataSource.getRepository(DefinitionSetEntity).findOne({ where: { id } });
   }
 
+  /** On the read replica's snapshot while a view is computed there. */
   listForRegion(regionId: string): Promise<DefinitionSetEntity[]> {
-    return this.dataSource.getRepository(DefinitionSetEntity).find({ where: { regionId }, order: { version: 'ASC' } });
+    return viewReads(this.dataSource).getRepository(DefinitionSetEntity).find({ where: { regionId }, order: { version: 'ASC' } });
   }
 
   /** A new draft version, numbered after the region's last one. */

@@ -3,6 +3,10 @@
 -- InsightsRepository.viewVersions
 SELECT '' AS scope, CURRENT_DATE::text AS version UNION ALL SELECT scope, version::text FROM view_versions;
 
+-- InsightsRepository.hasVersions
+SELECT scope, version::text AS version FROM view_versions WHERE scope = ANY($1::text[]);
+-- parameters: ["global","00000000-0000-4000-8000-00000000000a"]
+
 -- InsightsRepository.cells (a supplier by receiver, every row its own part)
 SELECT cohort, receiver_institution_id::text AS key, definition_set_id AS "definitionSetId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
 (sum(record_key_sum) % 4294967296)::bigint AS "ownKey"

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { viewReads } from 'src/database/read-replica';
 import { empty, execute, join, query, Sql, sql } from 'src/database/sql';
 import type { ReferenceInstroom, ReferenceMetric } from 'src/references/reference-codes';
 import type { RecordSector } from 'src/programmes/programme-codes';
@@ -135,7 +136,7 @@ export class ReferencesRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Series matching the filter, by source and key. */
+  /** Series matching the filter, by source and key (on the read replica's snapshot while a view is computed there). */
   listSeries(filter: SeriesFilter): Promise<SeriesRow[]> {
     const conditions: Sql[] = [];
     if (filter.ids !== undefined) conditions.push(sql`s.id = ANY(${filter.ids}::uuid[])`);
@@ -148,7 +149,7 @@ export class ReferencesRepository {
     }
     const where = conditions.length > 0 ? sql`WHERE ${join(conditions, sql` AND `)}` : empty;
     return query<SeriesRow>(
-      this.dataSource,
+      viewReads(this.dataSource),
       sql`SELECT ${SERIES_COLUMNS}
          FROM reference_series s ${where}
         ORDER BY s.sector, s.metric, s.source, s.level, s.programme_group, s.prior_education, s.instroom, s.id`,
@@ -159,7 +160,7 @@ export class ReferencesRepository {
   points(seriesIds: string[], from: number | undefined, to: number | undefined): Promise<PointRow[]> {
     const window = [from !== undefined ? sql`AND cohort >= ${from}` : empty, to !== undefined ? sql`AND cohort <= ${to}` : empty];
     return query<PointRow>(
-      this.dataSource,
+      viewReads(this.dataSource),
       sql`SELECT series_id, cohort, rate, n FROM reference_points
         WHERE series_id = ANY(${seriesIds}::uuid[]) ${window[0]} ${window[1]}
         ORDER BY series_id, cohort`,

@@ -59,7 +59,8 @@ export class ThrowawayCluster {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
   }
 
-  static async create(): Promise<ThrowawayCluster> {
+  /** A folder (owned by the user PostgreSQL runs as) with its socket folder, and a spare port. */
+  private static async prepare(): Promise<ThrowawayCluster> {
     const bin = postgresBinDir();
     const user = userInfo().uid === 0 ? 'postgres' : undefined;
     const dir = mkdtempSync(join(tmpdir(), 'doorstroom-pg-cluster-'));
@@ -76,6 +77,35 @@ export class ThrowawayCluster {
       const gid = Number(spawnSync('id', ['-g', user], { encoding: 'utf8' }).stdout.trim());
       chownSync(join(dir, 'socket'), uid, gid);
     }
+    return cluster;
+  }
+
+  /**
+   * A streaming standby of a running cluster: `pg_basebackup -R` (the primary_conninfo and
+   * standby.signal written for it), WAL streamed during the copy. Start it with `start()`.
+   * initdb's default pg_hba.conf lets replication connections in from the loopback; the
+   * default wal_level is `replica`.
+   */
+  static async standbyOf(primary: ThrowawayCluster): Promise<ThrowawayCluster> {
+    const cluster = await ThrowawayCluster.prepare();
+    const started = Date.now();
+    const backup = await runAsAsync(cluster.user, join(cluster.bin, 'pg_basebackup'), ['-D', cluster.dataDir, '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-R', '-X', 'stream', '--checkpoint=fast', '--no-sync'], 300_000);
+    if (backup.status !== 0) throw new Error(`pg_basebackup failed: ${backup.output}`);
+    log(`standby of port ${primary.port} in ${cluster.dataDir}, port ${cluster.port} (pg_basebackup took ${Date.now() - started} ms)`);
+    return cluster;
+  }
+
+  /** pg_ctl promote -w: the standby leaves recovery and takes writes of its own. */
+  async promote(): Promise<number> {
+    const started = Date.now();
+    const result = await runAsAsync(this.user, join(this.bin, 'pg_ctl'), ['-D', this.dataDir, '-w', '-t', '60', 'promote'], 90_000);
+    if (result.status !== 0) throw new Error(`pg_ctl promote failed: ${result.output}`);
+    return Date.now() - started;
+  }
+
+  static async create(): Promise<ThrowawayCluster> {
+    const cluster = await ThrowawayCluster.prepare();
+    const { user, bin } = cluster;
     const init = runAs(user, join(bin, 'initdb'), ['-D', cluster.dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'], 120_000);
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
     log(`throwaway PostgreSQL cluster in ${cluster.dataDir}, port ${cluster.port}`);

@@ -10,7 +10,7 @@ import { ApiClientEntity } from 'src/auth/api-client.entity';
 import { hashClientSecret } from 'src/auth/client-secret';
 import { Scope } from 'src/access/scopes';
 import { AppConfig, loadConfig } from 'src/config/app-config';
-import { DatabaseConnection } from 'src/database/database-connection';
+import { DatabaseConnection, DatabaseTarget } from 'src/database/database-connection';
 import { createScratchDatabase, scratchBaseUrl } from 'src/database/scratch-database';
 import { InstitutionEntity, Sector } from 'src/institutions/institution.entity';
 import { MembershipEntity } from 'src/institutions/membership.entity';
@@ -98,10 +98,18 @@ export const TEST_ENV: NodeJS.ProcessEnv = {
   DB_POOL_SIZE: '8',
 };
 
-/** `logDestination`: receive the service's JSON log lines (at env LOG_LEVEL) instead of discarding them. */
-export async function createTestContext(env: NodeJS.ProcessEnv = {}, options: { logDestination?: DestinationStream } = {}): Promise<TestContext> {
+/**
+ * `env` may depend on the scratch database (a function of its target), e.g. to name it in a setting.
+ * `logDestination`: receive the service's JSON log lines (at env LOG_LEVEL) instead of discarding them.
+ */
+export async function createTestContext(
+  env: NodeJS.ProcessEnv | ((target: DatabaseTarget) => NodeJS.ProcessEnv) = {},
+  options: { logDestination?: DestinationStream } = {},
+): Promise<TestContext> {
   const database: DatabaseConnection = await createScratchDatabase(scratchBaseUrl());
-  const config = loadConfig({ ...TEST_ENV, JWT_SECRET: randomBytes(32).toString('hex'), ...env });
+  // TEST_READ_REPLICA=same: every view is computed through the read-replica path, on the same database.
+  const sameReplica = process.env.TEST_READ_REPLICA === 'same' && database.target.kind === 'postgres' ? { DATABASE_URL: database.target.url, DATABASE_READ_URL: database.target.url } : {};
+  const config = loadConfig({ ...TEST_ENV, JWT_SECRET: randomBytes(32).toString('hex'), ...sameReplica, ...(typeof env === 'function' ? env(database.target) : env) });
   let app: NestExpressApplication | undefined;
   try {
     app = await createApp(config, database.target, options.logDestination ? { logDestination: options.logDestination } : { logger: false });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { viewReads } from 'src/database/read-replica';
 import { query, sql } from 'src/database/sql';
 
 /** Reads the publication decisions the refresh stored (withheld_cells). */
@@ -8,10 +9,10 @@ import { query, sql } from 'src/database/sql';
 export class DisclosureRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** `manager` when the caller is inside a transaction (the embedded database has one session). */
+  /** `manager` when the caller is inside a transaction (the embedded database has one session); else the view's read source. */
   async withheld(regionId: string, cohortFrom: number, cohortTo: number, manager?: EntityManager): Promise<Array<{ cohort: number; cellKey: string }>> {
     const rows = await query<{ cohort: number; cell_key: string }>(
-      manager ?? this.dataSource,
+      manager ?? viewReads(this.dataSource),
       sql`SELECT cohort, cell_key FROM withheld_cells WHERE region_id = ${regionId} AND cohort BETWEEN ${cohortFrom} AND ${cohortTo}`,
     );
     return rows.map((row) => ({ cohort: Number(row.cohort), cellKey: row.cell_key }));
