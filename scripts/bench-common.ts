@@ -351,11 +351,12 @@ export async function loadRecords(pool: Pool, tenants: Tenants, options: LoadOpt
 // ---------------------------------------------------------------- the service
 
 /** The service under measurement, with the benchmark's settings (scripts/service-harness.ts). */
-export function startService(dir: string, url: string, jwtSecret: string, extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
+export function startService(dir: string, url: string, jwtSecret: string, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServiceProcess> {
   return ServiceProcess.start({
     dir,
     name: 'service',
     database: { url },
+    nodeArgs,
     env: {
       NODE_ENV: 'production',
       JWT_SECRET: jwtSecret,
