@@ -30,8 +30,8 @@
  * 20), --load-concurrency C (default 2), --chunk R (default 10,000), --no-build, --keep-db,
  * --peer-dir DIR (install the peer there, or reuse it when it is already installed there; by
  * default a new temporary folder, removed afterwards), --quiet-wait SECONDS (default 60),
- * --max-minutes M (default 60), --json, --profile-dir DIR (write a V8 CPU profile of each serving
- * process there: the service with its cache on, with it off, and the peer; open in Chrome DevTools).
+ * --max-minutes M (default 60), --json, --profile-dir DIR (write a V8 CPU profile of the service
+ * there, with its cache on and with it off; open in Chrome DevTools).
  *
  * Steps: a scratch database on the server of DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/test), created and dropped by this script; the generated
@@ -216,12 +216,11 @@ class Peer {
     private readonly stopChild: () => Promise<void>,
   ) {}
 
-  static async start(peerDir: string, databaseUrl: string, logDir: string, nodeArgs: string[]): Promise<Peer> {
+  static async start(peerDir: string, databaseUrl: string, logDir: string): Promise<Peer> {
     const port = await freePort();
     const logFile = join(logDir, 'peer.log');
     const out = createWriteStream(logFile, { flags: 'a' });
     const args = [
-      ...nodeArgs,
       join(peerDir, 'node_modules/postgraphile/cli.js'),
       '--connection', databaseUrl,
       '--schema', 'public',
@@ -404,7 +403,7 @@ async function main(): Promise<void> {
     let coordinatorToken = await tokenOf(service.baseUrl, tenants.coordinator);
     const alumni = await jsonRequest<{ cohorts: Array<{ cohort: number; total: { n: number | null }; rows: unknown[] }> }>(service.baseUrl, 'GET', alumniPath, supplierToken);
     const report = await jsonRequest<{ total: { n: number | null }; cells: unknown[] }>(service.baseUrl, 'GET', reportPath, coordinatorToken);
-    peer = await Peer.start(peerDir, url, dir, profile('peer'));
+    peer = await Peer.start(peerDir, url, dir);
     const peerAlumni = await askPeer(peer, alumniBody);
     const peerMatrix = await askPeer(peer, matrixBody);
     const doorstroomAlumniN = alumni.cohorts.find((entry) => entry.cohort === cohort)?.total.n ?? null;
