@@ -199,6 +199,8 @@ export interface ServiceOptions {
   database: ServiceDatabase;
   /** Environment on top of PATH, HOST, PORT, LOG_LEVEL=warn and the database. */
   env?: Record<string, string | undefined>;
+  /** Options of node itself before the service's script (e.g. --cpu-prof). */
+  nodeArgs?: string[];
   /** Reuse a port (a restart on the same address). */
   port?: number;
   readyTimeoutMs?: number;
@@ -254,7 +256,7 @@ export class ServiceProcess {
       ...('url' in options.database ? { DATABASE_URL: options.database.url } : { DATA_DIR: options.database.dataDir }),
       ...options.env,
     };
-    const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.pipe(out);
     child.stderr.pipe(out);
     const service = new ServiceProcess(child, `http://127.0.0.1:${port}`, port, logFile, log);
