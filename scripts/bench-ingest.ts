@@ -34,6 +34,7 @@ import { programmesForApi } from 'src/generator/catalogue';
 import { cohortOfDate, csvHeader, EnrolmentRecord, toCsvLine } from 'src/generator/records';
 import { generateRegion } from 'src/generator/region';
 import { ensureBuilt, http, jsonRequest, memoryOf, ServiceProcess, tokenFor } from 'scripts/service-harness';
+import { commandLine, integerOption } from 'scripts/bench-options';
 
 // ---------------------------------------------------------------- options
 
@@ -52,27 +53,19 @@ interface BenchOptions {
 
 function parseArgs(argv: string[]): BenchOptions {
   const options: BenchOptions = { rows: 1_000_000, concurrency: 4, batchSize: 10_000, seed: 42, build: true, json: true, csv: true, raw: true, keep: false, printJson: false };
-  const integer = (name: string, value: string | undefined, min: number, max: number): number => {
-    const parsed = Number(value?.replace(/_/g, ''));
-    if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new Error(`${name} must be an integer from ${min} to ${max}`);
-    return parsed;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
+  for (const { arg, flag, value } of commandLine(argv)) {
     switch (flag) {
       case '--rows':
-        options.rows = integer('--rows', value(), 1, 50_000_000);
+        options.rows = integerOption('--rows', value(), 1, 50_000_000);
         break;
       case '--concurrency':
-        options.concurrency = integer('--concurrency', value(), 1, 64);
+        options.concurrency = integerOption('--concurrency', value(), 1, 64);
         break;
       case '--batch-size':
-        options.batchSize = integer('--batch-size', value(), 1, 10_000);
+        options.batchSize = integerOption('--batch-size', value(), 1, 10_000);
         break;
       case '--seed':
-        options.seed = integer('--seed', value(), -2_147_483_648, 2_147_483_647);
+        options.seed = integerOption('--seed', value(), -2_147_483_648, 2_147_483_647);
         break;
       case '--no-build':
         options.build = false;

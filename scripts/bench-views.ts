@@ -85,6 +85,7 @@ import {
   tokenOf,
 } from 'scripts/bench-common';
 import { ensureBuilt, http, jsonRequest, memoryOf, ServiceProcess } from 'scripts/service-harness';
+import { commandLine, integerOption } from 'scripts/bench-options';
 
 // ---------------------------------------------------------------- options
 
@@ -124,39 +125,31 @@ function parseArgs(argv: string[]): BenchOptions {
     maxMinutes: 180,
     printJson: false,
   };
-  const integer = (name: string, value: string | undefined, min: number, max: number): number => {
-    const parsed = Number(value?.replace(/_/g, ''));
-    if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new Error(`${name} must be an integer from ${min} to ${max}`);
-    return parsed;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
+  for (const { arg, flag, value } of commandLine(argv)) {
     switch (flag) {
       case '--rows':
-        options.rows = integer('--rows', value(), 1_000, 50_000_000);
+        options.rows = integerOption('--rows', value(), 1_000, 50_000_000);
         break;
       case '--seed':
-        options.seed = integer('--seed', value(), -2_147_483_648, 2_147_483_646);
+        options.seed = integerOption('--seed', value(), -2_147_483_648, 2_147_483_646);
         break;
       case '--duration':
-        options.duration = integer('--duration', value(), 1, 600);
+        options.duration = integerOption('--duration', value(), 1, 600);
         break;
       case '--warmup':
-        options.warmup = integer('--warmup', value(), 0, 120);
+        options.warmup = integerOption('--warmup', value(), 0, 120);
         break;
       case '--connections':
-        options.connections = integer('--connections', value(), 1, 1_000);
+        options.connections = integerOption('--connections', value(), 1, 1_000);
         break;
       case '--load-concurrency':
-        options.loadConcurrency = integer('--load-concurrency', value(), 1, 16);
+        options.loadConcurrency = integerOption('--load-concurrency', value(), 1, 16);
         break;
       case '--chunk':
-        options.chunk = integer('--chunk', value(), 100, 100_000);
+        options.chunk = integerOption('--chunk', value(), 100, 100_000);
         break;
       case '--upload-rows':
-        options.uploadRows = integer('--upload-rows', value(), 1, 10_000);
+        options.uploadRows = integerOption('--upload-rows', value(), 1, 10_000);
         break;
       case '--no-build':
         options.build = false;
@@ -171,10 +164,10 @@ function parseArgs(argv: string[]): BenchOptions {
         options.uncached = true;
         break;
       case '--quiet-wait':
-        options.quietWait = integer('--quiet-wait', value(), 0, 3_600);
+        options.quietWait = integerOption('--quiet-wait', value(), 0, 3_600);
         break;
       case '--max-minutes':
-        options.maxMinutes = integer('--max-minutes', value(), 1, 24 * 60);
+        options.maxMinutes = integerOption('--max-minutes', value(), 1, 24 * 60);
         break;
       case '--json':
         options.printJson = true;
