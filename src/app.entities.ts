@@ -19,6 +19,7 @@ import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { DisclosureSecretEntity, WithheldCellEntity } from 'src/outcomes/disclosure/disclosure.entities';
 import { EnrolmentOutcomeEntity, LeaverOutcomeEntity, PendingStudentEntity } from 'src/outcomes/derived-record.entity';
 import { LeaverSummaryEntity, OutcomeSummaryEntity, SummaryRefreshEntity } from 'src/outcomes/outcome-summary.entity';
+import { ReasonSummaryEntity } from 'src/outcomes/reason-summary.entity';
 import { RouteSummaryEntity } from 'src/outcomes/route-summary.entity';
 
 /** Every entity of the application; the migration drift check compares these to the schema. */
@@ -50,6 +51,7 @@ export const ENTITIES = [
   ViewVersionEntity,
   WithheldCellEntity,
   RouteSummaryEntity,
+  ReasonSummaryEntity,
   DisclosureSecretEntity,
   PersonEntity,
   PersonRoleEntity,

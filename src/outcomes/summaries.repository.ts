@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { ident, param, query, queryOne, Queryable, sql } from 'src/database/sql';
 import { addEnrolmentOutcomes, addLeaverOutcomes, removeEnrolmentOutcomes, removeLeaverOutcomes, Students } from 'src/outcomes/derivation';
+import { refreshReasons } from 'src/outcomes/reasons.repository';
 import { refreshRoutesAndLevels } from 'src/outcomes/routes.repository';
 
 export interface CohortRange {
@@ -29,7 +30,7 @@ export const MAX_CHANGED_STUDENTS = 100_000;
 
 const REFRESH_WORK_MEM = '64MB';
 
-const REGION_TABLES = ['refresh_pending_students', 'enrolment_outcomes', 'leaver_outcomes', 'outcome_summaries', 'leaver_summaries', 'route_summaries', 'withheld_cells'];
+const REGION_TABLES = ['refresh_pending_students', 'enrolment_outcomes', 'leaver_outcomes', 'outcome_summaries', 'leaver_summaries', 'route_summaries', 'reason_summaries', 'withheld_cells'];
 
 const ALL_STUDENTS: Students = { all: true };
 
@@ -168,7 +169,7 @@ export class SummariesRepository {
   }
 
   /**
-   * Writes the route rows of these cohorts and decides again which of their cells are withheld:
+   * Writes the route and reason rows of these cohorts and decides again which of their cells are withheld:
    * one publication plan per cohort over the outcome rows with their levels and route parts
    * (`outcomes/routes.repository.ts`), so that every linked table is protected together.
    */
@@ -176,6 +177,7 @@ export class SummariesRepository {
     // Also for a cohort whose last cell left (the plan below covers the cohorts that have cells).
     await query(manager, sql`DELETE FROM withheld_cells WHERE region_id = ${regionId} AND cohort = ANY(${cohorts}::smallint[])`);
     await refreshRoutesAndLevels(manager, regionId, memberIds, cohorts, !full);
+    await refreshReasons(manager, regionId, cohorts);
   }
 
   private async recordRefresh(manager: EntityManager, regionId: string, cohorts: number[], full: boolean): Promise<void> {

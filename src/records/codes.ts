@@ -3,6 +3,15 @@
 export const END_REASONS = ['diploma', 'uitgeschreven'] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
+/**
+ * Why a student left a programme, as the exit interview at the receiving institution found it
+ * (issue 14; the causes the seed documents name): the study choice (orientation, expectations),
+ * study skills, not landed (no sense of belonging), a gap in subject content between the schools,
+ * personal circumstances, other, unknown. Only on an enrolment that ended `uitgeschreven`.
+ */
+export const EXIT_REASONS = ['study_choice', 'study_skills', 'not_landed', 'content_gap', 'personal', 'other', 'unknown'] as const;
+export type ExitReason = (typeof EXIT_REASONS)[number];
+
 /** vo onderwijssoort, as a leaver's type of school and as a prior diploma. */
 export const ONDERWIJSSOORTEN = ['vmbo-b', 'vmbo-k', 'vmbo-gt', 'havo', 'vwo', 'pro', 'vso'] as const;
 export type Onderwijssoort = (typeof ONDERWIJSSOORTEN)[number];

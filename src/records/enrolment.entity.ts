@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import type { EndReason, PriorDiplomaType } from 'src/records/codes';
+import type { EndReason, ExitReason, PriorDiplomaType } from 'src/records/codes';
 import type { ProgrammeLevel, RecordSector, StudyForm } from 'src/programmes/programme-codes';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 
@@ -19,6 +19,7 @@ import { InstitutionEntity } from 'src/institutions/institution.entity';
 @Index('idx_enrolments_prior_brin_cohort', ['priorBrin', 'cohort'])
 @Check('chk_enrolments_sector', `"sector" IN ('mbo', 'hbo', 'wo')`)
 @Check('chk_enrolments_end', `"end_date" IS NULL OR "end_date" >= "start_date"`)
+@Check('chk_enrolments_exit_reason', `"exit_reason" IS NULL OR ("end_reason" = 'uitgeschreven' AND "exit_reason" IN ('study_choice', 'study_skills', 'not_landed', 'content_gap', 'personal', 'other', 'unknown'))`)
 @Check('chk_enrolments_end_reason', `"end_reason" IS NULL OR ("end_date" IS NOT NULL AND "end_reason" IN ('diploma', 'uitgeschreven'))`)
 export class EnrolmentEntity {
   /** The receiving institution, taken from the uploader's token. */
@@ -55,6 +56,10 @@ export class EnrolmentEntity {
 
   @Column({ name: 'end_reason', type: 'varchar', length: 16, nullable: true })
   endReason!: EndReason | null;
+
+  /** The reason from the exit interview (EXIT_REASONS); only on an enrolment that ended uitgeschreven. */
+  @Column({ name: 'exit_reason', type: 'varchar', length: 16, nullable: true })
+  exitReason!: ExitReason | null;
 
   /** Academic year of the start date (2023 = 2023-24). */
   @Column({ type: 'smallint' })

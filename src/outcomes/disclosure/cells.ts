@@ -60,6 +60,15 @@ export const FAMILIES: readonly Family[] = [
   ['supplier', 'prior', 'first', 'route'],
 ];
 
+/**
+ * Reasons for leaving (issue 14) are published per cell of this family, as a split of the cell's
+ * leavers: like what came next on a route, a share of a published cell and no family of the plan
+ * (the plan audits sums of students, and knows nothing of the leavers' count that every reader of
+ * the cell also reads exactly). Their own rule (`reasons.ts`) withholds them with the cell, below k
+ * leavers, below k per reason and their complements against that sum; readers: `readsReasons`.
+ */
+export const REASON_CELLS: Family = ['supplier', 'receiver'];
+
 /** The value of the `route` dimension of a route part (a route cell's key ends in `route=1`). */
 export const ROUTE = '1';
 

@@ -70,3 +70,14 @@ export function readersOf(cells: readonly MicroCell[]): Reader[] {
 }
 
 export const readerLabel = (reader: Reader): string => (reader.kind === 'coordinator' ? 'coordinator' : `institution ${reader.institutionId}`);
+
+/**
+ * How a reader reads the reasons for leaving of a supplier × receiver cell (REASON_CELLS): the
+ * coordinator every cell of the region exactly (it adds no records), an institution the cells it
+ * supplies or receives with cell-key noise (with a record of its own it can move a pupil into or
+ * out of a cell and read the change), nobody else any.
+ */
+export function readsReasons(reader: Reader, spec: { supplier: string; receiver: string }): 'exact' | 'perturbed' | 'none' {
+  if (reader.kind === 'coordinator') return 'exact';
+  return spec.supplier === reader.institutionId || spec.receiver === reader.institutionId ? 'perturbed' : 'none';
+}

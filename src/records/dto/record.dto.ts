@@ -9,7 +9,7 @@ import {
   ValidateString,
   ValidateVestiging,
 } from 'src/common/property.decorators';
-import { END_REASONS, EndReason, MAX_BATCH_RECORDS, ONDERWIJSSOORTEN, Onderwijssoort, PRIOR_DIPLOMA_TYPES, PriorDiplomaType } from 'src/records/codes';
+import { END_REASONS, EndReason, EXIT_REASONS, ExitReason, MAX_BATCH_RECORDS, ONDERWIJSSOORTEN, Onderwijssoort, PRIOR_DIPLOMA_TYPES, PriorDiplomaType } from 'src/records/codes';
 import { PROFILE_PATTERN } from 'src/records/kinds/leavers';
 import { PROGRAMME_CODE_PATTERN, PROGRAMME_LEVELS, ProgrammeLevel, RECORD_SECTORS, RecordSector, STUDY_FORMS, StudyForm } from 'src/programmes/programme-codes';
 import { PSEUDONYM_PATTERN } from 'src/pseudonyms/pseudonym';
@@ -54,6 +54,9 @@ export class EnrolmentRecordDto {
 
   @ValidateEnum(END_REASONS, { optional: true, description: 'Only together with endDate.' })
   endReason?: EndReason;
+
+  @ValidateEnum(EXIT_REASONS, { optional: true, description: 'The reason from the exit interview; only with endReason `uitgeschreven`.' })
+  exitReason?: ExitReason;
 
   @ValidateBrin({ description: 'The supplying school (vooropleiding).' })
   priorBrin!: string;
@@ -123,6 +126,7 @@ export class EnrolmentDto {
   @ApiProperty({ format: 'date' }) startDate!: string;
   @ApiPropertyOptional({ type: String, format: 'date', nullable: true }) endDate!: string | null;
   @ApiPropertyOptional({ enum: END_REASONS, nullable: true }) endReason!: EndReason | null;
+  @ApiPropertyOptional({ enum: EXIT_REASONS, nullable: true }) exitReason!: ExitReason | null;
   @ApiProperty({ description: 'Academic year of startDate (2023 = 2023-24).' }) cohort!: number;
   @ApiProperty() priorBrin!: string;
   @ApiPropertyOptional({ type: String, nullable: true }) priorVestiging!: string | null;

@@ -1,4 +1,4 @@
-import { END_REASONS, MIN_COHORT, PRIOR_DIPLOMA_TYPES } from 'src/records/codes';
+import { END_REASONS, EXIT_REASONS, MIN_COHORT, PRIOR_DIPLOMA_TYPES } from 'src/records/codes';
 import { chunkClass, date, defineKind, derived, field, fieldIndexes, inputFields, int2, RecordKind, text } from 'src/records/kinds/record-kind';
 import {
   absent,
@@ -40,6 +40,7 @@ const ENROLMENT_TABLE = [
   field('startDate', 'start_date', true, date('start_date'), 'Start of the enrolment, YYYY-MM-DD; its academic year is the cohort (August–July), 2000 up to next year.', '2024-09-01'),
   field('endDate', 'end_date', false, date('end_date'), 'End of the enrolment, YYYY-MM-DD; empty while enrolled; not before the start date.', '2025-06-30'),
   field('endReason', 'end_reason', false, text('end_reason'), `Why it ended: ${END_REASONS.join(', ')}; only together with an end date.`, 'uitgeschreven'),
+  field('exitReason', 'exit_reason', false, text('exit_reason'), `The reason from the exit interview: ${EXIT_REASONS.join(', ')}; only on an enrolment that ended uitgeschreven.`, 'study_choice'),
   derived('cohort', int2('cohort'), 'Academic year of the start date (2023 = 2023-24).'),
   field('priorBrin', 'prior_brin', true, text('prior_brin'), 'The supplying school (vooropleiding): its BRIN.', '12AB'),
   field('priorVestiging', 'prior_vestiging', false, text('prior_vestiging'), 'A vestiging of the supplying school: its BRIN and 2 digits.', '12AB00'),
@@ -72,6 +73,7 @@ const FORM_SETS: Record<RecordSector, Canon> = {
 const ANY_LEVEL = canon(PROGRAMME_LEVELS);
 const ANY_FORM = canon(STUDY_FORMS);
 const END_REASON_SET = canon(END_REASONS);
+const EXIT_REASON_SET = canon(EXIT_REASONS);
 const PRIOR_DIPLOMA_SET = canon(PRIOR_DIPLOMA_TYPES);
 const MIN_DIPLOMA_YEAR = 1950;
 
@@ -166,6 +168,19 @@ export function validateEnrolment(v: ArrayLike<unknown>, ctx: ValidationContext,
       ok = false;
     } else endReason = reason;
   }
+  let exitReason: string | null = null;
+  const xr = v[E.exitReason];
+  if (!absent(xr)) {
+    const reason = typeof xr === 'string' ? EXIT_REASON_SET.get(xr) : undefined;
+    if (reason === undefined) {
+      report(E.exitReason, 'isIn', `${oneOf(EXIT_REASONS)}.`);
+      ok = false;
+    } else if (absent(er) || (endReason !== null && endReason !== 'uitgeschreven')) {
+      // A reason for leaving belongs to a student who left: not to a diploma or an open enrolment.
+      report(E.exitReason, 'exit_reason_without_uitgeschreven', `is only allowed on an enrolment that ended with ${names[E.endReason]} uitgeschreven.`);
+      ok = false;
+    } else exitReason = reason;
+  }
 
   const pb = v[E.priorBrin];
   let priorBrin: string | undefined;
@@ -206,6 +221,7 @@ export function validateEnrolment(v: ArrayLike<unknown>, ctx: ValidationContext,
   out.startDate.push(startDate!);
   out.endDate.push(endDate);
   out.endReason.push(endReason);
+  out.exitReason.push(exitReason);
   out.cohort.push(cohort);
   out.priorBrin.push(priorBrin!);
   out.priorVestiging.push(priorVestiging as string | null);
