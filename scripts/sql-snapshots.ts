@@ -25,7 +25,9 @@ import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { ProgrammesRepository } from 'src/programmes/programmes.repository';
 import { ReferencesRepository } from 'src/references/references.repository';
 import { InsightsRepository } from 'src/insights/insights.repository';
+import { ReasonViewsRepository } from 'src/insights/reason-views.repository';
 import { RouteViewsRepository } from 'src/insights/route-views.repository';
+import { refreshReasons } from 'src/outcomes/reasons.repository';
 import { refreshRoutesAndLevels } from 'src/outcomes/routes.repository';
 import { DisclosureRepository } from 'src/outcomes/disclosure/disclosure.repository';
 import { RetentionRepository } from 'src/retention/retention.repository';
@@ -447,7 +449,19 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
         'the region': (r) => r.cohortRange(REGION, null),
       },
     }),
+    snapshot('reason-views.repository', 'ReasonViewsRepository', new ReasonViewsRepository(dataSource), {
+      reasons: {
+        'the region': (r) => r.reasons({ regionId: REGION }, 2020, 2024),
+        'a supplier (alumni by receiver)': (r) => r.reasons({ regionId: REGION, supplierId: INSTITUTION }, 2020, 2024),
+        'a receiver (intake by supplier)': (r) => r.reasons({ regionId: REGION, receiverId: INSTITUTION }, 2020, 2024),
+      },
+    }),
     // Part of the refresh's transaction (SummariesRepository.protectCohorts), in a transaction that is rolled back.
+    snapshot('reasons.repository', 'refreshReasons', { refreshReasons }, {
+      refreshReasons: {
+        'the cohorts a refresh touched': () => rolledBack(dataSource, (manager) => refreshReasons(manager, REGION, [2022, 2023])),
+      },
+    }),
     snapshot('routes.repository', 'refreshRoutesAndLevels', { refreshRoutesAndLevels }, {
       refreshRoutesAndLevels: {
         'every cohort (a full refresh)': () => rolledBack(dataSource, (manager) => refreshRoutesAndLevels(manager, REGION, [INSTITUTION], [2022, 2023], false)),

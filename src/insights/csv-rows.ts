@@ -2,6 +2,7 @@ import { CsvRow } from 'src/common/csv-export';
 import { FiguresDto, FlowsDto, InsightsViewDto, RegionReportDto } from 'src/insights/dto/insights.dto';
 import { ReferenceComparisonDto } from 'src/references/dto/reference.dto';
 import { RoutesDto } from 'src/insights/dto/routes.dto';
+import { ReasonsDto } from 'src/insights/dto/reasons.dto';
 
 const figureColumns = (figures: FiguresDto): CsvRow => ({
   n: figures.n,
@@ -104,4 +105,27 @@ export const routesToCsv = (routes: RoutesDto): CsvRow[] =>
       suppressed: cell.suppressed,
       protection: cell.protection,
     })),
+  );
+
+/** One row per cohort × supplier × receiver × reason, each naming its definitions and its protection. */
+export const reasonsToCsv = (view: ReasonsDto): CsvRow[] =>
+  view.cohorts.flatMap((cohort) =>
+    cohort.cells.flatMap((cell) =>
+      cell.reasons.map((reason) => ({
+        region: view.region,
+        scope: view.scope,
+        institution: view.institution ?? '',
+        cohort: cohort.cohort,
+        definition_set: cohort.definitionSet.id,
+        definition_version: cohort.definitionSet.version,
+        supplier: cell.supplier,
+        receiver: cell.receiver,
+        leavers: cell.leavers,
+        reason: reason.reason,
+        label: reason.label,
+        n: reason.n,
+        suppressed: reason.n === null,
+        protection: reason.protection,
+      })),
+    ),
   );

@@ -3,7 +3,9 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated } from 'src/access/authenticated.decorator';
 import { Principal } from 'src/access/principal';
 import { CsvExport } from 'src/common/csv-export';
-import { flowsToCsv, reportToCsv, routesToCsv, viewToCsv } from 'src/insights/csv-rows';
+import { flowsToCsv, reasonsToCsv, reportToCsv, routesToCsv, viewToCsv } from 'src/insights/csv-rows';
+import { ReasonsDto, ReasonsQueryDto } from 'src/insights/dto/reasons.dto';
+import { ReasonsService } from 'src/insights/reasons.service';
 import { RoutesDto, RoutesQueryDto } from 'src/insights/dto/routes.dto';
 import { RoutesService } from 'src/insights/routes.service';
 import { AlumniQueryDto, FlowsDto, FlowsQueryDto, InsightsViewDto, IntakeQueryDto, RegionReportDto, RegionReportQueryDto } from 'src/insights/dto/insights.dto';
@@ -17,6 +19,7 @@ export class InsightsController {
   constructor(
     private readonly service: InsightsService,
     private readonly routesService: RoutesService,
+    private readonly reasonsService: ReasonsService,
   ) {}
 
   /** Supplier view: my alumni per cohort, broken down, next to the regional benchmark. Also as CSV. */
@@ -53,6 +56,19 @@ export class InsightsController {
   @ApiOkResponse({ type: RoutesDto })
   getRoutes(@Auth() auth: Principal, @Query() query: RoutesQueryDto): Promise<RoutesDto> {
     return this.routesService.routes(auth, query);
+  }
+
+  /**
+   * Reasons for leaving (issue 14): the leavers of each supplier × receiver cell per cohort by the
+   * reason from the exit interview; a supplying school's alumni by receiver, a receiving
+   * institution's intake by supplier (`perspective=intake`), coordinators every cell of the region.
+   * Also as CSV.
+   */
+  @Get('insights/reasons')
+  @CsvExport(reasonsToCsv)
+  @ApiOkResponse({ type: ReasonsDto })
+  getReasons(@Auth() auth: Principal, @Query() query: ReasonsQueryDto): Promise<ReasonsDto> {
+    return this.reasonsService.reasons(auth, query);
   }
 
   /** Coordinator view: the joint supplier × receiver matrix with totals and the trend. Also as CSV. */

@@ -2,22 +2,22 @@
 
 -- IngestRepository.openTransaction (IngestTransaction.upsert (enrolments))
 WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]::date[], $8::text[]::date[], $9::text[], $10::int2[], $11::text[], $12::text[], $13::text[], $14::int2[]) WITH ORDINALITY AS t(pseudonym, receiving_vestiging, programme_code, sector, level, form, start_date, end_date, end_reason, cohort, prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, ord)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]::date[], $8::text[]::date[], $9::text[], $10::text[], $11::int2[], $12::text[], $13::text[], $14::text[], $15::int2[]) WITH ORDINALITY AS t(pseudonym, receiving_vestiging, programme_code, sector, level, form, start_date, end_date, end_reason, exit_reason, cohort, prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, ord)
 ), upserted AS (
-  INSERT INTO enrolments AS r (institution_id, pseudonym, receiving_vestiging, programme_code, sector, level, form, start_date, end_date, end_reason, cohort, prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, created_batch_id, updated_batch_id)
-  SELECT $15::uuid, t.pseudonym, t.receiving_vestiging, t.programme_code, t.sector, t.level, t.form, t.start_date, t.end_date, t.end_reason, t.cohort, t.prior_brin, t.prior_vestiging, t.prior_diploma_type, t.prior_diploma_year, $16::uuid, $16::uuid
+  INSERT INTO enrolments AS r (institution_id, pseudonym, receiving_vestiging, programme_code, sector, level, form, start_date, end_date, end_reason, exit_reason, cohort, prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, created_batch_id, updated_batch_id)
+  SELECT $16::uuid, t.pseudonym, t.receiving_vestiging, t.programme_code, t.sector, t.level, t.form, t.start_date, t.end_date, t.end_reason, t.exit_reason, t.cohort, t.prior_brin, t.prior_vestiging, t.prior_diploma_type, t.prior_diploma_year, $17::uuid, $17::uuid
     FROM input t
   ON CONFLICT (institution_id, pseudonym, programme_code, start_date) DO UPDATE SET
-    receiving_vestiging = EXCLUDED.receiving_vestiging, sector = EXCLUDED.sector, level = EXCLUDED.level, form = EXCLUDED.form, end_date = EXCLUDED.end_date, end_reason = EXCLUDED.end_reason, cohort = EXCLUDED.cohort, prior_brin = EXCLUDED.prior_brin, prior_vestiging = EXCLUDED.prior_vestiging, prior_diploma_type = EXCLUDED.prior_diploma_type, prior_diploma_year = EXCLUDED.prior_diploma_year, updated_batch_id = EXCLUDED.updated_batch_id, updated_at = now()
+    receiving_vestiging = EXCLUDED.receiving_vestiging, sector = EXCLUDED.sector, level = EXCLUDED.level, form = EXCLUDED.form, end_date = EXCLUDED.end_date, end_reason = EXCLUDED.end_reason, exit_reason = EXCLUDED.exit_reason, cohort = EXCLUDED.cohort, prior_brin = EXCLUDED.prior_brin, prior_vestiging = EXCLUDED.prior_vestiging, prior_diploma_type = EXCLUDED.prior_diploma_type, prior_diploma_year = EXCLUDED.prior_diploma_year, updated_batch_id = EXCLUDED.updated_batch_id, updated_at = now()
   WHERE r.created_batch_id = EXCLUDED.created_batch_id
-     OR (r.receiving_vestiging, r.sector, r.level, r.form, r.end_date, r.end_reason, r.prior_brin, r.prior_vestiging, r.prior_diploma_type, r.prior_diploma_year) IS DISTINCT FROM (EXCLUDED.receiving_vestiging, EXCLUDED.sector, EXCLUDED.level, EXCLUDED.form, EXCLUDED.end_date, EXCLUDED.end_reason, EXCLUDED.prior_brin, EXCLUDED.prior_vestiging, EXCLUDED.prior_diploma_type, EXCLUDED.prior_diploma_year)
-  RETURNING (r.xmax = 0) AS inserted, (r.xmax <> 0 AND r.created_batch_id = $16::uuid) AS duplicate, r.pseudonym, r.programme_code, r.start_date
+     OR (r.receiving_vestiging, r.sector, r.level, r.form, r.end_date, r.end_reason, r.exit_reason, r.prior_brin, r.prior_vestiging, r.prior_diploma_type, r.prior_diploma_year) IS DISTINCT FROM (EXCLUDED.receiving_vestiging, EXCLUDED.sector, EXCLUDED.level, EXCLUDED.form, EXCLUDED.end_date, EXCLUDED.end_reason, EXCLUDED.exit_reason, EXCLUDED.prior_brin, EXCLUDED.prior_vestiging, EXCLUDED.prior_diploma_type, EXCLUDED.prior_diploma_year)
+  RETURNING (r.xmax = 0) AS inserted, (r.xmax <> 0 AND r.created_batch_id = $17::uuid) AS duplicate, r.pseudonym, r.programme_code, r.start_date
 )
 SELECT count(*) FILTER (WHERE inserted)::int AS inserted,
        count(*) FILTER (WHERE NOT inserted AND NOT duplicate)::int AS updated,
        coalesce((SELECT array_agg(i.ord::int ORDER BY i.ord) FROM upserted d JOIN input i ON i.pseudonym = d.pseudonym::text AND i.programme_code = d.programme_code::text AND i.start_date = d.start_date WHERE d.duplicate), '{}') AS duplicates
   FROM upserted;
--- parameters: <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000c"
+-- parameters: <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, <binary array, 20 bytes>, "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000c"
 
 -- IngestRepository.openTransaction (IngestTransaction.upsert (leavers))
 WITH input AS (

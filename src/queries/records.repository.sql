@@ -4,18 +4,18 @@
 SELECT count(*)::int AS total FROM enrolments WHERE institution_id = $1;
 -- parameters: "00000000-0000-4000-8000-00000000000b"
 
-SELECT id::text AS id, pseudonym, receiving_vestiging, programme_code, sector, level, form, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, end_reason, cohort, prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, created_batch_id, updated_batch_id, created_at, updated_at FROM enrolments WHERE institution_id = $1 ORDER BY id ASC LIMIT $2 OFFSET $3;
+SELECT id::text AS id, pseudonym, receiving_vestiging, programme_code, sector, level, form, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, end_reason, exit_reason, cohort, prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, created_batch_id, updated_batch_id, created_at, updated_at FROM enrolments WHERE institution_id = $1 ORDER BY id ASC LIMIT $2 OFFSET $3;
 -- parameters: "00000000-0000-4000-8000-00000000000b", 50, 0
 
 -- RecordsRepository.listEnrolments (every filter, by start date descending)
 SELECT count(*)::int AS total FROM enrolments WHERE institution_id = $1 AND cohort = $2 AND pseudonym = $3 AND programme_code = $4;
 -- parameters: "00000000-0000-4000-8000-00000000000b", 2024, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "34567"
 
-SELECT id::text AS id, pseudonym, receiving_vestiging, programme_code, sector, level, form, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, end_reason, cohort, prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, created_batch_id, updated_batch_id, created_at, updated_at FROM enrolments WHERE institution_id = $1 AND cohort = $2 AND pseudonym = $3 AND programme_code = $4 ORDER BY start_date DESC, id DESC LIMIT $5 OFFSET $6;
+SELECT id::text AS id, pseudonym, receiving_vestiging, programme_code, sector, level, form, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, end_reason, exit_reason, cohort, prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, created_batch_id, updated_batch_id, created_at, updated_at FROM enrolments WHERE institution_id = $1 AND cohort = $2 AND pseudonym = $3 AND programme_code = $4 ORDER BY start_date DESC, id DESC LIMIT $5 OFFSET $6;
 -- parameters: "00000000-0000-4000-8000-00000000000b", 2024, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "34567", 50, 0
 
 -- RecordsRepository.getEnrolment
-SELECT id::text AS id, pseudonym, receiving_vestiging, programme_code, sector, level, form, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, end_reason, cohort, prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, created_batch_id, updated_batch_id, created_at, updated_at FROM enrolments WHERE institution_id = $1 AND id = $2;
+SELECT id::text AS id, pseudonym, receiving_vestiging, programme_code, sector, level, form, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, end_reason, exit_reason, cohort, prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, created_batch_id, updated_batch_id, created_at, updated_at FROM enrolments WHERE institution_id = $1 AND id = $2;
 -- parameters: "00000000-0000-4000-8000-00000000000b", "1"
 
 -- RecordsRepository.listLeavers (no filter, by id)

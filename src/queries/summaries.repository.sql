@@ -195,6 +195,9 @@ DELETE FROM withheld_cells WHERE region_id = $1 AND cohort = ANY($2::smallint[])
 DELETE FROM route_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
 -- parameters: "00000000-0000-4000-8000-00000000000a", []
 
+DELETE FROM reason_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
+-- parameters: "00000000-0000-4000-8000-00000000000a", []
+
 INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms, rendement_as_of)
 VALUES ($1, now(), $2::smallint[], 0, NULL)
 ON CONFLICT (region_id) DO UPDATE SET refreshed_at = now(), cohorts = EXCLUDED.cohorts,
@@ -227,6 +230,9 @@ DELETE FROM leaver_summaries WHERE region_id = $1;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
 DELETE FROM route_summaries WHERE region_id = $1;
+-- parameters: "00000000-0000-4000-8000-00000000000a"
+
+DELETE FROM reason_summaries WHERE region_id = $1;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
 DELETE FROM withheld_cells WHERE region_id = $1;
@@ -351,6 +357,9 @@ DELETE FROM withheld_cells WHERE region_id = $1 AND cohort = ANY($2::smallint[])
 -- parameters: "00000000-0000-4000-8000-00000000000a", []
 
 DELETE FROM route_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
+-- parameters: "00000000-0000-4000-8000-00000000000a", []
+
+DELETE FROM reason_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
 -- parameters: "00000000-0000-4000-8000-00000000000a", []
 
 INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms, rendement_as_of)

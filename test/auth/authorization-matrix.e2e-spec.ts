@@ -147,6 +147,7 @@ const REQUESTS: Record<string, RequestBuilder> = {
   'GET /v1/insights/intake': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/insights/intake?region=${regionOf(world, objectCase)}` }),
   'GET /v1/insights/flows': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/insights/flows?region=${regionOf(world, objectCase)}` }),
   'GET /v1/insights/routes': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/insights/routes?region=${regionOf(world, objectCase)}` }),
+  'GET /v1/insights/reasons': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/insights/reasons?region=${regionOf(world, objectCase)}` }),
   'GET /v1/regions/:code/report': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/regions/${regionOf(world, objectCase)}/report` }),
   'POST /v1/enrolments:batch': (_ctx, world, objectCase) => ({
     method: 'post',

@@ -89,6 +89,8 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixRow> = {
   'GET /v1/insights/flows': row(all(401), [200, 404, 404], [200, 404, 404], [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
   // Routes of pupils: a school its own pupils', a coordinator the region's (as the flows).
   'GET /v1/insights/routes': row(all(401), [200, 404, 404], [200, 404, 404], [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  // Reasons for leaving: a school its alumni's or its intake's cells, a coordinator the region's (as the flows).
+  'GET /v1/insights/reasons': row(all(401), [200, 404, 404], [200, 404, 404], [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
   'GET /v1/regions/:code/report': row(all(401), all(403), all(403), all(403), [200, 404, 404], [404, 200, 404], all(403)),
 
   // Ingest. own: X's records; other: Y's (another region); missing: ids that do not exist.
