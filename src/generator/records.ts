@@ -19,6 +19,9 @@ export type ProgrammeForm = (typeof MBO_FORMS)[number] | (typeof HO_FORMS)[numbe
 
 export const END_REASONS = ['diploma', 'uitgeschreven'] as const;
 export type EndReason = (typeof END_REASONS)[number];
+/** The reasons from the exit interview (src/records/codes.ts EXIT_REASONS). */
+export const EXIT_REASONS = ['study_choice', 'study_skills', 'not_landed', 'content_gap', 'personal', 'other', 'unknown'] as const;
+export type ExitReason = (typeof EXIT_REASONS)[number];
 
 export const VO_ONDERWIJSSOORTEN = ['vmbo-b', 'vmbo-k', 'vmbo-gt', 'havo', 'vwo', 'pro', 'vso'] as const;
 export type VoOnderwijssoort = (typeof VO_ONDERWIJSSOORTEN)[number];
@@ -38,6 +41,8 @@ export interface EnrolmentRecord {
   startDate: string;
   endDate?: string;
   endReason?: EndReason;
+  /** The reason from the exit interview, on an enrolment that ended uitgeschreven. */
+  exitReason?: ExitReason;
   priorBrin: string;
   priorVestiging?: string;
   priorDiplomaType: PriorDiplomaType;
@@ -70,6 +75,7 @@ export const ENROLMENT_COLUMNS = [
   ['start_date', 'startDate'],
   ['end_date', 'endDate'],
   ['end_reason', 'endReason'],
+  ['exit_reason', 'exitReason'],
   ['prior_brin', 'priorBrin'],
   ['prior_vestiging', 'priorVestiging'],
   ['prior_diploma_type', 'priorDiplomaType'],

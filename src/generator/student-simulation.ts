@@ -1,7 +1,7 @@
 import { INSTITUTIONS, MBO_INSTITUTIONS, OFFER, PROGRAMMES, RECEIVER_PREFERENCE, SyntheticProgramme, VO_PROFILES } from 'src/generator/catalogue';
 import { Random, weightedTable } from 'src/generator/prng';
 import { AD_SHARE, BBL_SHARE, DESTINATION, Destination, FirstYearRates, GAP_YEARS, HBO_EXTERNAL_TO_MBO, HBO_FORM_SHARE, HBO_INTERNAL_SHARE, HBO_SWITCH, HBO_UITVAL_BY_PRIOR, HBO_UITVAL_OTHER, ENTREE_TO_MBO2, ENTREE_TO_MBO2_OTHER, ENTREE_TO_MBO2_SAME_COLLEGE, LATER, MBO4_TO_HBO, MBO_ENTRY_LEVEL, MBO_RATES, ONE_YEAR_DIPLOMA, WO_RATES } from 'src/generator/rates';
-import type { EnrolmentRecord, PriorDiplomaType, ProgrammeForm, VoOnderwijssoort } from 'src/generator/records';
+import type { EnrolmentRecord, ExitReason, PriorDiplomaType, ProgrammeForm, VoOnderwijssoort } from 'src/generator/records';
 import type { GeneratedRecord } from 'src/generator/region';
 
 /*
@@ -126,6 +126,29 @@ export function firstStartDay(rng: Random, cohort: number, form: ProgrammeForm):
   return day(cohort, 9, 1);
 }
 
+/**
+ * Reasons for leaving as exit interviews report them (issue 14): a plausible spread after the
+ * studies of studiestakers in mbo and hbo, where a study choice that did not fit is named most,
+ * then personal circumstances; about one in eight interviews is not held or gives no reason.
+ */
+const EXIT_REASON_TABLE = weightedTable<ExitReason>([
+  ['study_choice', 34],
+  ['personal', 18],
+  ['study_skills', 11],
+  ['not_landed', 10],
+  ['content_gap', 8],
+  ['other', 7],
+  ['unknown', 12],
+]);
+
+/**
+ * The reason of one ended enrolment, from a stream of its own (seeded by the pseudonym and the
+ * start day, not by the student's stream), so that drawing it changes no other number of a seed.
+ */
+export function exitReasonOf(pseudonym: string, startDay: number): ExitReason {
+  return new Random(0x65786974, parseInt(pseudonym.slice(0, 8), 16) | 0, parseInt(pseudonym.slice(8, 16), 16) | 0, startDay).weighted(EXIT_REASON_TABLE);
+}
+
 export function emitEnrolment(ctx: StudentContext, placement: Placement, endDay: number | undefined, endReason: 'diploma' | 'uitgeschreven' | undefined): void {
   if (placement.startDay > ctx.asOfDay) return;
   const cohort = cohortOfDay(placement.startDay);
@@ -142,6 +165,7 @@ export function emitEnrolment(ctx: StudentContext, placement: Placement, endDay:
     startDate: formatDay(placement.startDay),
     endDate: known ? formatDay(endDay) : undefined,
     endReason: known ? endReason : undefined,
+    exitReason: known && endReason === 'uitgeschreven' ? exitReasonOf(ctx.pseudonym, placement.startDay) : undefined,
     priorBrin: placement.prior.priorBrin,
     priorVestiging: placement.prior.priorVestiging,
     priorDiplomaType: placement.prior.priorDiplomaType,

@@ -32,6 +32,7 @@ export interface EnrolmentRecord {
   startDate: string;
   endDate?: string;
   endReason?: string;
+  exitReason?: string;
   priorBrin: string;
   priorVestiging?: string;
   priorDiplomaType: string;

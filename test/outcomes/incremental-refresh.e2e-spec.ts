@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
+import { EXIT_REASONS } from 'src/records/codes';
 import { RefreshService } from 'src/outcomes/refresh.service';
 import { RefreshOutcome, SummariesRepository } from 'src/outcomes/summaries.repository';
 import { EnrolmentRecord, LeaverRecord, PROGRAMMES } from 'test/ingest/records.factory';
@@ -13,7 +14,7 @@ import { addMonths } from 'test/utils/dates';
  * summaries. This holds it to a full refresh: random sequences of uploads (new records and
  * corrections of earlier ones), deleted batches, erasures, leavers, membership and definition
  * changes, with the jobs run after some steps and not after others (so that changes pile up),
- * must leave the same summaries, leaver summaries, route summaries and withheld cells as a full
+ * must leave the same summaries, leaver summaries, route summaries, reason summaries and withheld cells as a full
  * refresh of the same records.
  */
 
@@ -38,6 +39,8 @@ interface Stint {
   /** 0–1: member suppliers; 2: a school outside the region */
   supplier: number;
   direct: boolean;
+  /** The exit interview's reason of an enrolment that ended without a diploma (index into EXIT_REASONS), or none. */
+  reason: number | null;
 }
 
 type Step =
@@ -58,6 +61,7 @@ const stintArb: fc.Arbitrary<Stint> = fc.record({
   diploma: fc.boolean(),
   supplier: fc.nat(2),
   direct: fc.boolean(),
+  reason: fc.option(fc.nat(EXIT_REASONS.length - 1), { freq: 3 }),
 });
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
@@ -98,6 +102,8 @@ const STATE_SQL = {
   routes: `SELECT cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step,
                   definition_set_id, n
              FROM route_summaries WHERE region_id = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
+  reasons: `SELECT cohort, supplier_institution_id, receiver_institution_id, reason, definition_set_id, n, record_key_sum::text AS key
+              FROM reason_summaries WHERE region_id = $1 ORDER BY 1, 2, 3, 4`,
   withheld: `SELECT cohort, cell_key, reason FROM withheld_cells WHERE region_id = $1 ORDER BY 1, 2`,
 };
 
@@ -105,6 +111,7 @@ describe('a refresh of changed students against a full refresh', () => {
   let ctx: TestContext;
   let admin: string;
   let run = 0;
+  let reasonRows = 0;
   const outcomes: RefreshOutcome[] = [];
 
   beforeAll(async () => {
@@ -127,7 +134,7 @@ describe('a refresh of changed students against a full refresh', () => {
     return result;
   };
 
-  it('gives the same summaries, leaver summaries, route summaries and withheld cells as a full refresh', async () => {
+  it('gives the same summaries, leaver summaries, route summaries, reason summaries and withheld cells as a full refresh', async () => {
     await fc.assert(
       fc.asyncProperty(caseArb, async (steps) => {
         run += 1;
@@ -166,6 +173,7 @@ describe('a refresh of changed students against a full refresh', () => {
                   form: choice.forms[stint.form % choice.forms.length],
                   startDate,
                   ...(endDate ? { endDate, endReason: stint.diploma ? 'diploma' : 'uitgeschreven' } : {}),
+                  ...(endDate && !stint.diploma && stint.reason !== null ? { exitReason: EXIT_REASONS[stint.reason] } : {}),
                   priorBrin: supplier,
                   ...(stint.supplier === 0 ? { priorVestiging: `${supplier}00` } : {}),
                   priorDiplomaType: stint.direct ? 'havo' : 'vwo',
@@ -233,10 +241,12 @@ describe('a refresh of changed students against a full refresh', () => {
         const incremental = await state(region);
         await ctx.app.get(RefreshService).refreshRegion(region.id, 'all');
         expect(incremental).toEqual(await state(region));
+        reasonRows += incremental.reasons.length;
       }),
       { numRuns: 12, seed: 42 },
     );
     // The property is about the difference path: it must have been taken, with students.
     expect(outcomes.filter((outcome) => !outcome.full && (outcome.students ?? 0) > 0).length).toBeGreaterThan(10);
+    expect(reasonRows).toBeGreaterThan(0);
   }, 900_000);
 });
