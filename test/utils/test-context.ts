@@ -72,6 +72,7 @@ export interface NewEnrolment {
   startDate: string;
   endDate?: string | null;
   endReason?: 'diploma' | 'uitgeschreven' | null;
+  exitReason?: string | null;
   priorDiplomaType?: string;
   priorDiplomaYear?: number;
   priorVestiging?: string | null;
@@ -173,8 +174,8 @@ export async function createTestContext(
       const cohort = cohortOf(enrolment.startDate);
       const [row]: Array<{ id: string }> = await dataSource.query(
         `INSERT INTO enrolments (institution_id, pseudonym, programme_code, sector, level, form, start_date, end_date, end_reason, cohort,
-                                 prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, created_batch_id, updated_batch_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id::text AS id`,
+                                 prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, created_batch_id, updated_batch_id, exit_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) RETURNING id::text AS id`,
         [
           enrolment.receiver.id,
           enrolment.pseudonym ?? pseudonymFor(randomBytes(8).toString('hex')),
@@ -191,6 +192,7 @@ export async function createTestContext(
           enrolment.priorDiplomaType ?? 'havo',
           enrolment.priorDiplomaYear ?? cohort,
           randomUUID(),
+          enrolment.exitReason ?? null,
         ],
       );
       await dataSource.query(`INSERT INTO jobs (kind, payload) VALUES ('refresh-summaries', $1::jsonb)`, [JSON.stringify({ institutionId: enrolment.receiver.id, cohorts: [cohort] })]);
