@@ -487,3 +487,242 @@ describe('the LP attacker against every output of random regions', () => {
     }
   }, 900_000);
 });
+
+/**
+ * Reasons for leaving (issue 14): the attacker combines every reason count it reads with the
+ * leavers of the cell (published beside them as rates of the views: switch internal + left), in
+ * JSON and CSV, for both cohorts, as the coordinator (exact figures), a supplier and a receiver
+ * (noisy figures). Variables: the true leavers per supplier × receiver × cohort × reason.
+ * Requirements: the coordinator's withheld small reasons at least k wide, or as wide as the cell's
+ * leavers where it has fewer than k (and not pinned by the
+ * attacker who knows which withheld reasons are small); an institution pins no small reason it
+ * does not know; and the differencing probe (move one pupil out of a cell with a record of one's
+ * own, read the reasons again) tells the pupil's reason on exact figures and far less often on
+ * what an institution reads.
+ */
+describe('the LP attacker against the reasons for leaving', () => {
+  const REASONS = ['study_choice', 'study_skills', 'not_landed', 'content_gap', 'personal', 'other', 'unknown'] as const;
+  let ctx: TestContext;
+  let sequence = 0;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    const admin = await ctx.tokenFor({ scopes: ['platform:admin'] });
+    await ctx.http.post('/v1/programmes:batch').set('Authorization', `Bearer ${admin}`).send({ records: PROGRAMMES }).expect(200);
+  }, 120_000);
+  afterAll(() => ctx.close());
+
+  interface ReasonCell {
+    supplier: string;
+    receiver: string;
+    leavers: number | null;
+    protection: string;
+    reasons: Array<{ reason: string; n: number | null; protection: string }>;
+  }
+  const get = (token: string, path: string) => ctx.http.get(path).set('Authorization', `Bearer ${token}`).expect(200);
+
+  /** Inserts enrolments: `enrolled` still enrolled, and per reason its leavers (uitval in February after the start). */
+  const insert = async (receiver: InstitutionEntity, supplier: InstitutionEntity, cohort: number, enrolled: number, leavers: Record<string, number>, pseudonyms?: string[]): Promise<void> => {
+    const rows: Array<[string, string | null, string | null]> = [];
+    for (let index = 0; index < enrolled; index++) rows.push([pseudonymFor(`reasons-${sequence++}`), null, null]);
+    for (const [reason, count] of Object.entries(leavers)) {
+      for (let index = 0; index < count; index++) {
+        const pseudonym = pseudonymFor(`reasons-${sequence++}`);
+        pseudonyms?.push(`${pseudonym}:${reason}`);
+        // Half of the unknown ones carry no reason at all: they count as unknown too.
+        rows.push([pseudonym, `${cohort + 1}-02-01`, reason === 'unknown' && index % 2 === 0 ? null : reason]);
+      }
+    }
+    await ctx.dataSource.query(
+      `INSERT INTO enrolments (institution_id, pseudonym, programme_code, sector, level, form, start_date, end_date, end_reason, exit_reason, cohort,
+                               prior_brin, prior_vestiging, prior_diploma_type, prior_diploma_year, created_batch_id, updated_batch_id)
+       SELECT $1::uuid, r.pseudonym, '25604', 'mbo', '4', 'bol', make_date($2, 9, 1), r.end_date::date, CASE WHEN r.end_date IS NULL THEN NULL ELSE 'uitgeschreven' END,
+              r.reason, $2::smallint, $3, NULL, 'havo', $2::smallint, gen_random_uuid(), gen_random_uuid()
+         FROM unnest($4::text[], $5::text[], $6::text[]) AS r(pseudonym, end_date, reason)`,
+      [receiver.id, cohort, supplier.brin, rows.map((row) => row[0]), rows.map((row) => row[1]), rows.map((row) => row[2])],
+    );
+    await ctx.dataSource.query(`INSERT INTO jobs (kind, payload) VALUES ('refresh-summaries', $1::jsonb)`, [JSON.stringify({ institutionId: receiver.id, cohorts: [cohort] })]);
+  };
+
+  const reasonShape = fc.record({
+    k: fc.constantFrom<5 | 10>(5, 10),
+    cells: fc.array(
+      fc.record({ enrolled: fc.nat(20), reasons: fc.array(fc.constantFrom<0 | 1 | 2>(0, 0, 1, 1, 2), { minLength: 7, maxLength: 7 }), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }),
+      { minLength: 2 * 2 * COHORTS.length, maxLength: 2 * 2 * COHORTS.length },
+    ),
+  });
+
+  it('finds no withheld small reason narrower than k (coordinator) and pins none (institutions), combining reasons with the leavers', async () => {
+    let checked = 0;
+    let cellsRead = 0;
+    await fc.assert(
+      fc.asyncProperty(reasonShape, async ({ k, cells }) => {
+        const suppliers = [await ctx.newInstitution({ sectors: ['vo'] }), await ctx.newInstitution({ sectors: ['vo'] })];
+        const receivers = [await ctx.newInstitution({ sectors: ['mbo'] }), await ctx.newInstitution({ sectors: ['mbo'] })];
+        const region = await ctx.newRegion();
+        for (const member of [...suppliers, ...receivers]) await ctx.addMember(region, member);
+        const admin = await ctx.tokenFor({ region, scopes: ['region:admin'] });
+        const created = await ctx.http.post(`/v1/regions/${region.code}/definitions`).set('Authorization', `Bearer ${admin}`).send({ name: `k = ${k}`, suppressionK: k }).expect(201);
+        await ctx.http.post(`/v1/definitions/${created.body.id}/activate`).set('Authorization', `Bearer ${admin}`).send({ fromCohort: 2000 }).expect(200);
+        const truth = new Map<string, number>();
+        let at = 0;
+        for (let s = 0; s < 2; s++) {
+          for (let r = 0; r < 2; r++) {
+            for (const cohort of COHORTS) {
+              const cell = cells[at++];
+              const leavers: Record<string, number> = {};
+              REASONS.forEach((reason, index) => {
+                const size = cell.reasons[index];
+                leavers[reason] = size === 0 ? 0 : size === 1 ? 1 + Math.floor(cell.fraction * (k - 1)) : k + Math.floor(cell.fraction * k);
+                truth.set(`${s}|${r}|${cohort}|${reason}`, leavers[reason]);
+              });
+              await insert(receivers[r], suppliers[s], cohort, cell.enrolled, leavers);
+            }
+          }
+        }
+        await ctx.runJobs();
+        const variables = [...truth.keys()];
+        const brinIndex = (list: InstitutionEntity[], brin: string): number => list.findIndex((institution) => institution.brin === brin);
+
+        const principals = [
+          { kind: 'coordinator' as const, token: await ctx.tokenFor({ region, scopes: ['insights:read'] }), path: '/v1/insights/reasons', view: null },
+          { kind: 'supplier' as const, token: await ctx.tokenFor({ institution: suppliers[0], scopes: ['insights:read'] }), path: '/v1/insights/reasons', view: '/v1/insights/alumni?breakdown=receiver' },
+          { kind: 'receiver' as const, token: await ctx.tokenFor({ institution: receivers[0], scopes: ['insights:read'] }), path: '/v1/insights/reasons?perspective=intake', view: '/v1/insights/intake?breakdown=supplier' },
+        ];
+        for (const principal of principals) {
+          const range = `cohortFrom=${COHORTS[0]}&cohortTo=${COHORTS[COHORTS.length - 1]}`;
+          const body = (await get(principal.token, `${principal.path}${principal.path.includes('?') ? '&' : '?'}${range}`)).body as { cohorts: Array<{ cohort: number; cells: ReasonCell[] }> };
+          const rows = parse<Record<string, string>>(
+            (await ctx.http.get(`${principal.path}${principal.path.includes('?') ? '&' : '?'}${range}`).set('Authorization', `Bearer ${principal.token}`).set('Accept', 'text/csv').expect(200)).text,
+            { columns: true },
+          );
+          const equalities: Equality[] = [];
+          const bounds: Array<{ variables: string[]; atLeast?: number; atMost?: number }> = [];
+          const informedBounds: typeof bounds = [];
+          const misread: string[] = [];
+          const withheldSmall: string[] = [];
+          const leaversOf = new Map<string, number>();
+          // The leavers as the views give them (n × (switch internal + left)), to combine with the reasons.
+          const viewLeavers = new Map<string, number>();
+          if (principal.view) {
+            const view = (await get(principal.token, `${principal.view}&${range}`)).body as { cohorts: Array<{ cohort: number; rows: Array<{ key: string; n: number | null; switchInternal: number | null; left: number | null }> }> };
+            for (const entry of view.cohorts) for (const row of entry.rows) if (row.n !== null) viewLeavers.set(`${entry.cohort}|${row.key}`, Math.round(row.n * ((row.switchInternal ?? 0) + (row.left ?? 0))));
+          }
+          for (const entry of body.cohorts) {
+            for (const cell of entry.cells) {
+              cellsRead++;
+              const s = brinIndex(suppliers, cell.supplier);
+              const r = brinIndex(receivers, cell.receiver);
+              const names = REASONS.map((reason) => `${s}|${r}|${entry.cohort}|${reason}`);
+              const exactLeavers = names.reduce((sum, name) => sum + truth.get(name)!, 0);
+              const csvRows = rows.filter((row) => row.cohort === String(entry.cohort) && row.supplier === cell.supplier && row.receiver === cell.receiver);
+              expect(csvRows.map((row) => [row.reason, row.n === '' ? null : Number(row.n), row.protection])).toEqual(cell.reasons.map((reason) => [reason.reason, reason.n, reason.protection]));
+              if (cell.leavers === null) continue;
+              if (cell.leavers !== exactLeavers) misread.push(`${names[0]} leavers ${cell.leavers}, truth ${exactLeavers}`);
+              const other = principal.kind === 'supplier' ? cell.receiver : cell.supplier;
+              if (principal.view && viewLeavers.has(`${entry.cohort}|${other}`) && viewLeavers.get(`${entry.cohort}|${other}`) !== cell.leavers) misread.push(`${names[0]} view leavers`);
+              equalities.push({ variables: names, value: cell.leavers });
+              for (const name of names) leaversOf.set(name, cell.leavers);
+              const someShown = cell.reasons.some((reason) => reason.n !== null);
+              cell.reasons.forEach((reason, index) => {
+                const name = names[index];
+                const value = truth.get(name)!;
+                if (reason.n === null) {
+                  // Zeros are shown where anything is: a withheld reason beside shown ones is not empty.
+                  if (someShown && principal.kind === 'coordinator') bounds.push({ variables: [name], atLeast: 1 });
+                  if (someShown && principal.kind === 'coordinator')
+                    informedBounds.push({ variables: [name], ...(value < k ? { atLeast: 1, atMost: k - 1 } : { atLeast: k }) });
+                  if (value > 0 && value < k) withheldSmall.push(name);
+                } else if (principal.kind === 'coordinator') {
+                  if (reason.n !== value) misread.push(`${name}: ${reason.n}, truth ${value}`);
+                  equalities.push({ variables: [name], value: reason.n });
+                } else {
+                  // Noise of at most ±3: the attacker knows the truth lies within it.
+                  if (Math.abs(reason.n - value) > 3) misread.push(`${name}: ${reason.n} (perturbed), truth ${value}`);
+                  bounds.push({ variables: [name], atLeast: Math.max(0, reason.n - 3), atMost: reason.n + 3 });
+                  if (value > 0 && value < k) withheldSmall.push(name);
+                }
+              });
+            }
+          }
+          // A receiver knows every reason it recorded.
+          const knows = (name: string): boolean => principal.kind === 'receiver' && name.split('|')[1] === '0';
+          for (const name of variables) if (knows(name)) equalities.push({ variables: [name], value: truth.get(name)! });
+          expect(misread).toEqual([]);
+          const narrowed: string[] = [];
+          const solver = await attacker(variables, equalities, bounds);
+          try {
+            for (const name of withheldSmall) {
+              if (knows(name)) continue;
+              checked++;
+              const { min, max } = solver.boundsOf([name]);
+              // The leavers of a cell are published (as rates): a reason of a cell with fewer than k
+              // leavers can be no wider than them, and all its reasons are withheld.
+              const required = principal.kind === 'coordinator' ? Math.min(k, leaversOf.get(name)!) : 1;
+              if (max - min < required - 1e-6) narrowed.push(`${principal.kind}: ${name} = ${truth.get(name)} in [${min}, ${max}]`);
+            }
+          } finally {
+            solver.dispose();
+          }
+          if (principal.kind === 'coordinator') {
+            const informed = await attacker(variables, equalities, informedBounds);
+            try {
+              for (const name of withheldSmall) {
+                const { min, max } = informed.boundsOf([name]);
+                if (max - min < 1 - 1e-6) narrowed.push(`pinned by the informed attacker: ${name} = ${truth.get(name)}`);
+              }
+            } finally {
+              informed.dispose();
+            }
+          }
+          expect({ k, narrowed }).toEqual({ k, narrowed: [] });
+        }
+      }),
+      { numRuns: 6, seed: 14 },
+    );
+    console.log(`reasons attacker: ${cellsRead} cells read, ${checked} small reasons checked`);
+    expect(checked).toBeGreaterThan(20);
+  }, 900_000);
+
+  it('the differencing probe: moving one pupil out of a cell tells its reason on exact figures, far less often with noise', async () => {
+    // One cell of 60 enrolled and 7 × 15 leavers; the attacker (an mbo school that supplies M, and
+    // so reads the cell) adds an earlier mbo enrolment of its own for a leaver, which takes the
+    // leaver out of the cell (first year in the sector only), reads, and erases it again.
+    const supplier = await ctx.newInstitution({ sectors: ['mbo'] });
+    const receiver = await ctx.newInstitution({ sectors: ['mbo'] });
+    const region = await ctx.newRegion();
+    for (const member of [supplier, receiver]) await ctx.addMember(region, member);
+    const pupils: string[] = [];
+    await insert(receiver, supplier, 2022, 60, Object.fromEntries(REASONS.map((reason) => [reason, 15])), pupils);
+    await ctx.runJobs();
+    const school = await ctx.tokenFor({ institution: supplier, scopes: ['insights:read'] });
+    const coordinator = await ctx.tokenFor({ region, scopes: ['insights:read'] });
+    const read = async (token: string): Promise<number[]> => {
+      const body = (await get(token, '/v1/insights/reasons?cohortFrom=2022&cohortTo=2022')).body as { cohorts: Array<{ cells: ReasonCell[] }> };
+      return body.cohorts[0].cells[0].reasons.map((reason) => reason.n ?? 0);
+    };
+    const probes = pupils.filter((_, index) => index % 3 === 0).slice(0, 30);
+    const right = { exact: 0, noisy: 0 };
+    const beforeExact = await read(coordinator);
+    const beforeNoisy = await read(school);
+    for (const probe of probes) {
+      const [pseudonym, reason] = probe.split(':');
+      const [row] = await ctx.dataSource.query(
+        `INSERT INTO enrolments (institution_id, pseudonym, programme_code, sector, level, form, start_date, cohort, prior_brin, prior_diploma_type, prior_diploma_year, created_batch_id, updated_batch_id)
+         VALUES ($1, $2, '25604', 'mbo', '4', 'bol', '2021-09-01', 2021, $3, 'havo', 2021, gen_random_uuid(), gen_random_uuid()) RETURNING id`,
+        [supplier.id, pseudonym, receiver.brin],
+      );
+      await ctx.dataSource.query(`INSERT INTO jobs (kind, payload) VALUES ('refresh-summaries', $1::jsonb)`, [JSON.stringify({ institutionId: supplier.id, cohorts: [2021] })]);
+      await ctx.runJobs();
+      const guess = (before: number[], after: number[]): string => REASONS[before.map((value, index) => value - after[index]).reduce((best, drop, index, drops) => (drop > drops[best] ? index : best), 0)];
+      if (guess(beforeExact, await read(coordinator)) === reason) right.exact++;
+      if (guess(beforeNoisy, await read(school)) === reason) right.noisy++;
+      await ctx.dataSource.query(`DELETE FROM enrolments WHERE institution_id = $1 AND id = $2`, [supplier.id, row.id]);
+      await ctx.dataSource.query(`INSERT INTO jobs (kind, payload) VALUES ('refresh-summaries', $1::jsonb)`, [JSON.stringify({ institutionId: supplier.id, cohorts: [2021] })]);
+      await ctx.runJobs();
+    }
+    console.log(`reasons probe: ${right.exact}/${probes.length} right on exact figures, ${right.noisy}/${probes.length} on an institution's (chance 1/7)`);
+    expect(right.exact).toBe(probes.length);
+    expect(right.noisy).toBeLessThan(probes.length / 2);
+  }, 900_000);
+});
