@@ -4,7 +4,7 @@
 
 import { authHeaders, signOut } from './auth';
 import { ApiError, readProblem, send } from './errors';
-import type { AlertDetail, AlertState, DefinitionSet, TriageState, Flows, InsightsView, Page, Alert, Region, RegionReport, Routes } from './types';
+import type { AlertDetail, AlertState, DefinitionSet, TriageState, Flows, InsightsView, Page, Alert, Region, RegionReport, Reasons, Routes } from './types';
 
 type Query = Record<string, string | number | undefined | null>;
 
@@ -42,6 +42,7 @@ export const api = {
   regions: () => request<Page<Region>>('GET', '/v1/regions', { query: { limit: 100 } }),
   regionReport: (code: string, query: { cohort?: number }) => request<RegionReport>('GET', `/v1/regions/${encodeURIComponent(code)}/report`, { query }),
   routes: (query: { region?: string; cohortFrom?: number; cohortTo?: number }) => request<Routes>('GET', '/v1/insights/routes', { query }),
+  reasons: (query: { region?: string; perspective?: 'alumni' | 'intake'; cohortFrom?: number; cohortTo?: number }) => request<Reasons>('GET', '/v1/insights/reasons', { query }),
   alumni: (query: { region?: string; breakdown?: string; cohortFrom?: number; cohortTo?: number }) => request<InsightsView>('GET', '/v1/insights/alumni', { query }),
   intake: (query: { region?: string; breakdown?: string; cohortFrom?: number; cohortTo?: number }) => request<InsightsView>('GET', '/v1/insights/intake', { query }),
   flows: (query: { region?: string; cohort?: number; perspective?: 'alumni' | 'intake'; via?: 'receiver' | 'sector' }) => request<Flows>('GET', '/v1/insights/flows', { query }),

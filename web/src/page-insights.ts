@@ -9,6 +9,7 @@ import { flowsFigure } from './flows-view';
 import { hasMessage, MessageKey, t } from './i18n';
 import { isMetric, Metric, METRICS, metricKey, metricValue } from './metrics';
 import { chosenRegion, numberParam, PageContext, pageHeading, section } from './page';
+import { reasonsSection } from './reasons-view';
 import { levelReferencesBlock, referenceLines, referencesBlock, referencesFor } from './references-view';
 import type { CohortFigures, Figures, InsightsView, ReferenceComparison } from './types';
 
@@ -82,8 +83,10 @@ async function insightsPage(context: PageContext, perspective: Perspective): Pro
   const levelReferencesSection = breakdown === 'level' ? levelSection(chosen, referencesFor(view.levelReferences, metric), metric, k, schoolName) : null;
   const flowsSection = section(t('insights.flows', { cohort }), flowsFigure(flows, k, t('insights.flows', { cohort }), perspective === 'alumni' ? via : 'receiver'));
   const doorstroom = perspective === 'alumni' && view.doorstroom && view.doorstroom.length > 0 ? doorstroomSection(view, k) : null;
+  // Beside the breakdown by receiver (alumni) or supplier (intake): why the leavers of those cells left.
+  const reasons = await reasonsSection(regionCode, perspective, cohort, k);
 
-  return h('div', { class: `page page-${perspective}`, 'data-institution': view.institution.brin }, pageHeading(title), filters, trend, referencesSection, breakdownSection, levelReferencesSection, flowsSection, doorstroom);
+  return h('div', { class: `page page-${perspective}`, 'data-institution': view.institution.brin }, pageHeading(title), filters, trend, referencesSection, breakdownSection, reasons, levelReferencesSection, flowsSection, doorstroom);
 }
 
 function trendFigure(view: InsightsView, metric: Metric, k: number, benchmark: Map<number, Figures>, referenceSeries: LineSeries[]): HTMLElement {

@@ -12,6 +12,7 @@ import { t } from './i18n';
 import { matrixTable } from './matrix';
 import { isMetric, Metric, METRICS, metricKey, metricValue } from './metrics';
 import { chosenRegion, PageContext, pageHeading, section } from './page';
+import { reasonsSection } from './reasons-view';
 import { referenceLines, referencesBlock, referencesFor } from './references-view';
 import type { RegionReport } from './types';
 
@@ -84,7 +85,8 @@ export async function reportPage(context: PageContext): Promise<HTMLElement> {
     alertsSection.dataset.section = 'alerts';
   }
 
-  return h('div', { class: 'page page-report', 'data-region': report.region }, pageHeading(title), filters, matrixSection, trendSection, referencesSection, flowsSection, alertsSection);
+  const reasons = await reasonsSection(report.region, 'region', cohort, k);
+  return h('div', { class: 'page page-report', 'data-region': report.region }, pageHeading(title), filters, matrixSection, reasons, trendSection, referencesSection, flowsSection, alertsSection);
 }
 
 function trendFigure(report: RegionReport, metric: Metric, k: number, references: RegionReport['references']): HTMLElement {

@@ -321,3 +321,20 @@ export interface Routes {
   institution: string | null;
   cohorts: Array<{ cohort: number; definitionSet: DefinitionReference; suppressionK: number; total: RouteCell; cells: RouteCell[] }>;
 }
+
+export interface ReasonCell {
+  supplier: string;
+  supplierName: string;
+  receiver: string;
+  receiverName: string;
+  leavers: number | null;
+  protection: 'published' | 'perturbed' | 'suppressed';
+  reasons: Array<{ reason: string; label: string; n: number | null; protection: 'published' | 'perturbed' | 'suppressed' }>;
+}
+
+export interface Reasons {
+  region: string;
+  scope: 'region' | 'supplier' | 'receiver';
+  institution: string | null;
+  cohorts: Array<{ cohort: number; definitionSet: DefinitionReference; suppressionK: number; cells: ReasonCell[] }>;
+}
