@@ -146,6 +146,29 @@ describe('web report for a coordinator, in headless Chromium', () => {
     await screenshot(page, 'region-report');
   });
 
+  it('shows the reasons for leaving of the matrix cells beside the matrix, exactly as the API gives them', async () => {
+    type ReasonCell = { supplier: string; receiver: string; leavers: number | null; protection: string; reasons: Array<{ reason: string; n: number | null; protection: string }> };
+    const reasons = await server.get<{ cohorts: Array<{ cohort: number; cells: ReasonCell[] }> }>(token, `/v1/insights/reasons?region=RIJNSTAD&cohortFrom=${report.cohort}&cohortTo=${report.cohort}`);
+    const cells = reasons.cohorts[0].cells;
+    const shown = cells.filter((cell) => cell.protection === 'published');
+    const counts = cells.flatMap((cell) => cell.reasons);
+    console.log(
+      `demo region, cohort ${report.cohort}: ${cells.length} cells, ${shown.length} with reasons shown; ` +
+        `${counts.filter((reason) => reason.n !== null && reason.n > 0).length} non-zero reasons shown, ${counts.filter((reason) => reason.n === null).length} withheld`,
+    );
+    // The generator gives the demo's leavers reasons: some cells show them.
+    expect(shown.length).toBeGreaterThan(0);
+    expect(await page.locator('section[data-section="reasons"] h2').textContent()).toBe(`Redenen van vertrek, cohort ${report.cohort}`);
+    const rows = await evaluate<string[][]>(page, `Array.from(document.querySelectorAll('section[data-section="reasons"] tbody tr')).map((tr) => Array.from(tr.children).map((cell) => cell.textContent))`);
+    expect(rows).toHaveLength(cells.length);
+    const headers = await evaluate<string[]>(page, `Array.from(document.querySelectorAll('section[data-section="reasons"] thead th')).map((th) => th.textContent)`);
+    expect(headers).toEqual(['School → instelling', 'Vertrekkers', 'Studiekeuze (oriëntatie, verwachtingen)', 'Studievaardigheden', 'Niet geland (geen binding)', 'Inhoudelijke hiaten tussen de scholen', 'Persoonlijke omstandigheden', 'Anders', 'Onbekend']);
+    const first = shown[0];
+    const row = rows[cells.indexOf(first)];
+    expect(row[1]).toBe(count(first.leavers!));
+    first.reasons.forEach((reason, index) => expect(row[2 + index]).toBe(reason.n === null ? 'onderdrukt (n < 10)' : count(reason.n)));
+  });
+
   it('shows the trend of the region per cohort, as a chart with a table behind it', async () => {
     const rows = await evaluate<Array<{ cohort: string; value: string | undefined; suppressed: boolean; text: string }>>(
       page,
