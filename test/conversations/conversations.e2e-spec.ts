@@ -152,6 +152,7 @@ describe('conversations and the agenda', () => {
       [{ kind: 'note', text: long }, '#/text'],
       [{ kind: 'note', text: '   ' }, '#/text'],
       [{ kind: 'note', text: 'nul\u0000byte' }, '#/text'],
+      [{ kind: 'note', text: 'bel\u0007' }, '#/text'],
       [{ kind: 'remark', text: 'x' }, '#/kind'],
       [{ kind: 'note', text: 'x', owner: 'supplier' }, '#/owner'],
       [{ kind: 'note', text: 'x', dueDate: '2030-01-01' }, '#/dueDate'],
@@ -166,6 +167,8 @@ describe('conversations and the agenda', () => {
     const action = conversation.entries[0];
     const status = await put(tokens.supplierA, `${conversation.href}/actions/${action.id}/status`, { status: 'finished' }).expect(400);
     expect(status.body.errors).toEqual([expect.objectContaining({ pointer: '#/status' })]);
+    const title = await post(tokens.supplierA, '/v1/conversations', { cell: { region: planted.region.code, supplier: planted.A.brin, receiver: planted.X.brin }, title: 'twee\nregels' }).expect(400);
+    expect(title.body.errors).toEqual([expect.objectContaining({ pointer: '#/title' })]);
     const neither = await post(tokens.supplierA, '/v1/conversations', {}).expect(400);
     expect(neither.body.errors.map((error: { pointer: string }) => error.pointer)).toEqual(['#/alertId', '#/cell']);
     const both = await post(tokens.supplierA, '/v1/conversations', { alertId: signalId, cell: { region: planted.region.code, supplier: planted.A.brin, receiver: planted.X.brin } }).expect(400);

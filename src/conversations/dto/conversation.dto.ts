@@ -18,10 +18,10 @@ import { REGION_CODE_PATTERN } from 'src/institutions/dto/institution.dto';
 import { RECORD_SECTORS, RecordSector } from 'src/programmes/programme-codes';
 
 /** Text of a note or an action: not blank, at most MAX_ENTRY_LENGTH characters, no control characters but tabs and line breaks. Never trimmed. */
-export const ENTRY_TEXT = /^(?=[\s\S]*\S)[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
+export const ENTRY_TEXT = /^(?=[\s\S]*\S)(?:[\t\n\r]|\P{Cc})*$/u;
 const ENTRY_TEXT_MESSAGE = '$property must hold text, with no control characters other than tabs and line breaks';
 /** A title: one line, not blank. */
-const TITLE = /^(?=.*\S)[^\u0000-\u001F\u007F]*$/;
+const TITLE = /^(?=.*\S)\P{Cc}*$/u;
 
 export class ConversationCellRequestDto {
   @ValidateString({ maxLength: 32, pattern: REGION_CODE_PATTERN, description: 'Region code.' })
