@@ -4,7 +4,7 @@
 
 import { authHeaders, signOut } from './auth';
 import { ApiError, readProblem, send } from './errors';
-import type { Agenda, ActionStatus, ConversationDetail, AlertDetail, AlertState, DefinitionSet, TriageState, Flows, InsightsView, Page, Alert, Region, RegionReport, Routes } from './types';
+import type { Agenda, ActionStatus, Conversation, ConversationDetail, AlertDetail, AlertState, DefinitionSet, TriageState, Flows, InsightsView, Page, Alert, Region, RegionReport, Routes } from './types';
 
 type Query = Record<string, string | number | undefined | null>;
 
@@ -50,7 +50,7 @@ export const api = {
   alert: (id: string) => request<AlertDetail>('GET', `/v1/alerts/${encodeURIComponent(id)}`),
   triageAlert: (id: string, state: TriageState, note: string | null) =>
     request<AlertDetail>('PUT', `/v1/alerts/${encodeURIComponent(id)}/triage`, { body: note === null ? { state } : { state, note } }),
-  conversations: (query: { alert?: string; region?: string }) => request<Page<ConversationDetail>>('GET', '/v1/conversations', { query }),
+  conversations: (query: { alert?: string; region?: string }) => request<Page<Conversation>>('GET', '/v1/conversations', { query }),
   conversation: (id: string) => request<ConversationDetail>('GET', `/v1/conversations/${encodeURIComponent(id)}`),
   startConversation: (body: { alertId: string; note?: string }) => request<ConversationDetail>('POST', '/v1/conversations', { body }),
   addEntry: (id: string, body: { kind: 'note' | 'action'; text: string; owner?: string; dueDate?: string }) =>
