@@ -3,13 +3,13 @@
 // (the conversation about the signal) and the conversation page.
 
 import { api, downloadCsv } from './api';
-import { cellText } from './alerts-view';
+import { cellText, metricText, typeText } from './alerts-view';
 import { hasScope } from './auth';
 import { h, status, uid } from './dom';
 import { failureText } from './errors';
 import { formatDateTime, t } from './i18n';
 import { section } from './page';
-import type { ActionStatus, AlertDetail, ConversationAuthor, ConversationDetail, ConversationEntry, ConversationParty, OwnerRole } from './types';
+import type { ActionStatus, AlertDetail, AlertType, ConversationCell, ConversationAuthor, ConversationDetail, ConversationEntry, ConversationParty, OwnerRole } from './types';
 
 const MAX_TEXT = 4000;
 const ROLES_OF_CELL: Record<string, OwnerRole[]> = {
@@ -27,6 +27,13 @@ export function partyText(party: ConversationParty): string {
 
 export function authorText(author: ConversationAuthor): string {
   return `${author.person ?? author.client} · ${partyText(author)}`;
+}
+
+/** What a conversation is called: its title, else the signal it is about ("Trendbreuk · Uitval jaar 1 · 2024"), else "Gesprek". */
+export function conversationTitle(conversation: { title: string | null; signalType: AlertType | null; cell: ConversationCell }): string {
+  if (conversation.title) return conversation.title;
+  const parts = [conversation.signalType ? typeText(conversation.signalType) : t('conversation.title'), conversation.cell.metric ? metricText(conversation.cell.metric) : null, conversation.cell.cohort];
+  return parts.filter((part) => part !== null && part !== undefined).join(' · ');
 }
 
 export const actionStatusText = (value: ActionStatus): string => t(`conversation.status.${value}`);
@@ -88,7 +95,7 @@ export function conversationBlock(conversation: ConversationDetail, redraw: (mes
     t('conversation.csv'),
   );
   const block = section(
-    conversation.title ?? t('conversation.title'),
+    conversationTitle({ title: conversation.title, signalType: conversation.signal?.type ?? null, cell: conversation.cell }),
     h('p', { class: 'conversation-cell' }, `${conversation.region} · ${cellText(conversation.cell)}`),
     conversation.entries.length === 0 ? h('p', {}, t('conversation.empty')) : entries,
     writable ? entryForm(conversation, (body) => run(() => api.addEntry(conversation.id, body), t('conversation.added'))()) : null,

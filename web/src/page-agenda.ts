@@ -5,7 +5,7 @@
 import { api, downloadCsv } from './api';
 import { cellText, metricText, triageText, typeText } from './alerts-view';
 import { dataTable } from './charts';
-import { actionStatusText, conversationBlock, partyText } from './conversation-view';
+import { actionStatusText, conversationBlock, conversationTitle, partyText } from './conversation-view';
 import { h, status, uid } from './dom';
 import { failureText } from './errors';
 import { formatDateTime, t } from './i18n';
@@ -62,7 +62,7 @@ function conversationItem(item: AgendaItem): HTMLElement {
   return h(
     'article',
     { class: 'agenda-conversation', 'data-conversation-id': conversation.id },
-    h('h3', {}, h('a', { href: `#/conversations/${encodeURIComponent(conversation.id)}` }, item.title)),
+    h('h3', {}, h('a', { href: `#/conversations/${encodeURIComponent(conversation.id)}` }, conversationTitle({ title: conversation.title, signalType: conversation.signalType, cell: item.cell }))),
     h('p', { class: 'conversation-cell' }, `${item.region} · ${cellText(item.cell)} · ${t('agenda.lastEntry', { at: formatDateTime(item.at) })}`),
     dataTable(
       t('agenda.actionsCaption'),
@@ -86,7 +86,7 @@ export async function conversationPage(context: PageContext, notice?: HTMLElemen
     root.replaceWith(await conversationPage(context, message));
   };
   root.append(
-    pageHeading(conversation.title ?? t('conversation.title')),
+    pageHeading(t('conversation.title')),
     ...(notice ? [notice] : []),
     ...(conversation.signal ? [h('p', {}, h('a', { href: `#/alerts/${encodeURIComponent(conversation.signal.id)}` }, t('conversation.toSignal')))] : []),
     conversationBlock(conversation, redraw),

@@ -399,7 +399,7 @@ export interface AgendaItem {
   status: string;
   signal?: Alert;
   signalConversation?: { id: string; href: string } | null;
-  conversation?: { id: string; href: string; subject: 'signal' | 'cell'; signalHref: string | null; openActions: AgendaAction[] };
+  conversation?: { id: string; href: string; subject: 'signal' | 'cell'; signalHref: string | null; signalType: AlertType | null; title: string | null; openActions: AgendaAction[] };
 }
 
 export interface Agenda {

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ALERT_TYPES, AlertType } from 'src/alerts/detection/model';
 import { AlertDto } from 'src/alerts/dto/alert.dto';
 import { ValidateDate, ValidateString } from 'src/common/property.decorators';
 import { ACTION_STATUSES, ActionStatus, CONVERSATION_SUBJECTS, ConversationSubject } from 'src/conversations/conversation.entity';
@@ -37,6 +38,8 @@ export class AgendaConversationDto {
   @ApiProperty() href!: string;
   @ApiProperty({ enum: CONVERSATION_SUBJECTS }) subject!: ConversationSubject;
   @ApiProperty({ type: String, nullable: true, description: 'The signal it is about.' }) signalHref!: string | null;
+  @ApiProperty({ enum: ALERT_TYPES, nullable: true, description: 'The type of that signal.' }) signalType!: AlertType | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The title its parties gave it.' }) title!: string | null;
   @ApiProperty({ type: [AgendaActionDto], description: 'Its open actions, by due date.' }) openActions!: AgendaActionDto[];
 }
 

@@ -38,6 +38,8 @@ export class ConversationAgendaSource implements AgendaSource {
           href: conversationHref(row.id),
           subject: row.subject,
           signalHref: row.alertId ? alertHref(row.alertId) : null,
+          signalType: row.alertType,
+          title: row.title,
           openActions: open.map((action) => ({
             id: action.id,
             text: action.text,

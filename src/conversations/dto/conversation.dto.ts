@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { ALERT_METRICS, ALERT_TYPES, AlertMetric, AlertType, CELL_KINDS, CellKind } from 'src/alerts/detection/model';
 import { PageQueryDto } from 'src/common/paging';
 import { ValidateBrin, ValidateDate, ValidateEnum, ValidateInt, ValidateNestedObject, ValidateString, ValidateUuid } from 'src/common/property.decorators';
@@ -156,7 +156,7 @@ export class ConversationEntryDto {
   @ApiProperty({ enum: ACTION_STATUSES, nullable: true, description: "An action's status; null for a note." }) status!: ActionStatus | null;
   @ApiProperty({ type: ActionOwnerDto, nullable: true }) owner!: ActionOwnerDto | null;
   @ApiProperty({ type: String, format: 'date', nullable: true }) dueDate!: string | null;
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) statusChangedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) statusChangedAt!: string | null;
   @ApiProperty({ type: [ActionEventDto], description: "Each change of an action's status: from, to, who and when." }) statusHistory!: ActionEventDto[];
 }
 
