@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class ExitReasons1796226755336 implements MigrationInterface {
-  name = 'ExitReasons1796226755336';
+export class ExitReasons1796226800000 implements MigrationInterface {
+  name = 'ExitReasons1796226800000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE "reason_summaries" ("region_id" uuid NOT NULL, "cohort" smallint NOT NULL, "supplier_institution_id" uuid NOT NULL, "receiver_institution_id" uuid NOT NULL, "reason" character varying(16) NOT NULL, "definition_set_id" uuid NOT NULL, "n" integer NOT NULL, "record_key_sum" bigint NOT NULL DEFAULT '0', CONSTRAINT "PK_6714d107fa24bcae641f7821e36" PRIMARY KEY ("region_id", "cohort", "supplier_institution_id", "receiver_institution_id", "reason"))`);
