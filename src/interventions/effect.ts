@@ -138,7 +138,12 @@ export function computeEffect(input: EffectInput): EffectResult {
   const segment = firstAfter !== undefined ? definitionOf.get(firstAfter)! : null;
   const inSegment = (cohort: number): boolean => segment !== null && definitionOf.get(cohort) === segment;
   const afterCohorts = cohorts.filter((cohort) => cohort >= input.firstCohort && inSegment(cohort));
-  const beforeCohorts = cohorts.filter((cohort) => cohort < input.firstCohort && inSegment(cohort) && point(cohort, input.targeted).n > 0).slice(-EFFECT_THRESHOLDS.maxBeforeCohorts);
+  // A cohort whose targeted cells are all withheld still takes its place (and is said to be left out).
+  const hasData = (cohort: number): boolean => {
+    const entry = point(cohort, input.targeted);
+    return entry.n > 0 || entry.cellsWithheld > 0;
+  };
+  const beforeCohorts = cohorts.filter((cohort) => cohort < input.firstCohort && inSegment(cohort) && hasData(cohort)).slice(-EFFECT_THRESHOLDS.maxBeforeCohorts);
 
   const series: SeriesPoint[] = cohorts.map((cohort) => ({
     cohort,
