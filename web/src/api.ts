@@ -4,6 +4,7 @@
 
 import { authHeaders, signOut } from './auth';
 import { ApiError, readProblem, send } from './errors';
+import type { Intervention, InterventionDetail } from './types-interventions';
 import type { AlertDetail, AlertState, DefinitionSet, TriageState, Flows, InsightsView, Page, Alert, Region, RegionReport, Routes } from './types';
 
 type Query = Record<string, string | number | undefined | null>;
@@ -48,6 +49,9 @@ export const api = {
   definition: (id: string) => request<DefinitionSet>('GET', `/v1/definitions/${encodeURIComponent(id)}`),
   alerts: (query: AlertQuery & { sort?: string; limit?: number; offset?: number }) => request<Page<Alert>>('GET', '/v1/alerts', { query }),
   alert: (id: string) => request<AlertDetail>('GET', `/v1/alerts/${encodeURIComponent(id)}`),
+  interventions: (query: { region?: string }) => request<{ items: Intervention[]; total: number }>('GET', '/v1/interventions', { query }),
+  intervention: (id: string) => request<InterventionDetail>('GET', `/v1/interventions/${encodeURIComponent(id)}`),
+  registerIntervention: (body: Record<string, unknown>) => request<InterventionDetail>('POST', '/v1/interventions', { body }),
   triageAlert: (id: string, state: TriageState, note: string | null) =>
     request<AlertDetail>('PUT', `/v1/alerts/${encodeURIComponent(id)}/triage`, { body: note === null ? { state } : { state, note } }),
 };

@@ -11,6 +11,7 @@ import { Page, PageContext } from './page';
 import { alertDetailPage, alertsPage } from './page-alerts';
 import { definitionPage } from './page-definition';
 import { alumniPage, intakePage } from './page-insights';
+import { interventionsPage } from './page-interventions';
 import { reportPage } from './page-report';
 import { routesPage } from './page-routes';
 import { signInPage } from './page-signin';
@@ -23,6 +24,7 @@ const ROUTES: Record<string, Page> = {
   routes: routesPage,
   alerts: (context) => (context.params[0] ? alertDetailPage(context) : alertsPage(context)),
   definitions: definitionPage,
+  interventions: interventionsPage,
 };
 
 let regionsPromise: { token: string; regions: Promise<Region[]> } | null = null;
@@ -75,6 +77,7 @@ function navigation(session: Session, active: string): HTMLElement {
   if (session.kind === 'institution' && session.scopes.includes('insights:read')) items.push({ page: 'alumni', label: t('nav.alumni') }, { page: 'intake', label: t('nav.intake') });
   if ((session.kind === 'region' || session.kind === 'institution') && session.scopes.includes('insights:read')) items.push({ page: 'routes', label: t('nav.routes') });
   if (session.scopes.includes('alerts:read')) items.push({ page: 'alerts', label: t('nav.alerts') });
+  if ((session.kind === 'region' || session.kind === 'institution') && session.scopes.includes('insights:read')) items.push({ page: 'interventions', label: t('nav.interventions') });
   return h(
     'nav',
     { 'aria-label': t('nav.label'), class: 'main-nav' },
