@@ -362,6 +362,7 @@ const nl = {
   'intervention.notReadableNote': '{count} bereikte cellen vallen buiten uw eigen cijfers en zijn weggelaten.',
   'intervention.registerTitle': 'Interventie registreren',
   'intervention.register': 'Registreren',
+  'intervention.firstCohortMark': 'eerste cohort bereikt',
 } as const;
 
 export type MessageKey = keyof typeof nl;
@@ -727,6 +728,7 @@ const en: Record<MessageKey, string> = {
   'intervention.notReadableNote': '{count} cells reached lie outside your own figures and are left out.',
   'intervention.registerTitle': 'Register an intervention',
   'intervention.register': 'Register',
+  'intervention.firstCohortMark': 'first cohort reached',
 };
 
 export type Language = 'nl' | 'en';

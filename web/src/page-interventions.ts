@@ -102,7 +102,7 @@ function effectChart(intervention: Intervention, effect: InterventionEffect): HT
             { name: t('intervention.pooledBefore'), colour: COLOURS.baseline, dashed: true, symbol: 'none', points: band(effect.targeted.before.rate, 'before') },
             { name: t('intervention.pooledAfter'), colour: COLOURS.current, dashed: true, symbol: 'none', points: band(effect.targeted.after.rate, 'after') },
           ],
-          { k: 10, highlight: intervention.firstCohort },
+          { k: 10, highlight: intervention.firstCohort, highlightLabel: t('intervention.firstCohortMark') },
         )
       : null;
   const table = dataTable(
