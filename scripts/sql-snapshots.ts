@@ -6,6 +6,8 @@ import { ENTITIES } from 'src/app.entities';
 import { AlertsRepository } from 'src/alerts/alerts.repository';
 import { AlertValues } from 'src/alerts/detection/reconcile';
 import { WebhooksRepository } from 'src/alerts/webhooks/webhooks.repository';
+import { NewConversation } from 'src/conversations/conversation-rows';
+import { ConversationsRepository } from 'src/conversations/conversations.repository';
 import { AppConfig } from 'src/config/app-config';
 import { AuditRepository } from 'src/audit/audit.repository';
 import { buildDataSourceOptions, runMigrations } from 'src/database/data-source-options';
@@ -61,6 +63,24 @@ const ALERT_REGION = '00000000-0000-4000-8000-0000000000a1';
 const ALERT = '00000000-0000-4000-8000-0000000000a2';
 const ALERT_GONE = '00000000-0000-4000-8000-0000000000a3';
 const DELIVERY = '00000000-0000-4000-8000-0000000000a4';
+const CONVERSATION = '00000000-0000-4000-8000-0000000000c1';
+const ENTRY = '00000000-0000-4000-8000-0000000000c2';
+const AUTHOR = { partyKind: 'region', partyId: ALERT_REGION, clientId: CLIENT, name: 'Example person' } as const;
+/** A conversation on the example region's alert, started by its coordinators. */
+const signalConversation: NewConversation = {
+  regionId: ALERT_REGION,
+  subject: 'signal',
+  alertId: ALERT,
+  cellKind: 'region',
+  supplierInstitutionId: null,
+  receiverInstitutionId: null,
+  sector: null,
+  programmeCode: null,
+  cohort: 2023,
+  metric: 'uitval',
+  title: 'Uitval 2023',
+  startedBy: AUTHOR,
+};
 
 /** A region-cell uitval alert of `cohort` as detection writes it. */
 const alertValues = (cohort: number, evidenceHash: string): AlertValues => ({
@@ -282,6 +302,23 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       pairCohorts: (r) => r.pairCohorts(ALERT_REGION),
       receiverOfferings: (r) => r.receiverOfferings(ALERT_REGION),
       institutions: (r) => r.institutions([INSTITUTION], ['00AA']),
+    }),
+    snapshot('conversations.repository', 'ConversationsRepository', new ConversationsRepository(dataSource), {
+      start: {
+        'a new conversation with a first note': (r) => r.start(signalConversation, { kind: 'note', text: 'Wat zit hierachter?', ownerRole: null, dueDate: null, author: AUTHOR }),
+        'a signal that has one already': (r) => r.start(signalConversation, null),
+      },
+      list: {
+        "a region's coordinators, every filter": (r) => r.list({ kind: 'region', regionId: ALERT_REGION }, { alertId: ALERT, regionCode: 'ALERTS', subject: 'signal', withOpenActions: true }, ...PAGE),
+        'an institution': (r) => r.list({ kind: 'institution', institutionId: INSTITUTION, regionIds: [ALERT_REGION] }, {}, ...PAGE),
+      },
+      findView: (r) => r.findView(CONVERSATION),
+      ofAlerts: (r) => r.ofAlerts([ALERT]),
+      entries: (r) => r.entries({ id: CONVERSATION, regionId: ALERT_REGION }),
+      openActions: (r) => r.openActions([CONVERSATION]),
+      actionEvents: (r) => r.actionEvents({ id: CONVERSATION, regionId: ALERT_REGION }),
+      addEntry: (r) => r.addEntry({ id: CONVERSATION, regionId: ALERT_REGION }, { kind: 'action', text: 'Leerlijnen afstemmen', ownerRole: 'supplier', dueDate: '2026-03-01', author: AUTHOR }),
+      setActionStatus: (r) => r.setActionStatus({ id: CONVERSATION, regionId: ALERT_REGION }, ENTRY, { to: 'done', note: 'Afgestemd', actor: AUTHOR }),
     }),
     snapshot('audit.repository', 'AuditRepository', new AuditRepository(dataSource), {
       append: (r) =>

@@ -1,5 +1,6 @@
 import { AlertEntity, AlertHistoryEntity, AlertTriageEntity } from 'src/alerts/alert.entity';
 import { WebhookDeliveryEntity, WebhookEntity } from 'src/alerts/webhooks/webhook.entity';
+import { ConversationActionEventEntity, ConversationEntity, ConversationEntryEntity } from 'src/conversations/conversation.entity';
 import { AuditEntryEntity } from 'src/audit/audit-entry.entity';
 import { ApiClientEntity } from 'src/auth/api-client.entity';
 import { EnrolmentEntity } from 'src/records/enrolment.entity';
@@ -60,4 +61,7 @@ export const ENTITIES = [
   SignInAttemptEntity,
   ReferenceSeriesEntity,
   ReferencePointEntity,
+  ConversationEntity,
+  ConversationEntryEntity,
+  ConversationActionEventEntity,
 ];

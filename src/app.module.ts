@@ -16,6 +16,7 @@ import { ProblemFilter } from 'src/common/problem.filter';
 import { ProblemValidationPipe } from 'src/common/validation.pipe';
 import { AppConfig } from 'src/config/app-config';
 import { ConfigModule } from 'src/config/config.module';
+import { ConversationsModule } from 'src/conversations/conversations.module';
 import { DatabaseTarget } from 'src/database/database-connection';
 import { buildDataSourceOptions } from 'src/database/data-source-options';
 import { ReadReplicaModule } from 'src/database/read-replica.module';
@@ -64,6 +65,7 @@ export class AppModule {
         RecordsModule,
         OutcomesModule,
         AlertsModule,
+        ConversationsModule,
         InsightsModule,
         InterventionsModule,
         RetentionModule,

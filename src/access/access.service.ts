@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccessRepository } from 'src/access/access.repository';
+import { cellVisibleTo, CellOfParties } from 'src/access/cell-parties';
 import { Principal } from 'src/access/principal';
-import { AlertParty, AlertScope, AuditScope, InstitutionRef, InstitutionView, InterventionScope, InterventionTenant, PeopleScope, RegionAccess, RegionRef, RoleTarget, Uploader, ViewTenant, WebhookOwner } from 'src/access/tenancy';
+import { AlertParty, AlertScope, AuditScope, ConversationCell, ConversationParty, InstitutionRef, InstitutionView, InterventionScope, InterventionTenant, PeopleScope, RegionAccess, RegionRef, RoleTarget, Uploader, ViewTenant, WebhookOwner } from 'src/access/tenancy';
 import { notFound, ProblemException } from 'src/common/problem';
 import { problem, ProblemType } from 'src/common/problems';
 
@@ -177,6 +178,44 @@ export class AccessService {
   webhookAlertScope(webhook: { ownerKind: WebhookOwner['kind']; regionId: string | null; institutionId: string | null }, regionId: string): AlertScope | null {
     if (webhook.ownerKind === 'region') return webhook.regionId ? { kind: 'region', regionId: webhook.regionId } : null;
     return webhook.institutionId ? { kind: 'institution', institutionId: webhook.institutionId, regionIds: [regionId] } : null;
+  }
+
+  /**
+   * Who takes part in conversations for the caller: the party it writes for (an institution, or a
+   * region's coordinators) and the cells it may see, as for signals. Null for callers who take
+   * part in none (platform administrators).
+   */
+  async conversationParty(auth: Principal): Promise<ConversationParty | null> {
+    const scope = await this.alertScope(auth);
+    return scope ? { scope, party: this.alertParty(scope) } : null;
+  }
+
+  /** Whether a party takes part in a conversation on this cell: it is one of the cell's parties (the sharing rule, as for signals). */
+  takesPart(scope: AlertScope, cell: CellOfParties): boolean {
+    return cellVisibleTo(scope, cell);
+  }
+
+  /**
+   * The supplier × receiver cell a caller starts a conversation on: a region the caller sees (else
+   * 404), where the caller, if an institution, is one of the two ends (else 403, before anything
+   * about the others is said), and where both ends are members now (else 400, with pointers).
+   */
+  async requireConversationCell(auth: Principal, cell: { region: string; supplier: string; receiver: string }, pointer: string): Promise<ConversationCell> {
+    const region = await this.requireRegion(auth, cell.region);
+    const [supplier, receiver] = await Promise.all([this.repository.institutionByBrin(cell.supplier), this.repository.institutionByBrin(cell.receiver)]);
+    const own = this.institutionOf(auth);
+    if (own !== undefined && supplier?.id !== own && receiver?.id !== own) {
+      throw forbidden('other-institution', 'An institution starts conversations on the cells it is part of: name itself as the supplier or the receiver.');
+    }
+    const members = await this.repository.memberIdsOfRegion(region.id);
+    const errors = (['supplier', 'receiver'] as const)
+      .filter((end) => {
+        const institution = end === 'supplier' ? supplier : receiver;
+        return !institution || !members.includes(institution.id);
+      })
+      .map((end) => ({ pointer: `${pointer}/${end}`, code: 'notAMember', detail: `${cell[end]} is not a member of region ${region.code}` }));
+    if (errors.length > 0 || !supplier || !receiver) throw problem('invalid-request', 'Both ends of the cell must be members of the region.', errors);
+    return { region, supplier, receiver };
   }
 
   /** Administrators read the whole audit log; a coordinator the region's entries; an institution its own. */

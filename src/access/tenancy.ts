@@ -70,3 +70,16 @@ export type PeopleScope = { all: true } | { regionId: string; institutionIds: st
 
 /** What a role is granted on: a region (coordinator) or an institution (reader, editor). */
 export type RoleTarget = { kind: 'region'; region: RegionRef } | { kind: 'institution'; institution: InstitutionRef };
+
+/** A party in conversations: the cells it sees (as for signals) and the party it writes for. */
+export interface ConversationParty {
+  scope: AlertScope;
+  party: AlertParty;
+}
+
+/** A supplier × receiver cell of a region, both ends members now: what a conversation on a cell is about. */
+export interface ConversationCell {
+  region: RegionRef;
+  supplier: InstitutionRef;
+  receiver: InstitutionRef;
+}

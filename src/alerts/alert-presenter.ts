@@ -1,3 +1,4 @@
+import { cellVisibleTo } from 'src/access/cell-parties';
 import { AlertScope } from 'src/access/tenancy';
 import { AlertVisibility } from 'src/alerts/alert-disclosure';
 import { AlertHistoryRow, AlertView } from 'src/alerts/alert-rows';
@@ -11,23 +12,12 @@ import { definitionHref } from 'src/outcomes/definitions.service';
 export const alertHref = (id: string): string => `/v1/alerts/${id}`;
 
 /**
- * Whether a party may see an alert (the sharing rule applied to cells): a region's coordinators
- * every alert of their region; an institution, in a region it belongs to, the cells where it is
- * the supplier (supplier × receiver, supplier × sector) or the receiver (supplier × receiver,
- * receiver total). Region totals and methodebreuk notices are the coordinators'.
+ * Whether a party may see an alert: the parties of its cell (`cellVisibleTo`, the sharing rule
+ * applied to cells). Region totals and methodebreuk notices are the coordinators'.
  * AlertsRepository.whereOf is the same rule in SQL.
  */
 export function alertVisibleTo(scope: AlertScope, alert: Pick<AlertView, 'regionId' | 'cellKind' | 'supplierInstitutionId' | 'receiverInstitutionId'>): boolean {
-  switch (scope.kind) {
-    case 'region':
-      return alert.regionId === scope.regionId;
-    case 'institution': {
-      if (!scope.regionIds.includes(alert.regionId)) return false;
-      const asSupplier = (alert.cellKind === 'supplier_receiver' || alert.cellKind === 'supplier_sector') && alert.supplierInstitutionId === scope.institutionId;
-      const asReceiver = (alert.cellKind === 'supplier_receiver' || alert.cellKind === 'receiver') && alert.receiverInstitutionId === scope.institutionId;
-      return asSupplier || asReceiver;
-    }
-  }
+  return cellVisibleTo(scope, alert);
 }
 
 const round = (value: number | null, digits: number): number | null => (value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits);

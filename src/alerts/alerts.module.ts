@@ -29,6 +29,6 @@ import { ReferencesModule } from 'src/references/references.module';
     WebhookDeliveryService,
     { provide: WEBHOOK_RESOLVER, useValue: systemResolver },
   ],
-  exports: [DetectionService, WebhookDeliveryService],
+  exports: [AlertsService, DetectionService, WebhookDeliveryService],
 })
 export class AlertsModule {}

@@ -15,7 +15,7 @@ import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { ALL_COHORTS, DisclosureService, RegionDisclosure } from 'src/outcomes/disclosure/disclosure.service';
 import { AlertParty, AlertScope } from 'src/access/tenancy';
 import { toDefinitionReference } from 'src/outcomes/definitions.service';
-import { RATE_METRICS, RateMetric } from 'src/alerts/detection/model';
+import { AlertMetric, AlertType, CellKind, RATE_METRICS, RateMetric } from 'src/alerts/detection/model';
 import type { RecordSector } from 'src/programmes/programme-codes';
 import { AlertReferenceDto } from 'src/references/dto/reference.dto';
 import { ComparableDefinition } from 'src/references/reference-comparison';
@@ -26,6 +26,19 @@ const ALIASES: Record<'acknowledge' | 'resolve', { from: TriageState[]; to: Tria
   acknowledge: { from: ['new'], to: 'seen', refusal: 'only a signal your party has not triaged yet can be acknowledged' },
   resolve: { from: ['new', 'seen', 'in-conversation'], to: 'resolved', refusal: 'your party has already resolved it' },
 };
+
+/** A signal as other modules see it: what it is about, never its figures. */
+export interface SignalRef {
+  id: string;
+  regionId: string;
+  type: AlertType;
+  cellKind: CellKind;
+  supplierInstitutionId: string | null;
+  receiverInstitutionId: string | null;
+  sector: string | null;
+  metric: AlertMetric;
+  cohort: number;
+}
 
 @Injectable()
 export class AlertsService {
@@ -124,6 +137,38 @@ export class AlertsService {
       effectPp,
       definitions: [definition],
     });
+  }
+
+  /**
+   * A signal the caller may see, as other modules need it (a conversation about it): its id, region
+   * and cell. Missing or not visible: the same 404 as GET /v1/alerts/{id}.
+   */
+  async signalOf(auth: Principal, id: string): Promise<SignalRef> {
+    const { view } = await this.visible(auth, id);
+    return {
+      id: view.id,
+      regionId: view.regionId,
+      type: view.type,
+      cellKind: view.cellKind,
+      supplierInstitutionId: view.supplierInstitutionId,
+      receiverInstitutionId: view.receiverInstitutionId,
+      sector: view.sector,
+      metric: view.metric,
+      cohort: view.cohort,
+    };
+  }
+
+  /**
+   * The caller's party takes the signal into conversation: its triage becomes `in-conversation`
+   * when it was `new` or `seen` (a party that resolved it keeps its resolution), with a history
+   * row and the party's webhooks, as PUT triage does.
+   */
+  async enterConversation(auth: Principal, id: string): Promise<void> {
+    const { view, party } = await this.visible(auth, id);
+    if (view.triageState !== 'new' && view.triageState !== 'seen') return;
+    await this.repository.setTriage(view, party, { from: ['new', 'seen'], to: 'in-conversation', note: null, ...actorOf(auth) }, (manager, regionId, changes) =>
+      this.webhooks.queueDeliveries(manager, regionId, changes, party).then(() => undefined),
+    );
   }
 
   /** Sets the caller's party's triage; other parties' triage of the same signal is untouched. */

@@ -234,6 +234,46 @@ describe('AccessService', () => {
     });
   });
 
+  describe('who takes part in a conversation', () => {
+    const cell = (kind: 'supplier_receiver' | 'supplier_sector' | 'receiver' | 'region', supplier: InstitutionEntity | null, receiver: InstitutionEntity | null, region = R) => ({
+      regionId: region.id,
+      cellKind: kind,
+      supplierInstitutionId: supplier?.id ?? null,
+      receiverInstitutionId: receiver?.id ?? null,
+    });
+
+    it('is the parties of the cell, as for signals: its supplier, its receiver, the region’s coordinators', async () => {
+      const a = (await access.conversationParty(institution(A)))!;
+      const x = (await access.conversationParty(institution(X)))!;
+      const m = (await access.conversationParty(institution(M)))!;
+      const r = (await access.conversationParty(coordinator(R)))!;
+      expect(a.party).toEqual({ kind: 'institution', id: A.id });
+      expect(r.party).toEqual({ kind: 'region', id: R.id });
+      expect(await access.conversationParty(admin)).toBeNull();
+      const ax = cell('supplier_receiver', A, X);
+      expect([a, x, m, r].map((p) => access.takesPart(p.scope, ax))).toEqual([true, true, false, true]);
+      // A supplier × sector cell or a receiver total: the parties of that signal.
+      expect([a, x, r].map((p) => access.takesPart(p.scope, cell('supplier_sector', A, null)))).toEqual([true, false, true]);
+      expect([a, x, r].map((p) => access.takesPart(p.scope, cell('receiver', null, X)))).toEqual([false, true, true]);
+      expect([a, x, r].map((p) => access.takesPart(p.scope, cell('region', null, null)))).toEqual([false, false, true]);
+      // Another region's coordinators, and an institution whose membership ended, take no part.
+      expect(access.takesPart((await access.conversationParty(coordinator(S)))!.scope, ax)).toBe(false);
+      expect(access.takesPart((await access.conversationParty(institution(E)))!.scope, cell('supplier_receiver', E, X))).toBe(false);
+    });
+
+    it('starts on a cell of a visible region whose ends are members now, named by one of its ends or a coordinator', async () => {
+      const resolved = await access.requireConversationCell(institution(A), { region: R.code, supplier: A.brin, receiver: X.brin }, '#/cell');
+      expect(resolved).toEqual({ region: { id: R.id, code: R.code, name: R.name }, supplier: { id: A.id, brin: A.brin }, receiver: { id: X.id, brin: X.brin } });
+      await expect(access.requireConversationCell(coordinator(R), { region: R.code, supplier: A.brin, receiver: M.brin }, '#/cell')).resolves.toBeDefined();
+      expect(await refusal(() => access.requireConversationCell(institution(M), { region: R.code, supplier: A.brin, receiver: X.brin }, '#/cell'))).toMatchObject({ status: 403, type: expect.stringMatching(/other-institution$/) });
+      expect(await refusal(() => access.requireConversationCell(coordinator(R), { region: R.code, supplier: E.brin, receiver: Y.brin }, '#/cell'))).toMatchObject({
+        status: 400,
+        errors: [expect.objectContaining({ pointer: '#/cell/supplier', code: 'notAMember' }), expect.objectContaining({ pointer: '#/cell/receiver', code: 'notAMember' })],
+      });
+      expect(await refusal(() => access.requireConversationCell(coordinator(S), { region: R.code, supplier: A.brin, receiver: X.brin }, '#/cell'))).toMatchObject({ status: 404 });
+    });
+  });
+
   describe('the tenant key of the view cache', () => {
     it('is the same for every client of a tenant and differs between tenants', () => {
       expect(access.tenantKey(institution(A))).toBe(access.tenantKey(institution(A, ['insights:read', 'records:read'])));

@@ -259,6 +259,20 @@ const REQUESTS: Record<string, RequestBuilder> = {
   'GET /v1/interventions/:id': async (ctx, world, objectCase) => ({ method: 'get', path: `/v1/interventions/${await interventionFor(ctx, world, objectCase)}` }),
   'PATCH /v1/interventions/:id': async (ctx, world, objectCase) => ({ method: 'patch', path: `/v1/interventions/${await interventionFor(ctx, world, objectCase)}`, body: { title: 'Matrix, herzien' } }),
   'POST /v1/interventions/:id/withdraw': async (ctx, world, objectCase) => ({ method: 'post', path: `/v1/interventions/${await interventionFor(ctx, world, objectCase)}/withdraw` }),
+  'GET /v1/conversations': () => ({ method: 'get', path: '/v1/conversations' }),
+  'POST /v1/conversations': async (ctx, world, objectCase) => ({ method: 'post', path: '/v1/conversations', body: { alertId: await alertFor(ctx, world, objectCase), note: 'Wat zit hierachter?' } }),
+  'GET /v1/conversations/:id': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/conversations/${conversationOf(world, objectCase)}` }),
+  'POST /v1/conversations/:id/entries': (_ctx, world, objectCase) => ({
+    method: 'post',
+    path: `/v1/conversations/${conversationOf(world, objectCase)}/entries`,
+    body: { kind: 'action', text: 'Docenten stemmen de leerlijn af.', owner: 'coordinator' },
+  }),
+  'PUT /v1/conversations/:id/actions/:actionId/status': (_ctx, world, objectCase) => ({
+    method: 'put',
+    path: `/v1/conversations/${conversationOf(world, objectCase)}/actions/${objectCase === 'own' ? world.actionR : objectCase === 'other' ? world.actionS : MISSING_UUID}/status`,
+    body: { status: 'done' },
+  }),
+  'GET /v1/agenda': () => ({ method: 'get', path: '/v1/agenda' }),
   'POST /v1/webhooks': () => ({ method: 'post', path: '/v1/webhooks', body: { url: 'http://127.0.0.1:9/hook' } }),
   'GET /v1/webhooks': () => ({ method: 'get', path: '/v1/webhooks' }),
   'GET /v1/webhooks/:id': (_ctx, world, objectCase, actor) => ({ method: 'get', path: `/v1/webhooks/${webhookOf(world, objectCase, actor)}` }),
@@ -275,6 +289,7 @@ const REQUESTS: Record<string, RequestBuilder> = {
   }),
 };
 
+const conversationOf = (world: World, objectCase: Case): string => (objectCase === 'own' ? world.conversationR : objectCase === 'other' ? world.conversationS : MISSING_UUID);
 const regionOf = (world: World, objectCase: Case): string => (objectCase === 'own' ? world.regionR.code : objectCase === 'other' ? world.regionS.code : 'NOPE');
 const institutionOf = (world: World, objectCase: Case, actor: Actor): string =>
   objectCase === 'own' ? world.ownInstitution[actor].brin : objectCase === 'other' ? world.institutions.Y.brin : '00ZZ';
@@ -335,6 +350,10 @@ describe('authorization matrix', () => {
       pseudonymY: pseudonym('matrix-student-of-Y'),
       alertR: '',
       alertS: '',
+      conversationR: '',
+      conversationS: '',
+      actionR: '',
+      actionS: '',
       webhookX: '',
       webhookR: '',
       webhookS: '',
@@ -376,6 +395,15 @@ describe('authorization matrix', () => {
     tokens.coordinatorR = await ctx.tokenFor({ region: regionR, scopes: coordinatorScopes });
     tokens.coordinatorS = await ctx.tokenFor({ region: regionS, scopes: coordinatorScopes });
     tokens.admin = await ctx.tokenFor({ scopes: ['platform:admin', 'audit:read'] });
+    const conversationWithAction = async (token: string, alertId: string): Promise<[string, string]> => {
+      const started = await ctx.http.post('/v1/conversations').set('Authorization', `Bearer ${token}`).send({ alertId });
+      const id = (started.body as { id: string }).id;
+      const added = await ctx.http.post(`/v1/conversations/${id}/entries`).set('Authorization', `Bearer ${token}`).send({ kind: 'action', text: 'Afspraak uit het overleg.' });
+      if (added.status !== 201) throw new Error(`setup conversation failed: ${started.status} ${added.status}`);
+      return [id, (added.body as { entries: Array<{ id: string; kind: string }> }).entries.find((entry) => entry.kind === 'action')!.id];
+    };
+    [world.conversationR, world.actionR] = await conversationWithAction(tokens.coordinatorR, world.alertR);
+    [world.conversationS, world.actionS] = await conversationWithAction(tokens.coordinatorS, world.alertS);
   });
   afterAll(async () => {
     await ctx.close();

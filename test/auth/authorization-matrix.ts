@@ -132,6 +132,14 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixRow> = {
   'GET /v1/interventions/:id': row(all(401), [200, 404, 404], all(404), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
   'PATCH /v1/interventions/:id': row(all(401), all(403), all(403), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
   'POST /v1/interventions/:id/withdraw': row(all(401), all(403), all(403), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  // Conversations: own = one on the signal of A → X in region R; other = one on Y's signal in region S.
+  // Read with alerts:read, written with alerts:write, by the parties of the cell only (B, a member of R, gets 404).
+  'GET /v1/conversations': row(all(401), all(200), all(200), all(200), all(200), all(200), all(403)),
+  'POST /v1/conversations': row(all(401), all(403), all(403), [201, 404, 404], [201, 404, 404], [404, 201, 404], all(403)),
+  'GET /v1/conversations/:id': row(all(401), [200, 404, 404], all(404), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  'POST /v1/conversations/:id/entries': row(all(401), all(403), all(403), [201, 404, 404], [201, 404, 404], [404, 201, 404], all(403)),
+  'PUT /v1/conversations/:id/actions/:actionId/status': row(all(401), all(403), all(403), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  'GET /v1/agenda': row(all(401), all(200), all(200), all(200), all(200), all(200), all(403)),
   // Webhooks: own = the caller's own webhook (X's for institutions, R's for coordinators); other = S's.
   'POST /v1/webhooks': row(all(401), all(403), all(403), all(201), all(201), all(201), all(403)),
   'GET /v1/webhooks': row(all(401), all(403), all(403), all(200), all(200), all(200), all(403)),

@@ -32,6 +32,11 @@ export interface World {
   pseudonymY: string;
   alertR: string;
   alertS: string;
+  /** Conversations on alertR and alertS, each with one agreed action. */
+  conversationR: string;
+  conversationS: string;
+  actionR: string;
+  actionS: string;
   webhookX: string;
   webhookR: string;
   webhookS: string;

@@ -1,5 +1,7 @@
 import type { AlertDetailDto, AlertListDto } from 'src/alerts/dto/alert.dto';
 import type { TokenResponseDto } from 'src/auth/dto/token.dto';
+import type { AgendaDto } from 'src/conversations/agenda/agenda.dto';
+import type { ConversationDetailDto, ConversationListDto } from 'src/conversations/dto/conversation.dto';
 import type { FlowsDto, InsightsViewDto, RegionReportDto } from 'src/insights/dto/insights.dto';
 import type { RoutesDto } from 'src/insights/dto/routes.dto';
 import type { RegionPageDto } from 'src/institutions/dto/institution.dto';
@@ -24,6 +26,9 @@ const contract = {
   alerts: true satisfies Fits<AlertListDto, Web.Page<Web.Alert>>,
   alertDetail: true satisfies Fits<AlertDetailDto, Web.AlertDetail>,
   token: true satisfies Fits<TokenResponseDto, Web.TokenResponse>,
+  conversations: true satisfies Fits<ConversationListDto, Web.Page<Web.Conversation>>,
+  conversation: true satisfies Fits<ConversationDetailDto, Web.ConversationDetail>,
+  agenda: true satisfies Fits<AgendaDto, Web.Agenda>,
 };
 
 describe('the front end reads the API as its DTOs describe it', () => {

@@ -5,7 +5,7 @@
 import { authHeaders, signOut } from './auth';
 import { ApiError, readProblem, send } from './errors';
 import type { Intervention, InterventionDetail } from './types-interventions';
-import type { AlertDetail, AlertState, DefinitionSet, TriageState, Flows, InsightsView, Page, Alert, Region, RegionReport, Routes } from './types';
+import type { Agenda, ActionStatus, Conversation, ConversationDetail, AlertDetail, AlertState, DefinitionSet, TriageState, Flows, InsightsView, Page, Alert, Region, RegionReport, Routes } from './types';
 
 type Query = Record<string, string | number | undefined | null>;
 
@@ -54,7 +54,37 @@ export const api = {
   registerIntervention: (body: Record<string, unknown>) => request<InterventionDetail>('POST', '/v1/interventions', { body }),
   triageAlert: (id: string, state: TriageState, note: string | null) =>
     request<AlertDetail>('PUT', `/v1/alerts/${encodeURIComponent(id)}/triage`, { body: note === null ? { state } : { state, note } }),
+  conversations: (query: { alert?: string; region?: string }) => request<Page<Conversation>>('GET', '/v1/conversations', { query }),
+  conversation: (id: string) => request<ConversationDetail>('GET', `/v1/conversations/${encodeURIComponent(id)}`),
+  startConversation: (body: { alertId: string; note?: string }) => request<ConversationDetail>('POST', '/v1/conversations', { body }),
+  addEntry: (id: string, body: { kind: 'note' | 'action'; text: string; owner?: string; dueDate?: string }) =>
+    request<ConversationDetail>('POST', `/v1/conversations/${encodeURIComponent(id)}/entries`, { body }),
+  setActionStatus: (id: string, actionId: string, status: ActionStatus) =>
+    request<ConversationDetail>('PUT', `/v1/conversations/${encodeURIComponent(id)}/actions/${encodeURIComponent(actionId)}/status`, { body: { status } }),
+  agenda: (query: { region?: string; dueBy?: string }) => request<Agenda>('GET', '/v1/agenda', { query }),
 };
+
+/** A route's CSV (the API answers `Accept: text/csv`), saved as a file: the session's token or cookie travels with the request, not in a link. */
+export async function downloadCsv(path: string, query: Query, filename: string): Promise<void> {
+  const auth = authHeaders('GET');
+  if (!auth) {
+    signOut('expired');
+    throw new ApiError(401, null);
+  }
+  const response = await send(url(path, query), { method: 'GET', headers: { Accept: 'text/csv', ...auth }, cache: 'no-store', credentials: 'same-origin' });
+  if (!response.ok) {
+    const problem = await readProblem(response);
+    if (response.status === 401) signOut('expired');
+    throw new ApiError(response.status, problem);
+  }
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
 
 /** Without `type` the inbox (every type but aandacht); `type: 'aandacht'` is the watch list. */
 type AlertQuery = {

@@ -8,6 +8,7 @@ import { h } from './dom';
 import { Language, language, LANGUAGES, setLanguage, t } from './i18n';
 import { ApiError, failureText } from './errors';
 import { Page, PageContext } from './page';
+import { agendaPage, conversationPage } from './page-agenda';
 import { alertDetailPage, alertsPage } from './page-alerts';
 import { definitionPage } from './page-definition';
 import { alumniPage, intakePage } from './page-insights';
@@ -25,6 +26,8 @@ const ROUTES: Record<string, Page> = {
   alerts: (context) => (context.params[0] ? alertDetailPage(context) : alertsPage(context)),
   definitions: definitionPage,
   interventions: interventionsPage,
+  agenda: agendaPage,
+  conversations: (context) => conversationPage(context),
 };
 
 let regionsPromise: { token: string; regions: Promise<Region[]> } | null = null;
@@ -77,6 +80,7 @@ function navigation(session: Session, active: string): HTMLElement {
   if (session.kind === 'institution' && session.scopes.includes('insights:read')) items.push({ page: 'alumni', label: t('nav.alumni') }, { page: 'intake', label: t('nav.intake') });
   if ((session.kind === 'region' || session.kind === 'institution') && session.scopes.includes('insights:read')) items.push({ page: 'routes', label: t('nav.routes') });
   if (session.scopes.includes('alerts:read')) items.push({ page: 'alerts', label: t('nav.alerts') });
+  if ((session.kind === 'region' || session.kind === 'institution') && session.scopes.includes('alerts:read')) items.push({ page: 'agenda', label: t('nav.agenda') });
   if ((session.kind === 'region' || session.kind === 'institution') && session.scopes.includes('insights:read')) items.push({ page: 'interventions', label: t('nav.interventions') });
   return h(
     'nav',

@@ -11,6 +11,7 @@ import { append, h, select, status, uid } from './dom';
 import { failureText } from './errors';
 import { formatDateTime, formatNumber, formatP, formatPp, formatRate, hasMessage, t } from './i18n';
 import { PageContext, pageHeading, section } from './page';
+import { signalConversation } from './conversation-view';
 import { referencesBlock } from './references-view';
 import type { AlertDetail, TriageState } from './types';
 
@@ -51,6 +52,7 @@ export async function alertDetailPage(context: PageContext, notice?: HTMLElement
     section(t('alert.series'), seriesFigure(alert, k)),
     nationalTrend(alert),
     actions(alert, redraw),
+    await signalConversation(alert, redraw),
     history(alert),
   ]);
   return root;

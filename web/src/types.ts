@@ -321,3 +321,90 @@ export interface Routes {
   institution: string | null;
   cohorts: Array<{ cohort: number; definitionSet: DefinitionReference; suppressionK: number; total: RouteCell; cells: RouteCell[] }>;
 }
+
+// Conversations on a signal or a cell, and the agenda of the next network meeting.
+
+export type ActionStatus = 'open' | 'done' | 'dropped';
+export type OwnerRole = 'supplier' | 'receiver' | 'coordinator';
+
+export interface ConversationAuthor {
+  client: string;
+  person: string | null;
+  role: OwnerRole;
+  institution: InstitutionRef | null;
+  region: string | null;
+}
+
+export interface ConversationParty {
+  role: OwnerRole;
+  institution: InstitutionRef | null;
+  region: string | null;
+}
+
+export interface ConversationCell extends AlertCell {
+  programme: string | null;
+  cohort: number | null;
+  metric: string | null;
+}
+
+export interface ConversationEntry {
+  id: string;
+  kind: 'note' | 'action';
+  text: string;
+  author: ConversationAuthor;
+  createdAt: string;
+  status: ActionStatus | null;
+  owner: ConversationParty | null;
+  dueDate: string | null;
+  statusChangedAt: string | null;
+  statusHistory: Array<{ from: ActionStatus; to: ActionStatus; note: string | null; by: ConversationAuthor; at: string }>;
+}
+
+export interface Conversation {
+  id: string;
+  href: string;
+  subject: 'signal' | 'cell';
+  region: string;
+  signal: { id: string; href: string; type: AlertType | null } | null;
+  cell: ConversationCell;
+  title: string | null;
+  startedBy: ConversationAuthor;
+  createdAt: string;
+  lastEntryAt: string;
+  openActions: number;
+}
+
+export interface ConversationDetail extends Conversation {
+  entries: ConversationEntry[];
+}
+
+export interface AgendaAction {
+  id: string;
+  text: string;
+  status: ActionStatus;
+  owner: ConversationParty | null;
+  dueDate: string | null;
+  due: boolean;
+  author: ConversationAuthor;
+  createdAt: string;
+}
+
+export interface AgendaItem {
+  kind: 'signal' | 'conversation';
+  at: string;
+  region: string;
+  title: string;
+  href: string;
+  cell: ConversationCell;
+  status: string;
+  signal?: Alert;
+  signalConversation?: { id: string; href: string } | null;
+  conversation?: { id: string; href: string; subject: 'signal' | 'cell'; signalHref: string | null; signalType: AlertType | null; title: string | null; openActions: AgendaAction[] };
+}
+
+export interface Agenda {
+  dueBy: string;
+  generatedAt: string;
+  items: AgendaItem[];
+  dueActions: number;
+}
