@@ -138,6 +138,18 @@ describe('interventions and their measured effect', () => {
     expect(response.body.effect.targetedCells).toBe(2); // A → X and A → Y
   });
 
+  it('puts the interventions due for review on the agenda of their parties and coordinators only', async () => {
+    type Item = { kind: string; intervention?: { id: string }; cell: { supplier: { brin: string } | null; receiver: { brin: string } | null } };
+    const agenda = async (token: string, dueBy: string): Promise<Item[]> => (await get(token, `/v1/agenda?dueBy=${dueBy}`).expect(200)).body.items.filter((item: Item) => item.kind === 'intervention');
+    const forX = await agenda(tokens.receiverX, '2024-06-30');
+    expect(forX.map((item) => item.intervention!.id)).toContain(interventionId);
+    expect(forX.find((item) => item.intervention!.id === interventionId)!.cell).toMatchObject({ supplier: { brin: planted.A.brin }, receiver: { brin: planted.X.brin } });
+    expect((await agenda(tokens.coordinatorR, '2024-06-30')).map((item) => item.intervention!.id)).toContain(interventionId);
+    expect((await agenda(tokens.receiverX, '2024-06-29')).map((item) => item.intervention!.id)).not.toContain(interventionId);
+    expect(await agenda(tokens.supplierB, '2099-01-01')).toEqual([]);
+    expect(await agenda(tokens.coordinatorS, '2099-01-01')).toEqual([]);
+  });
+
   it('changes and withdraws, and lists what is due for review for the agenda', async () => {
     const changed = await patch(tokens.receiverX, `/v1/interventions/${interventionId}`, { reviewDate: '2099-01-01', title: 'Zachte landing, herzien' }).expect(200);
     expect(changed.body).toMatchObject({ title: 'Zachte landing, herzien', reviewDate: '2099-01-01', reviewDue: false });
