@@ -4,7 +4,8 @@ import { Browser, BROWSER_TIMEOUT, DemoServer, evaluate, launchChromium, ready, 
 
 // The interventions page in headless Chromium on the demo region: the coordinator's two planted
 // interventions (one that works, one without effect) with their measured effect as the API has
-// it, a school that is party of neither, registering one through the form, WCAG AA.
+// it, both on the agenda of the meeting, a school that is party of neither, registering one
+// through the form, WCAG AA.
 
 interface Intervention {
   id: string;
@@ -66,6 +67,11 @@ describe('the interventions page, in headless Chromium', () => {
       await page.goto(`${server.baseUrl}/app/#/interventions/${working.id}`);
       await ready(page, 'interventions');
       await screenshot(page, 'intervention-effect');
+      // Their review date (1 November after the last cohort) has come: both are on the meeting's agenda.
+      await page.goto(`${server.baseUrl}/app/#/agenda?dueBy=2026-11-01`);
+      await ready(page, 'agenda');
+      expect((await page.locator('tr[data-intervention-id]').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.interventionId))).sort()).toEqual([working.id, without.id].sort());
+      expect(await accessibilityViolations(page)).toEqual([]);
     } finally {
       await page.close();
     }
