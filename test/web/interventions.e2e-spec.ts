@@ -70,7 +70,7 @@ describe('the interventions page, in headless Chromium', () => {
       // Their review date (1 November after the last cohort) has come: both are on the meeting's agenda.
       await page.goto(`${server.baseUrl}/app/#/agenda?dueBy=2026-11-01`);
       await ready(page, 'agenda');
-      expect((await page.locator('tr[data-intervention-id]').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.interventionId))).sort()).toEqual([working.id, without.id].sort());
+      expect((await evaluate<string[]>(page, `Array.from(document.querySelectorAll('tr[data-intervention-id]')).map((row) => row.dataset.interventionId)`)).sort()).toEqual([working.id, without.id].sort());
       expect(await accessibilityViolations(page)).toEqual([]);
     } finally {
       await page.close();
