@@ -28,6 +28,7 @@ import { ProgrammesRepository } from 'src/programmes/programmes.repository';
 import { ReferencesRepository } from 'src/references/references.repository';
 import { InsightsRepository } from 'src/insights/insights.repository';
 import { ReasonViewsRepository } from 'src/insights/reason-views.repository';
+import { InterventionsRepository } from 'src/interventions/interventions.repository';
 import { RouteViewsRepository } from 'src/insights/route-views.repository';
 import { refreshReasons } from 'src/outcomes/reasons.repository';
 import { refreshRoutesAndLevels } from 'src/outcomes/routes.repository';
@@ -276,6 +277,33 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
         'retried later': (r) => r.markAttemptFailed(DELIVERY, 503, 'Service Unavailable', AT),
         'failed for good': (r) => r.markAttemptFailed(DELIVERY, null, 'connection refused', null),
       },
+    }),
+    snapshot('interventions.repository', 'InterventionsRepository', new InterventionsRepository(dataSource), {
+      insert: (r) =>
+        r.insert({
+          regionId: ALERT_REGION,
+          type: 'first-100-days',
+          title: 'Zachte landing',
+          description: '',
+          partyIds: [INSTITUTION],
+          target: { kind: 'cells', cells: [{ supplierId: INSTITUTION, receiverId: INSTITUTION }] },
+          firstCohort: 2022,
+          metric: 'uitval',
+          direction: 'decrease',
+          reviewDate: '2024-06-30',
+          registeredByKind: 'institution',
+          registeredByInstitutionId: INSTITUTION,
+        }),
+      list: {
+        "a region's coordinators": (r) => r.list({ kind: 'region', regionId: ALERT_REGION }, {}),
+        'a party, due for review': (r) => r.list({ kind: 'institution', institutionId: INSTITUTION, regionIds: [ALERT_REGION] }, { state: 'active', reviewDueBy: '2024-06-30' }),
+      },
+      byId: (r) => r.byId({ kind: 'institution', institutionId: INSTITUTION, regionIds: [ALERT_REGION] }, DELIVERY),
+      update: (r) => r.update(DELIVERY, { title: 'Zachte landing, herzien', reviewDate: '2025-06-30' }),
+      withdraw: (r) => r.withdraw(DELIVERY),
+      pairCohorts: (r) => r.pairCohorts(ALERT_REGION),
+      receiverOfferings: (r) => r.receiverOfferings(ALERT_REGION),
+      institutions: (r) => r.institutions([INSTITUTION], ['00AA']),
     }),
     snapshot('conversations.repository', 'ConversationsRepository', new ConversationsRepository(dataSource), {
       start: {

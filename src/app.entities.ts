@@ -6,6 +6,7 @@ import { ApiClientEntity } from 'src/auth/api-client.entity';
 import { EnrolmentEntity } from 'src/records/enrolment.entity';
 import { IdempotencyKeyEntity } from 'src/idempotency/idempotency-key.entity';
 import { IngestBatchEntity } from 'src/ingest/ingest-batch.entity';
+import { InterventionEntity } from 'src/interventions/intervention.entity';
 import { LeaverEntity } from 'src/records/leaver.entity';
 import { ProgrammeEntity, ProgrammeSuccessorEntity } from 'src/programmes/programme.entity';
 import { ReferencePointEntity, ReferenceSeriesEntity } from 'src/references/reference.entity';
@@ -47,6 +48,7 @@ export const ENTITIES = [
   AlertEntity,
   AlertHistoryEntity,
   AlertTriageEntity,
+  InterventionEntity,
   WebhookEntity,
   WebhookDeliveryEntity,
   ViewVersionEntity,

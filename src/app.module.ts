@@ -25,6 +25,7 @@ import { HealthModule } from 'src/health/health.module';
 import { IngestModule } from 'src/ingest/ingest.module';
 import { RecordsModule } from 'src/records/records.module';
 import { InsightsModule } from 'src/insights/insights.module';
+import { InterventionsModule } from 'src/interventions/interventions.module';
 import { InstitutionsModule } from 'src/institutions/institutions.module';
 import { OutcomesModule } from 'src/outcomes/outcomes.module';
 import { PeopleModule } from 'src/people/people.module';
@@ -66,6 +67,7 @@ export class AppModule {
         AlertsModule,
         ConversationsModule,
         InsightsModule,
+        InterventionsModule,
         RetentionModule,
         DemoModule,
       ],

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AccessRepository } from 'src/access/access.repository';
 import { cellVisibleTo, CellOfParties } from 'src/access/cell-parties';
 import { Principal } from 'src/access/principal';
-import { AlertParty, AlertScope, AuditScope, ConversationCell, ConversationParty, InstitutionRef, InstitutionView, PeopleScope, RegionAccess, RegionRef, RoleTarget, Uploader, ViewTenant, WebhookOwner } from 'src/access/tenancy';
+import { AlertParty, AlertScope, AuditScope, ConversationCell, ConversationParty, InstitutionRef, InstitutionView, InterventionScope, InterventionTenant, PeopleScope, RegionAccess, RegionRef, RoleTarget, Uploader, ViewTenant, WebhookOwner } from 'src/access/tenancy';
 import { notFound, ProblemException } from 'src/common/problem';
 import { problem, ProblemType } from 'src/common/problems';
 
@@ -133,6 +133,25 @@ export class AccessService {
       case 'platform':
         return null;
     }
+  }
+
+  /** The interventions a caller may see (its region's, or those it is a party of); platform administrators none (403). */
+  async interventionScope(auth: Principal): Promise<InterventionScope> {
+    const scope = await this.alertScope(auth);
+    if (!scope) throw forbidden('intervention-party', 'Interventions belong to the parties of a region and its coordinators.');
+    return scope;
+  }
+
+  /**
+   * Where a caller registers or changes an intervention: a coordinator in the region it
+   * coordinates, an institution in a region it belongs to now (named, or its only one), with the
+   * institution acting (null for coordinators) and the region's current members.
+   */
+  async interventionTenant(auth: Principal, code: string | undefined): Promise<InterventionTenant> {
+    if (auth.kind === 'platform') throw forbidden('intervention-party', 'Interventions belong to the parties of a region and its coordinators.');
+    const tenant = await this.viewTenant(auth, code);
+    const memberIds = await this.repository.memberIdsOfRegion(tenant.region.id);
+    return { region: tenant.region, institutionId: tenant.kind === 'institution' ? tenant.institutionId : null, memberIds };
   }
 
   /**

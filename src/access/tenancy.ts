@@ -37,6 +37,19 @@ export type ViewTenant = { kind: 'region'; region: RegionRef } | ({ kind: 'insti
  */
 export type AlertScope = { kind: 'region'; regionId: string } | { kind: 'institution'; institutionId: string; regionIds: string[] };
 
+/**
+ * Which interventions a caller may see: a coordinator those of its region; an institution, in the
+ * regions it belongs to, those it is a party of.
+ */
+export type InterventionScope = AlertScope;
+
+/** Where a caller registers an intervention: a coordinator in its region, an institution in one it belongs to; with the region's current members. */
+export interface InterventionTenant {
+  region: RegionRef;
+  institutionId: string | null;
+  memberIds: string[];
+}
+
 /** Who keeps its own triage of a shared signal: a region's coordinators (id of the region), or one institution. */
 export interface AlertParty {
   kind: 'region' | 'institution';

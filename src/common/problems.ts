@@ -27,6 +27,7 @@ export const PROBLEMS = {
   'institution-view': { status: HttpStatus.FORBIDDEN, title: 'Forbidden' },
   'coordinator-view': { status: HttpStatus.FORBIDDEN, title: 'Forbidden' },
   'other-institution': { status: HttpStatus.FORBIDDEN, title: 'Forbidden' },
+  'intervention-party': { status: HttpStatus.FORBIDDEN, title: 'Forbidden' },
   'csrf-token-missing': { status: HttpStatus.FORBIDDEN, title: 'Forbidden' },
   // 404: missing, or another tenant's (the two answer alike)
   'not-found': { status: HttpStatus.NOT_FOUND, title: 'Not found' },

@@ -91,6 +91,19 @@ export const ValidateEnumArray = <T extends string>(values: readonly T[], option
     IsIn(values as T[], { each: true, message: `each value of $property must be one of: ${values.join(', ')}` }),
   );
 
+/** An array of distinct strings, each matching a pattern (BRIN codes, programme codes). */
+export const ValidateStringArray = (options: Common & { pattern: RegExp; patternMessage: string; minItems?: number; maxItems: number }) =>
+  applyDecorators(
+    documented({ ...options, type: String, isArray: true, minItems: options.minItems ?? 1, maxItems: options.maxItems }),
+    ...optionalIf(options),
+    IsArray(),
+    ArrayMinSize(options.minItems ?? 1),
+    ArrayMaxSize(options.maxItems),
+    ArrayUnique(),
+    IsString({ each: true }),
+    Matches(options.pattern, { each: true, message: options.patternMessage }),
+  );
+
 export const ValidateInt = (options: Common & { min: number; max: number }) =>
   applyDecorators(documented({ ...options, type: 'integer', minimum: options.min, maximum: options.max }), ...optionalIf(options), IsInt(), Min(options.min), Max(options.max));
 

@@ -4,7 +4,8 @@ import { INSTITUTIONS, REGION } from 'src/generator/catalogue';
 import { Sector } from 'src/institutions/institution.entity';
 
 // The demo: the generator's synthetic region (fictional BRINs starting with 9, records of
-// synthetic students, one planted trend break and one planted supply break), plus a small
+// synthetic students, one planted trend break and one planted supply break, two planted
+// interventions: one that works and one that does not), plus a small
 // second region so that tenant isolation can be tried.
 
 export const DEMO_REGION = REGION;

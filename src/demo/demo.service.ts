@@ -6,7 +6,7 @@ import { hashClientSecret } from 'src/auth/client-secret';
 import { Principal } from 'src/access/principal';
 import { CREBO_SUCCESSIONS, programmesForApi } from 'src/generator/catalogue';
 import { EnrolmentRecord, LeaverRecord } from 'src/generator/records';
-import { generateRegion } from 'src/generator/region';
+import { GeneratedRegion, generateRegion } from 'src/generator/region';
 import { IngestService } from 'src/ingest/ingest.service';
 import { ProgrammesService } from 'src/programmes/programmes.service';
 import { ReferencesService } from 'src/references/references.service';
@@ -14,6 +14,7 @@ import { demoReferenceFigures } from 'src/demo/demo-references';
 import { DEVELOPMENT_PROVIDER_ID } from 'src/config/sign-in-config';
 import { DEMO_CLIENTS, DEMO_COHORTS, DEMO_INSTITUTIONS, DEMO_PEOPLE, DEMO_REGION, DEMO_SEED, DEMO_STUDENTS, OTHER_DEMO_REGION, demoSecret } from 'src/demo/demo-region';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
+import { InterventionEntity } from 'src/interventions/intervention.entity';
 import { MembershipEntity } from 'src/institutions/membership.entity';
 import { PersonEntity, PersonRoleEntity } from 'src/people/person.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
@@ -46,7 +47,7 @@ export class DemoService {
     await this.programmes.loadSuccessors({ records: CREBO_SUCCESSIONS.map((succession) => ({ ...succession })) });
     // Made-up national figures, marked synthetic everywhere they are shown.
     await this.references.importBatch({ records: demoReferenceFigures() });
-    const region = generateRegion({ seed: DEMO_SEED, cohorts: DEMO_COHORTS, students: DEMO_STUDENTS });
+    const region = generateRegion({ seed: DEMO_SEED, cohorts: DEMO_COHORTS, students: DEMO_STUDENTS, plantInterventions: true });
     let enrolments = 0;
     let leavers = 0;
     for (const brin of region.receivers) {
@@ -55,10 +56,37 @@ export class DemoService {
     for (const brin of region.suppliers) {
       leavers += await this.load(institutionIds.get(brin)!, region.leaversOf(brin), (auth, records) => this.ingest.submitLeavers(auth, records, undefined));
     }
+    await this.registerPlantedInterventions(region, institutionIds);
     this.logger.log(
-      `Loaded demo regions ${DEMO_REGION.code} and ${OTHER_DEMO_REGION.code}: ${DEMO_INSTITUTIONS.length} institutions, ${enrolments} enrolments and ${leavers} leavers of synthetic students in ${Date.now() - started} ms; planted: ${region.plantedBreaks.map((planted) => planted.description).join('; ')}`,
+      `Loaded demo regions ${DEMO_REGION.code} and ${OTHER_DEMO_REGION.code}: ${DEMO_INSTITUTIONS.length} institutions, ${enrolments} enrolments and ${leavers} leavers of synthetic students in ${Date.now() - started} ms; planted: ${[...region.plantedBreaks, ...region.plantedInterventions].map((planted) => planted.description).join('; ')}`,
     );
     return true;
+  }
+
+  /**
+   * The generator's two planted interventions, registered by the region's coordinators with both
+   * ends of the cell as parties: one whose cell's uitval really drops, one without any effect.
+   */
+  private async registerPlantedInterventions(region: GeneratedRegion, institutionIds: Map<string, string>): Promise<void> {
+    const regionEntity = await this.dataSource.getRepository(RegionEntity).findOneByOrFail({ code: DEMO_REGION.code });
+    for (const planted of region.plantedInterventions) {
+      const supplierId = institutionIds.get(planted.supplierBrin)!;
+      const receiverId = institutionIds.get(planted.receiverBrin)!;
+      await this.dataSource.getRepository(InterventionEntity).save({
+        regionId: regionEntity.id,
+        type: planted.type,
+        title: planted.title,
+        description: 'Synthetisch voorbeeld uit de demoregio.',
+        partyIds: [supplierId, receiverId],
+        target: { kind: 'cells', cells: [{ supplierId, receiverId }] },
+        firstCohort: planted.firstCohort,
+        metric: planted.metric,
+        direction: planted.direction,
+        reviewDate: `${DEMO_COHORTS[1] + 1}-11-01`,
+        registeredByKind: 'region',
+        registeredByInstitutionId: null,
+      });
+    }
   }
 
   /** Regions, institutions, memberships and demo clients; undefined when the database is not empty. */

@@ -4,7 +4,7 @@ import { CREBO_SUCCESSIONS, CreboSuccession, HO_INSTITUTIONS, INSTITUTIONS, MBO_
 import { Random } from 'src/generator/prng';
 import { AD_SHARE, DESTINATION, NONE_DIPLOMA_SHARE, YEARLY_GROWTH } from 'src/generator/rates';
 import type { EnrolmentRecord, LeaverRecord, ReceivingSector, VoOnderwijssoort } from 'src/generator/records';
-import { BURN_IN_COHORTS, DESTINATION_TABLE, firstStartDay, GAP_TABLE, INSTITUTION_BY_BRIN, MBO_LEVEL_TABLE, MIX_TABLE, parseDay, pickForm, Placement, programmesAt, RECEIVER_TABLE, SCHOOL_TABLE, simulateEnrolment, StudentContext, SUPPLY_BREAK, TREND_BREAK } from 'src/generator/student-simulation';
+import { BURN_IN_COHORTS, DESTINATION_TABLE, firstStartDay, GAP_TABLE, INSTITUTION_BY_BRIN, MBO_LEVEL_TABLE, MIX_TABLE, parseDay, pickForm, Placement, PLANTED_INTERVENTION_COHORTS_BEFORE_END, PLANTED_INTERVENTIONS, programmesAt, RECEIVER_TABLE, SCHOOL_TABLE, simulateEnrolment, StudentContext, SUPPLY_BREAK, TREND_BREAK } from 'src/generator/student-simulation';
 
 export interface GenerateOptions {
   /** Any 32-bit integer; the same seed and options give the same records, byte for byte. */
@@ -27,6 +27,27 @@ export interface GenerateOptions {
   trendBreakCohort?: number;
   /** Cohort of the planted supply break; default 2021 when in range with 3 baseline cohorts, else the fourth cohort. */
   supplyBreakCohort?: number;
+  /**
+   * Plant two interventions (PLANTED_INTERVENTIONS), one that lowers uitval in its cell and one
+   * that changes nothing, from two cohorts before the last one (default false: the records of every
+   * other option stay as they were).
+   */
+  plantInterventions?: boolean;
+}
+
+/** An intervention the generator planted: its cell, first cohort and true effect on first-year uitval. */
+export interface PlantedIntervention {
+  type: (typeof PLANTED_INTERVENTIONS)[number]['type'];
+  title: string;
+  supplierBrin: string;
+  receiverBrin: string;
+  sector: ReceivingSector;
+  firstCohort: number;
+  metric: 'uitval';
+  direction: 'decrease';
+  /** The true drop of the cell's first-year uitval probability, in percentage points (0: no effect). */
+  uitvalDropPoints: number;
+  description: string;
 }
 
 /** A planted jump in first-year uitval for one supplier → receiver cell. */
@@ -79,6 +100,7 @@ export interface GeneratedRegion {
   programmes: SyntheticProgramme[];
   successions: CreboSuccession[];
   plantedBreaks: PlantedBreak[];
+  plantedInterventions: PlantedIntervention[];
   /** Total number of students, over all cohorts. */
   studentCount: number;
   /** Every record, student by student. Each call starts again and yields the same sequence. */
@@ -192,6 +214,29 @@ export function generateRegion(options: GenerateOptions): GeneratedRegion {
     });
   }
 
+  const interventionCohort = to - PLANTED_INTERVENTION_COHORTS_BEFORE_END;
+  const plantedInterventions: PlantedIntervention[] =
+    options.plantInterventions && interventionCohort >= from + 3
+      ? PLANTED_INTERVENTIONS.map((planted) => ({
+          type: planted.type,
+          title: planted.title,
+          supplierBrin: planted.supplierBrin,
+          receiverBrin: planted.receiverBrin,
+          sector: planted.sector,
+          firstCohort: interventionCohort,
+          metric: 'uitval' as const,
+          direction: 'decrease' as const,
+          uitvalDropPoints: planted.uitvalDropPoints,
+          description:
+            `${planted.title} (${planted.supplierBrin} → ${planted.receiverBrin}, from cohort ${interventionCohort}): ` +
+            (planted.uitvalDropPoints > 0 ? `first-year uitval ${planted.uitvalDropPoints} percentage points lower.` : 'no effect.'),
+        }))
+      : [];
+  const interventionDrop = (school: string, receiver: string, destination: string, cohort: number): number | undefined => {
+    const planted = plantedInterventions.find((item) => item.supplierBrin === school && item.receiverBrin === receiver && item.sector === destination);
+    return planted && planted.uitvalDropPoints > 0 && cohort >= planted.firstCohort ? planted.uitvalDropPoints : undefined;
+  };
+
   const key = generatorKey(seed);
 
   function* simulateStudent(cohort: number, index: number): Generator<GeneratedRecord> {
@@ -255,6 +300,7 @@ export function generateRegion(options: GenerateOptions): GeneratedRegion {
         prior: { priorBrin: school, priorVestiging: vestiging, priorDiplomaType: type, priorDiplomaYear: diplomaYear },
         first: true,
         trendBreak: cohort === trendCohort && school === TREND_BREAK.supplierBrin && receiver === TREND_BREAK.receiverBrin && destination === TREND_BREAK.sector,
+        uitvalDropPoints: interventionDrop(school, receiver, destination, cohort),
       };
       simulateEnrolment(ctx, placement, 0);
     }
@@ -283,6 +329,7 @@ export function generateRegion(options: GenerateOptions): GeneratedRegion {
     programmes: PROGRAMMES.map((programme) => ({ ...programme, forms: [...programme.forms] })),
     successions: CREBO_SUCCESSIONS.map((succession) => ({ ...succession })),
     plantedBreaks,
+    plantedInterventions,
     studentCount,
     records,
     enrolments,

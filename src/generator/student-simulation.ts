@@ -13,6 +13,18 @@ import type { GeneratedRecord } from 'src/generator/region';
 export const TREND_BREAK = { supplierBrin: '90VB', receiverBrin: '92HA', sector: 'hbo' as const, effectPoints: 15, preferredCohort: 2024 };
 export const SUPPLY_BREAK = { supplierBrin: '90VD', receiverBrin: '91MA', sector: 'mbo' as const, intakeFactor: 0.3, preferredCohort: 2021 };
 
+/**
+ * The interventions the generator plants when asked (GenerateOptions.plantInterventions): one that
+ * works (first-year uitval in its cell drops by `uitvalDropPoints` from its first cohort on; the
+ * students it keeps carry on in their programme) and one that changes nothing. The first cohort is
+ * `cohortsBeforeEnd` before the last cohort of the range.
+ */
+export const PLANTED_INTERVENTIONS = [
+  { supplierBrin: '90VC', receiverBrin: '91MA', sector: 'mbo' as const, uitvalDropPoints: 10, type: 'first-100-days' as const, title: 'Zachte landing: de eerste 100 dagen bij ROC Rijnstad' },
+  { supplierBrin: '90VE', receiverBrin: '91MC', sector: 'mbo' as const, uitvalDropPoints: 0, type: 'lob-programme' as const, title: 'LOB-programma: meeloopdagen bij Zorgcollege De Linde' },
+];
+export const PLANTED_INTERVENTION_COHORTS_BEFORE_END = 2;
+
 /** Cohorts before the range whose mbo students reach hbo inside it (4-year mbo, gap year). */
 export const BURN_IN_COHORTS = 6;
 
@@ -95,6 +107,8 @@ export interface Placement {
   first: boolean;
   /** Part of the planted trend-break cell in its break cohort. */
   trendBreak: boolean;
+  /** Reached by a planted intervention that works: its first-year uitval is this many points lower. */
+  uitvalDropPoints?: number;
 }
 
 export interface StudentContext {
@@ -216,13 +230,16 @@ export function simulateEnrolment(ctx: StudentContext, placement: Placement, dep
     const rates = firstYearRates(placement);
     const uitval = rates.uitval + (placement.trendBreak ? TREND_BREAK.effectPoints / 100 : 0);
     const draw = rng.next();
-    if (draw < uitval) {
+    // A planted intervention keeps the students of the lowest band from dropping out: they carry on,
+    // and no other student's path changes (the draws stay the same).
+    const kept = placement.uitvalDropPoints !== undefined && draw >= uitval - placement.uitvalDropPoints / 100 && draw < uitval;
+    if (draw < uitval && !kept) {
       // Left during or at the end of the first year; no further enrolment in the region.
       const earliest = Math.max(placement.startDay + 14, day(cohort, 9, 15));
       emitEnrolment(ctx, placement, earliest + rng.int(day(cohort + 1, 8, 31) - earliest + 1), 'uitgeschreven');
       return;
     }
-    if (draw < uitval + rates.switch && depth < 3) {
+    if (!kept && draw < uitval + rates.switch && depth < 3) {
       const internal = rng.chance(rates.internalShare);
       // Switch at the February intake, or after the summer when the next cohort is in range.
       const inFebruary = cohort + 1 > ctx.to || rng.chance(0.5);

@@ -182,6 +182,25 @@ describe('AccessService', () => {
     });
   });
 
+  describe('interventions', () => {
+    it('are seen by a region\'s coordinators and by institutions in their current regions; administrators are refused', async () => {
+      expect(await access.interventionScope(coordinator(R))).toEqual({ kind: 'region', regionId: R.id });
+      expect(await access.interventionScope(institution(M))).toEqual({ kind: 'institution', institutionId: M.id, regionIds: expect.arrayContaining([R.id, S.id]) });
+      expect((await refusal(() => access.interventionScope(admin))).status).toBe(403);
+    });
+
+    it('are registered by a coordinator in its region and by an institution in a region it belongs to, with the current members', async () => {
+      const byCoordinator = await access.interventionTenant(coordinator(R), undefined);
+      expect(byCoordinator).toMatchObject({ region: { id: R.id }, institutionId: null });
+      expect(byCoordinator.memberIds).toEqual(expect.arrayContaining([A.id, X.id, M.id]));
+      expect(byCoordinator.memberIds).not.toContain(E.id);
+      expect(await access.interventionTenant(institution(A), undefined)).toMatchObject({ region: { id: R.id }, institutionId: A.id });
+      expect((await refusal(() => access.interventionTenant(institution(A), S.code))).status).toBe(404);
+      expect((await refusal(() => access.interventionTenant(coordinator(R), S.code))).status).toBe(404);
+      expect((await refusal(() => access.interventionTenant(admin, R.code))).status).toBe(403);
+    });
+  });
+
   describe('the scope of alerts, audit and webhooks', () => {
     it('gives alerts of the region to coordinators, of current regions to institutions, none to administrators', async () => {
       expect(await access.alertScope(coordinator(R))).toEqual({ kind: 'region', regionId: R.id });

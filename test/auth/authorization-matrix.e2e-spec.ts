@@ -40,6 +40,21 @@ const alertFor = async (ctx: TestContext, world: World, objectCase: Case): Promi
       ? newAlert(ctx, world.regionS, world.institutions.Y, world.institutions.Y)
       : MISSING_UUID;
 
+/** An intervention in a region, written as a registration would. */
+const newIntervention = async (ctx: TestContext, region: RegionEntity, parties: InstitutionEntity[], cell: [InstitutionEntity, InstitutionEntity]): Promise<string> => {
+  const [row] = await ctx.dataSource.query<Array<{ id: string }>>(
+    `INSERT INTO interventions (region_id, type, title, party_ids, target, first_cohort, metric, direction, review_date, registered_by_kind)
+     VALUES ($1, 'mentoring', 'Matrix', $2::uuid[], $3::jsonb, 2022, 'uitval', 'decrease', '2030-01-01', 'region') RETURNING id`,
+    [region.id, parties.map((party) => party.id), JSON.stringify({ kind: 'cells', cells: [{ supplierId: cell[0].id, receiverId: cell[1].id }] })],
+  );
+  return row.id;
+};
+
+const interventionFor = async (ctx: TestContext, world: World, objectCase: Case): Promise<string> => {
+  const { A, X, Y } = world.institutions;
+  return objectCase === 'own' ? newIntervention(ctx, world.regionR, [A, X], [A, X]) : objectCase === 'other' ? newIntervention(ctx, world.regionS, [Y], [Y, Y]) : MISSING_UUID;
+};
+
 const newWebhook = async (ctx: TestContext, owner: { region?: RegionEntity; institution?: InstitutionEntity }): Promise<string> => {
   const [row] = await ctx.dataSource.query<Array<{ id: string }>>(
     `INSERT INTO webhooks (owner_kind, region_id, institution_id, url, secret, created_by_client_id) VALUES ($1, $2, $3, 'http://127.0.0.1:9/hook', repeat('s', 64), 'matrix') RETURNING id`,
@@ -227,6 +242,24 @@ const REQUESTS: Record<string, RequestBuilder> = {
     path: `/v1/alerts/${await alertFor(ctx, world, objectCase)}/resolve`,
     body: { note: 'Oorzaak gevonden en opgelost.' },
   }),
+  'GET /v1/interventions': () => ({ method: 'get', path: '/v1/interventions' }),
+  'POST /v1/interventions': (_ctx, world) => ({
+    method: 'post',
+    path: '/v1/interventions',
+    body: {
+      type: 'first-100-days',
+      title: 'Matrix',
+      parties: [world.institutions.X.brin],
+      target: { cells: [{ supplier: world.institutions.A.brin, receiver: world.institutions.X.brin }] },
+      firstCohort: 2022,
+      metric: 'uitval',
+      direction: 'decrease',
+      reviewDate: '2030-01-01',
+    },
+  }),
+  'GET /v1/interventions/:id': async (ctx, world, objectCase) => ({ method: 'get', path: `/v1/interventions/${await interventionFor(ctx, world, objectCase)}` }),
+  'PATCH /v1/interventions/:id': async (ctx, world, objectCase) => ({ method: 'patch', path: `/v1/interventions/${await interventionFor(ctx, world, objectCase)}`, body: { title: 'Matrix, herzien' } }),
+  'POST /v1/interventions/:id/withdraw': async (ctx, world, objectCase) => ({ method: 'post', path: `/v1/interventions/${await interventionFor(ctx, world, objectCase)}/withdraw` }),
   'GET /v1/conversations': () => ({ method: 'get', path: '/v1/conversations' }),
   'POST /v1/conversations': async (ctx, world, objectCase) => ({ method: 'post', path: '/v1/conversations', body: { alertId: await alertFor(ctx, world, objectCase), note: 'Wat zit hierachter?' } }),
   'GET /v1/conversations/:id': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/conversations/${conversationOf(world, objectCase)}` }),

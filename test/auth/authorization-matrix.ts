@@ -126,6 +126,14 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixRow> = {
   'PUT /v1/alerts/:id/triage': row(all(401), all(403), all(403), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
   'POST /v1/alerts/:id/acknowledge': row(all(401), all(403), all(403), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
   'POST /v1/alerts/:id/resolve': row(all(401), all(403), all(403), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  // Interventions. own: one in region R with parties A and X; other: one in region S with party Y. Seen by its
+  // parties and the region's coordinators; registered and changed with alerts:write. A registration names
+  // R's institutions: a coordinator of S gets 400 (not members of its region).
+  'GET /v1/interventions': row(all(401), all(200), all(200), all(200), all(200), all(200), all(403)),
+  'POST /v1/interventions': row(all(401), all(403), all(403), all(201), all(201), all(400), all(403)),
+  'GET /v1/interventions/:id': row(all(401), [200, 404, 404], all(404), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  'PATCH /v1/interventions/:id': row(all(401), all(403), all(403), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  'POST /v1/interventions/:id/withdraw': row(all(401), all(403), all(403), [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
   // Conversations: own = one on the signal of A → X in region R; other = one on Y's signal in region S.
   // Read with alerts:read, written with alerts:write, by the parties of the cell only (B, a member of R, gets 404).
   'GET /v1/conversations': row(all(401), all(200), all(200), all(200), all(200), all(200), all(403)),

@@ -201,7 +201,7 @@ describe('the LP attacker against every output of random regions', () => {
   /** Everything one principal reads, turned into equalities over the non-empty microcells. */
   const collect = async (world: World, principal: Principal): Promise<Knowledge> => {
     const { region, suppliers, receivers, sectors, micros } = world;
-    const scopes = ['insights:read', 'alerts:read'] as const;
+    const scopes = ['insights:read', 'alerts:read', 'alerts:write'] as const;
     const token =
       principal.kind === 'coordinator'
         ? await ctx.tokenFor({ region, scopes: [...scopes] })
@@ -399,8 +399,92 @@ describe('the LP attacker against every output of random regions', () => {
         if (point.n !== null) figure(`alert ${alert.id} series ${point.cohort}`, point, (micro) => inCell(micro) && micro.cohort === point.cohort);
       }
     }
+
+    // Interventions (docs/interventions.md): the principal registers one on each supplier × receiver
+    // cell it may register for (the coordinator: every cell), and one on all of them together, and
+    // differences them at will. Each effect series gives the pooled n of the targeted cells per cohort.
+    const cells: Array<[number, number]> = [];
+    for (let s = 0; s < suppliers.length; s++) {
+      for (let r = 0; r < receivers.length; r++) {
+        if (principal.kind === 'coordinator' || (principal.kind === 'supplier' ? s === principal.index : r === principal.index)) cells.push([s, r]);
+      }
+    }
+    const self = principal.kind === 'coordinator' ? null : principal.kind === 'supplier' ? suppliers[principal.index] : receivers[principal.index];
+    const register = async (targets: Array<[number, number]>) =>
+      (
+        await ctx.http
+          .post('/v1/interventions')
+          .set('Authorization', `Bearer ${token}`)
+          .send({
+            type: 'mentoring',
+            title: 'Attacker',
+            parties: [(self ?? suppliers[targets[0][0]]).brin],
+            target: { cells: targets.map(([s, r]) => ({ supplier: suppliers[s].brin, receiver: receivers[r].brin })) },
+            firstCohort: COHORTS[COHORTS.length - 1],
+            metric: 'uitval',
+            direction: 'decrease',
+            reviewDate: '2030-01-01',
+          })
+          .expect(201)
+      ).body.effect.series as Array<{ cohort: number; targeted: { n: number; cellsWithheld: number } }>;
+    const withheldCells = new Set<string>();
+    for (const [s, r] of cells) {
+      knowledge.outputs++;
+      for (const point of await register([[s, r]])) {
+        const withheld = point.targeted.cellsWithheld > 0;
+        if (withheld) withheldCells.add(`${s}|${r}|${point.cohort}`);
+        figure(`intervention ${s}→${r} ${point.cohort}`, { n: withheld ? null : point.targeted.n, suppressed: withheld }, (micro) => micro.cohort === point.cohort && micro.supplier === s && micro.receiver === r);
+      }
+    }
+    if (cells.length > 1) {
+      knowledge.outputs++;
+      for (const point of await register(cells)) {
+        // Only the cells the principal reads as published go in: the equality without the withheld ones must hold.
+        figure(`intervention over all ${point.cohort}`, { n: point.targeted.n, suppressed: false }, (micro) =>
+          micro.cohort === point.cohort && cells.some(([s, r]) => micro.supplier === s && micro.receiver === r) && !withheldCells.has(`${micro.supplier}|${micro.receiver}|${point.cohort}`),
+        );
+      }
+    }
     return knowledge;
   };
+
+  it('gives no suppressed cell away through interventions over {A, B} and over {A}', async () => {
+    // Three suppliers to one hbo receiver, k = 10: A large, B small (havo only), C large enough to protect B.
+    const world = await build({
+      suppliers: 3,
+      receivers: ['hbo'],
+      k: 10,
+      cells: [
+        ...[0.5, 0.5, 0.5, 0.5].map((fraction) => ({ size: 2 as const, fraction })), // A: havo 2021, havo 2022, vwo 2021, vwo 2022
+        { size: 1, fraction: 0.3 }, { size: 1, fraction: 0.5 }, { size: 0, fraction: 0 }, { size: 0, fraction: 0 }, // B: 3 and 5 (havo)
+        { size: 2, fraction: 0.1 }, { size: 2, fraction: 0.2 }, { size: 0, fraction: 0 }, { size: 0, fraction: 0 }, // C: 12 and 14 (havo)
+      ],
+    });
+    const [A, B] = world.suppliers;
+    const [X] = world.receivers;
+    const coordinator = await ctx.tokenFor({ region: world.region, scopes: ['insights:read', 'alerts:write'] });
+    const register = async (targets: InstitutionEntity[]) =>
+      (
+        await ctx.http
+          .post('/v1/interventions')
+          .set('Authorization', `Bearer ${coordinator}`)
+          .send({ type: 'lob-programme', title: 'Differencing', parties: targets.map((t) => t.brin), target: { cells: targets.map((t) => ({ supplier: t.brin, receiver: X.brin })) }, firstCohort: 2022, metric: 'uitval', direction: 'decrease', reviewDate: '2030-01-01' })
+          .expect(201)
+      ).body.effect.series as Array<{ cohort: number; targeted: { n: number; cellsWithheld: number } }>;
+    const both = await register([A, B]);
+    const onlyA = await register([A]);
+    for (const cohort of COHORTS) {
+      const report = (await get(coordinator, `/v1/regions/${world.region.code}/report?cohort=${cohort}`)).body as { cells: Array<{ supplier: string; n: number | null; suppressed: boolean }> };
+      const cellOf = (institution: InstitutionEntity) => report.cells.find((cell) => cell.supplier === institution.brin)!;
+      expect(cellOf(B).suppressed).toBe(true);
+      const pointBoth = both.find((point) => point.cohort === cohort)!;
+      const pointA = onlyA.find((point) => point.cohort === cohort)!;
+      // B is left out and said so; the difference of the two is 0, never B's count.
+      expect(pointBoth.targeted.cellsWithheld).toBeGreaterThanOrEqual(1);
+      expect(pointBoth.targeted.n - pointA.targeted.n).toBe(0);
+      expect(pointA.targeted.n).toBe(cellOf(A).suppressed ? 0 : cellOf(A).n);
+    }
+  }, 120_000);
 
   it('finds no withheld small cell narrower than k, for the coordinator, a supplier and a receiver', async () => {
     const empty = () => ({ outputs: 0, equations: 0, checked: 0, unseen: 0, unseenNarrowed: 0 });

@@ -3,10 +3,12 @@ import type { TokenResponseDto } from 'src/auth/dto/token.dto';
 import type { AgendaDto } from 'src/conversations/agenda/agenda.dto';
 import type { ConversationDetailDto, ConversationListDto } from 'src/conversations/dto/conversation.dto';
 import type { FlowsDto, InsightsViewDto, RegionReportDto } from 'src/insights/dto/insights.dto';
+import type { InterventionDetailDto, InterventionListDto } from 'src/interventions/dto/intervention.dto';
 import type { RoutesDto } from 'src/insights/dto/routes.dto';
 import type { RegionPageDto } from 'src/institutions/dto/institution.dto';
 import type { DefinitionSetDto } from 'src/outcomes/dto/definition.dto';
 import type * as Web from 'web/src/types';
+import type * as WebInterventions from 'web/src/types-interventions';
 
 // The front end's picture of the API (web/src/types.ts) must stay in step with the DTOs the API
 // is generated from: each line below stops the type check (npm run typecheck, CI) when a DTO
@@ -29,6 +31,8 @@ const contract = {
   conversations: true satisfies Fits<ConversationListDto, Web.Page<Web.Conversation>>,
   conversation: true satisfies Fits<ConversationDetailDto, Web.ConversationDetail>,
   agenda: true satisfies Fits<AgendaDto, Web.Agenda>,
+  interventions: true satisfies Fits<InterventionListDto, { items: WebInterventions.Intervention[]; total: number }>,
+  intervention: true satisfies Fits<InterventionDetailDto, WebInterventions.InterventionDetail>,
 };
 
 describe('the front end reads the API as its DTOs describe it', () => {

@@ -4,6 +4,7 @@
 
 import { authHeaders, signOut } from './auth';
 import { ApiError, readProblem, send } from './errors';
+import type { Intervention, InterventionDetail } from './types-interventions';
 import type { Agenda, ActionStatus, Conversation, ConversationDetail, AlertDetail, AlertState, DefinitionSet, TriageState, Flows, InsightsView, Page, Alert, Region, RegionReport, Reasons, Routes } from './types';
 
 type Query = Record<string, string | number | undefined | null>;
@@ -49,6 +50,9 @@ export const api = {
   definition: (id: string) => request<DefinitionSet>('GET', `/v1/definitions/${encodeURIComponent(id)}`),
   alerts: (query: AlertQuery & { sort?: string; limit?: number; offset?: number }) => request<Page<Alert>>('GET', '/v1/alerts', { query }),
   alert: (id: string) => request<AlertDetail>('GET', `/v1/alerts/${encodeURIComponent(id)}`),
+  interventions: (query: { region?: string }) => request<{ items: Intervention[]; total: number }>('GET', '/v1/interventions', { query }),
+  intervention: (id: string) => request<InterventionDetail>('GET', `/v1/interventions/${encodeURIComponent(id)}`),
+  registerIntervention: (body: Record<string, unknown>) => request<InterventionDetail>('POST', '/v1/interventions', { body }),
   triageAlert: (id: string, state: TriageState, note: string | null) =>
     request<AlertDetail>('PUT', `/v1/alerts/${encodeURIComponent(id)}/triage`, { body: note === null ? { state } : { state, note } }),
   conversations: (query: { alert?: string; region?: string }) => request<Page<Conversation>>('GET', '/v1/conversations', { query }),

@@ -141,7 +141,7 @@ export interface LineSeries {
 }
 
 /** Rates per cohort; gaps and grey hatched bands where a cohort is suppressed; methodebreuk lines. */
-export function trendOption(cohorts: number[], series: LineSeries[], options: { k: number; methodebreuken?: number[]; highlight?: number }): ChartOption {
+export function trendOption(cohorts: number[], series: LineSeries[], options: { k: number; methodebreuken?: number[]; highlight?: number; highlightLabel?: string }): ChartOption {
   const categories = cohorts.map(String);
   return {
     grid: { left: 64, right: 24, top: 48, bottom: 40 },
@@ -177,7 +177,7 @@ export function trendOption(cohorts: number[], series: LineSeries[], options: { 
                 symbol: 'none',
                 data: [
                   ...(options.methodebreuken ?? []).map((cohort) => ({ xAxis: String(cohort), lineStyle: { color: '#6a3d9a', type: 'dotted' as const, width: 2 }, label: { formatter: t('chart.methodebreuk'), color: '#6a3d9a' } })),
-                  ...(options.highlight !== undefined ? [{ xAxis: String(options.highlight), lineStyle: { color: COLOURS.current, width: 2 }, label: { formatter: t('alert.currentCohort'), color: COLOURS.current } }] : []),
+                  ...(options.highlight !== undefined ? [{ xAxis: String(options.highlight), lineStyle: { color: COLOURS.current, width: 2 }, label: { formatter: options.highlightLabel ?? t('alert.currentCohort'), color: COLOURS.current } }] : []),
                 ],
               }
             : undefined,

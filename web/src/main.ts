@@ -12,6 +12,7 @@ import { agendaPage, conversationPage } from './page-agenda';
 import { alertDetailPage, alertsPage } from './page-alerts';
 import { definitionPage } from './page-definition';
 import { alumniPage, intakePage } from './page-insights';
+import { interventionsPage } from './page-interventions';
 import { reportPage } from './page-report';
 import { routesPage } from './page-routes';
 import { signInPage } from './page-signin';
@@ -24,6 +25,7 @@ const ROUTES: Record<string, Page> = {
   routes: routesPage,
   alerts: (context) => (context.params[0] ? alertDetailPage(context) : alertsPage(context)),
   definitions: definitionPage,
+  interventions: interventionsPage,
   agenda: agendaPage,
   conversations: (context) => conversationPage(context),
 };
@@ -79,6 +81,7 @@ function navigation(session: Session, active: string): HTMLElement {
   if ((session.kind === 'region' || session.kind === 'institution') && session.scopes.includes('insights:read')) items.push({ page: 'routes', label: t('nav.routes') });
   if (session.scopes.includes('alerts:read')) items.push({ page: 'alerts', label: t('nav.alerts') });
   if ((session.kind === 'region' || session.kind === 'institution') && session.scopes.includes('alerts:read')) items.push({ page: 'agenda', label: t('nav.agenda') });
+  if ((session.kind === 'region' || session.kind === 'institution') && session.scopes.includes('insights:read')) items.push({ page: 'interventions', label: t('nav.interventions') });
   return h(
     'nav',
     { 'aria-label': t('nav.label'), class: 'main-nav' },

@@ -20,6 +20,7 @@ export async function agendaPage(context: PageContext): Promise<HTMLElement> {
   const agenda = await api.agenda({ dueBy });
   const signals = agenda.items.filter((item) => item.kind === 'signal');
   const conversations = agenda.items.filter((item) => item.kind === 'conversation');
+  const interventions = agenda.items.filter((item) => item.kind === 'intervention');
   const dateId = uid('due-by');
   const message = h('div', { 'aria-live': 'polite' });
   const date = h('input', { id: dateId, name: 'dueBy', type: 'date', value: agenda.dueBy, onchange: (event: Event) => context.setQuery({ dueBy: (event.target as HTMLInputElement).value }) });
@@ -37,6 +38,7 @@ export async function agendaPage(context: PageContext): Promise<HTMLElement> {
     message,
     section(t('agenda.signals', { count: signals.length }), signals.length === 0 ? h('p', {}, t('agenda.noSignals')) : signalTable(signals)),
     section(t('agenda.conversations', { count: conversations.length }), conversations.length === 0 ? h('p', {}, t('agenda.noConversations')) : h('div', {}, ...conversations.map(conversationItem))),
+    section(t('agenda.interventions', { count: interventions.length }), interventions.length === 0 ? h('p', {}, t('agenda.noInterventions')) : interventionTable(interventions)),
   );
 }
 
@@ -54,6 +56,17 @@ function signalTable(items: AgendaItem[]): HTMLElement {
     ]),
   );
   Array.from(table.tBodies[0]!.rows).forEach((row, index) => (row.dataset.alertId = items[index]!.signal!.id));
+  return table;
+}
+
+/** Interventions whose review date has come: what they are, whom they reach, and a link to their measured effect. */
+function interventionTable(items: AgendaItem[]): HTMLElement {
+  const table = dataTable(
+    t('agenda.interventionsCaption'),
+    [t('intervention.title'), t('alerts.cell'), t('intervention.firstCohort'), t('intervention.reviewDate')],
+    items.map((item) => [h('a', { href: `#/interventions/${encodeURIComponent(item.intervention!.id)}` }, item.title), cellText(item.cell), String(item.intervention!.firstCohort), item.intervention!.reviewDate]),
+  );
+  Array.from(table.tBodies[0]!.rows).forEach((row, index) => (row.dataset.interventionId = items[index]!.intervention!.id));
   return table;
 }
 

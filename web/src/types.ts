@@ -2,6 +2,8 @@
 // src/alerts/dto): dates are ISO strings, rates are proportions 0–1, null when suppressed.
 // test/web/contract.spec.ts checks at compile time that these stay in step with the DTOs.
 
+import type { Intervention } from './types-interventions';
+
 export interface DefinitionReference {
   id: string;
   version: number;
@@ -407,7 +409,7 @@ export interface AgendaAction {
 }
 
 export interface AgendaItem {
-  kind: 'signal' | 'conversation';
+  kind: 'signal' | 'conversation' | 'intervention';
   at: string;
   region: string;
   title: string;
@@ -417,6 +419,7 @@ export interface AgendaItem {
   signal?: Alert;
   signalConversation?: { id: string; href: string } | null;
   conversation?: { id: string; href: string; subject: 'signal' | 'cell'; signalHref: string | null; signalType: AlertType | null; title: string | null; openActions: AgendaAction[] };
+  intervention?: Intervention;
 }
 
 export interface Agenda {

@@ -1,6 +1,7 @@
 import { Provider } from '@nestjs/common';
 import { AGENDA_SOURCES, AgendaSource } from 'src/conversations/agenda/agenda-source';
 import { ConversationAgendaSource } from 'src/conversations/agenda/conversation-agenda.source';
+import { InterventionAgendaSource } from 'src/conversations/agenda/intervention-agenda.source';
 import { SignalAgendaSource } from 'src/conversations/agenda/signal-agenda.source';
 
 /**
@@ -10,9 +11,10 @@ import { SignalAgendaSource } from 'src/conversations/agenda/signal-agenda.sourc
 export const AGENDA_SOURCE_PROVIDERS: Provider[] = [
   SignalAgendaSource,
   ConversationAgendaSource,
+  InterventionAgendaSource,
   {
     provide: AGENDA_SOURCES,
     useFactory: (...sources: AgendaSource[]): AgendaSource[] => sources,
-    inject: [SignalAgendaSource, ConversationAgendaSource],
+    inject: [SignalAgendaSource, ConversationAgendaSource, InterventionAgendaSource],
   },
 ];

@@ -5,13 +5,14 @@ import { ValidateDate, ValidateString } from 'src/common/property.decorators';
 import { ACTION_STATUSES, ActionStatus, CONVERSATION_SUBJECTS, ConversationSubject } from 'src/conversations/conversation.entity';
 import { ActionOwnerDto, AuthorDto, ConversationCellDto } from 'src/conversations/dto/conversation.dto';
 import { REGION_CODE_PATTERN } from 'src/institutions/dto/institution.dto';
+import { InterventionDto } from 'src/interventions/dto/intervention.dto';
 
 /**
  * The kinds of items on the agenda, in the order the agenda lists its sources. A new source (say
  * interventions due for review) adds its kind here and its class to AGENDA_SOURCES
  * (agenda-sources.ts).
  */
-export const AGENDA_ITEM_KINDS = ['signal', 'conversation'] as const;
+export const AGENDA_ITEM_KINDS = ['signal', 'conversation', 'intervention'] as const;
 export type AgendaItemKind = (typeof AGENDA_ITEM_KINDS)[number];
 
 export class AgendaQueryDto {
@@ -60,11 +61,12 @@ export class AgendaItemDto {
   @ApiProperty({ type: AlertDto, required: false, description: 'A signal of the inbox, as GET /v1/alerts shows it.' }) signal?: AlertDto;
   @ApiProperty({ type: AgendaConversationRefDto, required: false, nullable: true, description: "A signal's conversation, when it has one." }) signalConversation?: AgendaConversationRefDto | null;
   @ApiProperty({ type: AgendaConversationDto, required: false }) conversation?: AgendaConversationDto;
+  @ApiProperty({ type: InterventionDto, required: false, description: 'An intervention due for review, as GET /v1/interventions lists it.' }) intervention?: InterventionDto;
 }
 
 export class AgendaDto {
   @ApiProperty({ type: String, format: 'date' }) dueBy!: string;
   @ApiProperty({ type: String, format: 'date-time' }) generatedAt!: string;
-  @ApiProperty({ type: [AgendaItemDto], description: "Open inbox signals (the inbox's order), then conversations with open actions (latest activity first)." }) items!: AgendaItemDto[];
+  @ApiProperty({ type: [AgendaItemDto], description: "Open inbox signals (the inbox's order), then conversations with open actions (latest activity first), then interventions due for review (soonest review first)." }) items!: AgendaItemDto[];
   @ApiProperty({ description: 'Actions due on or before dueBy.' }) dueActions!: number;
 }
