@@ -31,5 +31,7 @@ import { RouteSummaries1796203222715 } from 'migrations/1796203222715-RouteSumma
 import { RouteRecordKeys1796204000000 } from 'migrations/1796204000000-RouteRecordKeys';
 import { AlertTriage1796215746468 } from 'migrations/1796215746468-AlertTriage';
 
+import { SurveyAnswers1796226828434 } from 'migrations/1796226828434-SurveyAnswers';
+
 /** Every migration, in order. New migrations are appended here by `npm run migration:generate`. */
-export const MIGRATIONS: Function[] = [Initial1795332674556, AuditLogAppendOnly1795332675556, Ingest1795333292698, Outcomes1795334139571, OutcomeTriggers1795334140571, Alerts1795335475327, AuditScopeLength1795337514189, ViewVersions1796141088739, DisclosureControl1796177565816, AuditTarget1796177900000, AuditChain1796177987029, AuditChainTrigger1796177988029, ServiceRole1796177989029, People1796178000000, IncrementalRefresh1796201979344, ReferenceSeries1796202206257, ReferenceSeriesViewVersions1796202206258, RouteSummaries1796203222715, RouteRecordKeys1796204000000, AlertTriage1796215746468];
+export const MIGRATIONS: Function[] = [Initial1795332674556, AuditLogAppendOnly1795332675556, Ingest1795333292698, Outcomes1795334139571, OutcomeTriggers1795334140571, Alerts1795335475327, AuditScopeLength1795337514189, ViewVersions1796141088739, DisclosureControl1796177565816, AuditTarget1796177900000, AuditChain1796177987029, AuditChainTrigger1796177988029, ServiceRole1796177989029, People1796178000000, IncrementalRefresh1796201979344, ReferenceSeries1796202206257, ReferenceSeriesViewVersions1796202206258, RouteSummaries1796203222715, RouteRecordKeys1796204000000, AlertTriage1796215746468, SurveyAnswers1796226828434];

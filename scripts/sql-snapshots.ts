@@ -516,6 +516,7 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       transaction: { skip: 'begins and commits a transaction, no SQL of its own' },
       deleteExpiredEnrolments: (r) => r.deleteExpiredEnrolments(dataSource.manager, REGION, 2018, 10_000),
       deleteExpiredLeavers: (r) => r.deleteExpiredLeavers(dataSource.manager, REGION, 2018, 10_000),
+      deleteExpiredSurveyAnswers: (r) => r.deleteExpiredSurveyAnswers(dataSource.manager, REGION, 2018, 10_000),
     }),
   ];
 }

@@ -6,6 +6,7 @@ import { EnrolmentEntity } from 'src/records/enrolment.entity';
 import { IdempotencyKeyEntity } from 'src/idempotency/idempotency-key.entity';
 import { IngestBatchEntity } from 'src/ingest/ingest-batch.entity';
 import { LeaverEntity } from 'src/records/leaver.entity';
+import { SurveyAnswerEntity } from 'src/records/survey-answer.entity';
 import { ProgrammeEntity, ProgrammeSuccessorEntity } from 'src/programmes/programme.entity';
 import { ReferencePointEntity, ReferenceSeriesEntity } from 'src/references/reference.entity';
 import { ViewVersionEntity } from 'src/insights/view-version.entity';
@@ -32,6 +33,7 @@ export const ENTITIES = [
   ProgrammeSuccessorEntity,
   EnrolmentEntity,
   LeaverEntity,
+  SurveyAnswerEntity,
   IngestBatchEntity,
   IdempotencyKeyEntity,
   JobEntity,

@@ -20,7 +20,7 @@ export const PRIOR_DIPLOMA_TYPES = [
 ] as const;
 export type PriorDiplomaType = (typeof PRIOR_DIPLOMA_TYPES)[number];
 
-export const RECORD_KINDS = ['enrolments', 'leavers'] as const;
+export const RECORD_KINDS = ['enrolments', 'leavers', 'surveys'] as const;
 export type RecordKindName = (typeof RECORD_KINDS)[number];
 
 /** Cohorts the service accepts: 2000 up to next academic year. */
