@@ -26,6 +26,7 @@ import { ProgrammesRepository } from 'src/programmes/programmes.repository';
 import { ReferencesRepository } from 'src/references/references.repository';
 import { InsightsRepository } from 'src/insights/insights.repository';
 import { RouteViewsRepository } from 'src/insights/route-views.repository';
+import { SurveysRepository } from 'src/surveys/surveys.repository';
 import { refreshRoutesAndLevels } from 'src/outcomes/routes.repository';
 import { DisclosureRepository } from 'src/outcomes/disclosure/disclosure.repository';
 import { RetentionRepository } from 'src/retention/retention.repository';
@@ -508,6 +509,11 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       regionIdsEverJoinedBy: (r) => r.regionIdsEverJoinedBy(INSTITUTION),
       allRegionIds: (r) => r.allRegionIds(),
     }, () => seedChangedStudent(dataSource)),
+    snapshot('surveys.repository', 'SurveysRepository', new SurveysRepository(dataSource), {
+      surveyYears: (r) => r.surveyYears(INSTITUTION, 'alumni-1'),
+      pupils: (r) => r.pupils(REGION, INSTITUTION, 2024, 'alumni-1', 2025),
+      institutionLabels: (r) => r.institutionLabels([INSTITUTION]),
+    }),
     snapshot('retention.repository', 'RetentionRepository', new RetentionRepository(dataSource), {
       regions: {
         'every region': (r) => r.regions(),

@@ -24,6 +24,7 @@ import { HealthModule } from 'src/health/health.module';
 import { IngestModule } from 'src/ingest/ingest.module';
 import { RecordsModule } from 'src/records/records.module';
 import { InsightsModule } from 'src/insights/insights.module';
+import { SurveysModule } from 'src/surveys/surveys.module';
 import { InstitutionsModule } from 'src/institutions/institutions.module';
 import { OutcomesModule } from 'src/outcomes/outcomes.module';
 import { PeopleModule } from 'src/people/people.module';
@@ -64,6 +65,7 @@ export class AppModule {
         OutcomesModule,
         AlertsModule,
         InsightsModule,
+        SurveysModule,
         RetentionModule,
         DemoModule,
       ],
