@@ -147,6 +147,8 @@ const REQUESTS: Record<string, RequestBuilder> = {
   'GET /v1/insights/intake': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/insights/intake?region=${regionOf(world, objectCase)}` }),
   'GET /v1/insights/flows': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/insights/flows?region=${regionOf(world, objectCase)}` }),
   'GET /v1/insights/routes': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/insights/routes?region=${regionOf(world, objectCase)}` }),
+  'GET /v1/surveys/questionnaires': () => ({ method: 'get', path: '/v1/surveys/questionnaires' }),
+  'GET /v1/surveys/figures': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/surveys/figures?region=${regionOf(world, objectCase)}` }),
   'GET /v1/regions/:code/report': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/regions/${regionOf(world, objectCase)}/report` }),
   'POST /v1/enrolments:batch': (_ctx, world, objectCase) => ({
     method: 'post',
@@ -157,6 +159,11 @@ const REQUESTS: Record<string, RequestBuilder> = {
     method: 'post',
     path: '/v1/leavers:batch',
     body: { records: [{ pseudonym: pseudonym(`matrix-leaver-${sequence++}`), schoolYear: 2023, onderwijssoort: 'havo', diploma: true, ...(objectCase === 'own' ? {} : { supplyingVestiging: objectCase === 'other' ? `${_world.institutions.Y.brin}00` : '00ZZ00' }) }] },
+  }),
+  'POST /v1/surveys:batch': () => ({
+    method: 'post',
+    path: '/v1/surveys:batch',
+    body: { records: [{ pseudonym: pseudonym('matrix-survey'), questionnaire: 'alumni-1', surveyYear: 2024, choicePreparation: 4 }] },
   }),
   'POST /v1/uploads': (_ctx, world, objectCase) => ({
     method: 'post',

@@ -212,8 +212,14 @@ describe('alumni surveys', () => {
     expect(response.body.byReceiver.map(strip)).toEqual(byBrin.map(([, exact]) => expected(exact as Exact)));
     // R3's 4 pupils can never reach k + 3; the strangers' answers (no alumni of the cohort) are in no cell.
     expect(response.body.byReceiver.find((cell: { receiver: { brin: string } }) => cell.receiver.brin === r3.brin).protection).toBe('suppressed');
-    // The large cells are published, within the noise of their exact figures.
+    // The large cells are published whatever the noise (at least 13 former pupils and 13 answers to each item), within the noise of their exact figures.
     expect(response.body.total).toMatchObject({ protection: 'perturbed' });
+    for (const cell of response.body.byOutcome) {
+      expect(cell.protection).toBe('perturbed');
+      expect(cell.means.every((mean: { mean: number | null }) => mean.mean !== null)).toBe(true);
+    }
+    // The switched pupils answered 2 everywhere: a sum of 34 ± 12 over 17 ± 3 answers.
+    for (const mean of response.body.byOutcome[1].means) expect(mean.mean).toBeGreaterThanOrEqual(1.1);
     expect(Math.abs(response.body.total.respondents - 64)).toBeLessThanOrEqual(3);
     // Reading again gives the same figures.
     expect((await figures(schoolToken).expect(200)).body).toEqual(response.body);
