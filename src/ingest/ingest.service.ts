@@ -7,7 +7,7 @@ import { Uploader } from 'src/access/tenancy';
 import { ProblemException, ProblemFieldError } from 'src/common/problem';
 import { IdempotencyService, IdempotentResponse, StreamedFingerprint } from 'src/idempotency/idempotency.service';
 import { ChunkWriter } from 'src/ingest/chunk-writer';
-import { MAX_BATCH_RECORDS, maxCohort, RecordKindName } from 'src/records/codes';
+import { currentSchoolYear, MAX_BATCH_RECORDS, maxCohort, RecordKindName } from 'src/records/codes';
 import { drainAndMeasure, MalformedCsvError, streamCsvRecords } from 'src/ingest/csv/csv-stream';
 import { BatchResultDto } from 'src/records/dto/record.dto';
 import { INGEST_CONFIG, IngestConfig } from 'src/ingest/ingest.config';
@@ -223,7 +223,7 @@ export class IngestService {
   }
 
   private async validationContext(uploader: Uploader): Promise<Omit<ValidationContext, 'names' | 'json'>> {
-    return { ownBrin: uploader.brin, programmes: await this.programmes.catalogue(), maxCohort: maxCohort() };
+    return { ownBrin: uploader.brin, programmes: await this.programmes.catalogue(), maxCohort: maxCohort(), currentSchoolYear: currentSchoolYear() };
   }
 
   /** Column i of the file → field index; a header naming an unknown or doubled column is refused. */

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService } from 'src/access/access.service';
 import { Principal } from 'src/access/principal';
+import { problem } from 'src/common/problems';
+import { currentSchoolYear } from 'src/records/codes';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { toDefinitionReference } from 'src/outcomes/definitions.service';
 import { protectSurveyCell, SurveyPupil } from 'src/outcomes/disclosure/survey-figures';
@@ -36,13 +38,22 @@ export class SurveysService {
   async figures(auth: Principal, query: SurveyFiguresQueryDto): Promise<SurveyFiguresDto> {
     const view = await this.access.institutionView(auth, query.region);
     const questionnaire = questionnaireByVersion(query.questionnaire ?? DEFAULT_QUESTIONNAIRE)!;
-    const [labels, surveyYears] = await Promise.all([this.repository.institutionLabels([view.institutionId]), this.repository.surveyYears(view.institutionId, questionnaire.version)]);
+    // Only closed survey years: while one takes answers its figures could be read after every change (docs/surveys.md).
+    const open = currentSchoolYear();
+    if (query.surveyYear !== undefined && query.surveyYear >= open) {
+      throw problem('invalid-request', `Survey year ${query.surveyYear} is not closed: its figures are published from 1 August ${query.surveyYear + 1}.`, [
+        { parameter: 'surveyYear', code: 'survey_open', detail: `must be a closed survey year (before ${open})` },
+      ]);
+    }
+    const [labels, years] = await Promise.all([this.repository.institutionLabels([view.institutionId]), this.repository.surveyYears(view.institutionId, questionnaire.version)]);
+    const surveyYears = years.filter((year) => year < open);
     const surveyYear = query.surveyYear ?? surveyYears.at(-1) ?? null;
     const base: SurveyFiguresDto = {
       region: view.region.code,
       institution: labels.get(view.institutionId)?.brin ?? '',
       questionnaire: questionnaire.version,
       surveyYears,
+      openSurveyYear: open,
       surveyYear,
       cohort: surveyYear === null ? null : surveyYear + SURVEY_COHORT_OFFSET,
       definitionSet: null,

@@ -6,6 +6,7 @@ import { Case, CASES, MISSING_UUID, PEOPLE_REQUESTS, RequestBuilder, World } fro
 import { listRoutes } from 'test/utils/routes';
 import { createTestContext, TestContext, uniqueBrin } from 'test/utils/test-context';
 import { Scope } from 'src/access/scopes';
+import { currentSchoolYear } from 'src/records/codes';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
 
@@ -163,7 +164,7 @@ const REQUESTS: Record<string, RequestBuilder> = {
   'POST /v1/surveys:batch': () => ({
     method: 'post',
     path: '/v1/surveys:batch',
-    body: { records: [{ pseudonym: pseudonym('matrix-survey'), questionnaire: 'alumni-1', surveyYear: 2024, choicePreparation: 4 }] },
+    body: { records: [{ pseudonym: pseudonym('matrix-survey'), questionnaire: 'alumni-1', surveyYear: currentSchoolYear(), choicePreparation: 4 }] },
   }),
   'POST /v1/uploads': (_ctx, world, objectCase) => ({
     method: 'post',

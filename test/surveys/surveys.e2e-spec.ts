@@ -1,5 +1,6 @@
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
+import { currentSchoolYear } from 'src/records/codes';
 import { addKeys, cellNoise, recordKeySql } from 'src/outcomes/disclosure/cell-key';
 import { SURVEY_SUM_NOISE_BOUND } from 'src/outcomes/disclosure/survey-figures';
 import { BSN } from 'test/ingest/records.factory';
@@ -8,7 +9,9 @@ import { createTestContext, pseudonymFor, TestContext } from 'test/utils/test-co
 
 const ITEMS = ['choicePreparation', 'studySkills', 'subjectContent', 'transition'] as const;
 const COHORT = 2023;
+/** The closed survey year of the figures; answers are uploaded in the open one and then moved there, as if uploaded in 2024-25. */
 const SURVEY_YEAR = 2024;
+const OPEN = currentSchoolYear();
 const K = 10;
 
 /** The exact figures of a cell, counted by hand from the fixture below. */
@@ -83,19 +86,19 @@ describe('alumni surveys', () => {
     const p = (i: number) => pseudonymFor(`survey-bad-${i}`);
     const response = await post(schoolToken, {
       records: [
-        { pseudonym: p(0), questionnaire: 'alumni-1', surveyYear: SURVEY_YEAR, choicePreparation: 6 },
-        { pseudonym: p(1), questionnaire: 'alumni-1', surveyYear: SURVEY_YEAR, studySkills: 0 },
-        { pseudonym: p(2), questionnaire: 'alumni-1', surveyYear: SURVEY_YEAR, subjectContent: 2.5 },
-        { pseudonym: p(3), questionnaire: 'alumni-1', surveyYear: SURVEY_YEAR, transition: '4' },
-        { pseudonym: p(4), questionnaire: 'alumni-2', surveyYear: SURVEY_YEAR, transition: 4 },
-        { pseudonym: p(5), questionnaire: 'alumni-1', surveyYear: SURVEY_YEAR, transition: 4, comment: 'De mentor was top' },
-        { pseudonym: p(6), questionnaire: 'alumni-1', surveyYear: 2000, transition: 4 },
-        { pseudonym: p(7), questionnaire: 'alumni-1', surveyYear: new Date().getUTCFullYear() + 1, transition: 4 },
-        { pseudonym: p(8), questionnaire: 'alumni-1', surveyYear: SURVEY_YEAR },
-        { pseudonym: BSN, questionnaire: 'alumni-1', surveyYear: SURVEY_YEAR, transition: 4 },
-        { pseudonym: p(10), surveyYear: SURVEY_YEAR, transition: 4 },
-        { pseudonym: p(11), questionnaire: 'alumni-1', surveyYear: SURVEY_YEAR, transition: 3 },
-        { pseudonym: p(11), questionnaire: 'alumni-1', surveyYear: SURVEY_YEAR, transition: 2 },
+        { pseudonym: p(0), questionnaire: 'alumni-1', surveyYear: OPEN, choicePreparation: 6 },
+        { pseudonym: p(1), questionnaire: 'alumni-1', surveyYear: OPEN, studySkills: 0 },
+        { pseudonym: p(2), questionnaire: 'alumni-1', surveyYear: OPEN, subjectContent: 2.5 },
+        { pseudonym: p(3), questionnaire: 'alumni-1', surveyYear: OPEN, transition: '4' },
+        { pseudonym: p(4), questionnaire: 'alumni-2', surveyYear: OPEN, transition: 4 },
+        { pseudonym: p(5), questionnaire: 'alumni-1', surveyYear: OPEN, transition: 4, comment: 'De mentor was top' },
+        { pseudonym: p(6), questionnaire: 'alumni-1', surveyYear: OPEN - 1, transition: 4 },
+        { pseudonym: p(7), questionnaire: 'alumni-1', surveyYear: OPEN + 1, transition: 4 },
+        { pseudonym: p(8), questionnaire: 'alumni-1', surveyYear: OPEN },
+        { pseudonym: BSN, questionnaire: 'alumni-1', surveyYear: OPEN, transition: 4 },
+        { pseudonym: p(10), surveyYear: OPEN, transition: 4 },
+        { pseudonym: p(11), questionnaire: 'alumni-1', surveyYear: OPEN, transition: 3 },
+        { pseudonym: p(11), questionnaire: 'alumni-1', surveyYear: OPEN, transition: 2 },
       ],
     }).expect(422);
     expect(response.headers['content-type']).toContain('application/problem+json');
@@ -106,8 +109,8 @@ describe('alumni surveys', () => {
       '#/records/3/transition likert',
       '#/records/4/questionnaire unknown_questionnaire',
       '#/records/5/comment whitelistValidation',
-      '#/records/6/surveyYear cohort_out_of_range',
-      '#/records/7/surveyYear cohort_out_of_range',
+      '#/records/6/surveyYear survey_closed',
+      '#/records/7/surveyYear survey_closed',
       '#/records/8 no_answers',
       '#/records/9/pseudonym looks_like_bsn',
       '#/records/10/questionnaire required',
@@ -119,7 +122,7 @@ describe('alumni surveys', () => {
     // CSV: an unknown column refuses the file at its header; a value outside 1–5 is named by line and column.
     const header = await csv(schoolToken, 'pseudonym,questionnaire,survey_year,transition,opmerking\n').expect(400);
     expect(header.body.errors).toEqual([expect.objectContaining({ line: 1, column: 'opmerking', code: 'unknown_column' })]);
-    const values = await csv(schoolToken, `pseudonym,questionnaire,survey_year,transition\n${p(20)},alumni-1,${SURVEY_YEAR},7\n${p(21)},alumni-1,${SURVEY_YEAR},\n`).expect(422);
+    const values = await csv(schoolToken, `pseudonym,questionnaire,survey_year,transition\n${p(20)},alumni-1,${OPEN},7\n${p(21)},alumni-1,${OPEN},\n`).expect(422);
     expect(values.body.errors.map((error: { line: number; column?: string; code: string }) => `${error.line} ${error.column ?? ''} ${error.code}`)).toEqual(['2 transition likert', '3  no_answers']);
     expect(await ctx.dataSource.query(`SELECT count(*)::int AS n FROM survey_answers`)).toEqual([{ n: 0 }]);
   });
@@ -133,7 +136,7 @@ describe('alumni surveys', () => {
       transition: values[3],
     });
     const jobsBefore = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM jobs`);
-    const batch = surveyBatch(SURVEY_YEAR, [
+    const batch = surveyBatch(OPEN, [
       // 16 of 20 stayed at R1 answer 4 everywhere, the first 8 leave the transition blank.
       ...stayedR1.slice(0, 16).map((p, i) => answer(p, [4, 4, 4, i < 8 ? null : 4])),
       ...stayedR2.slice(0, 12).map((p) => answer(p, [5, 3, 4, 5])),
@@ -146,15 +149,21 @@ describe('alumni surveys', () => {
     // Again: nothing changes; the switched pupils' answers corrected from 1 to 2.
     const again = await post(schoolToken, batch).expect(200);
     expect(again.body).toMatchObject({ inserted: 0, updated: 0, unchanged: 51 });
-    const corrected = await post(schoolToken, surveyBatch(SURVEY_YEAR, switched.slice(0, 17).map((p) => answer(p, [2, 2, 2, 2])))).expect(200);
+    const corrected = await post(schoolToken, surveyBatch(OPEN, switched.slice(0, 17).map((p) => answer(p, [2, 2, 2, 2])))).expect(200);
     expect(corrected.body).toMatchObject({ inserted: 0, updated: 17 });
     // The left pupils by CSV, with a blank-free row per pupil.
-    const lines = left.slice(0, 16).map((p) => `${p},alumni-1,${SURVEY_YEAR},1,1,2,1`);
+    const lines = left.slice(0, 16).map((p) => `${p},alumni-1,${OPEN},1,1,2,1`);
     const upload = await csv(schoolToken, `pseudonym,questionnaire,survey_year,choice_preparation,study_skills,subject_content,transition\n${lines.join('\n')}\n`).expect(200);
     expect(upload.body).toMatchObject({ rows: 16, inserted: 16 });
     const batchRow = await ctx.http.get(`/v1/uploads/${upload.body.batchId}`).set('Authorization', `Bearer ${schoolToken}`).expect(200);
     expect(batchRow.body).toMatchObject({ kind: 'surveys', source: 'csv', status: 'committed', rows: 16 });
     expect(await ctx.dataSource.query(`SELECT count(*)::int AS n FROM jobs`)).toEqual(jobsBefore);
+    // While the survey year is open its figures are not published.
+    const open = await figures(schoolToken, `?surveyYear=${OPEN}`).expect(400);
+    expect(open.body.errors).toEqual([expect.objectContaining({ parameter: 'surveyYear', code: 'survey_open' })]);
+    expect((await figures(schoolToken).expect(200)).body).toMatchObject({ surveyYears: [], surveyYear: null, openSurveyYear: OPEN, total: null });
+    // The survey closes: as if it was held in 2024-25.
+    await ctx.dataSource.query(`UPDATE survey_answers SET survey_year = $1`, [SURVEY_YEAR]);
   });
 
   it('gives the school its figures by outcome group and by receiver, exactly as the layer perturbs the hand-counted cells', async () => {
@@ -242,7 +251,7 @@ describe('alumni surveys', () => {
   it('erases a pseudonym\'s survey answers with its records, and only the eraser\'s', async () => {
     const pupil = stayedR1[0];
     // The other school answers for the same pseudonym (it may: the answers are its own).
-    await post(otherToken, surveyBatch(SURVEY_YEAR, [{ pseudonym: pupil, transition: 2 }])).expect(200);
+    await post(otherToken, surveyBatch(OPEN, [{ pseudonym: pupil, transition: 2 }])).expect(200);
     const erased = await ctx.http.delete(`/v1/pseudonyms/${pupil}`).set('Authorization', `Bearer ${schoolToken}`).expect(200);
     expect(erased.body).toEqual({ enrolmentsDeleted: 0, leaversDeleted: 0, surveyAnswersDeleted: 1 });
     expect(await ctx.dataSource.query(`SELECT institution_id FROM survey_answers WHERE pseudonym = $1`, [pupil])).toEqual([{ institution_id: other.id }]);

@@ -1,4 +1,4 @@
-import { MIN_COHORT } from 'src/records/codes';
+import { currentSchoolYear } from 'src/records/codes';
 import { LIKERT_MAX, LIKERT_MIN, QUESTIONNAIRES, questionnaireByVersion, SurveyItemId } from 'src/records/questionnaires';
 import { chunkClass, defineKind, field, fieldIndexes, inputFields, int2, optionalInt2, RecordKind, text } from 'src/records/kinds/record-kind';
 import { absent, checkPseudonymField, Reporter, toYear, ValidationContext } from 'src/records/kinds/value-checks';
@@ -17,7 +17,7 @@ const itemText = (id: SurveyItemId): string => {
 const SURVEY_TABLE = [
   field('pseudonym', 'pseudonym', true, text('pseudonym'), 'hex(HMAC-SHA256(K, id)) of the former pupil, computed before upload: 64 lowercase hexadecimal characters; a raw BSN or onderwijsnummer is refused.', 'a3f1…'),
   field('questionnaire', 'questionnaire', true, text('questionnaire'), `The questionnaire version answered (GET /v1/surveys/questionnaires): ${VERSIONS.join(', ')}.`, 'alumni-1'),
-  field('surveyYear', 'survey_year', true, int2('survey_year'), 'The school year the survey was held (2025 = 2025-26); it asks the pupils who started follow-up education the year before. Not later than the current one.', '2025'),
+  field('surveyYear', 'survey_year', true, int2('survey_year'), 'The school year the survey is held (2025 = 2025-26): the one running now (a survey year closes on 31 July). It asks the pupils who started follow-up education the year before.', '2025'),
   field('choicePreparation', 'choice_preparation', false, optionalInt2('choice_preparation'), itemText('choicePreparation'), '4'),
   field('studySkills', 'study_skills', false, optionalInt2('study_skills'), itemText('studySkills'), '3'),
   field('subjectContent', 'subject_content', false, optionalInt2('subject_content'), itemText('subjectContent'), '4'),
@@ -60,13 +60,17 @@ export function validateSurvey(v: ArrayLike<unknown>, ctx: ValidationContext, re
 
   const sy = v[S.surveyYear];
   const surveyYear = toYear(sy, ctx.json);
-  // A survey asks about the cohort before it, and is held at the latest in the school year running now.
-  const lastSurveyYear = ctx.maxCohort - 1;
+  const open = ctx.currentSchoolYear ?? currentSchoolYear();
+  // A survey year takes answers while it runs and closes on 31 July; only then are its figures published (docs/surveys.md).
   if (Number.isNaN(surveyYear)) {
     report(S.surveyYear, absent(sy) ? 'required' : 'isYear', absent(sy) ? 'is required.' : `must be a year (${ctx.json === false ? '4 digits' : 'an integer'}; 2025 = 2025-26).`);
     ok = false;
-  } else if (surveyYear < MIN_COHORT + 1 || surveyYear > lastSurveyYear) {
-    report(S.surveyYear, 'cohort_out_of_range', `must be from ${MIN_COHORT + 1} to ${lastSurveyYear}.`);
+  } else if (surveyYear !== open) {
+    report(
+      S.surveyYear,
+      'survey_closed',
+      `must be the school year running now (${open}): a survey year takes answers until 31 July and is closed after it, so that its published figures never change again.`,
+    );
     ok = false;
   }
 

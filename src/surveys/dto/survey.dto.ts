@@ -47,7 +47,7 @@ export class SurveyFiguresQueryDto {
   @ValidateEnum(VERSIONS, { optional: true, description: 'Questionnaire version (default alumni-1).' })
   questionnaire?: string;
 
-  @ValidateQueryInt({ optional: true, min: 2001, max: 2100, description: 'Survey year (default: the latest with answers); it asks the pupils of cohort surveyYear − 1.' })
+  @ValidateQueryInt({ optional: true, min: 2001, max: 2100, description: 'A closed survey year (default: the latest with answers); it asks the pupils of cohort surveyYear − 1.' })
   surveyYear?: number;
 }
 
@@ -81,7 +81,8 @@ export class SurveyFiguresDto {
   @ApiProperty() region!: string;
   @ApiProperty({ description: 'The supplying school (BRIN).' }) institution!: string;
   @ApiProperty({ example: 'alumni-1' }) questionnaire!: string;
-  @ApiProperty({ type: Number, isArray: true, description: 'Survey years with answers of this school.' }) surveyYears!: number[];
+  @ApiProperty({ type: Number, isArray: true, description: 'Closed survey years with answers of this school.' }) surveyYears!: number[];
+  @ApiProperty({ description: 'The survey year taking answers now; its figures are published once it closes (31 July).' }) openSurveyYear!: number;
   @ApiPropertyOptional({ type: Number, nullable: true }) surveyYear!: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'The follow-up cohort the survey asks: surveyYear − 1. Outcome groups as in the school\'s figures for it.' }) cohort!: number | null;
   @ApiPropertyOptional({ type: DefinitionReferenceDto, nullable: true }) definitionSet!: DefinitionReferenceDto | null;
