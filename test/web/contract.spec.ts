@@ -4,6 +4,7 @@ import type { FlowsDto, InsightsViewDto, RegionReportDto } from 'src/insights/dt
 import type { RoutesDto } from 'src/insights/dto/routes.dto';
 import type { RegionPageDto } from 'src/institutions/dto/institution.dto';
 import type { DefinitionSetDto } from 'src/outcomes/dto/definition.dto';
+import type { QuestionnaireListDto, SurveyFiguresDto } from 'src/surveys/dto/survey.dto';
 import type * as Web from 'web/src/types';
 
 // The front end's picture of the API (web/src/types.ts) must stay in step with the DTOs the API
@@ -19,6 +20,8 @@ const contract = {
   insightsView: true satisfies Fits<InsightsViewDto, Web.InsightsView>,
   flows: true satisfies Fits<FlowsDto, Web.Flows>,
   routes: true satisfies Fits<RoutesDto, Web.Routes>,
+  surveyFigures: true satisfies Fits<SurveyFiguresDto, Web.SurveyFigures>,
+  questionnaires: true satisfies Fits<QuestionnaireListDto, { items: Web.Questionnaire[] }>,
   definitionSet: true satisfies Fits<DefinitionSetDto, Web.DefinitionSet>,
   regions: true satisfies Fits<RegionPageDto, Web.Page<Web.Region>>,
   alerts: true satisfies Fits<AlertListDto, Web.Page<Web.Alert>>,

@@ -4,7 +4,7 @@
 
 import { authHeaders, signOut } from './auth';
 import { ApiError, readProblem, send } from './errors';
-import type { AlertDetail, AlertState, DefinitionSet, TriageState, Flows, InsightsView, Page, Alert, Region, RegionReport, Routes } from './types';
+import type { AlertDetail, AlertState, DefinitionSet, TriageState, Flows, InsightsView, Page, Alert, Questionnaire, Region, RegionReport, Routes, SurveyFigures } from './types';
 
 type Query = Record<string, string | number | undefined | null>;
 
@@ -42,6 +42,8 @@ export const api = {
   regions: () => request<Page<Region>>('GET', '/v1/regions', { query: { limit: 100 } }),
   regionReport: (code: string, query: { cohort?: number }) => request<RegionReport>('GET', `/v1/regions/${encodeURIComponent(code)}/report`, { query }),
   routes: (query: { region?: string; cohortFrom?: number; cohortTo?: number }) => request<Routes>('GET', '/v1/insights/routes', { query }),
+  questionnaires: () => request<{ items: Questionnaire[] }>('GET', '/v1/surveys/questionnaires'),
+  surveyFigures: (query: { region?: string; surveyYear?: number }) => request<SurveyFigures>('GET', '/v1/surveys/figures', { query }),
   alumni: (query: { region?: string; breakdown?: string; cohortFrom?: number; cohortTo?: number }) => request<InsightsView>('GET', '/v1/insights/alumni', { query }),
   intake: (query: { region?: string; breakdown?: string; cohortFrom?: number; cohortTo?: number }) => request<InsightsView>('GET', '/v1/insights/intake', { query }),
   flows: (query: { region?: string; cohort?: number; perspective?: 'alumni' | 'intake'; via?: 'receiver' | 'sector' }) => request<Flows>('GET', '/v1/insights/flows', { query }),

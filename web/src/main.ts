@@ -14,6 +14,7 @@ import { alumniPage, intakePage } from './page-insights';
 import { reportPage } from './page-report';
 import { routesPage } from './page-routes';
 import { signInPage } from './page-signin';
+import { surveysPage } from './page-surveys';
 import type { Region } from './types';
 
 const ROUTES: Record<string, Page> = {
@@ -21,6 +22,7 @@ const ROUTES: Record<string, Page> = {
   alumni: alumniPage,
   intake: intakePage,
   routes: routesPage,
+  surveys: surveysPage,
   alerts: (context) => (context.params[0] ? alertDetailPage(context) : alertsPage(context)),
   definitions: definitionPage,
 };
@@ -74,6 +76,7 @@ function navigation(session: Session, active: string): HTMLElement {
   if (session.kind === 'region' && session.scopes.includes('insights:read')) items.push({ page: 'report', label: t('nav.report') });
   if (session.kind === 'institution' && session.scopes.includes('insights:read')) items.push({ page: 'alumni', label: t('nav.alumni') }, { page: 'intake', label: t('nav.intake') });
   if ((session.kind === 'region' || session.kind === 'institution') && session.scopes.includes('insights:read')) items.push({ page: 'routes', label: t('nav.routes') });
+  if (session.kind === 'institution' && session.scopes.includes('insights:read')) items.push({ page: 'surveys', label: t('nav.surveys') });
   if (session.scopes.includes('alerts:read')) items.push({ page: 'alerts', label: t('nav.alerts') });
   return h(
     'nav',
