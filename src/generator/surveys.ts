@@ -45,7 +45,8 @@ export function surveyGroupOf(first: EnrolmentRecord, next: EnrolmentRecord | un
 
 /**
  * The alumni surveys of a region's supplying schools: in each survey year Y, each school asks
- * its former pupils who started in cohort Y − 1; 40–60 % answer (a rate per school and year), and
+ * its former pupils who started in cohort Y − 1 (the first enrolment of that cohort decides the
+ * outcome group, as in the school's survey figures); 40–60 % answer (a rate per school and year), and
  * their answers follow their outcome group (MEANS), each item left blank now and then.
  * Deterministic for the region's seed.
  */
@@ -77,21 +78,26 @@ export function generateSurveys(region: GeneratedRegion, surveyYears: readonly n
   const students = [...byStudent.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [pseudonym, enrolments] of students) {
     enrolments.sort((a, b) => (a.startDate < b.startDate ? -1 : a.startDate > b.startDate ? 1 : 0));
-    const first = enrolments[0];
-    const surveyYear = cohortOfDate(first.startDate) + 1;
-    if (!suppliers.has(first.priorBrin) || !years.has(surveyYear)) continue;
-    if (!rng.chance(rateOf(first.priorBrin, surveyYear))) continue;
-    const means = MEANS[surveyGroupOf(first, enrolments[1])];
-    const values = means.map(answer);
-    if (!values.some((value) => value !== null)) values[0] = Math.round(means[0]);
-    surveys.get(first.priorBrin)!.push({
-      pseudonym,
-      questionnaire: 'alumni-1',
-      surveyYear,
-      choicePreparation: values[0],
-      studySkills: values[1],
-      subjectContent: values[2],
-      transition: values[3],
+    // Each cohort in which the pupil started with a supplying school as prior education: the school's former pupil of that cohort.
+    const asked = new Set<string>();
+    enrolments.forEach((first, index) => {
+      const surveyYear = cohortOfDate(first.startDate) + 1;
+      const key = `${first.priorBrin}|${surveyYear}`;
+      if (!suppliers.has(first.priorBrin) || !years.has(surveyYear) || asked.has(key)) return;
+      asked.add(key);
+      if (!rng.chance(rateOf(first.priorBrin, surveyYear))) return;
+      const means = MEANS[surveyGroupOf(first, enrolments[index + 1])];
+      const values = means.map(answer);
+      if (!values.some((value) => value !== null)) values[0] = Math.round(means[0]);
+      surveys.get(first.priorBrin)!.push({
+        pseudonym,
+        questionnaire: 'alumni-1',
+        surveyYear,
+        choicePreparation: values[0],
+        studySkills: values[1],
+        subjectContent: values[2],
+        transition: values[3],
+      });
     });
   }
   return surveys;

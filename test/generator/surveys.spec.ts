@@ -10,14 +10,13 @@ describe('the generated alumni surveys', () => {
   it('asks every supplying school, with 40–60 % of its former pupils of cohort Y − 1 answering, and is the same for the same seed', () => {
     const byStudent = new Map<string, EnrolmentRecord[]>();
     for (const enrolment of region.enrolments()) byStudent.set(enrolment.pseudonym, [...(byStudent.get(enrolment.pseudonym) ?? []), enrolment]);
-    const firsts = [...byStudent.values()].map((list) => list.sort((a, b) => a.startDate.localeCompare(b.startDate))[0]);
-    let asked = 0;
-    let answered = 0;
-    for (const supplier of region.suppliers) {
-      const pupils = firsts.filter((first) => first.priorBrin === supplier && years.includes(cohortOfDate(first.startDate) + 1)).length;
-      asked += pupils;
-      answered += surveys.get(supplier)!.length;
+    // Former pupils: (pupil, school, cohort) with an enrolment of the cohort naming the school as prior education.
+    const formerPupils = new Set<string>();
+    for (const [pseudonym, list] of byStudent) {
+      for (const enrolment of list) if (region.suppliers.includes(enrolment.priorBrin) && years.includes(cohortOfDate(enrolment.startDate) + 1)) formerPupils.add(`${pseudonym}|${enrolment.priorBrin}|${cohortOfDate(enrolment.startDate)}`);
     }
+    const asked = formerPupils.size;
+    const answered = [...surveys.values()].reduce((sum, answers) => sum + answers.length, 0);
     expect(answered / asked).toBeGreaterThan(0.4);
     expect(answered / asked).toBeLessThan(0.6);
     for (const answers of surveys.values()) {
@@ -38,7 +37,8 @@ describe('the generated alumni surveys', () => {
     for (const answers of surveys.values()) {
       for (const answer of answers) {
         const list = byStudent.get(answer.pseudonym)!.sort((a, b) => a.startDate.localeCompare(b.startDate));
-        const group = surveyGroupOf(list[0], list[1]);
+        const index = list.findIndex((enrolment) => cohortOfDate(enrolment.startDate) + 1 === answer.surveyYear);
+        const group = surveyGroupOf(list[index], list[index + 1]);
         if (answer.choicePreparation === null) continue;
         sums[group].sum += answer.choicePreparation;
         sums[group].n++;
