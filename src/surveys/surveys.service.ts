@@ -112,6 +112,7 @@ class SurveyTable {
       respondents: figures.respondents,
       responseRate: figures.responseRate,
       means: this.items.map((item, i) => ({ item, mean: figures.means[i] })),
+      meanMargin: figures.meanMargin,
     };
   }
 }

@@ -188,14 +188,14 @@ describe('alumni surveys', () => {
       const respondentKey = exact.respondents.reduce((sum, p) => addKeys(sum, respondentKeys.get(p)!), 0);
       const formerPupils = exact.pupils.length + cellNoise(pupilKey, 'survey:pupils');
       const respondents = exact.respondents.length + cellNoise(respondentKey, 'survey:respondents');
-      if (formerPupils < K + 3 || respondents < K + 3) return { protection: 'suppressed', formerPupils: null, respondents: null, responseRate: null, means: ITEMS.map((item) => ({ item, mean: null })) };
+      if (formerPupils < K + 3 || respondents < K + 3) return { protection: 'suppressed', formerPupils: null, respondents: null, responseRate: null, means: ITEMS.map((item) => ({ item, mean: null })), meanMargin: null };
       const means = ITEMS.map((item, i) => {
         const count = exact.answered[i] + cellNoise(respondentKey, `survey:answered:${i}`);
         if (count < K + 3) return { item, mean: null };
         const mean = (exact.sums[i] + cellNoise(respondentKey, `survey:sum:${i}`, SURVEY_SUM_NOISE_BOUND)) / count;
         return { item, mean: Math.round(Math.min(5, Math.max(1, mean)) * 10) / 10 };
       });
-      return { protection: 'perturbed', formerPupils, respondents, responseRate: Math.round(Math.min(1, respondents / formerPupils) * 100) / 100, means };
+      return { protection: 'perturbed', formerPupils, respondents, responseRate: Math.round(Math.min(1, respondents / formerPupils) * 100) / 100, means, meanMargin: Math.ceil((SURVEY_SUM_NOISE_BOUND / respondents) * 10) / 10 };
     };
 
     // Counted by hand: stayed 20 + 15 + 4 pupils, 16 + 12 + 3 respond (4/4/4/– or 4, 5/3/4/5, 3/3/3/3).
@@ -208,7 +208,7 @@ describe('alumni surveys', () => {
     const atR2: Exact = { pupils: [...stayedR2, ...switched], respondents: [...stayedR2.slice(0, 12), ...switched.slice(0, 17)], answered: [29, 29, 29, 29], sums: [94, 70, 82, 94] };
     const atR3: Exact = { pupils: stayedR3, respondents: stayedR3.slice(0, 3), answered: [3, 3, 3, 3], sums: [9, 9, 9, 9] };
 
-    const strip = (cell: Record<string, unknown>) => ({ protection: cell.protection, formerPupils: cell.formerPupils, respondents: cell.respondents, responseRate: cell.responseRate, means: cell.means });
+    const strip = (cell: Record<string, unknown>) => ({ protection: cell.protection, formerPupils: cell.formerPupils, respondents: cell.respondents, responseRate: cell.responseRate, means: cell.means, meanMargin: cell.meanMargin });
     expect(strip(response.body.total)).toEqual(expected(total));
     expect(response.body.byOutcome.map((cell: { group: string }) => cell.group)).toEqual(['stayed', 'switched', 'left']);
     expect(response.body.byOutcome.map(strip)).toEqual([expected(stayed), expected(switchedCell), expected(leftCell)]);

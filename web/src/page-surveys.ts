@@ -44,7 +44,7 @@ export async function surveysPage(context: PageContext): Promise<HTMLElement> {
       countText(cell.formerPupils, suppressed, k),
       countText(cell.respondents, suppressed, k),
       rateText(cell.responseRate, suppressed, k),
-      ...cell.means.map((mean) => meanText(mean.mean, suppressed, k)),
+      ...cell.means.map((mean) => meanText(mean.mean, cell.meanMargin, suppressed, k)),
     ];
   };
   const table = (caption: string, cells: Array<[SurveyCell, string]>, key: (cell: SurveyCell) => string): HTMLElement => {
@@ -81,11 +81,11 @@ export async function surveysPage(context: PageContext): Promise<HTMLElement> {
   );
 }
 
-/** A mean answer (1–5, one decimal), or the mark of a withheld figure. */
-function meanText(mean: number | null, suppressed: boolean, k: number): HTMLElement {
+/** A mean answer (1–5, one decimal) with how far the noise can move it, or the mark of a withheld figure. */
+function meanText(mean: number | null, margin: number | null, suppressed: boolean, k: number): HTMLElement {
   if (suppressed) return h('span', { class: 'suppressed-text', 'data-suppressed': 'true' }, t('suppressed.label', { k }));
   if (mean === null) return h('span', { 'data-value': '' }, t('surveys.tooFew'));
-  return h('span', { 'data-value': mean }, formatNumber(mean, 1));
+  return h('span', {}, h('span', { 'data-value': mean }, formatNumber(mean, 1)), margin === null ? null : h('span', { class: 'margin' }, ` (±${formatNumber(margin, 1)})`));
 }
 
 /** The questionnaire's statements, numbered as the table's columns, in the reader's language. */

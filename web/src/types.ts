@@ -341,6 +341,7 @@ export interface SurveyCell {
   respondents: number | null;
   responseRate: number | null;
   means: Array<{ item: string; mean: number | null }>;
+  meanMargin: number | null;
 }
 
 /** GET /v1/surveys/figures: a supplying school's alumni survey, by outcome group and by receiver. */

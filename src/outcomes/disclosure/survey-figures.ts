@@ -39,6 +39,8 @@ export interface ProtectedSurveyCell {
   responseRate: number | null;
   /** Per item: the mean answer from a perturbed sum over a perturbed count, 1 decimal, within the scale; null when too few answered. */
   means: Array<number | null>;
+  /** How far the sum's noise can move a mean: the bound over the perturbed respondents (derived from published figures only), rounded up to 0.1. */
+  meanMargin: number | null;
 }
 
 const clamp = (value: number, min: number, max: number): number => Math.min(max, Math.max(min, value));
@@ -55,7 +57,7 @@ export function protectSurveyCell(pupils: readonly SurveyPupil[], itemCount: num
   const respondentKey = respondents.reduce((sum, respondent) => addKeys(sum, respondent.key), 0);
   const formerPupils = Math.max(0, pupils.length + cellNoise(pupilKey, 'survey:pupils'));
   const responding = Math.max(0, respondents.length + cellNoise(respondentKey, 'survey:respondents'));
-  const suppressed: ProtectedSurveyCell = { protection: 'suppressed', formerPupils: null, respondents: null, responseRate: null, means: new Array<null>(itemCount).fill(null) };
+  const suppressed: ProtectedSurveyCell = { protection: 'suppressed', formerPupils: null, respondents: null, responseRate: null, means: new Array<null>(itemCount).fill(null), meanMargin: null };
   if (formerPupils < threshold || responding < threshold) return suppressed;
 
   const means: Array<number | null> = [];
@@ -76,5 +78,12 @@ export function protectSurveyCell(pupils: readonly SurveyPupil[], itemCount: num
     const noisySum = sum + cellNoise(respondentKey, `survey:sum:${item}`, SURVEY_SUM_NOISE_BOUND);
     means.push(Math.round(clamp(noisySum / count, scale.min, scale.max) * 10) / 10);
   }
-  return { protection: 'perturbed', formerPupils, respondents: responding, responseRate: Math.round(Math.min(1, responding / formerPupils) * 100) / 100, means };
+  return {
+    protection: 'perturbed',
+    formerPupils,
+    respondents: responding,
+    responseRate: Math.round(Math.min(1, responding / formerPupils) * 100) / 100,
+    means,
+    meanMargin: Math.ceil((SURVEY_SUM_NOISE_BOUND / responding) * 10) / 10,
+  };
 }

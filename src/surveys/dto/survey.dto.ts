@@ -75,6 +75,8 @@ export class SurveyCellDto {
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Of them, those the school uploaded answers for (±3).' }) respondents!: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'respondents ÷ formerPupils (0–1, 2 decimals).' }) responseRate!: number | null;
   @ApiProperty({ type: SurveyMeanDto, isArray: true }) means!: SurveyMeanDto[];
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'How far the noise can move a mean of this cell (the sum\'s noise bound over the respondents), e.g. 0.7: read a mean as ± this.' })
+  meanMargin!: number | null;
 }
 
 export class SurveyFiguresDto {
