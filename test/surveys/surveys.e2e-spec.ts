@@ -234,6 +234,14 @@ describe('alumni surveys', () => {
     expect(Math.abs(response.body.total.respondents - 64)).toBeLessThanOrEqual(3);
     // Reading again gives the same figures.
     expect((await figures(schoolToken).expect(200)).body).toEqual(response.body);
+    // The CSV carries the same cells, one row each.
+    const exported = await figures(schoolToken).set('Accept', 'text/csv').expect(200);
+    expect(exported.headers['content-type']).toContain('text/csv');
+    const lines = exported.text.trim().split('\n');
+    expect(lines[0].split(',')).toEqual(expect.arrayContaining(['table', 'group', 'receiver_brin', 'protection', 'former_pupils', 'respondents', 'response_rate', 'mean_choicePreparation', 'mean_transition', 'mean_margin']));
+    expect(lines).toHaveLength(1 + 1 + 3 + 3);
+    const stayedLine = lines.find((line) => line.startsWith(`${SURVEY_YEAR},${COHORT},alumni-1,outcome,stayed,`))!;
+    expect(stayedLine).toContain(`,perturbed,${response.body.byOutcome[0].formerPupils},${response.body.byOutcome[0].respondents},`);
   });
 
   it('shows the survey figures to the school only', async () => {
