@@ -7,9 +7,11 @@ SELECT DISTINCT survey_year::int AS year FROM survey_answers WHERE institution_i
 -- SurveysRepository.pupils
 WITH alumni AS (
   SELECT DISTINCT ON (eo.pseudonym) eo.pseudonym, eo.receiver_institution_id, eo.outcome, eo.record_key
-    FROM enrolment_outcomes eo
-    JOIN enrolments e ON e.institution_id = eo.receiver_institution_id AND e.id = eo.enrolment_id
-   WHERE eo.region_id = $1 AND eo.supplier_institution_id = $2 AND eo.cohort = $3
+    FROM institutions si
+    JOIN enrolments e ON e.prior_brin = si.brin AND e.cohort = $1
+    JOIN enrolment_outcomes eo
+      ON eo.region_id = $2 AND eo.pseudonym = e.pseudonym AND eo.receiver_institution_id = e.institution_id AND eo.enrolment_id = e.id
+   WHERE si.id = $3 AND eo.supplier_institution_id = $4
    ORDER BY eo.pseudonym, e.start_date, eo.receiver_institution_id, eo.enrolment_id
 )
 SELECT a.receiver_institution_id::text AS "receiverId", a.outcome, a.record_key::text AS "pupilKey",
@@ -17,9 +19,9 @@ SELECT a.receiver_institution_id::text AS "receiverId", a.outcome, a.record_key:
        s.choice_preparation AS "choicePreparation", s.study_skills AS "studySkills", s.subject_content AS "subjectContent", s.transition
   FROM alumni a
   LEFT JOIN survey_answers s
-    ON s.institution_id = $4 AND s.pseudonym = a.pseudonym AND s.questionnaire = $5 AND s.survey_year = $6
+    ON s.institution_id = $5 AND s.pseudonym = a.pseudonym AND s.questionnaire = $6 AND s.survey_year = $7
  ORDER BY a.record_key;
--- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", 2024, "00000000-0000-4000-8000-00000000000b", "alumni-1", 2025
+-- parameters: 2024, "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000b", "alumni-1", 2025
 
 -- SurveysRepository.institutionLabels
 SELECT id::text AS id, brin, name FROM institutions WHERE id = ANY($1::uuid[]);

@@ -32,8 +32,10 @@ const RESPONDENT_KEY = constant(
 
 /**
  * The survey figures are read per request from the school's own answers and the kept outcomes of
- * its former pupils of one cohort (`enrolment_outcomes`, a few hundred rows per school and
- * cohort), not from the summaries: answers feed no summary and change without a refresh.
+ * its former pupils of one cohort, not from the summaries: answers feed no summary and change
+ * without a refresh. The pupils are found through the enrolments naming the school as prior
+ * education in the cohort (index on prior_brin, cohort), their outcomes by the key of
+ * `enrolment_outcomes`: a few hundred rows per school and cohort, no scan of the region.
  */
 @Injectable()
 export class SurveysRepository {
@@ -60,9 +62,11 @@ export class SurveysRepository {
       sql`
 WITH alumni AS (
   SELECT DISTINCT ON (eo.pseudonym) eo.pseudonym, eo.receiver_institution_id, eo.outcome, eo.record_key
-    FROM enrolment_outcomes eo
-    JOIN enrolments e ON e.institution_id = eo.receiver_institution_id AND e.id = eo.enrolment_id
-   WHERE eo.region_id = ${regionId} AND eo.supplier_institution_id = ${institutionId} AND eo.cohort = ${cohort}
+    FROM institutions si
+    JOIN enrolments e ON e.prior_brin = si.brin AND e.cohort = ${cohort}
+    JOIN enrolment_outcomes eo
+      ON eo.region_id = ${regionId} AND eo.pseudonym = e.pseudonym AND eo.receiver_institution_id = e.institution_id AND eo.enrolment_id = e.id
+   WHERE si.id = ${institutionId} AND eo.supplier_institution_id = ${institutionId}
    ORDER BY eo.pseudonym, e.start_date, eo.receiver_institution_id, eo.enrolment_id
 )
 SELECT a.receiver_institution_id::text AS "receiverId", a.outcome, a.record_key::text AS "pupilKey",
