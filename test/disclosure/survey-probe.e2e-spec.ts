@@ -98,6 +98,7 @@ describe('planted-extremes probe of the survey figures', () => {
     const accuracy = right / targets.length;
     console.log(`survey probe: accuracy ${accuracy.toFixed(3)} over ${targets.length} targets, ${published} of ${targets.length * 3} group cells published (exact figures 1.000, chance 0.333)`);
     expect(published).toBe(targets.length * 3);
-    expect(accuracy).toBeLessThanOrEqual(0.62);
+    // 41–55 % in eight runs (the secret, and with it the noise, is new in every database); the bound leaves four standard deviations.
+    expect(accuracy).toBeLessThanOrEqual(0.65);
   }, 600_000);
 });

@@ -15,7 +15,7 @@ import { addKeys, cellNoise, NOISE_BOUND } from 'src/outcomes/disclosure/cell-ke
  * Largest noise on the sum of one item's answers: five respondents' worth of the widest step of
  * the scale (1 → 5). A school that plants one extreme answer among answers it knows moves a sum by
  * at most 4; with ±12 (three respondents) the planted-extremes probe guessed the outcome group of
- * 58–69 % of its targets (chance 33 %), with ±20 45–48 % of 150 (docs/disclosure-control.md).
+ * 58–69 % of its targets (chance 33 %), with ±20 41–55 % of 150 (docs/disclosure-control.md).
  */
 export const SURVEY_SUM_NOISE_BOUND = 5 * 4;
 
