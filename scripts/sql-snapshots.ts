@@ -31,6 +31,7 @@ import { ReasonViewsRepository } from 'src/insights/reason-views.repository';
 import { InterventionsRepository } from 'src/interventions/interventions.repository';
 import { RouteViewsRepository } from 'src/insights/route-views.repository';
 import { refreshReasons } from 'src/outcomes/reasons.repository';
+import { SurveysRepository } from 'src/surveys/surveys.repository';
 import { refreshRoutesAndLevels } from 'src/outcomes/routes.repository';
 import { DisclosureRepository } from 'src/outcomes/disclosure/disclosure.repository';
 import { RetentionRepository } from 'src/retention/retention.repository';
@@ -587,6 +588,11 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       regionIdsEverJoinedBy: (r) => r.regionIdsEverJoinedBy(INSTITUTION),
       allRegionIds: (r) => r.allRegionIds(),
     }, () => seedChangedStudent(dataSource)),
+    snapshot('surveys.repository', 'SurveysRepository', new SurveysRepository(dataSource), {
+      surveyYears: (r) => r.surveyYears(INSTITUTION, 'alumni-1'),
+      pupils: (r) => r.pupils(REGION, INSTITUTION, 2024, 'alumni-1', 2025),
+      institutionLabels: (r) => r.institutionLabels([INSTITUTION]),
+    }),
     snapshot('retention.repository', 'RetentionRepository', new RetentionRepository(dataSource), {
       regions: {
         'every region': (r) => r.regions(),
@@ -595,6 +601,7 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       transaction: { skip: 'begins and commits a transaction, no SQL of its own' },
       deleteExpiredEnrolments: (r) => r.deleteExpiredEnrolments(dataSource.manager, REGION, 2018, 10_000),
       deleteExpiredLeavers: (r) => r.deleteExpiredLeavers(dataSource.manager, REGION, 2018, 10_000),
+      deleteExpiredSurveyAnswers: (r) => r.deleteExpiredSurveyAnswers(dataSource.manager, REGION, 2018, 10_000),
     }),
   ];
 }

@@ -8,6 +8,7 @@ import { IdempotencyKeyEntity } from 'src/idempotency/idempotency-key.entity';
 import { IngestBatchEntity } from 'src/ingest/ingest-batch.entity';
 import { InterventionEntity } from 'src/interventions/intervention.entity';
 import { LeaverEntity } from 'src/records/leaver.entity';
+import { SurveyAnswerEntity } from 'src/records/survey-answer.entity';
 import { ProgrammeEntity, ProgrammeSuccessorEntity } from 'src/programmes/programme.entity';
 import { ReferencePointEntity, ReferenceSeriesEntity } from 'src/references/reference.entity';
 import { ViewVersionEntity } from 'src/insights/view-version.entity';
@@ -35,6 +36,7 @@ export const ENTITIES = [
   ProgrammeSuccessorEntity,
   EnrolmentEntity,
   LeaverEntity,
+  SurveyAnswerEntity,
   IngestBatchEntity,
   IdempotencyKeyEntity,
   JobEntity,

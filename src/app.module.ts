@@ -26,6 +26,7 @@ import { IngestModule } from 'src/ingest/ingest.module';
 import { RecordsModule } from 'src/records/records.module';
 import { InsightsModule } from 'src/insights/insights.module';
 import { InterventionsModule } from 'src/interventions/interventions.module';
+import { SurveysModule } from 'src/surveys/surveys.module';
 import { InstitutionsModule } from 'src/institutions/institutions.module';
 import { OutcomesModule } from 'src/outcomes/outcomes.module';
 import { PeopleModule } from 'src/people/people.module';
@@ -68,6 +69,7 @@ export class AppModule {
         ConversationsModule,
         InsightsModule,
         InterventionsModule,
+        SurveysModule,
         RetentionModule,
         DemoModule,
       ],

@@ -56,7 +56,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
         'Every pseudonym is checked here first: a chunk with a value that is not a pseudonym (e.g. a raw BSN) is never sent.',
     )
     .requiredOption('--file <file>', 'pseudonymised CSV with snake_case columns (pseudonym, programme_code, start_date, …)')
-    .addOption(new Option('--kind <kind>', 'what the file holds').choices(['enrolments', 'leavers']).makeOptionMandatory())
+    .addOption(new Option('--kind <kind>', 'what the file holds').choices(['enrolments', 'leavers', 'surveys']).makeOptionMandatory())
     .requiredOption('--base-url <url>', 'the Doorstroom API, e.g. http://localhost:3000')
     .requiredOption('--client-id <id>', 'API client id (client credentials)')
     .option('--client-secret <secret>', 'API client secret (better: env DOORSTROOM_CLIENT_SECRET, which stays out of the shell history)')
@@ -69,7 +69,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .action(
       async (options: {
         file: string;
-        kind: 'enrolments' | 'leavers';
+        kind: 'enrolments' | 'leavers' | 'surveys';
         baseUrl: string;
         clientId: string;
         clientSecret?: string;

@@ -204,7 +204,7 @@ export async function uploadFile(options: UploadOptions, io: CliIo): Promise<Upl
     options.restart ?? false,
     note,
   );
-  const path = options.kind === 'enrolments' ? '/v1/enrolments:batch' : '/v1/leavers:batch';
+  const path = `/v1/${options.kind}:batch`;
   const summary: UploadSummary = { chunks: 0, sent: 0, skipped: 0, rejected: 0, notSent: 0, rawIdentifiers: 0, rows: 0, inserted: 0, updated: 0, unchanged: 0, errors: [], stateFile };
 
   const estimatedRows = Math.max(0, lines - 1);

@@ -42,11 +42,17 @@ export function binaryTextArray(values: ReadonlyArray<string | null>): Buffer {
   return buffer;
 }
 
-/** int2[] (no nulls). */
-export function binaryInt2Array(values: readonly number[]): Buffer {
-  const buffer = arrayBuffer(values.length * 6, values.length, false, INT2_OID);
+/** int2[] (nulls allowed: a survey item left blank). */
+export function binaryInt2Array(values: ReadonlyArray<number | null>): Buffer {
+  let nulls = 0;
+  for (const value of values) if (value === null) nulls++;
+  const buffer = arrayBuffer(values.length * 6 - nulls * 2, values.length, nulls > 0, INT2_OID);
   let offset = 20;
   for (const value of values) {
+    if (value === null) {
+      offset = buffer.writeInt32BE(-1, offset);
+      continue;
+    }
     offset = buffer.writeInt32BE(2, offset);
     offset = buffer.writeInt16BE(value, offset);
   }

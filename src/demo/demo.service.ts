@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiClientEntity } from 'src/auth/api-client.entity';
@@ -7,6 +8,9 @@ import { Principal } from 'src/access/principal';
 import { CREBO_SUCCESSIONS, programmesForApi } from 'src/generator/catalogue';
 import { EnrolmentRecord, LeaverRecord } from 'src/generator/records';
 import { GeneratedRegion, generateRegion } from 'src/generator/region';
+import { generateSurveys } from 'src/generator/surveys';
+import { currentSchoolYear } from 'src/records/codes';
+import { SurveyAnswerEntity } from 'src/records/survey-answer.entity';
 import { IngestService } from 'src/ingest/ingest.service';
 import { ProgrammesService } from 'src/programmes/programmes.service';
 import { ReferencesService } from 'src/references/references.service';
@@ -20,6 +24,12 @@ import { PersonEntity, PersonRoleEntity } from 'src/people/person.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
 
 const BATCH = 10_000;
+
+/** The survey years of the demo's cohorts that have closed (survey year Y asks cohort Y − 1), the last five. */
+const closedSurveyYears = ([, last]: [number, number]): number[] => {
+  const newest = Math.min(last + 1, currentSchoolYear() - 1);
+  return [newest - 4, newest - 3, newest - 2, newest - 1, newest];
+};
 /** Twenty years: the demo's fixed cohorts (from 2015) outlive the retention sweep for years to come. */
 const DEMO_RETENTION_MONTHS = 240;
 
@@ -56,9 +66,10 @@ export class DemoService {
     for (const brin of region.suppliers) {
       leavers += await this.load(institutionIds.get(brin)!, region.leaversOf(brin), (auth, records) => this.ingest.submitLeavers(auth, records, undefined));
     }
+    const surveyAnswers = await this.loadSurveys(institutionIds, generateSurveys(region, closedSurveyYears(DEMO_COHORTS)));
     await this.registerPlantedInterventions(region, institutionIds);
     this.logger.log(
-      `Loaded demo regions ${DEMO_REGION.code} and ${OTHER_DEMO_REGION.code}: ${DEMO_INSTITUTIONS.length} institutions, ${enrolments} enrolments and ${leavers} leavers of synthetic students in ${Date.now() - started} ms; planted: ${[...region.plantedBreaks, ...region.plantedInterventions].map((planted) => planted.description).join('; ')}`,
+      `Loaded demo regions ${DEMO_REGION.code} and ${OTHER_DEMO_REGION.code}: ${DEMO_INSTITUTIONS.length} institutions, ${enrolments} enrolments, ${leavers} leavers and ${surveyAnswers} alumni survey answers of synthetic students in ${Date.now() - started} ms; planted: ${[...region.plantedBreaks, ...region.plantedInterventions].map((planted) => planted.description).join('; ')}`,
     );
     return true;
   }
@@ -160,6 +171,26 @@ export class DemoService {
       }
       return added;
     });
+  }
+
+  /**
+   * The supplying schools' alumni surveys of past years. A survey year takes answers only while it
+   * runs (src/records/kinds/surveys.ts), so this history is written as it would stand after those
+   * years' uploads, each school's answers under one batch id of their own.
+   */
+  private async loadSurveys(institutionIds: Map<string, string>, surveys: Map<string, Array<Omit<SurveyAnswerEntity, 'institutionId' | 'id' | 'createdBatchId' | 'updatedBatchId' | 'createdAt' | 'updatedAt'>>>): Promise<number> {
+    let count = 0;
+    for (const [brin, answers] of surveys) {
+      const institutionId = institutionIds.get(brin);
+      if (!institutionId) continue;
+      const batchId = randomUUID();
+      for (let from = 0; from < answers.length; from += 1_000) {
+        const rows = answers.slice(from, from + 1_000).map((answer) => ({ ...answer, institutionId, createdBatchId: batchId, updatedBatchId: batchId }));
+        await this.dataSource.getRepository(SurveyAnswerEntity).insert(rows);
+      }
+      count += answers.length;
+    }
+    return count;
   }
 
   /** Sends one institution's records in batches, as its upload would. */

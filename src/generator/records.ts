@@ -61,7 +61,7 @@ export interface LeaverRecord {
   diploma: boolean;
 }
 
-export type RecordKind = 'enrolments' | 'leavers';
+export type RecordKind = 'enrolments' | 'leavers' | 'surveys';
 
 /** CSV columns in upload order, each with the JSON property it carries. */
 export const ENROLMENT_COLUMNS = [
@@ -91,13 +91,25 @@ export const LEAVER_COLUMNS = [
   ['diploma', 'diploma'],
 ] as const satisfies ReadonlyArray<readonly [string, keyof LeaverRecord]>;
 
+/** Alumni survey answers (questionnaire alumni-1); the generator writes no files of them. */
+export const SURVEY_COLUMNS = [
+  ['pseudonym', 'pseudonym'],
+  ['questionnaire', 'questionnaire'],
+  ['survey_year', 'surveyYear'],
+  ['choice_preparation', 'choicePreparation'],
+  ['study_skills', 'studySkills'],
+  ['subject_content', 'subjectContent'],
+  ['transition', 'transition'],
+] as const;
+
 export const COLUMNS_BY_KIND: Record<RecordKind, ReadonlyArray<readonly [string, string]>> = {
   enrolments: ENROLMENT_COLUMNS,
   leavers: LEAVER_COLUMNS,
+  surveys: SURVEY_COLUMNS,
 };
 
 /** Columns that hold integers, and the one boolean; everything else is text. */
-const INTEGER_PROPERTIES = new Set(['priorDiplomaYear', 'schoolYear']);
+const INTEGER_PROPERTIES = new Set(['priorDiplomaYear', 'schoolYear', 'surveyYear', 'choicePreparation', 'studySkills', 'subjectContent', 'transition']);
 const BOOLEAN_PROPERTIES = new Set(['diploma']);
 const TRUE_WORDS = new Set(['true', '1', 'ja', 'j', 'yes', 'y']);
 const FALSE_WORDS = new Set(['false', '0', 'nee', 'n', 'no']);

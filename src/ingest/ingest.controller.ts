@@ -19,6 +19,7 @@ import { MAX_BATCH_RECORDS } from 'src/records/codes';
 import { columnsMarkdown, CSV_RULES, DOCUMENTED_KINDS } from 'src/records/kinds/column-docs';
 import { BatchDeletedDto, BatchDto, BatchIdParamDto, BatchPageDto, BatchQueryDto, ErasureResultDto, PseudonymParamDto, UploadQueryDto } from 'src/ingest/dto/upload.dto';
 import { BatchResultDto, EnrolmentBatchDto, LeaverBatchDto } from 'src/records/dto/record.dto';
+import { SurveyBatchDto } from 'src/records/dto/survey-record.dto';
 import { IdempotentResponse, IDEMPOTENCY_HEADER } from 'src/idempotency/idempotency.service';
 import { IdempotentResponseInterceptor } from 'src/idempotency/idempotent-response.interceptor';
 import { IngestService } from 'src/ingest/ingest.service';
@@ -71,11 +72,26 @@ export class IngestController {
     return this.ingest.submitLeavers(auth, dto.records, key);
   }
 
+  @Post('surveys\\:batch')
+  @Authenticated({ scope: 'records:write' })
+  @IdempotencyHeader()
+  @ApiOperation({
+    summary: `Upsert up to ${MAX_BATCH_RECORDS.toLocaleString('en')} rows of alumni survey answers, all or nothing.`,
+    description: 'Answers per pseudonym of a former pupil to a questionnaire of GET /v1/surveys/questionnaires, Likert 1–5 per item. A property, version or value that is not on the questionnaire refuses the batch.',
+  })
+  @ApiOkResponse({ type: BatchResultDto })
+  @ApiPayloadTooLargeResponse({ description: `More than ${MAX_BATCH_RECORDS.toLocaleString('en')} records.` })
+  @InvalidRecordsResponse()
+  @KeyInUseResponse()
+  submitSurveys(@Auth() auth: Principal, @Body() dto: SurveyBatchDto, @Headers(IDEMPOTENCY_HEADER) key?: string): Promise<IdempotentResponse<BatchResultDto>> {
+    return this.ingest.submitSurveys(auth, dto.records, key);
+  }
+
   @Post('uploads')
   @Authenticated({ scope: 'records:write' })
   @IdempotencyHeader()
   @ApiOperation({
-    summary: 'Upload a CSV file of enrolments or leavers, streamed; all or nothing.',
+    summary: 'Upload a CSV file of enrolments, leavers or alumni survey answers, streamed; all or nothing.',
     description: [
       'The first line names the columns (snake_case: pseudonym, programme_code, start_date, …). The file is read as it arrives and ' +
         'written in chunks inside one transaction; any invalid row rolls everything back and the response lists the errors with line ' +
@@ -136,7 +152,7 @@ export class CorrectionsController {
   @HttpCode(200)
   @Authenticated({ scope: 'records:write' })
   @IdempotencyHeader()
-  @ApiOperation({ summary: 'Erase everything your institution holds about a pseudonym (AVG): its enrolments and leavers.' })
+  @ApiOperation({ summary: 'Erase everything your institution holds about a pseudonym (AVG): its enrolments, leavers and alumni survey answers.' })
   @ApiOkResponse({ type: ErasureResultDto })
   @ApiNotFoundResponse({ description: 'Your institution holds no records of this pseudonym.' })
   erasePseudonym(@Auth() auth: Principal, @Param() params: PseudonymParamDto, @Headers(IDEMPOTENCY_HEADER) key?: string): Promise<IdempotentResponse<ErasureResultDto>> {

@@ -78,7 +78,7 @@ SELECT count(*) FILTER (WHERE inserted)::int AS inserted,
 }
 
 /** The array type a column's binary array is read as (a date travels as text). */
-const ARRAY_CASTS: Record<ColumnType, Sql> = { text: sql`text[]`, date: sql`text[]::date[]`, int2: sql`int2[]`, bool: sql`bool[]` };
+const ARRAY_CASTS: Record<ColumnType, Sql> = { text: sql`text[]`, date: sql`text[]::date[]`, int2: sql`int2[]`, 'int2?': sql`int2[]`, bool: sql`bool[]` };
 
 /** Built once per kind: a chunk binds the institution, the batch and its column arrays. */
 const UPSERTS = new Map<RecordKindName, (values: Record<string, SqlValue>) => Statement>();
@@ -96,6 +96,7 @@ const encode = (column: ChunkColumns[number]): Buffer => {
     case 'date':
       return binaryTextArray(column.values);
     case 'int2':
+    case 'int2?':
       return binaryInt2Array(column.values);
     case 'bool':
       return binaryBoolArray(column.values);
@@ -164,16 +165,18 @@ export class IngestTransaction {
     await execute(this.runner, sql`UPDATE ingest_batches SET status = 'deleted', rows_deleted = ${deleted}, finished_at = COALESCE(finished_at, now()) WHERE id = ${batchId}`);
   }
 
-  /** Erases everything the institution holds about a pseudonym. */
-  async erasePseudonym(institutionId: string, pseudonym: string): Promise<{ enrolments: number; leavers: number; cohorts: number[] }> {
+  /** Erases everything the institution holds about a pseudonym: its records and its survey answers (these feed no summary, so no cohort). */
+  async erasePseudonym(institutionId: string, pseudonym: string): Promise<{ enrolments: number; leavers: number; surveyAnswers: number; cohorts: number[] }> {
     const institution = param(institutionId);
     const student = param(pseudonym);
-    const [result] = await query<{ enrolments: number; leavers: number; cohorts: number[] }>(
+    const [result] = await query<{ enrolments: number; leavers: number; surveyAnswers: number; cohorts: number[] }>(
       this.runner,
       sql`WITH e AS (DELETE FROM enrolments WHERE institution_id = ${institution} AND pseudonym = ${student} RETURNING cohort),
-            l AS (DELETE FROM leavers WHERE institution_id = ${institution} AND pseudonym = ${student} RETURNING school_year)
+            l AS (DELETE FROM leavers WHERE institution_id = ${institution} AND pseudonym = ${student} RETURNING school_year),
+            s AS (DELETE FROM survey_answers WHERE institution_id = ${institution} AND pseudonym = ${student} RETURNING 1)
        SELECT (SELECT count(*) FROM e)::int AS enrolments,
               (SELECT count(*) FROM l)::int AS leavers,
+              (SELECT count(*) FROM s)::int AS "surveyAnswers",
               coalesce((SELECT array_agg(DISTINCT c) FROM (SELECT cohort::int AS c FROM e UNION SELECT school_year FROM l UNION SELECT school_year + 1 FROM l) u), '{}') AS cohorts`,
     );
     return result;

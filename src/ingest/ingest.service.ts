@@ -7,7 +7,7 @@ import { Uploader } from 'src/access/tenancy';
 import { ProblemException, ProblemFieldError } from 'src/common/problem';
 import { IdempotencyService, IdempotentResponse, StreamedFingerprint } from 'src/idempotency/idempotency.service';
 import { ChunkWriter } from 'src/ingest/chunk-writer';
-import { MAX_BATCH_RECORDS, maxCohort, RecordKindName } from 'src/records/codes';
+import { currentSchoolYear, MAX_BATCH_RECORDS, maxCohort, RecordKindName } from 'src/records/codes';
 import { drainAndMeasure, MalformedCsvError, streamCsvRecords } from 'src/ingest/csv/csv-stream';
 import { BatchResultDto } from 'src/records/dto/record.dto';
 import { INGEST_CONFIG, IngestConfig } from 'src/ingest/ingest.config';
@@ -17,6 +17,7 @@ import { IngestRepository, IngestTransaction } from 'src/ingest/ingest.repositor
 import { ENROLMENTS } from 'src/records/kinds/enrolments';
 import { KINDS } from 'src/records/kinds/kinds';
 import { LEAVERS } from 'src/records/kinds/leavers';
+import { SURVEYS } from 'src/records/kinds/surveys';
 import type { KeyedChunk, RecordKind } from 'src/records/kinds/record-kind';
 import { ErrorList, RowRunner } from 'src/ingest/validation/row-runner';
 import type { ValidationContext } from 'src/records/kinds/value-checks';
@@ -53,6 +54,10 @@ export class IngestService {
 
   submitLeavers(auth: Principal, records: unknown[], idempotencyKey: unknown): Promise<IdempotentResponse<BatchResultDto>> {
     return this.submitBatch(auth, LEAVERS, records, idempotencyKey);
+  }
+
+  submitSurveys(auth: Principal, records: unknown[], idempotencyKey: unknown): Promise<IdempotentResponse<BatchResultDto>> {
+    return this.submitBatch(auth, SURVEYS, records, idempotencyKey);
   }
 
   /** A streamed CSV upload: parsed, validated and written chunk by chunk inside one transaction. */
@@ -210,14 +215,15 @@ export class IngestService {
       unchanged: runner.rows - writer.inserted - writer.updated,
     };
     await tx.commitBatch(batchId, result);
-    if (result.inserted + result.updated > 0) {
+    // A kind that feeds no summary (survey answers) touches no cohort: nothing to refresh.
+    if (result.inserted + result.updated > 0 && runner.cohorts.size > 0) {
       await this.jobs.enqueue(tx.manager, JobKind.RefreshSummaries, { institutionId: uploader.id, cohorts: [...runner.cohorts].sort((a, b) => a - b) });
     }
     return result;
   }
 
   private async validationContext(uploader: Uploader): Promise<Omit<ValidationContext, 'names' | 'json'>> {
-    return { ownBrin: uploader.brin, programmes: await this.programmes.catalogue(), maxCohort: maxCohort() };
+    return { ownBrin: uploader.brin, programmes: await this.programmes.catalogue(), maxCohort: maxCohort(), currentSchoolYear: currentSchoolYear() };
   }
 
   /** Column i of the file → field index; a header naming an unknown or doubled column is refused. */

@@ -93,7 +93,7 @@ export class UploadsService {
       }
       const { deleted, cohorts } = await tx.deleteBatchRows(uploader.id, batchId, KINDS[batch.kind]);
       await tx.markBatchDeleted(batchId, deleted);
-      if (deleted > 0) await this.enqueueRefresh(tx, { institutionId: uploader.id, cohorts });
+      if (deleted > 0 && cohorts.length > 0) await this.enqueueRefresh(tx, { institutionId: uploader.id, cohorts });
       return { batchId, kind: batch.kind, deleted };
     });
   }
@@ -104,9 +104,9 @@ export class UploadsService {
     requirePseudonym(pseudonym);
     return this.inTransaction(auth, idempotencyKey, `/v1/pseudonyms/${pseudonym}`, async (tx) => {
       const erased = await tx.erasePseudonym(uploader.id, pseudonym);
-      if (erased.enrolments + erased.leavers === 0) throw notFound('Records of this pseudonym');
-      await this.enqueueRefresh(tx, { institutionId: uploader.id, cohorts: erased.cohorts });
-      return { enrolmentsDeleted: erased.enrolments, leaversDeleted: erased.leavers };
+      if (erased.enrolments + erased.leavers + erased.surveyAnswers === 0) throw notFound('Records of this pseudonym');
+      if (erased.cohorts.length > 0) await this.enqueueRefresh(tx, { institutionId: uploader.id, cohorts: erased.cohorts });
+      return { enrolmentsDeleted: erased.enrolments, leaversDeleted: erased.leavers, surveyAnswersDeleted: erased.surveyAnswers };
     });
   }
 

@@ -74,9 +74,11 @@ UPDATE ingest_batches SET status = 'deleted', rows_deleted = $1, finished_at = C
 
 -- IngestRepository.openTransaction (IngestTransaction.erasePseudonym)
 WITH e AS (DELETE FROM enrolments WHERE institution_id = $1 AND pseudonym = $2 RETURNING cohort),
-     l AS (DELETE FROM leavers WHERE institution_id = $1 AND pseudonym = $2 RETURNING school_year)
+     l AS (DELETE FROM leavers WHERE institution_id = $1 AND pseudonym = $2 RETURNING school_year),
+     s AS (DELETE FROM survey_answers WHERE institution_id = $1 AND pseudonym = $2 RETURNING 1)
 SELECT (SELECT count(*) FROM e)::int AS enrolments,
        (SELECT count(*) FROM l)::int AS leavers,
+       (SELECT count(*) FROM s)::int AS "surveyAnswers",
        coalesce((SELECT array_agg(DISTINCT c) FROM (SELECT cohort::int AS c FROM e UNION SELECT school_year FROM l UNION SELECT school_year + 1 FROM l) u), '{}') AS cohorts;
 -- parameters: "00000000-0000-4000-8000-00000000000b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 

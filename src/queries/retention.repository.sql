@@ -43,3 +43,17 @@ WITH doomed AS (
 SELECT institution_id AS "institutionId", array_agg(DISTINCT cohort::int) AS cohorts, count(*)::int AS count
   FROM gone GROUP BY institution_id;
 -- parameters: "00000000-0000-4000-8000-00000000000a", 2018, 10000
+
+-- RetentionRepository.deleteExpiredSurveyAnswers
+WITH doomed AS (
+  SELECT r.institution_id, r.id FROM survey_answers r
+   WHERE r.institution_id IN (SELECT institution_id FROM region_memberships WHERE region_id = $1)
+     AND (r.survey_year - 1) <= $2
+   LIMIT $3
+), gone AS (
+  DELETE FROM survey_answers r USING doomed d WHERE r.institution_id = d.institution_id AND r.id = d.id
+  RETURNING r.institution_id, (r.survey_year - 1) AS cohort
+)
+SELECT institution_id AS "institutionId", array_agg(DISTINCT cohort::int) AS cohorts, count(*)::int AS count
+  FROM gone GROUP BY institution_id;
+-- parameters: "00000000-0000-4000-8000-00000000000a", 2018, 10000

@@ -29,12 +29,14 @@ export const PRIOR_DIPLOMA_TYPES = [
 ] as const;
 export type PriorDiplomaType = (typeof PRIOR_DIPLOMA_TYPES)[number];
 
-export const RECORD_KINDS = ['enrolments', 'leavers'] as const;
+export const RECORD_KINDS = ['enrolments', 'leavers', 'surveys'] as const;
 export type RecordKindName = (typeof RECORD_KINDS)[number];
 
 /** Cohorts the service accepts: 2000 up to next academic year. */
 export const MIN_COHORT = 2000;
 export const maxCohort = (now: Date = new Date()): number => now.getUTCFullYear() + 1;
+/** The school year running now (August–July): 2026 from 1 August 2026 to 31 July 2027. */
+export const currentSchoolYear = (now: Date = new Date()): number => (now.getUTCMonth() + 1 >= 8 ? now.getUTCFullYear() : now.getUTCFullYear() - 1);
 
 /**
  * The cohort of a start date: the academic year in which it falls (August–December → that

@@ -39,18 +39,19 @@ SELECT id, code, retention_months AS "retentionMonths",
  * ones too: the region's summaries use them all) whose cohort column is at most
  * `lastExpiredCohort`, and answers what it deleted per institution.
  */
-const deleteExpired = (kind: 'enrolments' | 'leavers', regionId: string, lastExpiredCohort: number, limit: number): Sql => {
-  const table = ident(kind, ['enrolments', 'leavers']);
-  const cohort = kind === 'enrolments' ? sql`cohort` : sql`school_year`;
+const deleteExpired = (kind: 'enrolments' | 'leavers' | 'survey_answers', regionId: string, lastExpiredCohort: number, limit: number): Sql => {
+  const table = ident(kind, ['enrolments', 'leavers', 'survey_answers']);
+  // Survey year Y asks about cohort Y − 1: its answers go with that cohort.
+  const cohort = kind === 'enrolments' ? sql`r.cohort` : kind === 'leavers' ? sql`r.school_year` : sql`(r.survey_year - 1)`;
   return sql`
 WITH doomed AS (
   SELECT r.institution_id, r.id FROM ${table} r
    WHERE r.institution_id IN (SELECT institution_id FROM region_memberships WHERE region_id = ${regionId})
-     AND r.${cohort} <= ${lastExpiredCohort}
+     AND ${cohort} <= ${lastExpiredCohort}
    LIMIT ${limit}
 ), gone AS (
   DELETE FROM ${table} r USING doomed d WHERE r.institution_id = d.institution_id AND r.id = d.id
-  RETURNING r.institution_id, r.${cohort} AS cohort
+  RETURNING r.institution_id, ${cohort} AS cohort
 )
 SELECT institution_id AS "institutionId", array_agg(DISTINCT cohort::int) AS cohorts, count(*)::int AS count
   FROM gone GROUP BY institution_id`;
@@ -77,6 +78,11 @@ export class RetentionRepository {
 
   async deleteExpiredLeavers(manager: EntityManager, regionId: string, lastExpiredCohort: number, limit: number): Promise<DeletedRecords[]> {
     return this.deleted(await query<DeletedRow>(manager, deleteExpired('leavers', regionId, lastExpiredCohort, limit)));
+  }
+
+  /** Survey answers whose cohort (survey year − 1) is past retention; they feed no summary. */
+  async deleteExpiredSurveyAnswers(manager: EntityManager, regionId: string, lastExpiredCohort: number, limit: number): Promise<DeletedRecords[]> {
+    return this.deleted(await query<DeletedRow>(manager, deleteExpired('survey_answers', regionId, lastExpiredCohort, limit)));
   }
 
   private deleted(rows: DeletedRow[]): DeletedRecords[] {

@@ -17,6 +17,8 @@ export interface RegionSweep {
   lastExpiredCohort: number;
   enrolmentsDeleted: number;
   leaversDeleted: number;
+  /** Alumni survey answers whose cohort (survey year − 1) is past retention. */
+  surveyAnswersDeleted: number;
   /** Transactions it took (each audited). */
   batches: number;
 }
@@ -54,8 +56,8 @@ export class RetentionService implements OnModuleInit {
     for (const region of await this.repository.regions(options.regionId)) {
       results.push(await this.sweepRegion(region, sweepId, options.batchSize ?? RETENTION_BATCH));
     }
-    const total = results.reduce((sum, result) => sum + result.enrolmentsDeleted + result.leaversDeleted, 0);
-    if (total > 0) this.logger.log({ sweepId, regions: results.filter((result) => result.enrolmentsDeleted + result.leaversDeleted > 0) }, 'records past retention deleted');
+    const total = results.reduce((sum, result) => sum + result.enrolmentsDeleted + result.leaversDeleted + result.surveyAnswersDeleted, 0);
+    if (total > 0) this.logger.log({ sweepId, regions: results.filter((result) => result.enrolmentsDeleted + result.leaversDeleted + result.surveyAnswersDeleted > 0) }, 'records past retention deleted');
     return results;
   }
 
@@ -67,22 +69,25 @@ export class RetentionService implements OnModuleInit {
       lastExpiredCohort: region.lastExpiredCohort,
       enrolmentsDeleted: 0,
       leaversDeleted: 0,
+      surveyAnswersDeleted: 0,
       batches: 0,
     };
     for (;;) {
       const counts = await this.repository.transaction(async (manager) => {
         const enrolments = await this.repository.deleteExpiredEnrolments(manager, region.id, region.lastExpiredCohort, batchSize);
         const leavers = await this.repository.deleteExpiredLeavers(manager, region.id, region.lastExpiredCohort, batchSize);
+        const surveyAnswers = await this.repository.deleteExpiredSurveyAnswers(manager, region.id, region.lastExpiredCohort, batchSize);
         await this.queueRefreshes(manager, [...enrolments, ...leavers]);
-        const deleted = { enrolments: sum(enrolments), leavers: sum(leavers) };
+        const deleted = { enrolments: sum(enrolments), leavers: sum(leavers), surveyAnswers: sum(surveyAnswers) };
         await this.audit.append([auditEntry(region, sweepId, result.batches + 1, deleted)], manager);
         return deleted;
       });
       result.batches++;
       result.enrolmentsDeleted += counts.enrolments;
       result.leaversDeleted += counts.leavers;
+      result.surveyAnswersDeleted += counts.surveyAnswers;
       // A full batch may have left more behind; a short one was the last.
-      if (counts.enrolments < batchSize && counts.leavers < batchSize) return result;
+      if (counts.enrolments < batchSize && counts.leavers < batchSize && counts.surveyAnswers < batchSize) return result;
     }
   }
 
@@ -103,7 +108,7 @@ export class RetentionService implements OnModuleInit {
 const sum = (deleted: DeletedRecords[]): number => deleted.reduce((total, item) => total + item.count, 0);
 
 /** The audit log's row for system work: no client, method JOB, the job kind as route, status 200. */
-const auditEntry = (region: RegionRetention, sweepId: string, batch: number, deleted: { enrolments: number; leavers: number }): NewAuditEntry => ({
+const auditEntry = (region: RegionRetention, sweepId: string, batch: number, deleted: { enrolments: number; leavers: number; surveyAnswers: number }): NewAuditEntry => ({
   occurredAt: new Date(),
   requestId: sweepId,
   clientId: null,
@@ -114,12 +119,13 @@ const auditEntry = (region: RegionRetention, sweepId: string, batch: number, del
   requiredScope: null,
   outcome: 'allowed',
   statusCode: 200,
-  target: { region: region.code, cohortTo: region.lastExpiredCohort, written: deleted.enrolments + deleted.leavers },
+  target: { region: region.code, cohortTo: region.lastExpiredCohort, written: deleted.enrolments + deleted.leavers + deleted.surveyAnswers },
   detail: {
     retentionMonths: region.retentionMonths,
     lastExpiredCohort: region.lastExpiredCohort,
     enrolmentsDeleted: deleted.enrolments,
     leaversDeleted: deleted.leavers,
+    surveyAnswersDeleted: deleted.surveyAnswers,
     batch,
   },
 });

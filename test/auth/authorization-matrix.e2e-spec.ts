@@ -6,6 +6,7 @@ import { Case, CASES, MISSING_UUID, PEOPLE_REQUESTS, RequestBuilder, World } fro
 import { listRoutes } from 'test/utils/routes';
 import { createTestContext, TestContext, uniqueBrin } from 'test/utils/test-context';
 import { Scope } from 'src/access/scopes';
+import { currentSchoolYear } from 'src/records/codes';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
 
@@ -163,6 +164,8 @@ const REQUESTS: Record<string, RequestBuilder> = {
   'GET /v1/insights/flows': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/insights/flows?region=${regionOf(world, objectCase)}` }),
   'GET /v1/insights/routes': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/insights/routes?region=${regionOf(world, objectCase)}` }),
   'GET /v1/insights/reasons': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/insights/reasons?region=${regionOf(world, objectCase)}` }),
+  'GET /v1/surveys/questionnaires': () => ({ method: 'get', path: '/v1/surveys/questionnaires' }),
+  'GET /v1/surveys/figures': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/surveys/figures?region=${regionOf(world, objectCase)}` }),
   'GET /v1/regions/:code/report': (_ctx, world, objectCase) => ({ method: 'get', path: `/v1/regions/${regionOf(world, objectCase)}/report` }),
   'POST /v1/enrolments:batch': (_ctx, world, objectCase) => ({
     method: 'post',
@@ -173,6 +176,11 @@ const REQUESTS: Record<string, RequestBuilder> = {
     method: 'post',
     path: '/v1/leavers:batch',
     body: { records: [{ pseudonym: pseudonym(`matrix-leaver-${sequence++}`), schoolYear: 2023, onderwijssoort: 'havo', diploma: true, ...(objectCase === 'own' ? {} : { supplyingVestiging: objectCase === 'other' ? `${_world.institutions.Y.brin}00` : '00ZZ00' }) }] },
+  }),
+  'POST /v1/surveys:batch': () => ({
+    method: 'post',
+    path: '/v1/surveys:batch',
+    body: { records: [{ pseudonym: pseudonym('matrix-survey'), questionnaire: 'alumni-1', surveyYear: currentSchoolYear(), choicePreparation: 4 }] },
   }),
   'POST /v1/uploads': (_ctx, world, objectCase) => ({
     method: 'post',

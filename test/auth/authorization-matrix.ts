@@ -91,6 +91,9 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixRow> = {
   'GET /v1/insights/routes': row(all(401), [200, 404, 404], [200, 404, 404], [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
   // Reasons for leaving: a school its alumni's or its intake's cells, a coordinator the region's (as the flows).
   'GET /v1/insights/reasons': row(all(401), [200, 404, 404], [200, 404, 404], [200, 404, 404], [200, 404, 404], [404, 200, 404], all(403)),
+  // Alumni surveys: the questionnaires are no data; the figures are a school's own survey, for institutions only (coordinators 403).
+  'GET /v1/surveys/questionnaires': row(all(401), all(200), all(200), all(200), all(200), all(200), all(403)),
+  'GET /v1/surveys/figures': row(all(401), [200, 404, 404], [200, 404, 404], [200, 404, 404], all(403), all(403), all(403)),
   'GET /v1/regions/:code/report': row(all(401), all(403), all(403), all(403), [200, 404, 404], [404, 200, 404], all(403)),
 
   // Ingest. own: X's records; other: Y's (another region); missing: ids that do not exist.
@@ -98,6 +101,8 @@ export const AUTHORIZATION_MATRIX: Record<string, MatrixRow> = {
   // Batches: own = a valid batch; other = one naming another receiving institution; missing = one naming an unknown BRIN.
   'POST /v1/enrolments:batch': row(all(401), [200, 403, 403], [200, 403, 403], [200, 403, 403], all(403), all(403), all(403)),
   'POST /v1/leavers:batch': row(all(401), [200, 403, 403], [200, 403, 403], [200, 403, 403], all(403), all(403), all(403)),
+  // Survey answers name no institution: the same valid batch in all three columns.
+  'POST /v1/surveys:batch': row(all(401), all(200), all(200), all(200), all(403), all(403), all(403)),
   'POST /v1/uploads': row(all(401), [200, 403, 403], [200, 403, 403], [200, 403, 403], all(403), all(403), all(403)),
   'GET /v1/uploads': row(all(401), all(200), all(200), all(200), all(403), all(403), all(403)),
   'GET /v1/uploads/:id': row(all(401), all(404), all(404), [200, 404, 404], all(403), all(403), all(403)),
@@ -173,7 +178,7 @@ export const PERSON_EXCEPTIONS: Record<PersonActor, Record<string, Expectation>>
   // A reader holds insights:read and alerts:read only: none of the records routes of supplier A's client.
   personReaderA: {
     ...sessionRoutes,
-    ...recordRoutesRefused(['POST /v1/enrolments:batch', 'POST /v1/leavers:batch', 'POST /v1/uploads', 'GET /v1/uploads', 'GET /v1/uploads/:id', 'GET /v1/enrolments', 'GET /v1/enrolments/:id', 'GET /v1/leavers', 'GET /v1/leavers/:id', 'DELETE /v1/batches/:id', 'DELETE /v1/pseudonyms/:pseudonym']),
+    ...recordRoutesRefused(['POST /v1/enrolments:batch', 'POST /v1/leavers:batch', 'POST /v1/surveys:batch', 'POST /v1/uploads', 'GET /v1/uploads', 'GET /v1/uploads/:id', 'GET /v1/enrolments', 'GET /v1/enrolments/:id', 'GET /v1/leavers', 'GET /v1/leavers/:id', 'DELETE /v1/batches/:id', 'DELETE /v1/pseudonyms/:pseudonym']),
   },
   // An editor also reads the institution's audit log.
   personEditorX: { ...sessionRoutes, 'GET /v1/audit': all(200) },

@@ -7,6 +7,7 @@ import { UploadState, uploadFile } from 'src/cli/upload';
 import { programmesForApi } from 'src/generator/catalogue';
 import { csvHeader, EnrolmentRecord, LeaverRecord, toCsvLine } from 'src/generator/records';
 import { generateRegion } from 'src/generator/region';
+import { currentSchoolYear } from 'src/records/codes';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { runInProcess } from 'test/cli/cli-harness';
 import { createTestContext, TestContext } from 'test/utils/test-context';
@@ -197,6 +198,20 @@ describe('doorstroom upload (against the running service)', () => {
     expect(run.stdout).toContain(`rows accepted: ${leavers.length} (inserted ${leavers.length}`);
     const [{ n }] = await ctx.dataSource.query('SELECT count(*)::int AS n FROM leavers WHERE institution_id = $1', [school.id]);
     expect(n).toBe(leavers.length);
+  });
+
+  it('uploads alumni survey answers too, a blank cell as an item not answered', async () => {
+    const school = await ctx.newInstitution({ sectors: ['vo'] });
+    const { clientId, secret } = await ctx.newClient({ institution: school, scopes: ['records:write'] });
+    const year = currentSchoolYear();
+    const path = join(dir, 'surveys.csv');
+    const lines = [1, 2, 3].map((i) => `${'ab'.repeat(31)}0${i},alumni-1,${year},4,${i === 2 ? '' : '3'},5,2`);
+    writeFileSync(path, `${csvHeader('surveys')}\n${lines.join('\n')}\n`);
+    const run = await runInProcess(['upload', '--file', path, '--kind', 'surveys', '--base-url', baseUrl, '--client-id', clientId], { DOORSTROOM_CLIENT_SECRET: secret });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('rows accepted: 3 (inserted 3');
+    const rows = await ctx.dataSource.query('SELECT study_skills FROM survey_answers WHERE institution_id = $1 ORDER BY pseudonym', [school.id]);
+    expect(rows).toEqual([{ study_skills: 3 }, { study_skills: null }, { study_skills: 3 }]);
   });
 
   it('refuses bad credentials, a file with unknown columns, and a missing secret, without printing the secret', async () => {

@@ -2,7 +2,9 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
+import { currentSchoolYear } from 'src/records/codes';
 import { PROGRAMMES } from 'test/ingest/records.factory';
+import { insertEnrolments } from 'test/surveys/survey-fixture';
 import { attacker, Equality } from 'test/utils/lp-attacker';
 import { createTestContext, pseudonymFor, TestContext } from 'test/utils/test-context';
 
@@ -810,3 +812,86 @@ describe('the LP attacker against the reasons for leaving', () => {
     expect(right.noisy).toBeLessThan(probes.length / 2);
   }, 900_000);
 });
+
+/**
+ * A school's alumni survey (issue 14): the school controls the survey completely, so it can upload
+ * answers for exactly the pupils it likes and read its figures by outcome group and receiver. The
+ * count attack: answers for one pupil only would, published exactly, say that pupil's outcome (the
+ * one group with a respondent). Here the school grows its respondents one pupil at a time, from
+ * one to all, and reads after each: every cell it is shown must hold at least k former pupils and
+ * k respondents (so a single respondent, or any handful, is never shown), and every count it is
+ * shown lies within the noise (±3) of the truth. The planted-extremes attack on the means is
+ * measured in test/disclosure/survey-probe.e2e-spec.ts.
+ */
+describe('the count attack on a school\'s alumni survey', () => {
+  let ctx: TestContext;
+  afterAll(() => ctx?.close());
+
+  it('shows no cell with fewer than k pupils or respondents, however the school picks its respondents', async () => {
+    ctx = await createTestContext();
+    const region = await ctx.newRegion();
+    const school = await ctx.newInstitution({ sectors: ['vo'] });
+    const receiver = await ctx.newInstitution({ sectors: ['mbo'] });
+    for (const member of [school, receiver]) await ctx.addMember(region, member);
+    const token = await ctx.tokenFor({ institution: school, scopes: ['records:write', 'insights:read'] });
+    const pupils = Array.from({ length: 30 }, (_, i) => ({ pseudonym: pseudonymFor(`survey-count-${i}`), group: i % 2 === 0 ? 'stayed' : 'left' }));
+    await insertSurveyEnrolments(ctx, school, receiver, pupils);
+    const k = 10;
+    const open = currentSchoolYear();
+    let shown = 0;
+    for (let respondents = 1; respondents <= pupils.length; respondents++) {
+      await ctx.dataSource.query(`DELETE FROM survey_answers`);
+      const records = pupils.slice(0, respondents).map(({ pseudonym }) => ({ pseudonym, questionnaire: 'alumni-1', surveyYear: open, choicePreparation: 3 }));
+      await ctx.http.post('/v1/surveys:batch').set('Authorization', `Bearer ${token}`).send({ records }).expect(200);
+      await ctx.dataSource.query(`UPDATE survey_answers SET survey_year = 2024`);
+      const body = (await get(token, '/v1/surveys/figures?surveyYear=2024')).body as {
+        total: SurveyCell;
+        byOutcome: SurveyCell[];
+        byReceiver: SurveyCell[];
+      };
+      const truth = (group: string | null) => ({
+        pupils: pupils.filter((pupil) => group === null || pupil.group === group).length,
+        respondents: pupils.slice(0, respondents).filter((pupil) => group === null || pupil.group === group).length,
+      });
+      const cells: Array<[SurveyCell, { pupils: number; respondents: number }]> = [
+        [body.total, truth(null)],
+        [body.byReceiver[0], truth(null)],
+        ...body.byOutcome.map((cell): [SurveyCell, { pupils: number; respondents: number }] => [cell, truth(cell.group)]),
+        // Groups with no pupil are listed too, suppressed.
+      ];
+      for (const [cell, exact] of cells) {
+        if (cell.protection === 'suppressed') {
+          expect(cell).toMatchObject({ formerPupils: null, respondents: null, responseRate: null });
+          continue;
+        }
+        shown++;
+        expect(exact.pupils).toBeGreaterThanOrEqual(k);
+        expect(exact.respondents).toBeGreaterThanOrEqual(k);
+        expect(Math.abs(cell.respondents! - exact.respondents)).toBeLessThanOrEqual(3);
+        expect(Math.abs(cell.formerPupils! - exact.pupils)).toBeLessThanOrEqual(3);
+      }
+      if (respondents < k) expect(cells.every(([cell]) => cell.protection === 'suppressed')).toBe(true);
+    }
+    // The cells were there to be read once they were large enough.
+    expect(shown).toBeGreaterThan(0);
+  }, 300_000);
+
+  const get = (token: string, path: string) => ctx.http.get(path).set('Authorization', `Bearer ${token}`).expect(200);
+});
+
+interface SurveyCell {
+  group: string | null;
+  protection: string;
+  formerPupils: number | null;
+  respondents: number | null;
+  responseRate: number | null;
+}
+
+/** The school's former pupils of cohort 2023 at one receiver: stayed (still enrolled) or left (ended in March). */
+async function insertSurveyEnrolments(ctx: TestContext, school: InstitutionEntity, receiver: InstitutionEntity, pupils: Array<{ pseudonym: string; group: string }>): Promise<void> {
+  await insertEnrolments(
+    ctx,
+    pupils.map(({ pseudonym, group }) => ({ pseudonym, receiver, supplier: school, sector: 'mbo' as const, startDate: '2023-09-01', endDate: group === 'left' ? '2024-03-01' : null })),
+    [2023],
+  );
+}

@@ -145,7 +145,7 @@ describe('reading, correcting and erasing own records', () => {
       const shared = enrolment('shared').pseudonym;
       const jobsBefore = (await refreshJobs(ctx, f.a)).length;
       const response = await del(f.tokenA, `/v1/pseudonyms/${shared}`).expect(200);
-      expect(response.body).toEqual({ enrolmentsDeleted: 1, leaversDeleted: 1 });
+      expect(response.body).toEqual({ enrolmentsDeleted: 1, leaversDeleted: 1, surveyAnswersDeleted: 0 });
 
       const [{ a, b }] = await ctx.dataSource.query(
         `SELECT (SELECT count(*) FROM enrolments WHERE pseudonym = $1 AND institution_id = $2)::int + (SELECT count(*) FROM leavers WHERE pseudonym = $1 AND institution_id = $2)::int AS a,

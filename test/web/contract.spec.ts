@@ -7,6 +7,7 @@ import type { InterventionDetailDto, InterventionListDto } from 'src/interventio
 import type { RoutesDto } from 'src/insights/dto/routes.dto';
 import type { RegionPageDto } from 'src/institutions/dto/institution.dto';
 import type { DefinitionSetDto } from 'src/outcomes/dto/definition.dto';
+import type { QuestionnaireListDto, SurveyFiguresDto } from 'src/surveys/dto/survey.dto';
 import type * as Web from 'web/src/types';
 import type * as WebInterventions from 'web/src/types-interventions';
 
@@ -23,6 +24,8 @@ const contract = {
   insightsView: true satisfies Fits<InsightsViewDto, Web.InsightsView>,
   flows: true satisfies Fits<FlowsDto, Web.Flows>,
   routes: true satisfies Fits<RoutesDto, Web.Routes>,
+  surveyFigures: true satisfies Fits<SurveyFiguresDto, Web.SurveyFigures>,
+  questionnaires: true satisfies Fits<QuestionnaireListDto, { items: Web.Questionnaire[] }>,
   definitionSet: true satisfies Fits<DefinitionSetDto, Web.DefinitionSet>,
   regions: true satisfies Fits<RegionPageDto, Web.Page<Web.Region>>,
   alerts: true satisfies Fits<AlertListDto, Web.Page<Web.Alert>>,

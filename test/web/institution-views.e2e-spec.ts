@@ -70,7 +70,7 @@ describe('web views for institutions, in headless Chromium', () => {
       await page.locator('form[data-form="token"] button[type="submit"]').click();
       await ready(page, 'alumni');
       expect(await page.locator('h1').textContent()).toBe(`Mijn oud-leerlingen: ${view.institution.name}`);
-      expect(await page.locator('nav a').allTextContents()).toEqual(['Mijn oud-leerlingen', 'Mijn instroom', 'Routes', 'Signalen', 'Agenda', 'Interventies']);
+      expect(await page.locator('nav a').allTextContents()).toEqual(['Mijn oud-leerlingen', 'Mijn instroom', 'Routes', 'Alumni-enquête', 'Signalen', 'Agenda', 'Interventies']);
     });
 
     it('shows my alumni per cohort against the regional benchmark, as the API has them', async () => {

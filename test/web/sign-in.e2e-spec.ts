@@ -102,7 +102,7 @@ describe('signing in with a school account, in headless Chromium', () => {
       await choose(page, 'bram');
       await ready(page, 'alumni');
       expect(await page.locator('h1').textContent()).toBe('Mijn oud-leerlingen: Het Baken Lyceum');
-      expect(await page.locator('nav a').allTextContents()).toEqual(['Mijn oud-leerlingen', 'Mijn instroom', 'Routes', 'Signalen', 'Agenda', 'Interventies']);
+      expect(await page.locator('nav a').allTextContents()).toEqual(['Mijn oud-leerlingen', 'Mijn instroom', 'Routes', 'Alumni-enquête', 'Signalen', 'Agenda', 'Interventies']);
       expect(await page.locator('.who').textContent()).toContain('Aangemeld als');
       // One role: nothing to switch.
       expect(await page.locator('select[data-action="switch-role"]').count()).toBe(0);

@@ -5,7 +5,7 @@
 import { authHeaders, signOut } from './auth';
 import { ApiError, readProblem, send } from './errors';
 import type { Intervention, InterventionDetail } from './types-interventions';
-import type { Agenda, ActionStatus, Conversation, ConversationDetail, AlertDetail, AlertState, DefinitionSet, TriageState, Flows, InsightsView, Page, Alert, Region, RegionReport, Reasons, Routes } from './types';
+import type { Agenda, ActionStatus, Conversation, ConversationDetail, AlertDetail, AlertState, DefinitionSet, TriageState, Flows, InsightsView, Page, Alert, Questionnaire, Region, RegionReport, Reasons, Routes, SurveyFigures } from './types';
 
 type Query = Record<string, string | number | undefined | null>;
 
@@ -44,6 +44,8 @@ export const api = {
   regionReport: (code: string, query: { cohort?: number }) => request<RegionReport>('GET', `/v1/regions/${encodeURIComponent(code)}/report`, { query }),
   routes: (query: { region?: string; cohortFrom?: number; cohortTo?: number }) => request<Routes>('GET', '/v1/insights/routes', { query }),
   reasons: (query: { region?: string; perspective?: 'alumni' | 'intake'; cohortFrom?: number; cohortTo?: number }) => request<Reasons>('GET', '/v1/insights/reasons', { query }),
+  questionnaires: () => request<{ items: Questionnaire[] }>('GET', '/v1/surveys/questionnaires'),
+  surveyFigures: (query: { region?: string; surveyYear?: number }) => request<SurveyFigures>('GET', '/v1/surveys/figures', { query }),
   alumni: (query: { region?: string; breakdown?: string; cohortFrom?: number; cohortTo?: number }) => request<InsightsView>('GET', '/v1/insights/alumni', { query }),
   intake: (query: { region?: string; breakdown?: string; cohortFrom?: number; cohortTo?: number }) => request<InsightsView>('GET', '/v1/insights/intake', { query }),
   flows: (query: { region?: string; cohort?: number; perspective?: 'alumni' | 'intake'; via?: 'receiver' | 'sector' }) => request<Flows>('GET', '/v1/insights/flows', { query }),

@@ -16,6 +16,7 @@ import { interventionsPage } from './page-interventions';
 import { reportPage } from './page-report';
 import { routesPage } from './page-routes';
 import { signInPage } from './page-signin';
+import { surveysPage } from './page-surveys';
 import type { Region } from './types';
 
 const ROUTES: Record<string, Page> = {
@@ -23,6 +24,7 @@ const ROUTES: Record<string, Page> = {
   alumni: alumniPage,
   intake: intakePage,
   routes: routesPage,
+  surveys: surveysPage,
   alerts: (context) => (context.params[0] ? alertDetailPage(context) : alertsPage(context)),
   definitions: definitionPage,
   interventions: interventionsPage,
@@ -79,6 +81,7 @@ function navigation(session: Session, active: string): HTMLElement {
   if (session.kind === 'region' && session.scopes.includes('insights:read')) items.push({ page: 'report', label: t('nav.report') });
   if (session.kind === 'institution' && session.scopes.includes('insights:read')) items.push({ page: 'alumni', label: t('nav.alumni') }, { page: 'intake', label: t('nav.intake') });
   if ((session.kind === 'region' || session.kind === 'institution') && session.scopes.includes('insights:read')) items.push({ page: 'routes', label: t('nav.routes') });
+  if (session.kind === 'institution' && session.scopes.includes('insights:read')) items.push({ page: 'surveys', label: t('nav.surveys') });
   if (session.scopes.includes('alerts:read')) items.push({ page: 'alerts', label: t('nav.alerts') });
   if ((session.kind === 'region' || session.kind === 'institution') && session.scopes.includes('alerts:read')) items.push({ page: 'agenda', label: t('nav.agenda') });
   if ((session.kind === 'region' || session.kind === 'institution') && session.scopes.includes('insights:read')) items.push({ page: 'interventions', label: t('nav.interventions') });

@@ -428,3 +428,41 @@ export interface Agenda {
   items: AgendaItem[];
   dueActions: number;
 }
+
+/** GET /v1/surveys/questionnaires: the alumni questionnaires, in Dutch and English. */
+export interface Questionnaire {
+  version: string;
+  title: { nl: string; en: string };
+  timing: { nl: string; en: string };
+  scale: { min: number; max: number; nl: string[]; en: string[] };
+  items: Array<{ id: string; csv: string; nl: string; en: string }>;
+}
+
+/** One cell of a school's survey figures: every count with noise, null when suppressed. */
+export interface SurveyCell {
+  group: 'stayed' | 'switched' | 'left' | null;
+  receiver: { brin: string; name: string } | null;
+  label: string;
+  protection: 'perturbed' | 'suppressed';
+  formerPupils: number | null;
+  respondents: number | null;
+  responseRate: number | null;
+  means: Array<{ item: string; mean: number | null }>;
+  meanMargin: number | null;
+}
+
+/** GET /v1/surveys/figures: a supplying school's alumni survey, by outcome group and by receiver. */
+export interface SurveyFigures {
+  region: string;
+  institution: string;
+  questionnaire: string;
+  surveyYears: number[];
+  openSurveyYear: number;
+  surveyYear: number | null;
+  cohort: number | null;
+  definitionSet: DefinitionReference | null;
+  suppressionK: number;
+  total: SurveyCell | null;
+  byOutcome: SurveyCell[];
+  byReceiver: SurveyCell[];
+}

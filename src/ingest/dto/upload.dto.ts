@@ -61,4 +61,5 @@ export class BatchDeletedDto {
 export class ErasureResultDto {
   @ApiProperty() enrolmentsDeleted!: number;
   @ApiProperty() leaversDeleted!: number;
+  @ApiProperty({ description: 'Rows of alumni survey answers erased.' }) surveyAnswersDeleted!: number;
 }

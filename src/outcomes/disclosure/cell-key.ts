@@ -31,10 +31,10 @@ export const cellKeySumSql = (column: string): string => `(sum(${column}) % ${KE
 
 export const addKeys = (a: number, b: number): number => (a + b) % KEY_MODULUS;
 
-/** The noise of a cell for one measure: uniform on −D…D, fixed by the cell's key. */
-export function cellNoise(key: number, measure: string): number {
+/** The noise of a cell for one measure: uniform on −bound…bound (D by default), fixed by the cell's key. */
+export function cellNoise(key: number, measure: string, bound: number = NOISE_BOUND): number {
   const digest = createHash('sha256').update(`${measure}:${key}`).digest();
-  return (digest.readUInt32BE(0) % (2 * NOISE_BOUND + 1)) - NOISE_BOUND;
+  return (digest.readUInt32BE(0) % (2 * bound + 1)) - bound;
 }
 
 /** A count with the cell's noise added, kept within what the cell can hold (0…max). */

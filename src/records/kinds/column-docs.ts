@@ -1,5 +1,6 @@
 import { ENROLMENTS } from 'src/records/kinds/enrolments';
 import { LEAVERS } from 'src/records/kinds/leavers';
+import { SURVEYS } from 'src/records/kinds/surveys';
 import type { KeyedChunk, RecordKind } from 'src/records/kinds/record-kind';
 
 /**
@@ -17,6 +18,7 @@ export interface KindDocs {
 export const DOCUMENTED_KINDS: readonly KindDocs[] = [
   { kind: ENROLMENTS, title: 'Enrolments (uploaded by the receiving institution)', batchRoute: 'POST /v1/enrolments:batch' },
   { kind: LEAVERS, title: 'Leavers (optional, uploaded by the supplying school)', batchRoute: 'POST /v1/leavers:batch' },
+  { kind: SURVEYS, title: 'Alumni survey answers (optional, uploaded by the supplying school)', batchRoute: 'POST /v1/surveys:batch' },
 ];
 
 export const CSV_RULES = [

@@ -14,7 +14,7 @@ import type { Reporter, ValidationContext } from 'src/records/kinds/value-checks
  * How a stored value travels to PostgreSQL: the element type of its binary array parameter. A
  * date travels as text and is cast there.
  */
-export type ColumnType = 'text' | 'date' | 'int2' | 'bool';
+export type ColumnType = 'text' | 'date' | 'int2' | 'int2?' | 'bool';
 
 /** The table column a value is stored in. */
 export interface SqlColumn<T extends ColumnType = ColumnType> {
@@ -26,6 +26,8 @@ export const text = (column: string): SqlColumn<'text'> => ({ column, type: 'tex
 export const date = (column: string): SqlColumn<'date'> => ({ column, type: 'date' });
 export const int2 = (column: string): SqlColumn<'int2'> => ({ column, type: 'int2' });
 export const bool = (column: string): SqlColumn<'bool'> => ({ column, type: 'bool' });
+/** A small integer that may be absent (a survey item left blank). */
+export const optionalInt2 = (column: string): SqlColumn<'int2?'> => ({ column, type: 'int2?' });
 
 /** A field the uploader sends. */
 export interface RecordField<J extends string = string, S extends SqlColumn | undefined = SqlColumn | undefined> {
@@ -80,7 +82,7 @@ export interface StoredColumn {
 }
 
 type Stored<T extends readonly TableEntry[]> = Extract<T[number], { sql: SqlColumn }>;
-type ValueOf<T extends ColumnType> = T extends 'int2' ? number : T extends 'bool' ? boolean : string | null;
+type ValueOf<T extends ColumnType> = T extends 'int2' ? number : T extends 'int2?' ? number | null : T extends 'bool' ? boolean : string | null;
 type IntColumn<T extends readonly TableEntry[]> = Extract<Stored<T>, { sql: SqlColumn<'int2'> }>['json'];
 
 /**
@@ -154,7 +156,9 @@ export function chunkClass<T extends readonly TableEntry[]>(entries: T, naturalK
 }
 
 /** A chunk's column arrays, in the order of the kind's stored columns, ready to be sent. */
-export type ChunkColumns = Array<{ type: 'text' | 'date'; values: ReadonlyArray<string | null> } | { type: 'int2'; values: readonly number[] } | { type: 'bool'; values: readonly boolean[] }>;
+export type ChunkColumns = Array<
+  { type: 'text' | 'date'; values: ReadonlyArray<string | null> } | { type: 'int2'; values: readonly number[] } | { type: 'int2?'; values: ReadonlyArray<number | null> } | { type: 'bool'; values: readonly boolean[] }
+>;
 
 /** Everything the service knows about one kind of record. */
 export interface RecordKind<C extends KeyedChunk> {

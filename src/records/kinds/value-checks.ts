@@ -20,6 +20,8 @@ export interface ValidationContext {
   programmes: ProgrammeCatalogue;
   /** Latest cohort accepted (next academic year). */
   maxCohort: number;
+  /** The school year running now: the only survey year that takes answers (src/records/kinds/surveys.ts); today's when absent. */
+  currentSchoolYear?: number;
   /** Field names as the uploader wrote them (JSON properties or CSV columns), for messages. */
   names: readonly string[];
   /**
