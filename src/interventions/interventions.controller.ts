@@ -2,7 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated } from 'src/access/authenticated.decorator';
 import { Principal } from 'src/access/principal';
+import { CsvExport } from 'src/common/csv-export';
 import { CreateInterventionDto, InterventionDetailDto, InterventionIdParamDto, InterventionListDto, InterventionListQueryDto, UpdateInterventionDto } from 'src/interventions/dto/intervention.dto';
+import { interventionToCsv } from 'src/interventions/intervention-csv';
 import { InterventionsService } from 'src/interventions/interventions.service';
 
 @ApiTags('interventions')
@@ -27,9 +29,10 @@ export class InterventionsController {
     return this.service.register(auth, dto);
   }
 
-  /** One intervention and its effect, recomputed from the latest summaries with the figures the caller can read. */
+  /** One intervention and its effect, recomputed from the latest summaries with the figures the caller can read; as CSV a row per cohort of its series. */
   @Get(':id')
   @Authenticated({ scope: 'insights:read' })
+  @CsvExport(interventionToCsv)
   @ApiOkResponse({ type: InterventionDetailDto })
   @ApiNotFoundResponse({ description: 'Missing, or not visible to the caller (problem+json).' })
   getIntervention(@Auth() auth: Principal, @Param() params: InterventionIdParamDto): Promise<InterventionDetailDto> {

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { InterventionsService } from 'src/interventions/interventions.service';
 import { buildPlantedRegion, PlantedRegion } from 'test/alerts/planted-region';
 import { createTestContext, TestContext } from 'test/utils/test-context';
@@ -162,5 +163,23 @@ describe('interventions and their measured effect', () => {
     expect(withdrawn.body.effect.status).toBe('estimated');
     await post(tokens.coordinatorR, `/v1/interventions/${interventionId}/withdraw`, {}).expect(409);
     expect((await service.dueForReview(principalX, '2099-01-01')).map((item) => item.id)).not.toContain(interventionId);
+  });
+
+  it('exports an intervention as CSV: a row per cohort with the pooled effect beside it, the title neutralised', async () => {
+    const titled = (await post(tokens.coordinatorR, '/v1/interventions', registration({ title: '=HYPERLINK("http://x")' })).expect(201)).body;
+    const json = (await get(tokens.coordinatorR, `/v1/interventions/${titled.id}`).expect(200)).body;
+    const response = await get(tokens.coordinatorR, `/v1/interventions/${titled.id}`).set('Accept', 'text/csv').expect(200);
+    expect(response.headers['content-type']).toMatch(/^text\/csv/);
+    const rows = parse<Record<string, string>>(response.text, { columns: true });
+    expect(rows.map((row) => [Number(row.cohort), row.period, Number(row.targetedN), Number(row.targetedEvents)])).toEqual(
+      json.effect.series.map((point: { cohort: number; period: string; targeted: { n: number; events: number } }) => [point.cohort, point.period, point.targeted.n, point.targeted.events]),
+    );
+    const after = rows.find((row) => row.cohort === '2022')!;
+    expect(after).toMatchObject({ period: 'after', targetedN: '80', targetedEvents: '28', effectStatus: 'estimated', verdict: 'opposite-direction', title: `'=HYPERLINK("http://x")` });
+    expect(Number(after.difference)).toBeCloseTo(0.2, 10);
+    expect(Number(after.differenceLower)).toBeCloseTo(0.0854, 4);
+    expect(Number(after.fisherP)).toBeCloseTo(0.000758, 5);
+    // Another school of the region learns nothing from the CSV either.
+    await get(tokens.supplierB, `/v1/interventions/${titled.id}`).set('Accept', 'text/csv').expect(404);
   });
 });

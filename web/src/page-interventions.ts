@@ -10,6 +10,7 @@ import { chartFigure, COLOURS, dataTable, suppressedLegend, trendOption } from '
 import { h, select, status, uid } from './dom';
 import { failureText } from './errors';
 import { formatNumber, formatP, formatPp, formatRate, t } from './i18n';
+import { interventionContext, interventionCsvButton } from './intervention-context';
 import { chosenRegion, PageContext, pageHeading, section } from './page';
 import type { Difference, Intervention, InterventionEffect } from './types-interventions';
 
@@ -56,6 +57,7 @@ export async function interventionsPage(context: PageContext): Promise<HTMLEleme
 async function interventionDetailPage(id: string): Promise<HTMLElement> {
   const intervention = await api.intervention(id);
   const effect = intervention.effect;
+  const context = await interventionContext(intervention);
   return h(
     'div',
     { class: 'page page-intervention', 'data-intervention-id': intervention.id, 'data-effect-status': effect.status, 'data-verdict': effect.verdict ?? '' },
@@ -75,7 +77,8 @@ async function interventionDetailPage(id: string): Promise<HTMLElement> {
       ].flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
     ),
     intervention.description ? h('p', {}, intervention.description) : null,
-    section(t('intervention.effectTitle'), h('p', { class: 'effect-statement', 'data-status': effect.status }, effectStatement(intervention, effect)), effectChart(intervention, effect), effectTable(effect), protectionNotes(effect)),
+    section(t('intervention.effectTitle'), h('p', { class: 'effect-statement', 'data-status': effect.status }, effectStatement(intervention, effect)), effectChart(intervention, effect), effectTable(effect), protectionNotes(effect), interventionCsvButton(intervention)),
+    ...context,
   );
 }
 

@@ -36,22 +36,7 @@ export async function surveysPage(context: PageContext): Promise<HTMLElement> {
       'surveyYear',
     ),
   );
-  const headers = [t('surveys.group'), t('surveys.formerPupils'), t('surveys.respondents'), t('surveys.responseRate'), ...questionnaire.items.map((_, i) => t('surveys.item', { number: i + 1 }))];
-  const row = (cell: SurveyCell, label: string): Array<string | HTMLElement> => {
-    const suppressed = cell.protection === 'suppressed';
-    return [
-      label,
-      countText(cell.formerPupils, suppressed, k),
-      countText(cell.respondents, suppressed, k),
-      rateText(cell.responseRate, suppressed, k),
-      ...cell.means.map((mean) => meanText(mean.mean, cell.meanMargin, suppressed, k)),
-    ];
-  };
-  const table = (caption: string, cells: Array<[SurveyCell, string]>, key: (cell: SurveyCell) => string): HTMLElement => {
-    const element = dataTable(caption, headers, cells.map(([cell, label]) => row(cell, label)));
-    cells.forEach(([cell], index) => (element.tBodies[0]!.rows[index]!.dataset.cell = key(cell)));
-    return element;
-  };
+  const table = (caption: string, cells: Array<[SurveyCell, string]>, key: (cell: SurveyCell) => string): HTMLElement => surveyCellsTable(questionnaire, k, caption, cells, key);
   const byOutcome = table(
     t('surveys.byOutcome', { year: figures.surveyYear }),
     [[figures.total, t('surveys.total')], ...figures.byOutcome.map((cell): [SurveyCell, string] => [cell, t(`surveys.group.${cell.group ?? 'stayed'}`)])],
@@ -79,6 +64,24 @@ export async function surveysPage(context: PageContext): Promise<HTMLElement> {
     items(questionnaire),
     open,
   );
+}
+
+/** Survey cells as a table: a row per cell (former pupils, respondents, response rate, the mean of each item); also beside an intervention. */
+export function surveyCellsTable(questionnaire: Questionnaire, k: number, caption: string, cells: Array<[SurveyCell, string]>, key: (cell: SurveyCell) => string): HTMLTableElement {
+  const headers = [t('surveys.group'), t('surveys.formerPupils'), t('surveys.respondents'), t('surveys.responseRate'), ...questionnaire.items.map((_, i) => t('surveys.item', { number: i + 1 }))];
+  const row = (cell: SurveyCell, label: string): Array<string | HTMLElement> => {
+    const suppressed = cell.protection === 'suppressed';
+    return [
+      label,
+      countText(cell.formerPupils, suppressed, k),
+      countText(cell.respondents, suppressed, k),
+      rateText(cell.responseRate, suppressed, k),
+      ...cell.means.map((mean) => meanText(mean.mean, cell.meanMargin, suppressed, k)),
+    ];
+  };
+  const element = dataTable(caption, headers, cells.map(([cell, label]) => row(cell, label)));
+  cells.forEach(([cell], index) => (element.tBodies[0]!.rows[index]!.dataset.cell = key(cell)));
+  return element;
 }
 
 /** A mean answer (1–5, one decimal) with how far the noise can move it, or the mark of a withheld figure. */
