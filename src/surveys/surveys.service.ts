@@ -13,9 +13,15 @@ import { SurveyPupilRow, SurveysRepository } from 'src/surveys/surveys.repositor
 export const DEFAULT_QUESTIONNAIRE = 'alumni-1';
 const DEFAULT_K = 10;
 
-/** The outcome group of a first-year outcome, as the school's figures split it. */
-export const OUTCOME_GROUP: Record<string, OutcomeGroup> = { enrolled: 'stayed', diploma: 'stayed', switch_internal: 'switched', switch_external: 'switched', uitval: 'left' };
-export const GROUP_LABELS: Record<OutcomeGroup, string> = { stayed: 'Gebleven (ingeschreven of diploma)', switched: 'Geswitcht', left: 'Uitgevallen' };
+/**
+ * The outcome group of a first-year outcome, as the school's figures split it. An external switch
+ * and uitval are one group, "left the institution": which of the two it was depends on other
+ * institutions' records, and an institution reads that split only in the one perturbed family of
+ * the views (docs/disclosure-control.md, attack 5 in reverse); a second, independently perturbed
+ * reading of it here would let the two readings be intersected.
+ */
+export const OUTCOME_GROUP: Record<string, OutcomeGroup> = { enrolled: 'stayed', diploma: 'stayed', switch_internal: 'switched', switch_external: 'left', uitval: 'left' };
+export const GROUP_LABELS: Record<OutcomeGroup, string> = { stayed: 'Gebleven (ingeschreven of diploma)', switched: 'Geswitcht binnen de instelling', left: 'Vertrokken (uitval of naar een andere instelling)' };
 
 /**
  * Alumni surveys (issue 14): the fixed questionnaires, and a supplying school's figures of its own

@@ -36,10 +36,9 @@ describe('planted-extremes probe of the survey figures', () => {
     ctx = await createTestContext();
     const region = await ctx.newRegion();
     const receiver = await ctx.newInstitution({ sectors: ['mbo'] });
-    const second = await ctx.newInstitution({ sectors: ['mbo'] });
     schools = [];
     for (let s = 0; s < SCHOOLS; s++) schools.push(await ctx.newInstitution({ sectors: ['vo'] }));
-    for (const member of [receiver, second, ...schools]) await ctx.addMember(region, member, '2005-08-01');
+    for (const member of [receiver, ...schools]) await ctx.addMember(region, member, '2005-08-01');
     tokens = await Promise.all(schools.map((institution) => ctx.tokenFor({ institution, scopes: ['records:write', 'insights:read'] })));
 
     const rows: PupilEnrolment[] = [];
@@ -52,7 +51,8 @@ describe('planted-extremes probe of the survey figures', () => {
       if (group === 'left') rows.push({ pseudonym, receiver, supplier, sector: 'mbo', startDate: start, endDate: `${cohort + 1}-03-01` });
       if (group === 'switched') {
         rows.push({ pseudonym, receiver, supplier, sector: 'mbo', startDate: start, endDate: `${cohort + 1}-01-31` });
-        rows.push({ pseudonym, receiver: second, supplier, sector: 'mbo', startDate: `${cohort + 1}-02-01` });
+        // Within the institution: an external switch is 'left', one group with uitval.
+        rows.push({ pseudonym, receiver, supplier, sector: 'hbo', startDate: `${cohort + 1}-02-01` });
       }
       answers[s].push({ pseudonym, value });
     };

@@ -63,10 +63,10 @@ describe('alumni surveys', () => {
       ...stayedR1.map((pseudonym) => ({ pseudonym, receiver: r1, supplier: school, sector: 'mbo' as const, startDate: '2023-09-01' })),
       ...stayedR2.map((pseudonym) => ({ pseudonym, receiver: r2, supplier: school, sector: 'hbo' as const, startDate: '2023-09-01' })),
       ...stayedR3.map((pseudonym) => ({ pseudonym, receiver: r3, supplier: school, sector: 'mbo' as const, startDate: '2023-09-01' })),
-      // Switched: hbo at R2 until January, then mbo at R1 from February (same cohort, same prior school): the first enrolment decides.
+      // Switched within the institution: hbo at R2 until January, then mbo at R2 from February (same cohort, same prior school): the first enrolment decides.
       ...switched.flatMap((pseudonym) => [
         { pseudonym, receiver: r2, supplier: school, sector: 'hbo' as const, startDate: '2023-09-01', endDate: '2024-01-31' },
-        { pseudonym, receiver: r1, supplier: school, sector: 'mbo' as const, startDate: '2024-02-01' },
+        { pseudonym, receiver: r2, supplier: school, sector: 'mbo' as const, startDate: '2024-02-01' },
       ]),
       ...left.map((pseudonym) => ({ pseudonym, receiver: r1, supplier: school, sector: 'mbo' as const, startDate: '2023-09-01', endDate: '2024-03-01' })),
     ];
@@ -173,9 +173,9 @@ describe('alumni surveys', () => {
 
     // The keys the layer draws its noise from, read from the database.
     const pupilKeys = new Map<string, number>();
-    for (const row of await ctx.dataSource.query(`SELECT pseudonym, receiver_institution_id AS receiver, record_key::text AS key FROM enrolment_outcomes WHERE supplier_institution_id = $1 AND cohort = $2`, [school.id, COHORT])) {
-      // A switched pupil's first enrolment is the one at R2.
-      if (switched.includes(row.pseudonym) && row.receiver !== r2.id) continue;
+    for (const row of await ctx.dataSource.query(`SELECT pseudonym, sector, record_key::text AS key FROM enrolment_outcomes WHERE supplier_institution_id = $1 AND cohort = $2`, [school.id, COHORT])) {
+      // A switched pupil's first enrolment is the hbo one.
+      if (switched.includes(row.pseudonym) && row.sector !== 'hbo') continue;
       pupilKeys.set(row.pseudonym, Number(row.key));
     }
     expect(pupilKeys.size).toBe(77);
@@ -204,7 +204,7 @@ describe('alumni surveys', () => {
     const switchedCell: Exact = { pupils: switched, respondents: switched.slice(0, 17), answered: [17, 17, 17, 17], sums: [34, 34, 34, 34] };
     const leftCell: Exact = { pupils: left, respondents: left.slice(0, 16), answered: [16, 16, 16, 16], sums: [16, 16, 32, 16] };
     const total: Exact = { pupils: [...stayed.pupils, ...switched, ...left], respondents: [...stayed.respondents, ...switchedCell.respondents, ...leftCell.respondents], answered: [64, 64, 64, 56], sums: [183, 159, 187, 151] };
-    // By receiver: R1 has the stayed and the left (the switched pupils' R1 enrolments come second), R2 the stayed and the switched.
+    // By receiver: R1 has the stayed and the left , R2 the stayed and the switched.
     const atR1: Exact = { pupils: [...stayedR1, ...left], respondents: [...stayedR1.slice(0, 16), ...left.slice(0, 16)], answered: [32, 32, 32, 24], sums: [80, 80, 96, 48] };
     const atR2: Exact = { pupils: [...stayedR2, ...switched], respondents: [...stayedR2.slice(0, 12), ...switched.slice(0, 17)], answered: [29, 29, 29, 29], sums: [94, 70, 82, 94] };
     const atR3: Exact = { pupils: stayedR3, respondents: stayedR3.slice(0, 3), answered: [3, 3, 3, 3], sums: [9, 9, 9, 9] };

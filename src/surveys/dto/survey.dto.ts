@@ -62,7 +62,7 @@ export class SurveyReceiverDto {
 }
 
 export class SurveyCellDto {
-  @ApiPropertyOptional({ enum: OUTCOME_GROUPS, nullable: true, description: 'stayed (still in the programme, or its diploma), switched (another programme, here or elsewhere), left (uitval); null outside the outcome table.' })
+  @ApiPropertyOptional({ enum: OUTCOME_GROUPS, nullable: true, description: 'stayed (still in the programme, or its diploma), switched (another programme at the same institution), left (left the institution: uitval or a switch elsewhere, one group because which of the two depends on records of other institutions); null outside the outcome table.' })
   group!: OutcomeGroup | null;
   @ApiPropertyOptional({ type: SurveyReceiverDto, nullable: true, description: 'The receiving institution of the pupils; null outside the receiver table.' }) receiver!: SurveyReceiverDto | null;
   @ApiProperty({ description: 'What the row is called in the web report.' }) label!: string;
