@@ -1,3 +1,4 @@
+import { source as axeSource } from 'axe-core';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -153,4 +154,21 @@ export const switchRate = (figures: { switchInternal: number | null; switchExter
 /** Runs a browser-side expression (a string, so the tests need no DOM types) and returns its JSON result. */
 export async function evaluate<T>(page: Page, expression: string): Promise<T> {
   return page.evaluate<T>(expression);
+}
+
+export interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/** The WCAG 2.0 and 2.1 A and AA rules of axe-core, on the page as it is now. */
+export async function accessibilityViolations(page: Page): Promise<Violation[]> {
+  if (!(await evaluate<boolean>(page, `typeof window.axe === 'object'`))) await page.addScriptTag({ content: axeSource });
+  return evaluate<Violation[]>(
+    page,
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+      .then((result) => result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')) })))`,
+  );
 }

@@ -1,7 +1,5 @@
-import { source as axeSource } from 'axe-core';
 import { parse } from 'csv-parse/sync';
-import { Page } from 'playwright-core';
-import { Browser, BROWSER_TIMEOUT, DemoServer, evaluate, launchChromium, ready, screenshot, signInWithSecret, startDemoServer } from 'test/web/browser';
+import { accessibilityViolations, Browser, BROWSER_TIMEOUT, DemoServer, evaluate, launchChromium, ready, screenshot, signInWithSecret, startDemoServer } from 'test/web/browser';
 
 // The interventions page in headless Chromium on the demo region: the coordinator's two planted
 // interventions (one that works, one without effect) with their measured effect as the API has
@@ -15,14 +13,6 @@ interface Intervention {
   id: string;
   title: string;
   effect: { status: string; verdict: string | null; series: unknown[] };
-}
-
-async function accessibilityViolations(page: Page): Promise<unknown[]> {
-  if (!(await evaluate<boolean>(page, `typeof window.axe === 'object'`))) await page.addScriptTag({ content: axeSource });
-  return evaluate<unknown[]>(
-    page,
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }).then((result) => result.violations.map((violation) => violation.id))`,
-  );
 }
 
 describe('the interventions page, in headless Chromium', () => {

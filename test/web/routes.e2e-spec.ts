@@ -1,6 +1,4 @@
-import { source as axeSource } from 'axe-core';
-import { Page } from 'playwright-core';
-import { Browser, BROWSER_TIMEOUT, count, DemoServer, evaluate, launchChromium, ready, screenshot, signInWithSecret, startDemoServer } from 'test/web/browser';
+import { accessibilityViolations, Browser, BROWSER_TIMEOUT, count, DemoServer, evaluate, launchChromium, ready, screenshot, signInWithSecret, startDemoServer } from 'test/web/browser';
 
 // The routes page (issue 16, seed 003) in headless Chromium against the real service on the demo
 // region: the coordinator's routes of the region (pro/vso → entree → mbo 2 among them) and a
@@ -25,14 +23,6 @@ interface Row {
 
 const ROWS = `Array.from(document.querySelectorAll('[data-chart="routes"] table tbody tr')).map((tr) => ({ route: tr.dataset.route, n: tr.querySelector('[data-n]')?.dataset.n ?? null, suppressed: !!tr.querySelector('[data-suppressed]') }))`;
 const keyOf = (cell: RouteCell): string => [cell.prior ?? '', cell.first ?? '', cell.next ?? ''].join('/');
-
-async function accessibilityViolations(page: Page): Promise<unknown[]> {
-  if (!(await evaluate<boolean>(page, `typeof window.axe === 'object'`))) await page.addScriptTag({ content: axeSource });
-  return evaluate<unknown[]>(
-    page,
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }).then((result) => result.violations.map((violation) => violation.id))`,
-  );
-}
 
 describe('the routes page, in headless Chromium', () => {
   let server: DemoServer;

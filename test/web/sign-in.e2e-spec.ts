@@ -1,33 +1,15 @@
-import { source as axeSource } from 'axe-core';
 import { Page } from 'playwright-core';
 import { DEMO_REGION } from 'src/demo/demo-region';
 import { DemoService } from 'src/demo/demo.service';
 import { buildWeb } from 'scripts/build-web';
 import { CookieClient, SignInWorld, startSignInWorld } from 'test/session/identity-providers';
-import { Browser, BROWSER_TIMEOUT, evaluate, launchChromium, ready, screenshot } from 'test/web/browser';
+import { accessibilityViolations, Browser, BROWSER_TIMEOUT, evaluate, launchChromium, ready, screenshot } from 'test/web/browser';
 
 // People sign in to the web report with their school account, in headless Chromium, against two
 // real OpenID Connect providers running in the test and the service on the demo regions: the
 // buttons, the provider's picker, landing on the right page, only their own institution, role
 // switching, sign-out, an expired session and every refusal; and automated WCAG 2.1 AA checks
 // (axe-core) of the sign-in flow and of every page of the report.
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: string[];
-}
-
-/** The WCAG 2.0 and 2.1 A and AA rules of axe-core, on the page as it is now. */
-async function accessibilityViolations(page: Page): Promise<Violation[]> {
-  if (!(await evaluate<boolean>(page, `typeof window.axe === 'object'`))) await page.addScriptTag({ content: axeSource });
-  return evaluate<Violation[]>(
-    page,
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
-      .then((result) => result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')) })))`,
-  );
-}
 
 describe('signing in with a school account, in headless Chromium', () => {
   let world: SignInWorld;

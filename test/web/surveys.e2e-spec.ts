@@ -1,6 +1,4 @@
-import { source as axeSource } from 'axe-core';
-import { Page } from 'playwright-core';
-import { Browser, BROWSER_TIMEOUT, DemoServer, evaluate, launchChromium, ready, screenshot, signInWithSecret, startDemoServer } from 'test/web/browser';
+import { accessibilityViolations, Browser, BROWSER_TIMEOUT, DemoServer, evaluate, launchChromium, ready, screenshot, signInWithSecret, startDemoServer } from 'test/web/browser';
 
 // The alumni survey page (issue 14) in headless Chromium against the real service on the demo
 // region: a supplying school's survey figures by outcome group and by receiver, each cell as the
@@ -29,14 +27,6 @@ interface Row {
 
 const ROWS = (chart: string): string =>
   `Array.from(document.querySelectorAll('[data-chart="${chart}"] table tbody tr')).map((tr) => ({ cell: tr.dataset.cell, n: Array.from(tr.querySelectorAll('[data-n]')).map((e) => e.dataset.n), means: Array.from(tr.querySelectorAll('[data-value]')).slice(1).map((e) => e.dataset.value), suppressed: !!tr.querySelector('[data-suppressed]') }))`;
-
-async function accessibilityViolations(page: Page): Promise<unknown[]> {
-  if (!(await evaluate<boolean>(page, `typeof window.axe === 'object'`))) await page.addScriptTag({ content: axeSource });
-  return evaluate<unknown[]>(
-    page,
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }).then((result) => result.violations.map((violation) => violation.id))`,
-  );
-}
 
 describe('the alumni survey page, in headless Chromium', () => {
   let server: DemoServer;
