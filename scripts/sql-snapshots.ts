@@ -30,9 +30,8 @@ import { InsightsRepository } from 'src/insights/insights.repository';
 import { ReasonViewsRepository } from 'src/insights/reason-views.repository';
 import { InterventionsRepository } from 'src/interventions/interventions.repository';
 import { RouteViewsRepository } from 'src/insights/route-views.repository';
-import { refreshReasons } from 'src/outcomes/reasons.repository';
 import { SurveysRepository } from 'src/surveys/surveys.repository';
-import { refreshRoutesAndLevels } from 'src/outcomes/routes.repository';
+import { planRoutesAndLevels } from 'src/outcomes/routes.repository';
 import { DisclosureRepository } from 'src/outcomes/disclosure/disclosure.repository';
 import { RetentionRepository } from 'src/retention/retention.repository';
 import { PeopleRepository } from 'src/people/people.repository';
@@ -523,15 +522,10 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       },
     }),
     // Part of the refresh's transaction (SummariesRepository.protectCohorts), in a transaction that is rolled back.
-    snapshot('reasons.repository', 'refreshReasons', { refreshReasons }, {
-      refreshReasons: {
-        'the cohorts a refresh touched': () => rolledBack(dataSource, (manager) => refreshReasons(manager, REGION, [2022, 2023])),
-      },
-    }),
-    snapshot('routes.repository', 'refreshRoutesAndLevels', { refreshRoutesAndLevels }, {
-      refreshRoutesAndLevels: {
-        'every cohort (a full refresh)': () => rolledBack(dataSource, (manager) => refreshRoutesAndLevels(manager, REGION, [INSTITUTION], [2022, 2023], false)),
-        'the cohorts a change touched': () => rolledBack(dataSource, (manager) => refreshRoutesAndLevels(manager, REGION, [INSTITUTION], [2023], true)),
+    // Part of the refresh's transaction (SummariesRepository.protectCohorts), in a transaction that is rolled back.
+    snapshot('routes.repository', 'planRoutesAndLevels', { planRoutesAndLevels }, {
+      planRoutesAndLevels: {
+        'the cohorts a refresh touched': () => rolledBack(dataSource, (manager) => planRoutesAndLevels(manager, REGION, [2022, 2023])),
       },
     }),
     snapshot('people.repository', 'PeopleRepository', new PeopleRepository(dataSource), {

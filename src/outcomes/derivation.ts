@@ -1,5 +1,8 @@
 import { constant, join, Param, Sql, sql } from 'src/database/sql';
-import { KEY_MODULUS, recordKeySql } from 'src/outcomes/disclosure/cell-key';
+import { recordKeySql } from 'src/outcomes/disclosure/cell-key';
+import { keySum } from 'src/outcomes/key-sums';
+import { addReasons, subtractReasons } from 'src/outcomes/reasons.repository';
+import { addRoutes, FIRST_STAGE, NEXT_STEP, ROUTE_UNTIL, subtractRoutes } from 'src/outcomes/routes.repository';
 
 /*
  * The statements of the refresh. What it derives per record is kept (`enrolment_outcomes`,
@@ -10,6 +13,9 @@ import { KEY_MODULUS, recordKeySql } from 'src/outcomes/disclosure/cell-key';
  *   leaver's continuation depend only on the same student's records at member institutions (and
  *   on the definitions, memberships and catalogue, whose changes refresh the region in full), so
  *   the result is the same as a full refresh: test/outcomes/incremental-refresh.e2e-spec.ts.
+ * An enrolment's kept row holds its route (routes.repository.ts) and exit reason too, and the same
+ * statements add it to and take it out of `route_summaries` and `reason_summaries`, so a refresh
+ * of changed students touches only their rows there as well.
  */
 
 /** Which students a statement derives: all of the region's, or these pseudonyms. */
@@ -21,7 +27,7 @@ const ofStudents = (students: Students, column: string): Sql => (students.all ? 
 const OUTCOME_CELL = 'cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type';
 const LEAVER_CELL = 'supplier_institution_id, school_year, onderwijssoort, diploma';
 
-const modulo = (expression: string): Sql => constant(`(((${expression}) % ${KEY_MODULUS}) + ${KEY_MODULUS}) % ${KEY_MODULUS}`);
+const modulo = keySum;
 
 /** The counts of a summary row over derived rows; `asOf` is the day rendement counts are taken at. */
 const outcomeCounts = (asOf: Sql): Sql[] => {
@@ -78,18 +84,22 @@ secret AS (
   SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
 ), timeline AS (
   SELECT e.id, e.institution_id, e.pseudonym, e.programme_code, e.sector, e.form, e.start_date, e.end_date, e.end_reason, e.cohort,
-         e.prior_brin, e.prior_vestiging, e.prior_diploma_type, e.prior_diploma_year,
+         e.prior_brin, e.prior_vestiging, e.prior_diploma_type, e.prior_diploma_year, e.exit_reason, COALESCE(lp.level, e.level, '') AS level,
          CASE e.sector
            WHEN 'mbo' THEN min(e.start_date) FILTER (WHERE e.sector = 'mbo') OVER student
            WHEN 'hbo' THEN min(e.start_date) FILTER (WHERE e.sector = 'hbo') OVER student
            ELSE min(e.start_date) FILTER (WHERE e.sector = 'wo') OVER student
          END AS first_in_sector,
          min(e.start_date) OVER next_day AS next_start,
-         min((e.institution_id::text || e.programme_code) COLLATE "C") OVER next_day AS next_place
+         min((e.institution_id::text || e.programme_code) COLLATE "C") OVER next_day AS next_place,
+         lead(e.sector) OVER route AS route_next_sector,
+         lead(COALESCE(lp.level, e.level, '')) OVER route AS route_next_level
     FROM enrolments e
+    LEFT JOIN programmes lp ON lp.sector = e.sector AND lp.code = e.programme_code
    WHERE e.institution_id = ANY(${members}::uuid[]) ${ofStudents(students, 'e.pseudonym')}
   WINDOW student AS (PARTITION BY e.pseudonym COLLATE "C"),
-         next_day AS (student ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING)
+         next_day AS (student ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING),
+         route AS (student ORDER BY e.start_date, e.institution_id, e.programme_code)
 ), base AS (
   SELECT t.*, si.id AS supplier_id, s.definition_set_id, s.switch_window_months, s.reference_month, s.reference_day, s.reference_date
     FROM timeline t
@@ -109,16 +119,18 @@ secret AS (
          END AS outcome,
          COALESCE(succ.new_code, b.programme_code) AS series_code,
          make_date(b.cohort + COALESCE(pg.nominal_duration_years, 4) + 1, b.reference_month, b.reference_day) AS rendement_deadline,
-         ${constant(recordKeySql('(SELECT secret FROM secret)', 'b.id'))} AS record_key
+         ${constant(recordKeySql('(SELECT secret FROM secret)', 'b.id'))} AS record_key,
+         ${FIRST_STAGE} AS first_stage, ${NEXT_STEP} AS next_step, ${ROUTE_UNTIL} AS route_until
     FROM base b
     LEFT JOIN successors succ ON succ.old_code = b.programme_code
     LEFT JOIN programmes pg ON pg.sector = b.sector AND pg.code = b.programme_code
 ), stored AS (
   INSERT INTO enrolment_outcomes (region_id, pseudonym, receiver_institution_id, enrolment_id, cohort, supplier_institution_id, supplier_vestiging,
-                                  sector, programme_code, prior_diploma_type, definition_set_id, direct, outcome, rendement_deadline, diploma_in_time, record_key)
+                                  sector, programme_code, prior_diploma_type, definition_set_id, direct, outcome, rendement_deadline, diploma_in_time, record_key,
+                                  first_stage, next_step, route_until, exit_reason)
   SELECT ${region}, pseudonym, institution_id, id, cohort, supplier_id, COALESCE(prior_vestiging, ''), sector, series_code, prior_diploma_type,
          definition_set_id, prior_diploma_year >= cohort, outcome, rendement_deadline,
-         COALESCE(end_reason = 'diploma' AND end_date < rendement_deadline, false), record_key
+         COALESCE(end_reason = 'diploma' AND end_date < rendement_deadline, false), record_key, first_stage, next_step, route_until, exit_reason
     FROM derived
   RETURNING *
 )`;
@@ -144,7 +156,8 @@ secret AS (
 const leaverCounts: Sql[] = [sql`count(*)::int`, sql`count(*) FILTER (WHERE continued)::int`];
 
 /**
- * Derives and keeps the students' enrolment outcomes and adds them to `outcome_summaries`: for a
+ * Derives and keeps the students' enrolment outcomes and adds them to `outcome_summaries` (their
+ * routes to `route_summaries`, their leavers' reasons to `reason_summaries`): for a
  * full refresh (after the region's rows were deleted) it writes every row; for changed students
  * it adds to the rows of their cells. Answers the cohorts it touched.
  */
@@ -159,10 +172,12 @@ SELECT ${region}, ${constant(OUTCOME_CELL)}, definition_set_id, ${join(outcomeCo
        ${constant(OUTCOME_MEASURES.map((measure) => `${measure} = s.${measure} + EXCLUDED.${measure}`).join(', '))},
        record_key_sum = ${modulo('s.record_key_sum + EXCLUDED.record_key_sum')}
 RETURNING s.cohort
+), routed AS (${addRoutes(region, 'stored')}
+), reasoned AS (${addReasons(region, 'stored')}
 )
 SELECT DISTINCT cohort FROM summed`;
 
-/** Takes the students' kept enrolment outcomes out, and out of `outcome_summaries`; answers the cohorts it touched. */
+/** Takes the students' kept enrolment outcomes out, and out of `outcome_summaries`, `route_summaries` and `reason_summaries`; answers the cohorts it touched. */
 export const removeEnrolmentOutcomes = (region: Param, students: Param, asOf: Sql): Sql => sql`
 WITH removed AS (
   DELETE FROM enrolment_outcomes WHERE region_id = ${region} AND pseudonym = ANY(${students}::bpchar[]) RETURNING *
@@ -178,6 +193,8 @@ UPDATE outcome_summaries s
  WHERE s.region_id = ${region}
    AND ${constant(OUTCOME_CELL.split(', ').map((column) => `s.${column} = c.${column}`).join(' AND '))}
 RETURNING s.cohort
+), routes_subtracted AS (${subtractRoutes(region, 'removed')}
+), reasons_subtracted AS (${subtractReasons(region, 'removed')}
 )
 SELECT DISTINCT cohort FROM subtracted`;
 

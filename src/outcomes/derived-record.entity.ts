@@ -7,6 +7,7 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
  * starts with the pseudonym because that is how the refresh finds a changed student's rows.
  */
 @Entity({ name: 'enrolment_outcomes' })
+@Index('idx_enrolment_outcomes_route_until', ['regionId', 'routeUntil'], { where: '"route_until" IS NOT NULL' })
 export class EnrolmentOutcomeEntity {
   @PrimaryColumn({ name: 'region_id', type: 'uuid' })
   regionId!: string;
@@ -61,6 +62,22 @@ export class EnrolmentOutcomeEntity {
   /** The record's key (src/outcomes/disclosure/cell-key.ts). */
   @Column({ name: 'record_key', type: 'bigint' })
   recordKey!: string;
+
+  /** Its route in `route_summaries` (routes.repository.ts): the stage of the enrolment … */
+  @Column({ name: 'first_stage', type: 'varchar', length: 8 })
+  firstStage!: string;
+
+  /** … and what came next, as of the day it was derived. */
+  @Column({ name: 'next_step', type: 'varchar', length: 16 })
+  nextStep!: string;
+
+  /** The end date, where it lay after the day of the derivation: from then on the next step may differ. */
+  @Column({ name: 'route_until', type: 'date', nullable: true })
+  routeUntil!: string | null;
+
+  /** The exit interview's reason, for `reason_summaries` when the outcome is a leaver's. */
+  @Column({ name: 'exit_reason', type: 'varchar', length: 16, nullable: true })
+  exitReason!: string | null;
 }
 
 /** What the refresh derived for one leaver of a region: its cell in `leaver_summaries`. */

@@ -1,40 +1,48 @@
-import { EntityManager } from 'typeorm';
-import { constant, query, Sql, sql } from 'src/database/sql';
-import { KEY_MODULUS, recordKeySql } from 'src/outcomes/disclosure/cell-key';
+import { constant, Param, Sql, sql } from 'src/database/sql';
+import { recordKeySql } from 'src/outcomes/disclosure/cell-key';
+import { keySum } from 'src/outcomes/key-sums';
 
 /*
- * Reasons for leaving (issue 14), run inside the refresh's transaction for the cohorts it touched,
- * after the outcome rows are kept (`enrolment_outcomes`): the leavers of every supplier × receiver
- * cell by the reason from the exit interview. Read from the kept outcome of each enrolment, so the
- * rows follow whatever the refresh derived, in full or for changed students alike
- * (test/outcomes/incremental-refresh.e2e-spec.ts): an enrolment whose exit reason changes is a
- * changed record (the triggers list its student), and its cohort is touched.
+ * Reasons for leaving (issue 14): the leavers of every supplier × receiver cell by the reason from
+ * the exit interview. Summed from the kept outcome of each enrolment (`enrolment_outcomes`, which
+ * keeps the enrolment's exit reason too) by the statements that write and take out those rows
+ * (derivation.ts), so the rows follow whatever the refresh derived, in full or for changed
+ * students alike (test/outcomes/incremental-refresh.e2e-spec.ts): an enrolment whose exit reason
+ * changes is a changed record (the triggers list its student).
  */
 
 /** The outcomes that count as leaving the programme: the cohort's switchers and uitval. */
 export const LEAVER_OUTCOMES = ['switch_internal', 'switch_external', 'uitval'] as const;
 
+/** The cell of a reason row, in key order; a leaver without a recorded reason counts as `unknown`. */
+const REASON_CELL = "cohort, supplier_institution_id, receiver_institution_id, COALESCE(exit_reason, 'unknown')";
+const REASON_COLUMNS = 'cohort, supplier_institution_id, receiver_institution_id, reason';
+
 /**
  * The key of a reason record is drawn from the enrolment and its reason, so that a record that
  * only changes its reason (a corrected exit interview) draws the noise of its cell anew.
  */
-const REASON_KEY_SUM = constant(
-  `(sum(${recordKeySql('(SELECT secret FROM disclosure_secrets WHERE id = 1)', "o.enrolment_id::text || ':' || COALESCE(e.exit_reason, 'unknown')")}) % ${KEY_MODULUS})::bigint`,
-);
+const REASON_KEY = recordKeySql('(SELECT secret FROM disclosure_secrets WHERE id = 1)', "enrolment_id::text || ':' || COALESCE(exit_reason, 'unknown')");
 
-/** Writes the reason rows of these cohorts of the region from the kept enrolment outcomes; a leaver without a recorded reason counts as `unknown`. */
-export const writeReasons = (regionId: string, cohorts: number[]): Sql => sql`
-INSERT INTO reason_summaries (region_id, cohort, supplier_institution_id, receiver_institution_id, reason, definition_set_id, n, record_key_sum)
-SELECT ${regionId}, o.cohort, o.supplier_institution_id, o.receiver_institution_id, COALESCE(e.exit_reason, 'unknown'), o.definition_set_id, count(*)::int,
-       ${REASON_KEY_SUM}
-  FROM enrolment_outcomes o
-  JOIN enrolments e ON e.institution_id = o.receiver_institution_id AND e.id = o.enrolment_id
- WHERE o.region_id = ${regionId} AND o.cohort = ANY(${cohorts}::smallint[]) AND o.outcome = ANY(${[...LEAVER_OUTCOMES]}::text[])
- GROUP BY o.cohort, o.supplier_institution_id, o.receiver_institution_id, COALESCE(e.exit_reason, 'unknown'), o.definition_set_id`;
+/** The leavers among these kept enrolment rows (a CTE's name), by reason cell. */
+const leaversByReason = (rows: string): Sql => sql`
+SELECT ${constant(REASON_CELL)} AS reason, definition_set_id, count(*)::int AS n, sum(${constant(REASON_KEY)}) AS key
+  FROM ${constant(rows)}
+ WHERE outcome = ANY(${[...LEAVER_OUTCOMES]}::text[])
+ GROUP BY ${constant(REASON_CELL)}, definition_set_id`;
 
-/** Rewrites the reason rows of these cohorts of the region, in the refresh's transaction. */
-export async function refreshReasons(manager: EntityManager, regionId: string, cohorts: number[]): Promise<void> {
-  await query(manager, sql`DELETE FROM reason_summaries WHERE region_id = ${regionId} AND cohort = ANY(${cohorts}::smallint[])`);
-  if (cohorts.length === 0) return;
-  await query(manager, writeReasons(regionId, cohorts));
-}
+/** Adds the reason rows of these kept enrolment rows (a CTE's name) to `reason_summaries` (a CTE body). */
+export const addReasons = (region: Param, rows: string): Sql => sql`
+INSERT INTO reason_summaries AS s (region_id, ${constant(REASON_COLUMNS)}, definition_set_id, n, record_key_sum)
+SELECT ${region}, ${constant(REASON_COLUMNS)}, definition_set_id, n, ${keySum('key')}
+  FROM (${leaversByReason(rows)}) c
+    ON CONFLICT (region_id, ${constant(REASON_COLUMNS)}) DO UPDATE SET
+       definition_set_id = EXCLUDED.definition_set_id, n = s.n + EXCLUDED.n, record_key_sum = ${keySum('s.record_key_sum + EXCLUDED.record_key_sum')}`;
+
+/** Takes the reason rows of these kept enrolment rows (a CTE's name) out of `reason_summaries` (a CTE body). */
+export const subtractReasons = (region: Param, rows: string): Sql => sql`
+UPDATE reason_summaries s
+   SET n = s.n - c.n, record_key_sum = ${keySum('s.record_key_sum - c.key')}
+  FROM (${leaversByReason(rows)}) c
+ WHERE s.region_id = ${region}
+   AND ${constant(REASON_COLUMNS.split(', ').map((column) => `s.${column} = c.${column}`).join(' AND '))}`;

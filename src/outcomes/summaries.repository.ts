@@ -4,8 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { ident, param, query, queryOne, Queryable, sql } from 'src/database/sql';
 import { addEnrolmentOutcomes, addLeaverOutcomes, removeEnrolmentOutcomes, removeLeaverOutcomes, Students } from 'src/outcomes/derivation';
-import { refreshReasons } from 'src/outcomes/reasons.repository';
-import { refreshRoutesAndLevels } from 'src/outcomes/routes.repository';
+import { planRoutesAndLevels } from 'src/outcomes/routes.repository';
 
 export interface CohortRange {
   min: number;
@@ -109,7 +108,7 @@ export class SummariesRepository {
     const rows = await query<{ cohort: number }>(manager, addEnrolmentOutcomes(region, members, cohorts, ALL_STUDENTS, sql`CURRENT_DATE`));
     const refreshed = rows.map((row) => Number(row.cohort)).sort((a, b) => a - b);
     await query(manager, addLeaverOutcomes(region, members, ALL_STUDENTS));
-    await this.protectCohorts(manager, regionId, memberIds, refreshed, true);
+    await this.protectCohorts(manager, regionId, refreshed);
     await this.recordRefresh(manager, regionId, refreshed, true);
     return { full: true, changed: true, cohorts: refreshed, students: null };
   }
@@ -134,18 +133,28 @@ export class SummariesRepository {
     const touched = [...cohorts].sort((a, b) => a - b);
     // A cell whose last record left is gone, as a full refresh would not write it.
     await query(manager, sql`DELETE FROM outcome_summaries WHERE region_id = ${region} AND cohort = ANY(${touched}::smallint[]) AND n = 0`);
+    await query(manager, sql`DELETE FROM route_summaries WHERE region_id = ${region} AND cohort = ANY(${touched}::smallint[]) AND n = 0`);
+    await query(manager, sql`DELETE FROM reason_summaries WHERE region_id = ${region} AND cohort = ANY(${touched}::smallint[]) AND n = 0`);
     await query(manager, sql`DELETE FROM leaver_summaries WHERE region_id = ${region} AND school_year = ANY(${[...years]}::smallint[]) AND n_leavers = 0`);
-    await this.protectCohorts(manager, regionId, memberIds, touched, false);
+    await this.protectCohorts(manager, regionId, touched);
     await this.recordRefresh(manager, regionId, touched, false);
     return { full: false, changed: touched.length + years.size > 0, cohorts: touched, students: pseudonyms.length };
   }
 
-  /** The students changed since the last refresh, taken off the list in the refresh's transaction. */
+  /**
+   * The students changed since the last refresh, taken off the list in the refresh's transaction,
+   * and those with an enrolment whose end date has come since it was derived (its next step in
+   * the route summaries may differ from today's: routes.repository.ts, ROUTE_UNTIL).
+   */
   private async takePendingStudents(manager: EntityManager, regionId: string): Promise<string[]> {
     const rows = await query<{ pseudonym: string }>(
       manager,
       sql`WITH taken AS (DELETE FROM refresh_pending_students WHERE region_id = ${regionId} RETURNING pseudonym)
-          SELECT pseudonym FROM (SELECT DISTINCT pseudonym FROM taken) AS changed LIMIT ${MAX_CHANGED_STUDENTS + 1}`,
+          SELECT pseudonym FROM (
+            SELECT pseudonym FROM taken
+             UNION
+            SELECT pseudonym FROM enrolment_outcomes WHERE region_id = ${regionId} AND route_until <= CURRENT_DATE
+          ) AS changed LIMIT ${MAX_CHANGED_STUDENTS + 1}`,
     );
     return rows.map((row) => row.pseudonym);
   }
@@ -169,15 +178,14 @@ export class SummariesRepository {
   }
 
   /**
-   * Writes the route and reason rows of these cohorts and decides again which of their cells are withheld:
-   * one publication plan per cohort over the outcome rows with their levels and route parts
-   * (`outcomes/routes.repository.ts`), so that every linked table is protected together.
+   * Decides again which cells of these cohorts are withheld, after their outcome, route and reason
+   * rows were written: one publication plan per cohort over the outcome rows with their levels and
+   * route parts (`outcomes/routes.repository.ts`), so that every linked table is protected together.
    */
-  private async protectCohorts(manager: EntityManager, regionId: string, memberIds: string[], cohorts: number[], full: boolean): Promise<void> {
+  private async protectCohorts(manager: EntityManager, regionId: string, cohorts: number[]): Promise<void> {
     // Also for a cohort whose last cell left (the plan below covers the cohorts that have cells).
     await query(manager, sql`DELETE FROM withheld_cells WHERE region_id = ${regionId} AND cohort = ANY(${cohorts}::smallint[])`);
-    await refreshRoutesAndLevels(manager, regionId, memberIds, cohorts, !full);
-    await refreshReasons(manager, regionId, cohorts);
+    await planRoutesAndLevels(manager, regionId, cohorts);
   }
 
   private async recordRefresh(manager: EntityManager, regionId: string, cohorts: number[], full: boolean): Promise<void> {
