@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
 import { EXIT_REASONS } from 'src/records/codes';
+import { recordKeySql } from 'src/outcomes/disclosure/cell-key';
 import { RefreshService } from 'src/outcomes/refresh.service';
 import { RefreshOutcome, SummariesRepository } from 'src/outcomes/summaries.repository';
 import { EnrolmentRecord, LeaverRecord, PROGRAMMES } from 'test/ingest/records.factory';
@@ -100,7 +101,7 @@ const STATE_SQL = {
   leavers: `SELECT supplier_institution_id, school_year, onderwijssoort, diploma, n_leavers, n_continued, record_key_sum::text AS key
               FROM leaver_summaries WHERE region_id = $1 ORDER BY 1, 2, 3, 4`,
   routes: `SELECT cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step,
-                  definition_set_id, n
+                  definition_set_id, n, record_key_sum::text AS key
              FROM route_summaries WHERE region_id = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
   reasons: `SELECT cohort, supplier_institution_id, receiver_institution_id, reason, definition_set_id, n, record_key_sum::text AS key
               FROM reason_summaries WHERE region_id = $1 ORDER BY 1, 2, 3, 4`,
@@ -249,4 +250,49 @@ describe('a refresh of changed students against a full refresh', () => {
     expect(outcomes.filter((outcome) => !outcome.full && (outcome.students ?? 0) > 0).length).toBeGreaterThan(10);
     expect(reasonRows).toBeGreaterThan(0);
   }, 900_000);
+
+  it('derives again the route of a student whose end date has come since it was derived', async () => {
+    // A diploma at the end of July 2024, derived as if on a day before it: then the next step was
+    // ingeschreven, until that end date. Today it is diploma, as a full refresh says.
+    const region = await ctx.newRegion();
+    const receiver = await ctx.newInstitution({ sectors: ['mbo'] });
+    const supplier = await ctx.newInstitution({ sectors: ['vo'] });
+    for (const member of [receiver, supplier]) await ctx.addMember(region, member);
+    const token = await ctx.tokenFor({ institution: receiver, scopes: ['records:write', 'records:read'] });
+    const record: EnrolmentRecord = {
+      pseudonym: createHash('sha256').update('incremental:end-date').digest('hex'),
+      programmeCode: '25604',
+      sector: 'mbo',
+      level: '4',
+      form: 'bol',
+      startDate: '2023-09-01',
+      endDate: '2024-07-31',
+      endReason: 'diploma',
+      priorBrin: supplier.brin,
+      priorDiplomaType: 'havo',
+      priorDiplomaYear: 2023,
+    };
+    await ctx.http.post('/v1/enrolments:batch').set('Authorization', `Bearer ${token}`).send({ records: [record] }).expect(200);
+    await ctx.runJobs();
+    const refresh = ctx.app.get(RefreshService);
+    await refresh.refreshRegion(region.id, 'all');
+    const today = await state(region);
+    expect(today.routes).toEqual([expect.objectContaining({ first_stage: 'mbo-4', next_step: 'diploma', n: 1 })]);
+
+    const key = recordKeySql('(SELECT secret FROM disclosure_secrets WHERE id = 1)', "enrolment_id::text || ':' || 'ingeschreven'");
+    await ctx.dataSource.transaction(async (manager) => {
+      const [kept] = await manager.query<Array<{ key: string }>>(
+        `UPDATE enrolment_outcomes SET next_step = 'ingeschreven', route_until = '2024-07-31' WHERE region_id = $1 RETURNING ${key} AS key`,
+        [region.id],
+      );
+      await manager.query(`UPDATE route_summaries SET next_step = 'ingeschreven', record_key_sum = $2 WHERE region_id = $1`, [region.id, kept.key]);
+    });
+    expect((await state(region)).routes).toEqual([expect.objectContaining({ next_step: 'ingeschreven', n: 1 })]);
+
+    const outcome = await refresh.refreshRegion(region.id, 'changed');
+    expect(outcome).toMatchObject({ full: false, students: 1 });
+    expect(await state(region)).toEqual(today);
+    const [kept] = await ctx.dataSource.query<Array<{ next_step: string; route_until: string | null }>>(`SELECT next_step, route_until FROM enrolment_outcomes WHERE region_id = $1`, [region.id]);
+    expect(kept).toEqual({ next_step: 'diploma', route_until: null });
+  });
 });
