@@ -29,8 +29,12 @@ FROM summary_refreshes r WHERE r.region_id = $1;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
 WITH taken AS (DELETE FROM refresh_pending_students WHERE region_id = $1 RETURNING pseudonym)
-SELECT pseudonym FROM (SELECT DISTINCT pseudonym FROM taken) AS changed LIMIT $2;
--- parameters: "00000000-0000-4000-8000-00000000000a", 100001
+SELECT pseudonym FROM (
+  SELECT pseudonym FROM taken
+   UNION
+  SELECT pseudonym FROM enrolment_outcomes WHERE region_id = $2 AND route_until <= CURRENT_DATE
+) AS changed LIMIT $3;
+-- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000a", 100001
 
 SELECT institution_id FROM region_memberships WHERE region_id = $1 ORDER BY institution_id;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
@@ -60,9 +64,25 @@ UPDATE outcome_summaries s
  WHERE s.region_id = $1
    AND s.cohort = c.cohort AND s.supplier_institution_id = c.supplier_institution_id AND s.supplier_vestiging = c.supplier_vestiging AND s.receiver_institution_id = c.receiver_institution_id AND s.sector = c.sector AND s.programme_code = c.programme_code AND s.prior_diploma_type = c.prior_diploma_type
 RETURNING s.cohort
+), routes_subtracted AS (
+UPDATE route_summaries s
+   SET n = s.n - c.n, record_key_sum = (((s.record_key_sum - c.key) % 4294967296) + 4294967296) % 4294967296
+  FROM (SELECT cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, count(*)::int AS n, sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || next_step::text), 1, 8))::bit(32)::bigint) AS key FROM removed GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step) c
+ WHERE s.region_id = $1
+   AND s.cohort = c.cohort AND s.supplier_institution_id = c.supplier_institution_id AND s.supplier_vestiging = c.supplier_vestiging AND s.receiver_institution_id = c.receiver_institution_id AND s.sector = c.sector AND s.programme_code = c.programme_code AND s.prior_diploma_type = c.prior_diploma_type AND s.first_stage = c.first_stage AND s.next_step = c.next_step
+), reasons_subtracted AS (
+UPDATE reason_summaries s
+   SET n = s.n - c.n, record_key_sum = (((s.record_key_sum - c.key) % 4294967296) + 4294967296) % 4294967296
+  FROM (
+SELECT cohort, supplier_institution_id, receiver_institution_id, COALESCE(exit_reason, 'unknown') AS reason, definition_set_id, count(*)::int AS n, sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || COALESCE(exit_reason, 'unknown')::text), 1, 8))::bit(32)::bigint) AS key
+  FROM removed
+ WHERE outcome = ANY($3::text[])
+ GROUP BY cohort, supplier_institution_id, receiver_institution_id, COALESCE(exit_reason, 'unknown'), definition_set_id) c
+ WHERE s.region_id = $1
+   AND s.cohort = c.cohort AND s.supplier_institution_id = c.supplier_institution_id AND s.receiver_institution_id = c.receiver_institution_id AND s.reason = c.reason
 )
 SELECT DISTINCT cohort FROM subtracted;
--- parameters: "00000000-0000-4000-8000-00000000000a", ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]
+-- parameters: "00000000-0000-4000-8000-00000000000a", ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"], ["switch_internal","switch_external","uitval"]
 
 WITH removed AS (
   DELETE FROM leaver_outcomes WHERE region_id = $1 AND pseudonym = ANY($2::bpchar[]) RETURNING *
@@ -98,18 +118,22 @@ secret AS (
   SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
 ), timeline AS (
   SELECT e.id, e.institution_id, e.pseudonym, e.programme_code, e.sector, e.form, e.start_date, e.end_date, e.end_reason, e.cohort,
-         e.prior_brin, e.prior_vestiging, e.prior_diploma_type, e.prior_diploma_year,
+         e.prior_brin, e.prior_vestiging, e.prior_diploma_type, e.prior_diploma_year, e.exit_reason, COALESCE(lp.level, e.level, '') AS level,
          CASE e.sector
            WHEN 'mbo' THEN min(e.start_date) FILTER (WHERE e.sector = 'mbo') OVER student
            WHEN 'hbo' THEN min(e.start_date) FILTER (WHERE e.sector = 'hbo') OVER student
            ELSE min(e.start_date) FILTER (WHERE e.sector = 'wo') OVER student
          END AS first_in_sector,
          min(e.start_date) OVER next_day AS next_start,
-         min((e.institution_id::text || e.programme_code) COLLATE "C") OVER next_day AS next_place
+         min((e.institution_id::text || e.programme_code) COLLATE "C") OVER next_day AS next_place,
+         lead(e.sector) OVER route AS route_next_sector,
+         lead(COALESCE(lp.level, e.level, '')) OVER route AS route_next_level
     FROM enrolments e
+    LEFT JOIN programmes lp ON lp.sector = e.sector AND lp.code = e.programme_code
    WHERE e.institution_id = ANY($3::uuid[]) AND e.pseudonym = ANY($4::bpchar[])
   WINDOW student AS (PARTITION BY e.pseudonym COLLATE "C"),
-         next_day AS (student ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING)
+         next_day AS (student ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING),
+         route AS (student ORDER BY e.start_date, e.institution_id, e.programme_code)
 ), base AS (
   SELECT t.*, si.id AS supplier_id, s.definition_set_id, s.switch_window_months, s.reference_month, s.reference_day, s.reference_date
     FROM timeline t
@@ -129,16 +153,24 @@ secret AS (
          END AS outcome,
          COALESCE(succ.new_code, b.programme_code) AS series_code,
          make_date(b.cohort + COALESCE(pg.nominal_duration_years, 4) + 1, b.reference_month, b.reference_day) AS rendement_deadline,
-         ('x' || substr(md5((SELECT secret FROM secret) || ':' || b.id::text), 1, 8))::bit(32)::bigint AS record_key
+         ('x' || substr(md5((SELECT secret FROM secret) || ':' || b.id::text), 1, 8))::bit(32)::bigint AS record_key,
+         CASE WHEN b.sector = 'mbo' THEN CASE b.level WHEN '1' THEN 'entree' WHEN '2' THEN 'mbo-2' WHEN '3' THEN 'mbo-3' WHEN '4' THEN 'mbo-4' ELSE 'mbo' END ELSE b.sector END AS first_stage, CASE
+           WHEN b.route_next_sector IS NOT NULL AND CASE WHEN b.route_next_sector = 'mbo' THEN CASE WHEN b.route_next_level IN ('1', '2', '3', '4') THEN b.route_next_level::int ELSE 0 END WHEN b.route_next_sector = 'hbo' THEN 5 ELSE 6 END > CASE WHEN b.sector = 'mbo' THEN CASE WHEN b.level IN ('1', '2', '3', '4') THEN b.level::int ELSE 0 END WHEN b.sector = 'hbo' THEN 5 ELSE 6 END THEN 'hoger'
+           WHEN b.end_reason = 'diploma' AND b.end_date <= CURRENT_DATE THEN 'diploma'
+           WHEN b.route_next_sector IS NOT NULL THEN 'switch'
+           WHEN b.end_date IS NULL OR b.end_date > CURRENT_DATE THEN 'ingeschreven'
+           ELSE 'uitval'
+         END AS next_step, CASE WHEN b.end_date > CURRENT_DATE THEN b.end_date END AS route_until
     FROM base b
     LEFT JOIN successors succ ON succ.old_code = b.programme_code
     LEFT JOIN programmes pg ON pg.sector = b.sector AND pg.code = b.programme_code
 ), stored AS (
   INSERT INTO enrolment_outcomes (region_id, pseudonym, receiver_institution_id, enrolment_id, cohort, supplier_institution_id, supplier_vestiging,
-                                  sector, programme_code, prior_diploma_type, definition_set_id, direct, outcome, rendement_deadline, diploma_in_time, record_key)
+                                  sector, programme_code, prior_diploma_type, definition_set_id, direct, outcome, rendement_deadline, diploma_in_time, record_key,
+                                  first_stage, next_step, route_until, exit_reason)
   SELECT $1, pseudonym, institution_id, id, cohort, supplier_id, COALESCE(prior_vestiging, ''), sector, series_code, prior_diploma_type,
          definition_set_id, prior_diploma_year >= cohort, outcome, rendement_deadline,
-         COALESCE(end_reason = 'diploma' AND end_date < rendement_deadline, false), record_key
+         COALESCE(end_reason = 'diploma' AND end_date < rendement_deadline, false), record_key, first_stage, next_step, route_until, exit_reason
     FROM derived
   RETURNING *
 ), summed AS (
@@ -151,9 +183,26 @@ SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institu
        n = s.n + EXCLUDED.n, n_direct = s.n_direct + EXCLUDED.n_direct, n_enrolled = s.n_enrolled + EXCLUDED.n_enrolled, n_switch_internal = s.n_switch_internal + EXCLUDED.n_switch_internal, n_switch_external = s.n_switch_external + EXCLUDED.n_switch_external, n_uitval = s.n_uitval + EXCLUDED.n_uitval, n_diploma = s.n_diploma + EXCLUDED.n_diploma, n_rendement_known = s.n_rendement_known + EXCLUDED.n_rendement_known, n_diploma_in_time = s.n_diploma_in_time + EXCLUDED.n_diploma_in_time,
        record_key_sum = (((s.record_key_sum + EXCLUDED.record_key_sum) % 4294967296) + 4294967296) % 4294967296
 RETURNING s.cohort
+), routed AS (
+INSERT INTO route_summaries AS s (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, definition_set_id, n, record_key_sum)
+SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, definition_set_id, count(*)::int, (((sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || next_step::text), 1, 8))::bit(32)::bigint)) % 4294967296) + 4294967296) % 4294967296
+  FROM stored
+ GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, definition_set_id
+    ON CONFLICT (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step) DO UPDATE SET
+       definition_set_id = EXCLUDED.definition_set_id, n = s.n + EXCLUDED.n, record_key_sum = (((s.record_key_sum + EXCLUDED.record_key_sum) % 4294967296) + 4294967296) % 4294967296
+), reasoned AS (
+INSERT INTO reason_summaries AS s (region_id, cohort, supplier_institution_id, receiver_institution_id, reason, definition_set_id, n, record_key_sum)
+SELECT $1, cohort, supplier_institution_id, receiver_institution_id, reason, definition_set_id, n, (((key) % 4294967296) + 4294967296) % 4294967296
+  FROM (
+SELECT cohort, supplier_institution_id, receiver_institution_id, COALESCE(exit_reason, 'unknown') AS reason, definition_set_id, count(*)::int AS n, sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || COALESCE(exit_reason, 'unknown')::text), 1, 8))::bit(32)::bigint) AS key
+  FROM stored
+ WHERE outcome = ANY($5::text[])
+ GROUP BY cohort, supplier_institution_id, receiver_institution_id, COALESCE(exit_reason, 'unknown'), definition_set_id) c
+    ON CONFLICT (region_id, cohort, supplier_institution_id, receiver_institution_id, reason) DO UPDATE SET
+       definition_set_id = EXCLUDED.definition_set_id, n = s.n + EXCLUDED.n, record_key_sum = (((s.record_key_sum + EXCLUDED.record_key_sum) % 4294967296) + 4294967296) % 4294967296
 )
 SELECT DISTINCT cohort FROM summed;
--- parameters: "00000000-0000-4000-8000-00000000000a", [], [], ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]
+-- parameters: "00000000-0000-4000-8000-00000000000a", [], [], ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"], ["switch_internal","switch_external","uitval"]
 
 WITH
 secret AS (
@@ -186,16 +235,16 @@ SELECT DISTINCT school_year FROM summed;
 DELETE FROM outcome_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]) AND n = 0;
 -- parameters: "00000000-0000-4000-8000-00000000000a", []
 
+DELETE FROM route_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]) AND n = 0;
+-- parameters: "00000000-0000-4000-8000-00000000000a", []
+
+DELETE FROM reason_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]) AND n = 0;
+-- parameters: "00000000-0000-4000-8000-00000000000a", []
+
 DELETE FROM leaver_summaries WHERE region_id = $1 AND school_year = ANY($2::smallint[]) AND n_leavers = 0;
 -- parameters: "00000000-0000-4000-8000-00000000000a", []
 
 DELETE FROM withheld_cells WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
--- parameters: "00000000-0000-4000-8000-00000000000a", []
-
-DELETE FROM route_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
--- parameters: "00000000-0000-4000-8000-00000000000a", []
-
-DELETE FROM reason_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
 -- parameters: "00000000-0000-4000-8000-00000000000a", []
 
 INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms, rendement_as_of)
@@ -268,18 +317,22 @@ secret AS (
   SELECT DISTINCT ON (old_code) old_code, new_code FROM programme_successors ORDER BY old_code, from_cohort DESC, new_code
 ), timeline AS (
   SELECT e.id, e.institution_id, e.pseudonym, e.programme_code, e.sector, e.form, e.start_date, e.end_date, e.end_reason, e.cohort,
-         e.prior_brin, e.prior_vestiging, e.prior_diploma_type, e.prior_diploma_year,
+         e.prior_brin, e.prior_vestiging, e.prior_diploma_type, e.prior_diploma_year, e.exit_reason, COALESCE(lp.level, e.level, '') AS level,
          CASE e.sector
            WHEN 'mbo' THEN min(e.start_date) FILTER (WHERE e.sector = 'mbo') OVER student
            WHEN 'hbo' THEN min(e.start_date) FILTER (WHERE e.sector = 'hbo') OVER student
            ELSE min(e.start_date) FILTER (WHERE e.sector = 'wo') OVER student
          END AS first_in_sector,
          min(e.start_date) OVER next_day AS next_start,
-         min((e.institution_id::text || e.programme_code) COLLATE "C") OVER next_day AS next_place
+         min((e.institution_id::text || e.programme_code) COLLATE "C") OVER next_day AS next_place,
+         lead(e.sector) OVER route AS route_next_sector,
+         lead(COALESCE(lp.level, e.level, '')) OVER route AS route_next_level
     FROM enrolments e
+    LEFT JOIN programmes lp ON lp.sector = e.sector AND lp.code = e.programme_code
    WHERE e.institution_id = ANY($3::uuid[])
   WINDOW student AS (PARTITION BY e.pseudonym COLLATE "C"),
-         next_day AS (student ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING)
+         next_day AS (student ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING),
+         route AS (student ORDER BY e.start_date, e.institution_id, e.programme_code)
 ), base AS (
   SELECT t.*, si.id AS supplier_id, s.definition_set_id, s.switch_window_months, s.reference_month, s.reference_day, s.reference_date
     FROM timeline t
@@ -299,16 +352,24 @@ secret AS (
          END AS outcome,
          COALESCE(succ.new_code, b.programme_code) AS series_code,
          make_date(b.cohort + COALESCE(pg.nominal_duration_years, 4) + 1, b.reference_month, b.reference_day) AS rendement_deadline,
-         ('x' || substr(md5((SELECT secret FROM secret) || ':' || b.id::text), 1, 8))::bit(32)::bigint AS record_key
+         ('x' || substr(md5((SELECT secret FROM secret) || ':' || b.id::text), 1, 8))::bit(32)::bigint AS record_key,
+         CASE WHEN b.sector = 'mbo' THEN CASE b.level WHEN '1' THEN 'entree' WHEN '2' THEN 'mbo-2' WHEN '3' THEN 'mbo-3' WHEN '4' THEN 'mbo-4' ELSE 'mbo' END ELSE b.sector END AS first_stage, CASE
+           WHEN b.route_next_sector IS NOT NULL AND CASE WHEN b.route_next_sector = 'mbo' THEN CASE WHEN b.route_next_level IN ('1', '2', '3', '4') THEN b.route_next_level::int ELSE 0 END WHEN b.route_next_sector = 'hbo' THEN 5 ELSE 6 END > CASE WHEN b.sector = 'mbo' THEN CASE WHEN b.level IN ('1', '2', '3', '4') THEN b.level::int ELSE 0 END WHEN b.sector = 'hbo' THEN 5 ELSE 6 END THEN 'hoger'
+           WHEN b.end_reason = 'diploma' AND b.end_date <= CURRENT_DATE THEN 'diploma'
+           WHEN b.route_next_sector IS NOT NULL THEN 'switch'
+           WHEN b.end_date IS NULL OR b.end_date > CURRENT_DATE THEN 'ingeschreven'
+           ELSE 'uitval'
+         END AS next_step, CASE WHEN b.end_date > CURRENT_DATE THEN b.end_date END AS route_until
     FROM base b
     LEFT JOIN successors succ ON succ.old_code = b.programme_code
     LEFT JOIN programmes pg ON pg.sector = b.sector AND pg.code = b.programme_code
 ), stored AS (
   INSERT INTO enrolment_outcomes (region_id, pseudonym, receiver_institution_id, enrolment_id, cohort, supplier_institution_id, supplier_vestiging,
-                                  sector, programme_code, prior_diploma_type, definition_set_id, direct, outcome, rendement_deadline, diploma_in_time, record_key)
+                                  sector, programme_code, prior_diploma_type, definition_set_id, direct, outcome, rendement_deadline, diploma_in_time, record_key,
+                                  first_stage, next_step, route_until, exit_reason)
   SELECT $1, pseudonym, institution_id, id, cohort, supplier_id, COALESCE(prior_vestiging, ''), sector, series_code, prior_diploma_type,
          definition_set_id, prior_diploma_year >= cohort, outcome, rendement_deadline,
-         COALESCE(end_reason = 'diploma' AND end_date < rendement_deadline, false), record_key
+         COALESCE(end_reason = 'diploma' AND end_date < rendement_deadline, false), record_key, first_stage, next_step, route_until, exit_reason
     FROM derived
   RETURNING *
 ), summed AS (
@@ -321,9 +382,26 @@ SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institu
        n = s.n + EXCLUDED.n, n_direct = s.n_direct + EXCLUDED.n_direct, n_enrolled = s.n_enrolled + EXCLUDED.n_enrolled, n_switch_internal = s.n_switch_internal + EXCLUDED.n_switch_internal, n_switch_external = s.n_switch_external + EXCLUDED.n_switch_external, n_uitval = s.n_uitval + EXCLUDED.n_uitval, n_diploma = s.n_diploma + EXCLUDED.n_diploma, n_rendement_known = s.n_rendement_known + EXCLUDED.n_rendement_known, n_diploma_in_time = s.n_diploma_in_time + EXCLUDED.n_diploma_in_time,
        record_key_sum = (((s.record_key_sum + EXCLUDED.record_key_sum) % 4294967296) + 4294967296) % 4294967296
 RETURNING s.cohort
+), routed AS (
+INSERT INTO route_summaries AS s (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, definition_set_id, n, record_key_sum)
+SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, definition_set_id, count(*)::int, (((sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || next_step::text), 1, 8))::bit(32)::bigint)) % 4294967296) + 4294967296) % 4294967296
+  FROM stored
+ GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, definition_set_id
+    ON CONFLICT (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step) DO UPDATE SET
+       definition_set_id = EXCLUDED.definition_set_id, n = s.n + EXCLUDED.n, record_key_sum = (((s.record_key_sum + EXCLUDED.record_key_sum) % 4294967296) + 4294967296) % 4294967296
+), reasoned AS (
+INSERT INTO reason_summaries AS s (region_id, cohort, supplier_institution_id, receiver_institution_id, reason, definition_set_id, n, record_key_sum)
+SELECT $1, cohort, supplier_institution_id, receiver_institution_id, reason, definition_set_id, n, (((key) % 4294967296) + 4294967296) % 4294967296
+  FROM (
+SELECT cohort, supplier_institution_id, receiver_institution_id, COALESCE(exit_reason, 'unknown') AS reason, definition_set_id, count(*)::int AS n, sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || COALESCE(exit_reason, 'unknown')::text), 1, 8))::bit(32)::bigint) AS key
+  FROM stored
+ WHERE outcome = ANY($4::text[])
+ GROUP BY cohort, supplier_institution_id, receiver_institution_id, COALESCE(exit_reason, 'unknown'), definition_set_id) c
+    ON CONFLICT (region_id, cohort, supplier_institution_id, receiver_institution_id, reason) DO UPDATE SET
+       definition_set_id = EXCLUDED.definition_set_id, n = s.n + EXCLUDED.n, record_key_sum = (((s.record_key_sum + EXCLUDED.record_key_sum) % 4294967296) + 4294967296) % 4294967296
 )
 SELECT DISTINCT cohort FROM summed;
--- parameters: "00000000-0000-4000-8000-00000000000a", [], []
+-- parameters: "00000000-0000-4000-8000-00000000000a", [], [], ["switch_internal","switch_external","uitval"]
 
 WITH
 secret AS (
@@ -354,12 +432,6 @@ SELECT DISTINCT school_year FROM summed;
 -- parameters: [], "00000000-0000-4000-8000-00000000000a"
 
 DELETE FROM withheld_cells WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
--- parameters: "00000000-0000-4000-8000-00000000000a", []
-
-DELETE FROM route_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
--- parameters: "00000000-0000-4000-8000-00000000000a", []
-
-DELETE FROM reason_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
 -- parameters: "00000000-0000-4000-8000-00000000000a", []
 
 INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms, rendement_as_of)
