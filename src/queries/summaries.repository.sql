@@ -417,6 +417,7 @@ secret AS (
     FROM leavers l
     LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
    WHERE l.institution_id = ANY($1::uuid[])
+   ORDER BY l.pseudonym COLLATE "C", l.institution_id, l.id
   RETURNING *
 ), summed AS (
 INSERT INTO leaver_summaries AS s (region_id, supplier_institution_id, school_year, onderwijssoort, diploma, n_leavers, n_continued, record_key_sum)
