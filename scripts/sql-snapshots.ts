@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { DataSource, EntityManager, Logger } from 'typeorm';
 import { AccessRepository } from 'src/access/access.repository';
+import { ApiClientRepository } from 'src/auth/api-client.repository';
 import { ENTITIES } from 'src/app.entities';
 import { AlertsRepository } from 'src/alerts/alerts.repository';
 import { AlertValues } from 'src/alerts/detection/reconcile';
@@ -481,6 +482,18 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
         'every cohort': (r) => r.points([REGION], undefined, undefined),
       },
       deleteSeries: (r) => r.deleteSeries(REGION),
+    }),
+    snapshot('api-client.repository', 'ApiClientRepository', new ApiClientRepository(dataSource), {
+      findByClientId: { skip: 'TypeORM repository API (single row)' },
+      findActiveByClientId: { skip: 'TypeORM repository API (single row)' },
+      findActiveForRequest: { skip: 'findActiveWithViewCounters on PostgreSQL, the kept client on the embedded database' },
+      findActiveWithViewCounters: (r) => r.findActiveWithViewCounters(CLIENT),
+      findById: { skip: 'TypeORM repository API (single row)' },
+      list: { skip: 'TypeORM repository API' },
+      create: { skip: 'TypeORM repository API (single row)' },
+      updateSecret: { skip: 'TypeORM repository API (single row)' },
+      revoke: { skip: 'TypeORM repository API (single row)' },
+      updateScopes: { skip: 'TypeORM repository API (single row)' },
     }),
     snapshot('insights.repository', 'InsightsRepository', new InsightsRepository(dataSource), {
       viewVersions: (r) => r.viewVersions(),

@@ -10,10 +10,12 @@ import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from 'src/app.module';
 import { AuditMiddleware } from 'src/audit/audit.middleware';
+import { sendKeptJson } from 'src/common/kept-json';
 import { AppConfig } from 'src/config/app-config';
 import { SigningKeySource, withDevelopmentSigningKey } from 'src/config/development-key';
 import { DatabaseConnection, DatabaseTarget, openDatabase } from 'src/database/database-connection';
 import { runMigrations } from 'src/database/data-source-options';
+import { viewCounterScope } from 'src/database/view-counters';
 import { DEMO_PEOPLE } from 'src/demo/demo-region';
 import { DemoService } from 'src/demo/demo.service';
 
@@ -41,9 +43,13 @@ export async function createApp(
   await mountDevelopmentProvider(app, config, DEMO_PEOPLE);
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: '16kb', extended: false });
+  // Where a read request keeps the view counters it read with its client (src/database/view-counters.ts).
+  app.use(viewCounterScope);
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
+  // A kept view's JSON text is made once, not on every response that sends it.
+  sendKeptJson((app.getHttpAdapter().getInstance() as { response: Parameters<typeof sendKeptJson>[0] }).response);
   app.use(
     helmet({
       // Swagger UI needs inline styles and scripts of its own. upgrade-insecure-requests (on by

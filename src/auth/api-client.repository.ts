@@ -4,6 +4,11 @@ import { LRUCache } from 'lru-cache';
 import { DataSource, IsNull } from 'typeorm';
 import { ApiClientEntity } from 'src/auth/api-client.entity';
 import { isEmbedded } from 'src/database/data-source-options';
+import { queryOne, sql } from 'src/database/sql';
+import { noteViewCounters, VIEW_COUNTER_COLUMNS, ViewCounterColumns, viewCountersOf } from 'src/database/view-counters';
+
+/** What a request's authentication needs of its client: everything but the secret's hash. */
+export type ActiveClient = Pick<ApiClientEntity, 'id' | 'clientId' | 'institutionId' | 'regionId' | 'scopes' | 'secretRotatedAt'>;
 
 export interface ApiClientScope {
   institutionId?: string;
@@ -40,6 +45,30 @@ export class ApiClientRepository {
     const client = await this.repository.findOne({ where: { clientId, revokedAt: IsNull() } });
     if (client) this.active?.set(clientId, { ...client });
     return client;
+  }
+
+  /**
+   * The active client of an authenticated request. On PostgreSQL its current row and, in the same
+   * statement, the view counters, which a view served to this request is checked against
+   * (`noteViewCounters`): one round trip instead of two. On the embedded database the kept client.
+   */
+  async findActiveForRequest(clientId: string): Promise<ActiveClient | null> {
+    if (this.active) return this.findActiveByClientId(clientId);
+    return this.findActiveWithViewCounters(clientId);
+  }
+
+  /** The active client by client id (null if none) with the view counters, which it notes for the request. */
+  async findActiveWithViewCounters(clientId: string): Promise<ActiveClient | null> {
+    const row = await queryOne<ViewCounterColumns & { [K in keyof ActiveClient]: ActiveClient[K] | null }>(
+      this.dataSource,
+      sql`SELECT ${VIEW_COUNTER_COLUMNS}, c.id, c.client_id AS "clientId", c.institution_id AS "institutionId", c.region_id AS "regionId",
+                 c.scopes, c.secret_rotated_at AS "secretRotatedAt"
+            FROM (SELECT 1) AS one LEFT JOIN api_clients c ON c.client_id = ${clientId} AND c.revoked_at IS NULL`,
+    );
+    noteViewCounters(viewCountersOf(row!));
+    const { id, clientId: found, institutionId, regionId, scopes, secretRotatedAt } = row!;
+    if (id === null || found === null || scopes === null || secretRotatedAt === null) return null;
+    return { id, clientId: found, institutionId, regionId, scopes, secretRotatedAt: new Date(secretRotatedAt) };
   }
 
   findById(id: string): Promise<ApiClientEntity | null> {

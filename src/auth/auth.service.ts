@@ -94,7 +94,7 @@ export class AuthService {
    * that a revoked client or a rotated secret ends its tokens at once.
    */
   async principalFromClaims(claims: AccessTokenClaims): Promise<Principal | null> {
-    const client = await this.clients.findActiveByClientId(claims.sub);
+    const client = await this.clients.findActiveForRequest(claims.sub);
     if (!client) return null;
     // Tokens issued before the last rotation die with the old secret (iat has second precision).
     if (claims.iat * 1000 < Math.floor(client.secretRotatedAt.getTime() / 1000) * 1000) return null;

@@ -1,4 +1,6 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Type, ValidationError, ValidationPipe } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { LRUCache } from 'lru-cache';
 import { ProblemFieldError, toPointer } from 'src/common/problem';
 import { problem } from 'src/common/problems';
 
@@ -55,6 +57,13 @@ export function flattenValidationErrors(
  * parameter name (query, path) in one RFC 9457 response.
  */
 export class ProblemValidationPipe extends ValidationPipe {
+  /**
+   * Query strings and path parameters that passed, per DTO class, by their JSON text. The rules
+   * are functions of the value alone, so the same text passes again: a repeated request (a
+   * dashboard asking for the same view) is only transformed, not validated again.
+   */
+  private readonly passed = new WeakMap<Type<unknown>, LRUCache<string, true>>();
+
   constructor() {
     super({
       whitelist: true,
@@ -88,8 +97,16 @@ export class ProblemValidationPipe extends ValidationPipe {
         ]);
       }
     }
+    const known = knownShape(value, metadata) ? { metatype: metadata.metatype as Type<unknown>, text: JSON.stringify(value) } : undefined;
+    if (known && this.passed.get(known.metatype)?.has(known.text)) return plainToInstance(known.metatype, value, this.transformOptions);
     try {
-      return await super.transform(value, metadata);
+      const result: unknown = await super.transform(value, metadata);
+      if (known) {
+        let texts = this.passed.get(known.metatype);
+        if (!texts) this.passed.set(known.metatype, (texts = new LRUCache<string, true>({ max: 1_000 })));
+        texts.set(known.text, true);
+      }
+      return result;
     } catch (error) {
       if (!(error instanceof RawValidationFailure)) throw error;
       if (metadata.type === 'body' && error.validationErrors.some((failure) => /^\s*[{[]/.test(failure.property))) {
@@ -119,3 +136,13 @@ export class ProblemValidationPipe extends ValidationPipe {
 }
 
 const isPrimitiveType = (type: unknown): boolean => [String, Boolean, Number, Array].includes(type as never);
+
+/** A query or path parameters as the parsers give them (text values only) for a DTO class: what the pipe may remember. */
+const knownShape = (value: unknown, metadata: ArgumentMetadata): value is Record<string, string | string[]> => {
+  if (metadata.type !== 'query' && metadata.type !== 'param') return false;
+  if (typeof metadata.metatype !== 'function' || metadata.metatype === Object || isPrimitiveType(metadata.metatype)) return false;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== null && prototype !== Object.prototype) return false;
+  return Object.values(value).every((item) => typeof item === 'string' || (Array.isArray(item) && item.every((part) => typeof part === 'string')));
+};

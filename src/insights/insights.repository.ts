@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { viewReads } from 'src/database/read-replica';
 import { constant, empty, ident, Identifier, query, queryOne, Sql, sql } from 'src/database/sql';
+import { VIEW_COUNTER_COLUMNS, ViewCounterColumns, ViewCounters, viewCountersOf } from 'src/database/view-counters';
 import { cellKeySumSql, KEY_MODULUS } from 'src/outcomes/disclosure/cell-key';
 import { OwnPart } from 'src/outcomes/disclosure/pooled-split';
 import { Counts, SUM_COUNTS_SQL } from 'src/outcomes/figures';
@@ -108,15 +109,10 @@ const breakdownOf = (breakdown: BreakdownColumn): { key: Sql | Identifier; join:
 export class InsightsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /**
-   * The counters that triggers raise when what views are computed from changes (see
-   * ViewVersionEntity), and the database's date, which decides current memberships.
-   */
-  async viewVersions(): Promise<{ today: string; versions: Map<string, string> }> {
-    const rows: Array<{ scope: string; version: string }> = await this.dataSource.query(
-      `SELECT '' AS scope, CURRENT_DATE::text AS version UNION ALL SELECT scope, version::text FROM view_versions`,
-    );
-    return { today: rows.find((row) => row.scope === '')?.version ?? '', versions: new Map(rows.filter((row) => row.scope !== '').map((row) => [row.scope, row.version])) };
+  /** The view counters and the database's date, read on the primary (src/database/view-counters.ts). */
+  async viewVersions(): Promise<ViewCounters> {
+    const row = await queryOne<ViewCounterColumns>(this.dataSource, sql`SELECT ${VIEW_COUNTER_COLUMNS}`);
+    return viewCountersOf(row!);
   }
 
   /**

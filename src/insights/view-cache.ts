@@ -2,8 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { AccessService } from 'src/access/access.service';
 import { Principal } from 'src/access/principal';
+import { keepJsonText } from 'src/common/kept-json';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { ReadReplica } from 'src/database/read-replica';
+import { viewCountersOfRequest } from 'src/database/view-counters';
 import { InsightsRepository } from 'src/insights/insights.repository';
 
 /** A computed view and the region whose summaries and definitions it was computed from. */
@@ -73,7 +75,8 @@ export class ViewCache {
   /** The view for this tenant and query: kept, or computed now. Failures are never kept. */
   async remember<T>(view: string, auth: Principal, query: object, compute: () => Promise<ComputedView<T>>): Promise<T> {
     if (!this.entries && !this.replica.enabled) return (await compute()).value;
-    const { today, versions } = await this.repository.viewVersions();
+    // Read by the guard with the caller's client when it could (src/database/view-counters.ts).
+    const { today, versions } = viewCountersOfRequest() ?? (await this.repository.viewVersions());
     const computeFresh = (): Promise<ComputedView<T>> => this.replica.read(compute, (manager, computed) => this.repository.hasVersions(manager, versions, computed.regionId));
     if (!this.entries) return (await computeFresh()).value;
     // Per tenant, never per client: the output depends on whose data it is.
@@ -83,9 +86,12 @@ export class ViewCache {
       return kept.value as T;
     }
     const computed = await computeFresh();
-    // Frozen: every later request shares this object, so nothing may change it on the way out.
+    // Frozen: every later request shares this object, so nothing may change it on the way out;
+    // its JSON text is made once here and sent as it is (src/common/kept-json.ts).
     const value = deepFreeze(computed.value);
-    const bytes = 2 * (key.length + JSON.stringify(value).length);
+    const text = keepJsonText(value);
+    // The object (about twice its text) and the text itself.
+    const bytes = 2 * key.length + 3 * text.length;
     this.entries.set(key, { value, today, globalVersion: versions.get('global'), regionId: computed.regionId, regionVersion: versions.get(computed.regionId), bytes });
     return value;
   }

@@ -104,6 +104,21 @@ describe('POST /v1/auth/token and token verification', () => {
     expect(response.body.status).toBe(401);
   });
 
+  it('refuses a token it has verified before once it expires, as on its first use', async () => {
+    // Accepted once: from then on the token is known and not verified again, only its expiry.
+    const token = sign(claimsFor(client.clientId), { expiresIn: 60 });
+    await readOwnInstitution(token).expect(200);
+    await readOwnInstitution(token).expect(200);
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 66_000);
+    try {
+      const response = await readOwnInstitution(token).expect(401);
+      expect(response.body.detail).toBe('The token has expired.');
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('answers 403 when the token lacks the scope of the route', async () => {
     const token = await ctx.tokenFor({ institution, scopes: ['records:read'] });
     const response = await ctx.http.get('/v1/clients').set('Authorization', `Bearer ${token}`).expect(403);

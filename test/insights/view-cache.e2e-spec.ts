@@ -1,6 +1,9 @@
+import { Client } from 'pg';
 import { createTestContext, TestContext } from 'test/utils/test-context';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
+
+const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
 /**
  * Views are kept between requests (ViewCache) until a trigger raises the counter of what they
@@ -57,6 +60,26 @@ describe('kept views follow every change of their inputs', () => {
       const csv = await get('/v1/insights/alumni', tokens.S).set('Accept', 'text/csv').expect(200);
       expect(csv.text).toContain(X.brin);
     }
+  });
+
+  (onPostgres ? it : it.skip)('reads the client and the view counters of a kept view in one statement (PostgreSQL)', async () => {
+    await get('/v1/insights/alumni', tokens.S).expect(200);
+    await ctx.flushAudit();
+    const sent: string[] = [];
+    const send = Client.prototype.query as (...args: unknown[]) => unknown;
+    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+      const first = args[0] as string | { text?: string };
+      sent.push(typeof first === 'string' ? first : (first.text ?? ''));
+      return send.apply(this, args) as never;
+    });
+    try {
+      await get('/v1/insights/alumni', tokens.S).expect(200);
+    } finally {
+      spy.mockRestore();
+    }
+    const reads = sent.filter((text) => /api_clients|view_versions/.test(text));
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatch(/view_versions[\s\S]*api_clients/);
   });
 
   it('shows new figures as soon as a refresh has committed them', async () => {
