@@ -3,3 +3,8 @@
 -- DisclosureRepository.withheld
 SELECT cohort, cell_key FROM withheld_cells WHERE region_id = $1 AND cohort BETWEEN $2 AND $3;
 -- parameters: "00000000-0000-4000-8000-00000000000a", 2020, 2024
+
+-- DisclosureRepository.withheldAmong
+SELECT cohort, cell_key FROM withheld_cells
+WHERE region_id = $1 AND (cohort, cell_key) IN (SELECT * FROM unnest($2::smallint[], $3::text[]));
+-- parameters: "00000000-0000-4000-8000-00000000000a", [2022,2022,2023], ["","supplier=00000000-0000-4000-8000-00000000000b",""]

@@ -17,4 +17,15 @@ export class DisclosureRepository {
     );
     return rows.map((row) => ({ cohort: Number(row.cohort), cellKey: row.cell_key }));
   }
+
+  /** Which of these cells (cohort and key, pairwise) are withheld: one primary-key lookup each. */
+  async withheldAmong(regionId: string, cohorts: number[], cellKeys: string[]): Promise<Array<{ cohort: number; cellKey: string }>> {
+    if (cohorts.length === 0) return [];
+    const rows = await query<{ cohort: number; cell_key: string }>(
+      viewReads(this.dataSource),
+      sql`SELECT cohort, cell_key FROM withheld_cells
+           WHERE region_id = ${regionId} AND (cohort, cell_key) IN (SELECT * FROM unnest(${cohorts}::smallint[], ${cellKeys}::text[]))`,
+    );
+    return rows.map((row) => ({ cohort: Number(row.cohort), cellKey: row.cell_key }));
+  }
 }
