@@ -138,7 +138,7 @@ describe('a refresh of changed students against a full refresh', () => {
     return result;
   };
 
-  it('gives the same summaries, leaver summaries, route summaries, reason summaries and withheld cells as a full refresh', async () => {
+  it('gives the same summaries, flow summaries, leaver summaries, route summaries, reason summaries and withheld cells as a full refresh', async () => {
     await fc.assert(
       fc.asyncProperty(caseArb, async (steps) => {
         run += 1;
