@@ -5,6 +5,6 @@ SELECT cohort, cell_key FROM withheld_cells WHERE region_id = $1 AND cohort BETW
 -- parameters: "00000000-0000-4000-8000-00000000000a", 2020, 2024
 
 -- DisclosureRepository.withheldAmong
-SELECT cohort, cell_key FROM withheld_cells
-WHERE region_id = $1 AND (cohort, cell_key) IN (SELECT * FROM unnest($2::smallint[], $3::text[]));
--- parameters: "00000000-0000-4000-8000-00000000000a", [2022,2022,2023], ["","supplier=00000000-0000-4000-8000-00000000000b",""]
+SELECT c.cohort, c.cell_key FROM unnest($1::smallint[], $2::text[]) AS c(cohort, cell_key)
+CROSS JOIN LATERAL (SELECT FROM withheld_cells w WHERE w.region_id = $3 AND w.cohort = c.cohort AND w.cell_key = c.cell_key LIMIT 1) AS withheld;
+-- parameters: [2022,2022,2023], ["","supplier=00000000-0000-4000-8000-00000000000b",""], "00000000-0000-4000-8000-00000000000a"
