@@ -202,6 +202,7 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       institutionById: (r) => r.institutionById(INSTITUTION),
       institutionByBrin: (r) => r.institutionByBrin('00AA'),
       regionIdsOfInstitution: (r) => r.regionIdsOfInstitution(INSTITUTION),
+      regionsOfInstitution: (r) => r.regionsOfInstitution(INSTITUTION),
       memberIdsOfRegion: (r) => r.memberIdsOfRegion(REGION),
       institutionByClaim: {
         'a BRIN': (r) => r.institutionByClaim('brin', '00aa'),
@@ -498,15 +499,17 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
     snapshot('insights.repository', 'InsightsRepository', new InsightsRepository(dataSource), {
       viewVersions: (r) => r.viewVersions(),
       hasVersions: (r) => r.hasVersions(dataSource.manager, new Map([['global', '3'], [REGION, '7']]), REGION),
-      cells: {
-        'a supplier by receiver, every row its own part': (r) => r.cells({ side: 'supplier', regionId: REGION, institutionId: INSTITUTION }, 'receiver', 2020, 2024, { own: 'all' }),
-        'the region by prior diploma type, without one receiver': (r) => r.cells({ side: 'region', regionId: REGION }, 'diplomaType', 2020, 2024, { excludeReceiver: INSTITUTION, own: 'all' }),
-        'a receiver by supplier, some prior diploma types': (r) => r.cells({ side: 'receiver', regionId: REGION, institutionId: INSTITUTION }, 'supplier', 2022, 2022, { own: 'all', priorDiplomaTypes: ['havo', 'vwo'] }),
+      scopeRows: {
+        'a supplier by receiver, with the benchmark': (r) => r.scopeRows({ side: 'supplier', regionId: REGION, institutionId: INSTITUTION }, 'receiver', 'all', INSTITUTION),
+        'a receiver by level': (r) => r.scopeRows({ side: 'receiver', regionId: REGION, institutionId: INSTITUTION }, 'level', 'all', null),
+      },
+      regionRows: {
+        'the last cohort': (r) => r.regionRows(REGION, null),
+        'a cohort': (r) => r.regionRows(REGION, 2022),
       },
       sectorLevels: (r) => r.sectorLevels({ side: 'supplier', regionId: REGION, institutionId: INSTITUTION }, 2020, 2024),
-      matrix: (r) => r.matrix(REGION, 2022),
       flows: {
-        'the region via receiver': (r) => r.flows({ side: 'region', regionId: REGION }, 'supplier', 'receiver', 2022, 'none'),
+        'the region via receiver, the last cohort': (r) => r.flows({ side: 'region', regionId: REGION }, 'supplier', 'receiver', null, 'none'),
         'a receiver via sector': (r) => r.flows({ side: 'receiver', regionId: REGION, institutionId: INSTITUTION }, 'supplier', 'sector', 2022, 'all'),
       },
       cohortRange: (r) => r.cohortRange({ side: 'supplier', regionId: REGION, institutionId: INSTITUTION }),
@@ -516,6 +519,7 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
     }),
     snapshot('disclosure.repository', 'DisclosureRepository', new DisclosureRepository(dataSource), {
       withheld: (r) => r.withheld(REGION, 2020, 2024),
+      withheldAmong: (r) => r.withheldAmong(REGION, [2022, 2022, 2023], ['', 'supplier=' + INSTITUTION, '']),
     }),
     snapshot('route-views.repository', 'RouteViewsRepository', new RouteViewsRepository(dataSource), {
       routes: {

@@ -21,7 +21,7 @@ import { SignInAttemptEntity, WebSessionEntity } from 'src/session/web-session.e
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { DisclosureSecretEntity, WithheldCellEntity } from 'src/outcomes/disclosure/disclosure.entities';
 import { EnrolmentOutcomeEntity, LeaverOutcomeEntity, PendingStudentEntity } from 'src/outcomes/derived-record.entity';
-import { LeaverSummaryEntity, OutcomeSummaryEntity, SummaryRefreshEntity } from 'src/outcomes/outcome-summary.entity';
+import { FlowSummaryEntity, LeaverSummaryEntity, OutcomeSummaryEntity, SummaryRefreshEntity } from 'src/outcomes/outcome-summary.entity';
 import { ReasonSummaryEntity } from 'src/outcomes/reason-summary.entity';
 import { RouteSummaryEntity } from 'src/outcomes/route-summary.entity';
 
@@ -42,6 +42,7 @@ export const ENTITIES = [
   JobEntity,
   DefinitionSetEntity,
   OutcomeSummaryEntity,
+  FlowSummaryEntity,
   LeaverSummaryEntity,
   SummaryRefreshEntity,
   EnrolmentOutcomeEntity,

@@ -43,6 +43,15 @@ export class AccessRepository {
     return rows.map((row) => row.region_id);
   }
 
+  /** The regions an institution belongs to today, one per current membership (for an institution's view: one statement). */
+  async regionsOfInstitution(institutionId: string): Promise<RegionRef[]> {
+    return query<RegionRef>(
+      this.dataSource,
+      sql`SELECT r.id, r.code, r.name FROM region_memberships m JOIN regions r ON r.id = m.region_id
+           WHERE m.institution_id = ${institutionId} AND (m.end_date IS NULL OR m.end_date >= CURRENT_DATE)`,
+    );
+  }
+
   /** Ids of the institutions that belong to a region today; inside the caller's transaction when given one. */
   async memberIdsOfRegion(regionId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
     const rows = await query<{ institution_id: string }>(

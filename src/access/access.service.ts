@@ -99,22 +99,20 @@ export class AccessService {
     if (auth.kind !== 'institution') {
       throw forbidden('institution-view', 'This view is for institutions; coordinators use GET /v1/regions/{code}/report.');
     }
-    const regionIds = await this.repository.regionIdsOfInstitution(auth.institutionId);
+    const regions = await this.repository.regionsOfInstitution(auth.institutionId);
     if (code !== undefined) {
-      const region = await this.repository.regionByCode(code);
-      if (!region || !regionIds.includes(region.id)) throw notFound(`Region ${code}`);
+      const region = regions.find((candidate) => candidate.code === code);
+      if (!region) throw notFound(`Region ${code}`);
       return { region, institutionId: auth.institutionId };
     }
-    if (regionIds.length !== 1) {
+    if (regions.length !== 1) {
       throw problem(
         'invalid-request',
-        regionIds.length === 0 ? 'Your institution is not a member of any region.' : 'Your institution is a member of several regions: name one.',
+        regions.length === 0 ? 'Your institution is not a member of any region.' : 'Your institution is a member of several regions: name one.',
         [{ parameter: 'region', code: 'regionRequired', detail: 'name the region of the view' }],
       );
     }
-    const region = await this.repository.regionById(regionIds[0]);
-    if (!region) throw notFound(`Region ${regionIds[0]}`);
-    return { region, institutionId: auth.institutionId };
+    return { region: regions[0], institutionId: auth.institutionId };
   }
 
   /** The reader of a view open to coordinators and institutions alike (flows): either the coordinator's region or the institution's view. */

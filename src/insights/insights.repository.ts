@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { viewReads } from 'src/database/read-replica';
-import { constant, empty, ident, Identifier, query, queryOne, Sql, sql } from 'src/database/sql';
+import { constant, empty, ident, Identifier, param, query, queryOne, Sql, sql } from 'src/database/sql';
 import { VIEW_COUNTER_COLUMNS, ViewCounterColumns, ViewCounters, viewCountersOf } from 'src/database/view-counters';
 import { cellKeySumSql, KEY_MODULUS } from 'src/outcomes/disclosure/cell-key';
 import { OwnPart } from 'src/outcomes/disclosure/pooled-split';
-import { Counts, SUM_COUNTS_SQL } from 'src/outcomes/figures';
+import { Counts, countsFromRow, SUM_COUNTS_SQL } from 'src/outcomes/figures';
 
 /** Which column of outcome_summaries a breakdown groups by. */
 export const BREAKDOWN_COLUMNS = {
@@ -32,16 +32,6 @@ export interface CellRow extends Counts {
   definitionSetId: string;
   /** The part of the cell that `own` received (all zero without `own`). */
   own: OwnPart;
-}
-
-/**
- * Options of a cell query: which part of each row the reader could move with records of its own
- * (`all`: the whole row, as for every institution reader), and whose intake to leave out.
- */
-export interface CellOptions {
-  own?: OwnScope;
-  excludeReceiver?: string;
-  priorDiplomaTypes?: string[];
 }
 
 /** The part of a row a reader could move: none (a coordinator), or the whole row. */
@@ -73,6 +63,16 @@ export interface FlowRow extends Counts {
   own: OwnPart;
 }
 
+/** What `scopeRows` reads: rows by cohort and key, the keys of the reference series, the benchmark. */
+export interface ScopeRows {
+  cells: CellRow[];
+  sectors: Array<{ cohort: number; key: string }>;
+  priorTypes: Array<{ cohort: number; key: string }>;
+  benchmark: CellRow[];
+}
+
+const NO_OWN_PART: OwnPart = { n: 0, nSwitchExternal: 0, nUitval: 0, key: 0 };
+
 export interface LeaverRow {
   schoolYear: number;
   nLeavers: number;
@@ -92,13 +92,21 @@ const scopeFilter = (scope: ViewScope): Sql => {
 };
 
 const SUM_COUNTS = constant(SUM_COUNTS_SQL);
+const SUMMARY_TABLES = ['outcome_summaries', 'flow_summaries'];
+const OUTCOMES = ident('outcome_summaries', SUMMARY_TABLES);
+/** flow_summaries: the outcome rows summed over programme and vestiging, written by the refresh. */
+const FLOWS = ident('flow_summaries', SUMMARY_TABLES);
 const KEY_SUM = constant(cellKeySumSql('record_key_sum'));
 const columnOf = (breakdown: keyof typeof BREAKDOWN_COLUMNS): Identifier => ident(BREAKDOWN_COLUMNS[breakdown], Object.values(BREAKDOWN_COLUMNS));
-/** The key of a breakdown and the join it needs: the level comes from the programme catalogue ('' when unknown). */
-const breakdownOf = (breakdown: BreakdownColumn): { key: Sql | Identifier; join: Sql } =>
-  breakdown === 'level'
-    ? { key: sql`COALESCE(p.level, '')`, join: sql` LEFT JOIN programmes p ON p.sector = outcome_summaries.sector AND p.code = outcome_summaries.programme_code` }
-    : { key: columnOf(breakdown), join: empty };
+/**
+ * The key of a breakdown, the join it needs (the level comes from the programme catalogue, ''
+ * when unknown), and the table it reads as `s`: the flow rows, unless it needs the programme or
+ * the vestiging.
+ */
+const breakdownOf = (breakdown: BreakdownColumn): { key: Sql | Identifier; join: Sql; table: Identifier } => {
+  if (breakdown === 'level') return { key: sql`COALESCE(p.level, '')`, join: sql` LEFT JOIN programmes p ON p.sector = s.sector AND p.code = s.programme_code`, table: OUTCOMES };
+  return { key: columnOf(breakdown), join: empty, table: breakdown === 'programme' || breakdown === 'vestiging' ? OUTCOMES : FLOWS };
+};
 
 /**
  * Reads the pre-aggregated summaries only; never the student-level records. The view reads go
@@ -128,19 +136,71 @@ export class InsightsRepository {
     return scopes.every((scope) => (held.get(scope) ?? 0n) >= BigInt(versions.get(scope) ?? '0'));
   }
 
-  /** Counts per cohort and breakdown key within the scope. */
-  async cells(scope: ViewScope, breakdown: BreakdownColumn, cohortFrom: number, cohortTo: number, options: CellOptions = {}): Promise<CellRow[]> {
-    const { key: column, join } = breakdownOf(breakdown);
-    const prior = options.priorDiplomaTypes ? sql` AND prior_diploma_type = ANY(${options.priorDiplomaTypes}::text[])` : empty;
-    const excluded = options.excludeReceiver ? sql` AND receiver_institution_id <> ${options.excludeReceiver}::uuid` : empty;
-    const rows = await query<CellRow & OwnColumns>(
+  /**
+   * Everything an institution's view by a breakdown reads from the summaries, in one statement
+   * over every cohort of the scope (the window is chosen from them): the rows per cohort and key
+   * (as `cells`), the sectors and prior diploma types per cohort (which reference series apply),
+   * and, with `benchmarkWithout`, the region by prior diploma type without that receiver's intake.
+   * GROUPING tells the sets apart: below 4 the rows, 5 a sector, 6 a prior diploma type.
+   */
+  async scopeRows(scope: ViewScope, breakdown: BreakdownColumn, own: OwnScope, benchmarkWithout: string | null): Promise<ScopeRows> {
+    const { key: column, join, table } = breakdownOf(breakdown);
+    const benchmark =
+      benchmarkWithout === null
+        ? empty
+        : sql`
+          UNION ALL
+          SELECT 7, cohort, prior_diploma_type::text, definition_set_id, NULL, NULL, ${SUM_COUNTS}, ${ownColumns('all')}
+            FROM flow_summaries
+           WHERE region_id = ${scope.regionId} AND receiver_institution_id <> ${benchmarkWithout}::uuid
+           GROUP BY cohort, prior_diploma_type, definition_set_id`;
+    const rows = await query<CellRow & OwnColumns & { part: number; sector: string | null; prior: string | null }>(
       viewReads(this.dataSource),
-      sql`SELECT cohort, ${column}::text AS key, definition_set_id AS "definitionSetId", ${SUM_COUNTS}, ${ownColumns(options.own ?? 'none')}
-            FROM outcome_summaries${join}
-           WHERE ${scopeFilter(scope)} AND cohort BETWEEN ${cohortFrom} AND ${cohortTo}${prior}${excluded}
-           GROUP BY cohort, ${column}, definition_set_id ORDER BY cohort, key`,
+      sql`SELECT GROUPING(definition_set_id, s.sector, prior_diploma_type) AS part, cohort, ${column}::text AS key,
+                 definition_set_id AS "definitionSetId", s.sector::text AS sector, prior_diploma_type::text AS prior,
+                 ${SUM_COUNTS}, ${ownColumns(own)}
+            FROM ${table} s${join}
+           WHERE ${scopeFilter(scope)}
+           GROUP BY GROUPING SETS ((cohort, ${column}, definition_set_id), (cohort, s.sector), (cohort, prior_diploma_type))${benchmark}
+           ORDER BY part, cohort, key`,
     );
-    return rows.map(({ ownN, ownSwitchExternal, ownUitval, ownKey, ...row }) => ({ ...row, cohort: Number(row.cohort), own: toOwnPart({ ownN, ownSwitchExternal, ownUitval, ownKey }) }));
+    const result: ScopeRows = { cells: [], sectors: [], priorTypes: [], benchmark: [] };
+    for (const { part, sector, prior, ownN, ownSwitchExternal, ownUitval, ownKey, ...row } of rows) {
+      const cohort = Number(row.cohort);
+      if (part === 5) result.sectors.push({ cohort, key: sector ?? '' });
+      else if (part === 6) result.priorTypes.push({ cohort, key: prior ?? '' });
+      else (part === 7 ? result.benchmark : result.cells).push({ ...row, cohort, own: toOwnPart({ ownN, ownSwitchExternal, ownUitval, ownKey }) });
+    }
+    return result;
+  }
+
+  /**
+   * The region report's reads in one statement: the region per cohort and sector over every
+   * cohort (the range and the trend, as `cells` by sector), and the supplier × receiver matrix of
+   * one cohort (the region's last when `cohort` is null).
+   */
+  async regionRows(regionId: string, cohort: number | null): Promise<{ sectors: CellRow[]; matrix: Array<MatrixRow & { cohort: number }> }> {
+    const region = param(regionId);
+    const rows = await query<CellRow & MatrixRow & { part: number }>(
+      viewReads(this.dataSource),
+      sql`SELECT 0 AS part, cohort, sector::text AS key, definition_set_id AS "definitionSetId", NULL AS "supplierId", NULL AS "receiverId", ${SUM_COUNTS}
+            FROM flow_summaries WHERE region_id = ${region}
+           GROUP BY cohort, sector, definition_set_id
+          UNION ALL
+          SELECT 1, cohort, NULL, NULL, supplier_institution_id::text, receiver_institution_id::text, ${SUM_COUNTS}
+            FROM flow_summaries
+           WHERE region_id = ${region} AND cohort = COALESCE(${cohort}::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = ${region}))
+           GROUP BY cohort, supplier_institution_id, receiver_institution_id
+          ORDER BY part, cohort, key`,
+    );
+    const sectors: CellRow[] = [];
+    const matrix: Array<MatrixRow & { cohort: number }> = [];
+    for (const { part, supplierId, receiverId, key, definitionSetId, ...counts } of rows) {
+      const cohort = Number(counts.cohort);
+      if (part === 0) sectors.push({ ...counts, cohort, key, definitionSetId, own: NO_OWN_PART });
+      else matrix.push({ ...counts, cohort, supplierId, receiverId });
+    }
+    return { sectors, matrix };
   }
 
   /**
@@ -158,25 +218,37 @@ export class InsightsRepository {
     );
   }
 
-  /** The supplier × receiver matrix of one cohort of a region. */
-  matrix(regionId: string, cohort: number): Promise<MatrixRow[]> {
-    return query<MatrixRow>(
+  /**
+   * Counts per (source, target) of one cohort (the scope's last when `cohort` is null): for flows,
+   * with the part `own` received; and the cohort's definition sets by sector (as `cells` by sector
+   * reads them), in the same statement.
+   */
+  async flows(
+    scope: ViewScope,
+    sourceColumn: 'supplier',
+    targetColumn: 'receiver' | 'sector',
+    cohort: number | null,
+    own: OwnScope,
+  ): Promise<{ cohort: number | null; rows: FlowRow[]; definitionRows: Array<{ definitionSetId: string }> }> {
+    const source = columnOf(sourceColumn);
+    const target = columnOf(targetColumn);
+    const filter = scopeFilter(scope);
+    const rows = await query<FlowRow & OwnColumns & { part: number; cohort: number; definitionSetId: string | null }>(
       viewReads(this.dataSource),
-      sql`SELECT supplier_institution_id::text AS "supplierId", receiver_institution_id::text AS "receiverId", ${SUM_COUNTS}
-            FROM outcome_summaries WHERE region_id = ${regionId} AND cohort = ${cohort}
-           GROUP BY supplier_institution_id, receiver_institution_id`,
+      sql`SELECT GROUPING(definition_set_id) AS part, cohort, ${source}::text AS "sourceKey", ${target}::text AS "targetKey", sector::text AS sector,
+                 definition_set_id AS "definitionSetId", ${SUM_COUNTS}, ${ownColumns(own)}
+            FROM flow_summaries
+           WHERE ${filter} AND cohort = COALESCE(${cohort}::smallint, (SELECT max(cohort) FROM flow_summaries WHERE ${filter}))
+           GROUP BY GROUPING SETS ((cohort, ${source}, ${target}), (cohort, sector, definition_set_id))
+           ORDER BY part DESC, "sourceKey", "targetKey", sector`,
     );
-  }
-
-  /** Counts per (source, target) of one cohort: for flows, with the part `own` received. */
-  async flows(scope: ViewScope, sourceColumn: keyof typeof BREAKDOWN_COLUMNS, targetColumn: keyof typeof BREAKDOWN_COLUMNS, cohort: number, own: OwnScope): Promise<FlowRow[]> {
-    const rows = await query<FlowRow & OwnColumns>(
-      viewReads(this.dataSource),
-      sql`SELECT ${columnOf(sourceColumn)}::text AS "sourceKey", ${columnOf(targetColumn)}::text AS "targetKey", ${SUM_COUNTS}, ${ownColumns(own)}
-            FROM outcome_summaries WHERE ${scopeFilter(scope)} AND cohort = ${cohort}
-           GROUP BY 1, 2 ORDER BY 1, 2`,
-    );
-    return rows.map(({ ownN, ownSwitchExternal, ownUitval, ownKey, ...row }) => ({ ...row, own: toOwnPart({ ownN, ownSwitchExternal, ownUitval, ownKey }) }));
+    const flowRows: FlowRow[] = [];
+    const definitionRows: Array<{ definitionSetId: string }> = [];
+    for (const { part, cohort: _cohort, definitionSetId, ownN, ownSwitchExternal, ownUitval, ownKey, ...row } of rows) {
+      if (part === 0) definitionRows.push({ definitionSetId: definitionSetId ?? '' });
+      else flowRows.push({ sourceKey: row.sourceKey, targetKey: row.targetKey, ...countsFromRow(row), own: toOwnPart({ ownN, ownSwitchExternal, ownUitval, ownKey }) });
+    }
+    return { cohort: cohort ?? (rows.length > 0 ? Number(rows[0].cohort) : null), rows: flowRows, definitionRows };
   }
 
   /** Cohorts with summaries in the scope. */

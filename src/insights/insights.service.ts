@@ -23,7 +23,7 @@ import { BreakdownColumn, CellRow, InsightsRepository, ViewScope } from 'src/ins
 import { ViewCache } from 'src/insights/view-cache';
 import { ViewReferences } from 'src/insights/view-references';
 import { CellSpec } from 'src/outcomes/disclosure/cells';
-import { DisclosureService } from 'src/outcomes/disclosure/disclosure.service';
+import { CohortCell, DisclosureService } from 'src/outcomes/disclosure/disclosure.service';
 import { perturbedContinued } from 'src/outcomes/disclosure/pooled-split';
 import { addCounts, Counts, countsFromRow, emptyCounts, Protection, toFigures } from 'src/outcomes/figures';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
@@ -75,8 +75,9 @@ export class InsightsService {
 
   private async computeRegionReport(region: RegionRef, query: RegionReportQueryDto): Promise<RegionReportDto> {
     const definitions = await this.loadDefinitions(region.id);
-    const scope: ViewScope = { side: 'region', regionId: region.id };
-    const range = await this.repository.cohortRange(scope);
+    // One read: the range and the trend over every cohort, the matrix of the chosen cohort.
+    const { sectors, matrix } = await this.repository.regionRows(region.id, query.cohort ?? null);
+    const range = sectors.length > 0 ? { min: sectors[0].cohort, max: sectors[sectors.length - 1].cohort } : null;
     const cohort = query.cohort ?? range?.max ?? null;
     const empty: RegionReportDto = {
       region: region.code,
@@ -100,20 +101,12 @@ export class InsightsService {
     // The trend: region totals per cohort.
     const trendFrom = query.cohortFrom ?? range.min;
     const trendTo = query.cohortTo ?? range.max;
-    const perCohort = await this.repository.cells(scope, 'sector', trendFrom, trendTo);
-    const disclosure = await this.disclosure.forRegion(region.id, Math.min(trendFrom, cohort), Math.max(trendTo, cohort));
-    const trend: TrendPointDto[] = [...this.groupByCohort(perCohort).entries()].map(([year, rows]) => {
-      const definition = definitions.forCohort(rows);
-      const counts = rows.reduce((sum, row) => addCounts(sum, countsFromRow(row)), emptyCounts());
-      const protection: Protection = disclosure.isPublished(year, {}) ? 'published' : 'suppressed';
-      return { cohort: year, definitionSet: toDefinitionReference(definition), ...toFigures(counts, protection, definition.switchersCountAsUitval, definition.suppressionK) };
-    });
+    const perCohort = sectors.filter((row) => row.cohort >= trendFrom && row.cohort <= trendTo);
+    const trendByCohort = this.groupByCohort(perCohort);
 
     // The matrix of the chosen cohort, as the refresh protected it together with every linked table.
-    const rows = await this.repository.matrix(region.id, cohort);
-    // The trend's rows hold the chosen cohort unless it lies outside the trend's range.
-    const trendRows = perCohort.filter((row) => row.cohort === cohort);
-    const cohortRows = trendRows.length > 0 ? trendRows : await this.repository.cells(scope, 'sector', cohort, cohort);
+    const rows = matrix;
+    const cohortRows = sectors.filter((row) => row.cohort === cohort);
     const cohortDefinition = definitions.forCohort(cohortRows);
     const supplierIds = [...new Set(rows.map((row) => row.supplierId))].sort();
     const receiverIds = [...new Set(rows.map((row) => row.receiverId))].sort();
@@ -121,8 +114,23 @@ export class InsightsService {
     const brinOf = (id: string): string => labels.get(id)?.brin ?? id;
     supplierIds.sort((a, b) => brinOf(a).localeCompare(brinOf(b)));
     receiverIds.sort((a, b) => brinOf(a).localeCompare(brinOf(b)));
+    const supplierIndex = new Map(supplierIds.map((id, i) => [id, i]));
+    const receiverIndex = new Map(receiverIds.map((id, j) => [id, j]));
     const grid = supplierIds.map(() => receiverIds.map(() => emptyCounts()));
-    for (const row of rows) grid[supplierIds.indexOf(row.supplierId)][receiverIds.indexOf(row.receiverId)] = countsFromRow(row);
+    for (const row of rows) grid[supplierIndex.get(row.supplierId)!][receiverIndex.get(row.receiverId)!] = countsFromRow(row);
+
+    // The withheld cells among those shown: the region total of each trend cohort, the matrix and its margins.
+    const shown: CohortCell[] = [...trendByCohort.keys()].map((year) => ({ cohort: year, spec: {} }));
+    shown.push({ cohort, spec: {} }, ...supplierIds.map((id) => ({ cohort, spec: { supplier: id } })), ...receiverIds.map((id) => ({ cohort, spec: { receiver: id } })));
+    grid.forEach((line, i) => line.forEach((counts, j) => counts.n > 0 && shown.push({ cohort, spec: { supplier: supplierIds[i], receiver: receiverIds[j] } })));
+    const disclosure = await this.disclosure.forCells(region.id, shown);
+
+    const trend: TrendPointDto[] = [...trendByCohort.entries()].map(([year, yearRows]) => {
+      const definition = definitions.forCohort(yearRows);
+      const counts = yearRows.reduce((sum, row) => addCounts(sum, countsFromRow(row)), emptyCounts());
+      const protection: Protection = disclosure.isPublished(year, {}) ? 'published' : 'suppressed';
+      return { cohort: year, definitionSet: toDefinitionReference(definition), ...toFigures(counts, protection, definition.switchersCountAsUitval, definition.suppressionK) };
+    });
     const k = cohortDefinition.suppressionK;
     const switchers = cohortDefinition.switchersCountAsUitval;
     const figures = (counts: Counts, spec: CellSpec) => toFigures(counts, disclosure.isPublished(cohort, spec) ? 'published' : 'suppressed', switchers, k);
@@ -159,7 +167,7 @@ export class InsightsService {
       trend,
       methodebreuken: Definitions.breaks(perCohort),
       definitionSets: definitions.references(perCohort.map((row) => row.definitionSetId)),
-      references: await this.viewReferences.forScope(scope, trendFrom, trendTo, perCohort.map((row) => definitions.of(row.definitionSetId)), { byPriorEducation: false, sectorRows: perCohort }),
+      references: await this.viewReferences.forScope(trendFrom, trendTo, perCohort.map((row) => definitions.of(row.definitionSetId)), { sectorRows: perCohort, priorRows: [] }),
     };
   }
 
@@ -181,15 +189,13 @@ export class InsightsService {
 
   private async computeFlows(region: RegionRef, scope: ViewScope, query: FlowsQueryDto): Promise<FlowsDto> {
     const definitions = await this.loadDefinitions(region.id);
-    const range = await this.repository.cohortRange(scope);
-    const cohort = query.cohort ?? range?.max ?? null;
+    const middle: BreakdownColumn = query.via === 'sector' ? 'sector' : 'receiver';
+    // The chosen cohort, or the scope's last, in the same statement as its rows.
+    const read = await this.repository.flows(scope, 'supplier', middle, query.cohort ?? null, scope.side === 'region' ? 'none' : 'all');
+    const { cohort, rows } = read;
     if (cohort === null) return { region: region.code, cohort, definitionSet: null, nodes: [], links: [] };
 
-    const middle: BreakdownColumn = query.via === 'sector' ? 'sector' : 'receiver';
-    const rows = await this.repository.flows(scope, 'supplier', middle, cohort, scope.side === 'region' ? 'none' : 'all');
-    const definitionRows = await this.repository.cells(scope, 'sector', cohort, cohort);
-    const definition = definitions.forCohort(definitionRows);
-    const disclosure = await this.disclosure.forRegion(region.id, cohort, cohort);
+    const definition = definitions.forCohort(read.definitionRows);
     const labels = await this.repository.institutionLabels([...new Set(rows.flatMap((row) => [row.sourceKey, middle === 'receiver' ? row.targetKey : '']).filter(Boolean))]);
     const nodeId = (kind: string, key: string): string => `${kind}:${kind === 'sector' ? key : (labels.get(key)?.brin ?? key)}`;
     const nodes = new Map<string, FlowNodeDto>();
@@ -208,11 +214,16 @@ export class InsightsService {
         ? { supplier: sourceKey, receiver: scope.institutionId, ...(middle === 'sector' ? { sector: targetKey } : {}) }
         : { supplier: sourceKey, [DIMENSION_OF[middle]]: targetKey };
     const sourceCell = (sourceKey: string): CellSpec => (scope.side === 'receiver' ? { supplier: sourceKey, receiver: scope.institutionId } : { supplier: sourceKey });
+    const disclosure = await this.disclosure.forCells(region.id, rows.flatMap((row) => [{ cohort, spec: sourceCell(row.sourceKey) }, { cohort, spec: linkCell(row.sourceKey, row.targetKey) }]));
 
     // Withheld links of a source go into one "suppressed" node; a withheld source is left out.
     const middleOutcomes = new Map<string, ProtectedCounts[]>();
     const bySource = new Map<string, typeof rows>();
-    for (const row of rows) bySource.set(row.sourceKey, [...(bySource.get(row.sourceKey) ?? []), row]);
+    for (const row of rows) {
+      const sourceRows = bySource.get(row.sourceKey);
+      if (sourceRows) sourceRows.push(row);
+      else bySource.set(row.sourceKey, [row]);
+    }
     for (const [sourceKey, sourceRows] of bySource) {
       if (!disclosure.isPublished(cohort, sourceCell(sourceKey))) continue;
       const source = nodeId('supplier', sourceKey);
@@ -226,7 +237,9 @@ export class InsightsService {
         addLink(source, target, counts.n);
         // An institution's link is a whole supplier × receiver cell only via receiver (via sector: a piece of one).
         const whole = middle === 'receiver';
-        middleOutcomes.set(target, [...(middleOutcomes.get(target) ?? []), splitFor(counts, row.own, whole)]);
+        const parts = middleOutcomes.get(target);
+        if (parts) parts.push(splitFor(counts, row.own, whole));
+        else middleOutcomes.set(target, [splitFor(counts, row.own, whole)]);
       }
     }
     for (const [middleNode, parts] of middleOutcomes) {
@@ -261,8 +274,19 @@ export class InsightsService {
     query: { cohortFrom?: number; cohortTo?: number },
     withBenchmark: boolean,
   ): Promise<InsightsViewDto> {
-    const institution = (await this.repository.institutionLabels([institutionId])).get(institutionId);
-    const range = await this.repository.cohortRange(scope);
+    // One read of every cohort of the scope: the range, the rows, the keys of the reference
+    // series and (alumni) the benchmark, which leaves the reader's own intake out: its split
+    // between switch and uitval carries noise, as a record of the reader's own can turn another
+    // institution's uitval into a switch (docs/disclosure-control.md, attack 5). Read in this one
+    // family only, by prior diploma type.
+    const read = await this.repository.scopeRows(scope, breakdown, 'all', withBenchmark ? institutionId : null);
+    const range = read.cells.length > 0 ? { min: read.cells[0].cohort, max: read.cells[read.cells.length - 1].cohort } : null;
+    const to = range ? (query.cohortTo ?? range.max) : 0;
+    const from = range ? (query.cohortFrom ?? Math.max(range.min, to - DEFAULT_WINDOW + 1)) : 0;
+    if (range && from > to) throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', 'cohortFrom is after cohortTo.', [{ parameter: 'cohortFrom', code: 'afterCohortTo', detail: 'cohortFrom must not be after cohortTo' }]);
+    const inWindow = <T extends { cohort: number }>(rows: T[]): T[] => rows.filter((row) => row.cohort >= from && row.cohort <= to);
+    const rows = inWindow(read.cells);
+    const { institution, labelOf } = await this.labeller(breakdown, institutionId, rows.map((row) => row.key));
     const base: InsightsViewDto = {
       region: region.code,
       institution: { brin: institution?.brin ?? '', name: institution?.name ?? '' },
@@ -274,30 +298,28 @@ export class InsightsService {
       levelReferences: [],
     };
     if (!range) return base;
-    const to = query.cohortTo ?? range.max;
-    const from = query.cohortFrom ?? Math.max(range.min, to - DEFAULT_WINDOW + 1);
-    if (from > to) throw new ProblemException(HttpStatus.BAD_REQUEST, 'invalid-request', 'Invalid request', 'cohortFrom is after cohortTo.', [{ parameter: 'cohortFrom', code: 'afterCohortTo', detail: 'cohortFrom must not be after cohortTo' }]);
 
-    const rows = await this.repository.cells(scope, breakdown, from, to, { own: 'all' });
-    const labelOf = await this.labeller(breakdown, rows.map((row) => row.key));
-    const disclosure = await this.disclosure.forRegion(region.id, from, to);
-    // The benchmark leaves the reader's own intake out, and its split between switch and uitval
-    // carries noise: a record of the reader's own can turn another institution's uitval into a
-    // switch (docs/disclosure-control.md, attack 5). Read in this one family only, by prior diploma type.
-    const benchmarkRows = withBenchmark ? await this.repository.cells({ side: 'region', regionId: region.id }, 'diplomaType', from, to, { excludeReceiver: institutionId, own: 'all' }) : [];
-    const benchmarkByCohort = this.groupByCohort(benchmarkRows);
+    const byCohort = this.groupByCohort(rows);
+    const benchmarkByCohort = this.groupByCohort(inWindow(read.benchmark));
     const tenant: CellSpec = scope.side === 'supplier' ? { supplier: institutionId } : { receiver: institutionId };
+    const rowCell = (row: CellRow): CellSpec => ({ ...tenant, [DIMENSION_OF[breakdown]]: row.key });
+    const shown: CohortCell[] = [];
+    for (const [cohort, cohortRows] of byCohort) {
+      shown.push({ cohort, spec: tenant }, ...cohortRows.map((row) => ({ cohort, spec: rowCell(row) })));
+      if (withBenchmark) shown.push({ cohort, spec: {} }, ...(benchmarkByCohort.get(cohort) ?? []).map((row) => ({ cohort, spec: { prior: row.key } })));
+    }
+    const disclosure = await this.disclosure.forCells(region.id, shown);
     // Every row is the reader's own part; it is one whole supplier × receiver cell in the alumni
     // by receiver and in the intake by supplier, and only there is the split published (with noise).
     const ownIsWholeRow = (): boolean => (scope.side === 'supplier' ? breakdown === 'receiver' : breakdown === 'supplier');
 
-    const cohorts: CohortFiguresDto[] = [...this.groupByCohort(rows).entries()].map(([cohort, cohortRows]) => {
+    const cohorts: CohortFiguresDto[] = [...byCohort.entries()].map(([cohort, cohortRows]) => {
       const definition = definitions.forCohort(cohortRows);
       const k = definition.suppressionK;
       const switchers = definition.switchersCountAsUitval;
-      const shown = cohortRows.map((row) => splitFor(countsFromRow(row), row.own, ownIsWholeRow()));
+      const shownCounts = cohortRows.map((row) => splitFor(countsFromRow(row), row.own, ownIsWholeRow()));
       const published = (spec: CellSpec, protection: Protection): Protection => (disclosure.isPublished(cohort, spec) ? protection : 'suppressed');
-      const total = this.totalFor(scope, breakdown, cohortRows, shown);
+      const total = this.totalFor(scope, breakdown, cohortRows, shownCounts);
       const entry: CohortFiguresDto = {
         cohort,
         definitionSet: toDefinitionReference(definition),
@@ -305,7 +327,7 @@ export class InsightsService {
         total: toFigures(total.counts, published(tenant, total.protection), switchers, k),
         rows: cohortRows.map((row, index) => ({
           ...labelOf(row.key),
-          ...toFigures(shown[index].counts, published({ ...tenant, [DIMENSION_OF[breakdown]]: row.key }, shown[index].protection), switchers, k),
+          ...toFigures(shownCounts[index].counts, published(rowCell(row), shownCounts[index].protection), switchers, k),
         })),
       };
       if (withBenchmark) {
@@ -318,13 +340,14 @@ export class InsightsService {
       }
       return entry;
     });
+    const rowDefinitions = rows.map((row) => definitions.of(row.definitionSetId));
     return {
       ...base,
       definitionSets: definitions.references(rows.map((row) => row.definitionSetId)),
       methodebreuken: Definitions.breaks(rows),
       cohorts,
-      references: await this.viewReferences.forScope(scope, from, to, rows.map((row) => definitions.of(row.definitionSetId)), { byPriorEducation: true }),
-      levelReferences: breakdown === 'level' ? await this.viewReferences.forLevels(scope, from, to, rows.map((row) => definitions.of(row.definitionSetId))) : [],
+      references: await this.viewReferences.forScope(from, to, rowDefinitions, { sectorRows: inWindow(read.sectors), priorRows: inWindow(read.priorTypes) }),
+      levelReferences: breakdown === 'level' ? await this.viewReferences.forLevels(scope, from, to, rowDefinitions) : [],
     };
   }
 
@@ -339,30 +362,34 @@ export class InsightsService {
     return { counts: rows.map(countsFromRow).reduce(addCounts, emptyCounts()), protection: 'split-withheld' };
   }
 
-  /** Turns a summary key (institution id, code) into what the view shows. */
-  private async labeller(breakdown: BreakdownColumn, keys: string[]): Promise<Labeller> {
+  /** The reader's own name, and what the view shows for a summary key (institution id, code): institutions in one read. */
+  private async labeller(breakdown: BreakdownColumn, institutionId: string, keys: string[]): Promise<{ institution: { brin: string; name: string } | undefined; labelOf: Labeller }> {
     const unique = [...new Set(keys)];
+    const byInstitution = breakdown === 'receiver' || breakdown === 'supplier';
+    const labels = await this.repository.institutionLabels(byInstitution ? [institutionId, ...unique] : [institutionId]);
+    const institution = labels.get(institutionId);
     switch (breakdown) {
       case 'receiver':
-      case 'supplier': {
-        const labels = await this.repository.institutionLabels(unique);
-        return (key) => {
-          const label = labels.get(key);
-          return label ? { key: label.brin, label: label.name } : { key, label: key };
+      case 'supplier':
+        return {
+          institution,
+          labelOf: (key) => {
+            const label = labels.get(key);
+            return label ? { key: label.brin, label: label.name } : { key, label: key };
+          },
         };
-      }
       case 'programme': {
-        const labels = await this.repository.programmeLabels(unique);
-        return (key) => ({ key, label: labels.get(key) ?? key });
+        const names = await this.repository.programmeLabels(unique);
+        return { institution, labelOf: (key) => ({ key, label: names.get(key) ?? key }) };
       }
       case 'sector':
-        return (key) => ({ key, label: key.toUpperCase() });
+        return { institution, labelOf: (key) => ({ key, label: key.toUpperCase() }) };
       case 'vestiging':
-        return (key) => (key === '' ? { key: '', label: 'Geen vestiging opgegeven' } : { key, label: key });
+        return { institution, labelOf: (key) => (key === '' ? { key: '', label: 'Geen vestiging opgegeven' } : { key, label: key }) };
       case 'diplomaType':
-        return (key) => ({ key, label: key });
+        return { institution, labelOf: (key) => ({ key, label: key }) };
       case 'level':
-        return (key) => ({ key, label: LEVEL_LABELS[key] ?? key });
+        return { institution, labelOf: (key) => ({ key, label: LEVEL_LABELS[key] ?? key }) };
     }
   }
 
@@ -386,7 +413,11 @@ export class InsightsService {
 
   private groupByCohort<T extends { cohort: number }>(rows: T[]): Map<number, T[]> {
     const grouped = new Map<number, T[]>();
-    for (const row of rows) grouped.set(Number(row.cohort), [...(grouped.get(Number(row.cohort)) ?? []), row]);
+    for (const row of rows) {
+      const cohortRows = grouped.get(Number(row.cohort));
+      if (cohortRows) cohortRows.push(row);
+      else grouped.set(Number(row.cohort), [row]);
+    }
     return new Map([...grouped.entries()].sort((a, b) => a[0] - b[0]));
   }
 

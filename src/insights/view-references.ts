@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BreakdownColumn, InsightsRepository, ViewScope } from 'src/insights/insights.repository';
+import { InsightsRepository, ViewScope } from 'src/insights/insights.repository';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import type { RecordSector } from 'src/programmes/programme-codes';
 import { ReferenceComparisonDto } from 'src/references/dto/reference.dto';
@@ -22,19 +22,15 @@ export class ViewReferences {
     private readonly references: ReferencesService,
   ) {}
 
-  /** `sectorRows`: the view's rows by sector over the same cohorts, where it has read them already. */
+  /** The view's sectors and prior diploma types over the same cohorts, as it read them with its rows. */
   async forScope(
-    scope: ViewScope,
     from: number,
     to: number,
     definitions: DefinitionSetEntity[],
-    options: { byPriorEducation: boolean; sectorRows?: Array<{ key: string }> },
+    keys: { sectorRows: Array<{ key: string }>; priorRows: Array<{ key: string }> },
   ): Promise<ReferenceComparisonDto[]> {
     const unique = (rows: Array<{ key: string }>): string[] => [...new Set(rows.map((row) => row.key))].sort();
-    const keys = async (column: BreakdownColumn): Promise<string[]> => unique(await this.repository.cells(scope, column, from, to));
-    const sectors = (options.sectorRows ? unique(options.sectorRows) : await keys('sector')) as RecordSector[];
-    const priorEducation = options.byPriorEducation ? await keys('diplomaType') : [];
-    return this.references.forView({ sectors, priorEducation, from, to, definitions: eachSetOnce(definitions) });
+    return this.references.forView({ sectors: unique(keys.sectorRows) as RecordSector[], priorEducation: unique(keys.priorRows), from, to, definitions: eachSetOnce(definitions) });
   }
 
   /**

@@ -71,6 +71,70 @@ export class OutcomeSummaryEntity {
   recordKeySum!: string;
 }
 
+/**
+ * The outcome summaries without programme and vestiging: one row per region × cohort × supplier
+ * × receiver × sector × prior diploma type, their sums. Written by the refresh for the cohorts it
+ * touched, from `outcome_summaries` in the same transaction (full and changed students alike), so
+ * that the views by receiver, supplier, sector or prior diploma type, the benchmark, the matrix
+ * and the flows aggregate a few hundred rows per cohort rather than every programme's.
+ */
+@Entity({ name: 'flow_summaries' })
+@Index('idx_flow_summaries_supplier', ['regionId', 'supplierInstitutionId', 'cohort'])
+@Index('idx_flow_summaries_receiver', ['regionId', 'receiverInstitutionId', 'cohort'])
+export class FlowSummaryEntity {
+  @PrimaryColumn({ name: 'region_id', type: 'uuid' })
+  regionId!: string;
+
+  @PrimaryColumn({ type: 'smallint' })
+  cohort!: number;
+
+  @PrimaryColumn({ name: 'supplier_institution_id', type: 'uuid' })
+  supplierInstitutionId!: string;
+
+  @PrimaryColumn({ name: 'receiver_institution_id', type: 'uuid' })
+  receiverInstitutionId!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 3 })
+  sector!: string;
+
+  @PrimaryColumn({ name: 'prior_diploma_type', type: 'varchar', length: 16 })
+  priorDiplomaType!: string;
+
+  @Column({ name: 'definition_set_id', type: 'uuid' })
+  definitionSetId!: string;
+
+  @Column({ type: 'integer' })
+  n!: number;
+
+  @Column({ name: 'n_direct', type: 'integer' })
+  nDirect!: number;
+
+  @Column({ name: 'n_enrolled', type: 'integer' })
+  nEnrolled!: number;
+
+  @Column({ name: 'n_switch_internal', type: 'integer' })
+  nSwitchInternal!: number;
+
+  @Column({ name: 'n_switch_external', type: 'integer' })
+  nSwitchExternal!: number;
+
+  @Column({ name: 'n_uitval', type: 'integer' })
+  nUitval!: number;
+
+  @Column({ name: 'n_diploma', type: 'integer' })
+  nDiploma!: number;
+
+  @Column({ name: 'n_rendement_known', type: 'integer' })
+  nRendementKnown!: number;
+
+  @Column({ name: 'n_diploma_in_time', type: 'integer' })
+  nDiplomaInTime!: number;
+
+  /** The rows' record-key sums, summed modulo 2^32 (as every cell key is). */
+  @Column({ name: 'record_key_sum', type: 'bigint', default: 0 })
+  recordKeySum!: string;
+}
+
 /** Leavers of a supplying school per school year, and how many reached follow-up education in the region. */
 @Entity({ name: 'leaver_summaries' })
 export class LeaverSummaryEntity {

@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
-import { ident, param, query, queryOne, Queryable, sql } from 'src/database/sql';
+import { constant, ident, param, query, queryOne, Queryable, sql } from 'src/database/sql';
+import { cellKeySumSql } from 'src/outcomes/disclosure/cell-key';
+import { COUNT_COLUMNS } from 'src/outcomes/figures';
 import { addEnrolmentOutcomes, addLeaverOutcomes, removeEnrolmentOutcomes, removeLeaverOutcomes, Students } from 'src/outcomes/derivation';
 import { planRoutesAndLevels } from 'src/outcomes/routes.repository';
 
@@ -29,9 +31,13 @@ export const MAX_CHANGED_STUDENTS = 100_000;
 
 const REFRESH_WORK_MEM = '64MB';
 
-const REGION_TABLES = ['refresh_pending_students', 'enrolment_outcomes', 'leaver_outcomes', 'outcome_summaries', 'leaver_summaries', 'route_summaries', 'reason_summaries', 'withheld_cells'];
+const REGION_TABLES = ['refresh_pending_students', 'enrolment_outcomes', 'leaver_outcomes', 'outcome_summaries', 'leaver_summaries', 'route_summaries', 'reason_summaries', 'flow_summaries', 'withheld_cells'];
 
 const ALL_STUDENTS: Students = { all: true };
+
+const FLOW_MEASURES = constant(COUNT_COLUMNS.map(([, column]) => column).join(', '));
+const FLOW_SUMS = constant(COUNT_COLUMNS.map(([, column]) => `sum(${column})`).join(', '));
+const FLOW_KEY_SUM = constant(cellKeySumSql('record_key_sum'));
 
 /** Every cohort of a range (none without records). */
 const cohortsBetween = (range: CohortRange | null): number[] => (range ? Array.from({ length: range.max - range.min + 1 }, (_, index) => range.min + index) : []);
@@ -88,7 +94,7 @@ export class SummariesRepository {
       // Fresh statistics for the views' planner after the summaries changed wholesale, and the
       // region's old kept rows and changed-student list cleared away: autovacuum may not get to
       // them before the next view or the next refresh of a few students (which finds those by index).
-      await query(this.dataSource, sql`ANALYZE outcome_summaries, leaver_summaries`);
+      await query(this.dataSource, sql`ANALYZE outcome_summaries, flow_summaries, leaver_summaries`);
       await query(this.dataSource, sql`VACUUM (ANALYZE) enrolment_outcomes, leaver_outcomes, refresh_pending_students`);
     }
     return outcome;
@@ -108,6 +114,7 @@ export class SummariesRepository {
     const rows = await query<{ cohort: number }>(manager, addEnrolmentOutcomes(region, members, cohorts, ALL_STUDENTS, sql`CURRENT_DATE`));
     const refreshed = rows.map((row) => Number(row.cohort)).sort((a, b) => a - b);
     await query(manager, addLeaverOutcomes(region, members, ALL_STUDENTS));
+    await this.summariseFlows(manager, regionId, refreshed);
     await this.protectCohorts(manager, regionId, refreshed);
     await this.recordRefresh(manager, regionId, refreshed, true);
     return { full: true, changed: true, cohorts: refreshed, students: null };
@@ -136,6 +143,7 @@ export class SummariesRepository {
     await query(manager, sql`DELETE FROM route_summaries WHERE region_id = ${region} AND cohort = ANY(${touched}::smallint[]) AND n = 0`);
     await query(manager, sql`DELETE FROM reason_summaries WHERE region_id = ${region} AND cohort = ANY(${touched}::smallint[]) AND n = 0`);
     await query(manager, sql`DELETE FROM leaver_summaries WHERE region_id = ${region} AND school_year = ANY(${[...years]}::smallint[]) AND n_leavers = 0`);
+    await this.summariseFlows(manager, regionId, touched);
     await this.protectCohorts(manager, regionId, touched);
     await this.recordRefresh(manager, regionId, touched, false);
     return { full: false, changed: touched.length + years.size > 0, cohorts: touched, students: pseudonyms.length };
@@ -175,6 +183,23 @@ export class SummariesRepository {
             FROM summary_refreshes r WHERE r.region_id = ${regionId}`,
     );
     return row?.current === true;
+  }
+
+  /**
+   * Writes the flow rows of these cohorts again from their outcome rows (flow_summaries: the
+   * same sums without programme and vestiging), after those are final, in the same transaction.
+   */
+  private async summariseFlows(manager: EntityManager, regionId: string, cohorts: number[]): Promise<void> {
+    const region = param(regionId);
+    const touched = param(cohorts);
+    await query(manager, sql`DELETE FROM flow_summaries WHERE region_id = ${region} AND cohort = ANY(${touched}::smallint[])`);
+    await query(
+      manager,
+      sql`INSERT INTO flow_summaries (region_id, cohort, supplier_institution_id, receiver_institution_id, sector, prior_diploma_type, definition_set_id, ${FLOW_MEASURES}, record_key_sum)
+          SELECT region_id, cohort, supplier_institution_id, receiver_institution_id, sector, prior_diploma_type, definition_set_id, ${FLOW_SUMS}, ${FLOW_KEY_SUM}
+            FROM outcome_summaries WHERE region_id = ${region} AND cohort = ANY(${touched}::smallint[])
+           GROUP BY region_id, cohort, supplier_institution_id, receiver_institution_id, sector, prior_diploma_type, definition_set_id`,
+    );
   }
 
   /**

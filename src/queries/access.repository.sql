@@ -20,6 +20,11 @@ SELECT id, brin FROM institutions WHERE brin = $1;
 SELECT region_id FROM region_memberships WHERE institution_id = $1 AND (end_date IS NULL OR end_date >= CURRENT_DATE);
 -- parameters: "00000000-0000-4000-8000-00000000000b"
 
+-- AccessRepository.regionsOfInstitution
+SELECT r.id, r.code, r.name FROM region_memberships m JOIN regions r ON r.id = m.region_id
+WHERE m.institution_id = $1 AND (m.end_date IS NULL OR m.end_date >= CURRENT_DATE);
+-- parameters: "00000000-0000-4000-8000-00000000000b"
+
 -- AccessRepository.memberIdsOfRegion
 SELECT institution_id FROM region_memberships WHERE region_id = $1 AND (end_date IS NULL OR end_date >= CURRENT_DATE);
 -- parameters: "00000000-0000-4000-8000-00000000000a"

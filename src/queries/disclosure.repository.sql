@@ -3,3 +3,8 @@
 -- DisclosureRepository.withheld
 SELECT cohort, cell_key FROM withheld_cells WHERE region_id = $1 AND cohort BETWEEN $2 AND $3;
 -- parameters: "00000000-0000-4000-8000-00000000000a", 2020, 2024
+
+-- DisclosureRepository.withheldAmong
+SELECT c.cohort, c.cell_key FROM unnest($1::smallint[], $2::text[]) AS c(cohort, cell_key)
+CROSS JOIN LATERAL (SELECT FROM withheld_cells w WHERE w.region_id = $3 AND w.cohort = c.cohort AND w.cell_key = c.cell_key LIMIT 1) AS withheld;
+-- parameters: [2022,2022,2023], ["","supplier=00000000-0000-4000-8000-00000000000b",""], "00000000-0000-4000-8000-00000000000a"

@@ -7,29 +7,57 @@ SELECT CURRENT_DATE::text AS "countersToday", (SELECT coalesce(json_object_agg(s
 SELECT scope, version::text AS version FROM view_versions WHERE scope = ANY($1::text[]);
 -- parameters: ["global","00000000-0000-4000-8000-00000000000a"]
 
--- InsightsRepository.cells (a supplier by receiver, every row its own part)
-SELECT cohort, receiver_institution_id::text AS key, definition_set_id AS "definitionSetId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
+-- InsightsRepository.scopeRows (a supplier by receiver, with the benchmark)
+SELECT GROUPING(definition_set_id, s.sector, prior_diploma_type) AS part, cohort, receiver_institution_id::text AS key,
+               definition_set_id AS "definitionSetId", s.sector::text AS sector, prior_diploma_type::text AS prior,
+               sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
 (sum(record_key_sum) % 4294967296)::bigint AS "ownKey"
-          FROM outcome_summaries
-         WHERE region_id = $1 AND supplier_institution_id = $2 AND cohort BETWEEN $3 AND $4
-         GROUP BY cohort, receiver_institution_id, definition_set_id ORDER BY cohort, key;
--- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", 2020, 2024
+          FROM flow_summaries s
+         WHERE region_id = $1 AND supplier_institution_id = $2
+         GROUP BY GROUPING SETS ((cohort, receiver_institution_id, definition_set_id), (cohort, s.sector), (cohort, prior_diploma_type))
+        UNION ALL
+        SELECT 7, cohort, prior_diploma_type::text, definition_set_id, NULL, NULL, sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
+(sum(record_key_sum) % 4294967296)::bigint AS "ownKey"
+          FROM flow_summaries
+         WHERE region_id = $3 AND receiver_institution_id <> $4::uuid
+         GROUP BY cohort, prior_diploma_type, definition_set_id
+         ORDER BY part, cohort, key;
+-- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b"
 
--- InsightsRepository.cells (the region by prior diploma type, without one receiver)
-SELECT cohort, prior_diploma_type::text AS key, definition_set_id AS "definitionSetId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
+-- InsightsRepository.scopeRows (a receiver by level)
+SELECT GROUPING(definition_set_id, s.sector, prior_diploma_type) AS part, cohort, COALESCE(p.level, '')::text AS key,
+               definition_set_id AS "definitionSetId", s.sector::text AS sector, prior_diploma_type::text AS prior,
+               sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
 (sum(record_key_sum) % 4294967296)::bigint AS "ownKey"
-          FROM outcome_summaries
-         WHERE region_id = $1 AND cohort BETWEEN $2 AND $3 AND receiver_institution_id <> $4::uuid
-         GROUP BY cohort, prior_diploma_type, definition_set_id ORDER BY cohort, key;
--- parameters: "00000000-0000-4000-8000-00000000000a", 2020, 2024, "00000000-0000-4000-8000-00000000000b"
+          FROM outcome_summaries s LEFT JOIN programmes p ON p.sector = s.sector AND p.code = s.programme_code
+         WHERE region_id = $1 AND receiver_institution_id = $2
+         GROUP BY GROUPING SETS ((cohort, COALESCE(p.level, ''), definition_set_id), (cohort, s.sector), (cohort, prior_diploma_type))
+         ORDER BY part, cohort, key;
+-- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b"
 
--- InsightsRepository.cells (a receiver by supplier, some prior diploma types)
-SELECT cohort, supplier_institution_id::text AS key, definition_set_id AS "definitionSetId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
-(sum(record_key_sum) % 4294967296)::bigint AS "ownKey"
-          FROM outcome_summaries
-         WHERE region_id = $1 AND receiver_institution_id = $2 AND cohort BETWEEN $3 AND $4 AND prior_diploma_type = ANY($5::text[])
-         GROUP BY cohort, supplier_institution_id, definition_set_id ORDER BY cohort, key;
--- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", 2022, 2022, ["havo","vwo"]
+-- InsightsRepository.regionRows (the last cohort)
+SELECT 0 AS part, cohort, sector::text AS key, definition_set_id AS "definitionSetId", NULL AS "supplierId", NULL AS "receiverId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime"
+  FROM flow_summaries WHERE region_id = $1
+ GROUP BY cohort, sector, definition_set_id
+UNION ALL
+SELECT 1, cohort, NULL, NULL, supplier_institution_id::text, receiver_institution_id::text, sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime"
+  FROM flow_summaries
+ WHERE region_id = $1 AND cohort = COALESCE($2::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = $1))
+ GROUP BY cohort, supplier_institution_id, receiver_institution_id
+ORDER BY part, cohort, key;
+-- parameters: "00000000-0000-4000-8000-00000000000a", null
+
+-- InsightsRepository.regionRows (a cohort)
+SELECT 0 AS part, cohort, sector::text AS key, definition_set_id AS "definitionSetId", NULL AS "supplierId", NULL AS "receiverId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime"
+  FROM flow_summaries WHERE region_id = $1
+ GROUP BY cohort, sector, definition_set_id
+UNION ALL
+SELECT 1, cohort, NULL, NULL, supplier_institution_id::text, receiver_institution_id::text, sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime"
+  FROM flow_summaries
+ WHERE region_id = $1 AND cohort = COALESCE($2::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = $1))
+ GROUP BY cohort, supplier_institution_id, receiver_institution_id
+ORDER BY part, cohort, key;
+-- parameters: "00000000-0000-4000-8000-00000000000a", 2022
 
 -- InsightsRepository.sectorLevels
 SELECT DISTINCT outcome_summaries.sector, p.level
@@ -38,23 +66,23 @@ WHERE region_id = $1 AND supplier_institution_id = $2 AND cohort BETWEEN $3 AND 
 ORDER BY 1, 2;
 -- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", 2020, 2024
 
--- InsightsRepository.matrix
-SELECT supplier_institution_id::text AS "supplierId", receiver_institution_id::text AS "receiverId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime"
- FROM outcome_summaries WHERE region_id = $1 AND cohort = $2
-GROUP BY supplier_institution_id, receiver_institution_id;
--- parameters: "00000000-0000-4000-8000-00000000000a", 2022
-
--- InsightsRepository.flows (the region via receiver)
-SELECT supplier_institution_id::text AS "sourceKey", receiver_institution_id::text AS "targetKey", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", 0 AS "ownN", 0 AS "ownSwitchExternal", 0 AS "ownUitval", 0 AS "ownKey"
- FROM outcome_summaries WHERE region_id = $1 AND cohort = $2
-GROUP BY 1, 2 ORDER BY 1, 2;
--- parameters: "00000000-0000-4000-8000-00000000000a", 2022
+-- InsightsRepository.flows (the region via receiver, the last cohort)
+SELECT GROUPING(definition_set_id) AS part, cohort, supplier_institution_id::text AS "sourceKey", receiver_institution_id::text AS "targetKey", sector::text AS sector,
+      definition_set_id AS "definitionSetId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", 0 AS "ownN", 0 AS "ownSwitchExternal", 0 AS "ownUitval", 0 AS "ownKey"
+ FROM flow_summaries
+WHERE region_id = $1 AND cohort = COALESCE($2::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = $1))
+GROUP BY GROUPING SETS ((cohort, supplier_institution_id, receiver_institution_id), (cohort, sector, definition_set_id))
+ORDER BY part DESC, "sourceKey", "targetKey", sector;
+-- parameters: "00000000-0000-4000-8000-00000000000a", null
 
 -- InsightsRepository.flows (a receiver via sector)
-SELECT supplier_institution_id::text AS "sourceKey", sector::text AS "targetKey", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
+SELECT GROUPING(definition_set_id) AS part, cohort, supplier_institution_id::text AS "sourceKey", sector::text AS "targetKey", sector::text AS sector,
+               definition_set_id AS "definitionSetId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
 (sum(record_key_sum) % 4294967296)::bigint AS "ownKey"
-          FROM outcome_summaries WHERE region_id = $1 AND receiver_institution_id = $2 AND cohort = $3
-         GROUP BY 1, 2 ORDER BY 1, 2;
+          FROM flow_summaries
+         WHERE region_id = $1 AND receiver_institution_id = $2 AND cohort = COALESCE($3::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = $1 AND receiver_institution_id = $2))
+         GROUP BY GROUPING SETS ((cohort, supplier_institution_id, sector), (cohort, sector, definition_set_id))
+         ORDER BY part DESC, "sourceKey", "targetKey", sector;
 -- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", 2022
 
 -- InsightsRepository.cohortRange

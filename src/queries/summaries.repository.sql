@@ -244,6 +244,15 @@ DELETE FROM reason_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[
 DELETE FROM leaver_summaries WHERE region_id = $1 AND school_year = ANY($2::smallint[]) AND n_leavers = 0;
 -- parameters: "00000000-0000-4000-8000-00000000000a", []
 
+DELETE FROM flow_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
+-- parameters: "00000000-0000-4000-8000-00000000000a", []
+
+INSERT INTO flow_summaries (region_id, cohort, supplier_institution_id, receiver_institution_id, sector, prior_diploma_type, definition_set_id, n, n_direct, n_enrolled, n_switch_internal, n_switch_external, n_uitval, n_diploma, n_rendement_known, n_diploma_in_time, record_key_sum)
+SELECT region_id, cohort, supplier_institution_id, receiver_institution_id, sector, prior_diploma_type, definition_set_id, sum(n), sum(n_direct), sum(n_enrolled), sum(n_switch_internal), sum(n_switch_external), sum(n_uitval), sum(n_diploma), sum(n_rendement_known), sum(n_diploma_in_time), (sum(record_key_sum) % 4294967296)::bigint
+  FROM outcome_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[])
+ GROUP BY region_id, cohort, supplier_institution_id, receiver_institution_id, sector, prior_diploma_type, definition_set_id;
+-- parameters: "00000000-0000-4000-8000-00000000000a", []
+
 DELETE FROM withheld_cells WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
 -- parameters: "00000000-0000-4000-8000-00000000000a", []
 
@@ -282,6 +291,9 @@ DELETE FROM route_summaries WHERE region_id = $1;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
 DELETE FROM reason_summaries WHERE region_id = $1;
+-- parameters: "00000000-0000-4000-8000-00000000000a"
+
+DELETE FROM flow_summaries WHERE region_id = $1;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
 DELETE FROM withheld_cells WHERE region_id = $1;
@@ -432,6 +444,15 @@ RETURNING s.school_year
 SELECT DISTINCT school_year FROM summed;
 -- parameters: [], "00000000-0000-4000-8000-00000000000a"
 
+DELETE FROM flow_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
+-- parameters: "00000000-0000-4000-8000-00000000000a", []
+
+INSERT INTO flow_summaries (region_id, cohort, supplier_institution_id, receiver_institution_id, sector, prior_diploma_type, definition_set_id, n, n_direct, n_enrolled, n_switch_internal, n_switch_external, n_uitval, n_diploma, n_rendement_known, n_diploma_in_time, record_key_sum)
+SELECT region_id, cohort, supplier_institution_id, receiver_institution_id, sector, prior_diploma_type, definition_set_id, sum(n), sum(n_direct), sum(n_enrolled), sum(n_switch_internal), sum(n_switch_external), sum(n_uitval), sum(n_diploma), sum(n_rendement_known), sum(n_diploma_in_time), (sum(record_key_sum) % 4294967296)::bigint
+  FROM outcome_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[])
+ GROUP BY region_id, cohort, supplier_institution_id, receiver_institution_id, sector, prior_diploma_type, definition_set_id;
+-- parameters: "00000000-0000-4000-8000-00000000000a", []
+
 DELETE FROM withheld_cells WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
 -- parameters: "00000000-0000-4000-8000-00000000000a", []
 
@@ -441,7 +462,7 @@ ON CONFLICT (region_id) DO UPDATE SET refreshed_at = now(), cohorts = EXCLUDED.c
                                       rendement_as_of = COALESCE(EXCLUDED.rendement_as_of, summary_refreshes.rendement_as_of);
 -- parameters: "00000000-0000-4000-8000-00000000000a", []
 
-ANALYZE outcome_summaries, leaver_summaries;
+ANALYZE outcome_summaries, flow_summaries, leaver_summaries;
 
 VACUUM (ANALYZE) enrolment_outcomes, leaver_outcomes, refresh_pending_students;
 

@@ -35,7 +35,7 @@ const alumniTotal = async (ctx: TestContext, token: string): Promise<number> => 
 };
 
 /** What views read, parents first. */
-const VIEW_TABLES = ['regions', 'institutions', 'region_memberships', 'programmes', 'definition_sets', 'outcome_summaries', 'leaver_summaries', 'route_summaries', 'reason_summaries', 'withheld_cells', 'reference_series', 'reference_points', 'view_versions'];
+const VIEW_TABLES = ['regions', 'institutions', 'region_memberships', 'programmes', 'definition_sets', 'outcome_summaries', 'flow_summaries', 'leaver_summaries', 'route_summaries', 'reason_summaries', 'withheld_cells', 'reference_series', 'reference_points', 'view_versions'];
 
 /** Copies what views read, and the view versions, from one database to another as they are now (triggers and foreign keys off, as a standby replays). */
 const replicate = async (from: TestContext, to: TestContext): Promise<void> => {

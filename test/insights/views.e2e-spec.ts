@@ -1,6 +1,7 @@
 import { createTestContext, TestContext } from 'test/utils/test-context';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
+import { DisclosureService } from 'src/outcomes/disclosure/disclosure.service';
 
 /**
  * Region R, cohort 2022 (k = 10, hand-computed):
@@ -159,5 +160,17 @@ describe('insight views', () => {
     await get('/v1/insights/alumni', tokens.coordinatorR).expect(403);
     const bad = await get('/v1/insights/alumni?breakdown=everything&cohortFrom=1800', tokens.S1).expect(400);
     expect(bad.body.errors.map((error: { parameter: string }) => error.parameter).sort()).toEqual(['breakdown', 'cohortFrom']);
+  });
+  it('reads the publication pattern of just the cells a view shows, and answers for no other cell', async () => {
+    const disclosure = ctx.app.get(DisclosureService);
+    const everything = await disclosure.forRegion(R.id, 2022, 2022);
+    const shown = [{ supplier: S2.id, receiver: X.id }, { supplier: S1.id, receiver: X.id }, { supplier: S2.id }, {}];
+    const some = await disclosure.forCells(R.id, shown.map((spec) => ({ cohort: 2022, spec })));
+    // The small cell S2 → X and S2's total (which is the same 3 students) are withheld; S1 → X is not.
+    expect(shown.map((spec) => some.isPublished(2022, spec))).toEqual([false, true, false, true]);
+    expect(shown.map((spec) => some.isPublished(2022, spec))).toEqual(shown.map((spec) => everything.isPublished(2022, spec)));
+    // A cell it did not read is an error, never taken to be published.
+    expect(() => some.isPublished(2022, { supplier: S3.id, receiver: X.id })).toThrow(/was not read/);
+    expect(() => some.isPublished(2023, {})).toThrow(/was not read/);
   });
 });

@@ -105,6 +105,9 @@ const STATE_SQL = {
              FROM route_summaries WHERE region_id = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
   reasons: `SELECT cohort, supplier_institution_id, receiver_institution_id, reason, definition_set_id, n, record_key_sum::text AS key
               FROM reason_summaries WHERE region_id = $1 ORDER BY 1, 2, 3, 4`,
+  flows: `SELECT cohort, supplier_institution_id, receiver_institution_id, sector, prior_diploma_type, definition_set_id,
+                 n, n_direct, n_enrolled, n_switch_internal, n_switch_external, n_uitval, n_diploma, n_rendement_known, n_diploma_in_time, record_key_sum::text AS key
+            FROM flow_summaries WHERE region_id = $1 ORDER BY 1, 2, 3, 4, 5`,
   withheld: `SELECT cohort, cell_key, reason FROM withheld_cells WHERE region_id = $1 ORDER BY 1, 2`,
 };
 
@@ -135,7 +138,7 @@ describe('a refresh of changed students against a full refresh', () => {
     return result;
   };
 
-  it('gives the same summaries, leaver summaries, route summaries, reason summaries and withheld cells as a full refresh', async () => {
+  it('gives the same summaries, flow summaries, leaver summaries, route summaries, reason summaries and withheld cells as a full refresh', async () => {
     await fc.assert(
       fc.asyncProperty(caseArb, async (steps) => {
         run += 1;

@@ -17,4 +17,19 @@ export class DisclosureRepository {
     );
     return rows.map((row) => ({ cohort: Number(row.cohort), cellKey: row.cell_key }));
   }
+
+  /**
+   * Which of these cells (cohort and key, pairwise) are withheld: one primary-key lookup each (the
+   * LIMIT keeps it so whatever the planner's statistics of withheld_cells say; without them it
+   * compared every pair with every withheld cell of the region).
+   */
+  async withheldAmong(regionId: string, cohorts: number[], cellKeys: string[]): Promise<Array<{ cohort: number; cellKey: string }>> {
+    if (cohorts.length === 0) return [];
+    const rows = await query<{ cohort: number; cell_key: string }>(
+      viewReads(this.dataSource),
+      sql`SELECT c.cohort, c.cell_key FROM unnest(${cohorts}::smallint[], ${cellKeys}::text[]) AS c(cohort, cell_key)
+           CROSS JOIN LATERAL (SELECT FROM withheld_cells w WHERE w.region_id = ${regionId} AND w.cohort = c.cohort AND w.cell_key = c.cell_key LIMIT 1) AS withheld`,
+    );
+    return rows.map((row) => ({ cohort: Number(row.cohort), cellKey: row.cell_key }));
+  }
 }
