@@ -24,11 +24,10 @@ import { ViewCache } from 'src/insights/view-cache';
 import { ViewReferences } from 'src/insights/view-references';
 import { CellSpec } from 'src/outcomes/disclosure/cells';
 import { CohortCell, DisclosureService } from 'src/outcomes/disclosure/disclosure.service';
-import { perturbedContinued } from 'src/outcomes/disclosure/pooled-split';
 import { addCounts, Counts, countsFromRow, emptyCounts, Protection, toFigures } from 'src/outcomes/figures';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { toDefinitionReference } from 'src/outcomes/definitions.service';
-import { DEFAULT_WINDOW, DIMENSION_OF, Definitions, InstitutionScope, LEFT_OUTCOME, LEVEL_LABELS, Labeller, OUTCOMES, ProtectedCounts, SUPPRESSED_NODE, splitFor } from 'src/insights/view-parts';
+import { DEFAULT_WINDOW, DIMENSION_OF, Definitions, doorstroomFigures, groupByCohort, InstitutionScope, LEFT_OUTCOME, LEVEL_LABELS, Labeller, OUTCOMES, ProtectedCounts, SUPPRESSED_NODE, splitFor } from 'src/insights/view-parts';
 
 @Injectable()
 export class InsightsService {
@@ -102,7 +101,7 @@ export class InsightsService {
     const trendFrom = query.cohortFrom ?? range.min;
     const trendTo = query.cohortTo ?? range.max;
     const perCohort = sectors.filter((row) => row.cohort >= trendFrom && row.cohort <= trendTo);
-    const trendByCohort = this.groupByCohort(perCohort);
+    const trendByCohort = groupByCohort(perCohort);
 
     // The matrix of the chosen cohort, as the refresh protected it together with every linked table.
     const rows = matrix;
@@ -299,8 +298,8 @@ export class InsightsService {
     };
     if (!range) return base;
 
-    const byCohort = this.groupByCohort(rows);
-    const benchmarkByCohort = this.groupByCohort(inWindow(read.benchmark));
+    const byCohort = groupByCohort(rows);
+    const benchmarkByCohort = groupByCohort(inWindow(read.benchmark));
     const tenant: CellSpec = scope.side === 'supplier' ? { supplier: institutionId } : { receiver: institutionId };
     const rowCell = (row: CellRow): CellSpec => ({ ...tenant, [DIMENSION_OF[breakdown]]: row.key });
     const shown: CohortCell[] = [];
@@ -395,30 +394,7 @@ export class InsightsService {
 
   /** Leavers are the school's own records; whether they continued comes from others', so it is perturbed. */
   private async doorstroom(region: RegionRef, institutionId: string, from: number, to: number, definitions: Definitions): Promise<DoorstroomDto[]> {
-    const rows = await this.repository.leavers(region.id, institutionId, from, to);
-    const k = definitions.of(undefined).suppressionK;
-    return rows.map((row) => {
-      const suppressed = row.nLeavers > 0 && row.nLeavers < k;
-      const continued = perturbedContinued(row.nContinued, row.nLeavers, row.key);
-      return {
-        schoolYear: row.schoolYear,
-        leavers: suppressed ? null : row.nLeavers,
-        continued: suppressed ? null : continued,
-        rate: suppressed || row.nLeavers === 0 ? null : Math.round((continued / row.nLeavers) * 10_000) / 10_000,
-        suppressed,
-        protection: suppressed ? 'suppressed' : 'perturbed',
-      };
-    });
-  }
-
-  private groupByCohort<T extends { cohort: number }>(rows: T[]): Map<number, T[]> {
-    const grouped = new Map<number, T[]>();
-    for (const row of rows) {
-      const cohortRows = grouped.get(Number(row.cohort));
-      if (cohortRows) cohortRows.push(row);
-      else grouped.set(Number(row.cohort), [row]);
-    }
-    return new Map([...grouped.entries()].sort((a, b) => a[0] - b[0]));
+    return (await this.repository.leavers(region.id, institutionId, from, to)).map((row) => doorstroomFigures(row, definitions.of(undefined).suppressionK));
   }
 
   private async loadDefinitions(regionId: string): Promise<Definitions> {

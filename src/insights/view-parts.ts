@@ -1,7 +1,7 @@
-import { BreakdownColumn, ViewScope } from 'src/insights/insights.repository';
-import { FlowNodeDto } from 'src/insights/dto/insights.dto';
+import { BreakdownColumn, LeaverRow, ViewScope } from 'src/insights/insights.repository';
+import { DoorstroomDto, FlowNodeDto } from 'src/insights/dto/insights.dto';
 import { Dimension } from 'src/outcomes/disclosure/cells';
-import { OwnPart, perturbOwnSplit } from 'src/outcomes/disclosure/pooled-split';
+import { OwnPart, perturbedContinued, perturbOwnSplit } from 'src/outcomes/disclosure/pooled-split';
 import { Counts, Protection } from 'src/outcomes/figures';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
 import { toDefinitionReference } from 'src/outcomes/definitions.service';
@@ -81,4 +81,29 @@ export class Definitions {
     const sorted = [...points].sort((a, b) => a.cohort - b.cohort);
     return sorted.filter((point, index) => index > 0 && point.definitionSetId !== sorted[index - 1].definitionSetId).map((point) => point.cohort);
   }
+}
+
+/** Rows per cohort, in cohort order. */
+export function groupByCohort<T extends { cohort: number }>(rows: T[]): Map<number, T[]> {
+  const grouped = new Map<number, T[]>();
+  for (const row of rows) {
+    const cohortRows = grouped.get(Number(row.cohort));
+    if (cohortRows) cohortRows.push(row);
+    else grouped.set(Number(row.cohort), [row]);
+  }
+  return new Map([...grouped.entries()].sort((a, b) => a[0] - b[0]));
+}
+
+/** A school year's leavers as the school may read them: below k withheld, whether they continued perturbed. */
+export function doorstroomFigures(row: LeaverRow, k: number): DoorstroomDto {
+  const suppressed = row.nLeavers > 0 && row.nLeavers < k;
+  const continued = perturbedContinued(row.nContinued, row.nLeavers, row.key);
+  return {
+    schoolYear: row.schoolYear,
+    leavers: suppressed ? null : row.nLeavers,
+    continued: suppressed ? null : continued,
+    rate: suppressed || row.nLeavers === 0 ? null : Math.round((continued / row.nLeavers) * 10_000) / 10_000,
+    suppressed,
+    protection: suppressed ? 'suppressed' : 'perturbed',
+  };
 }
