@@ -1,4 +1,4 @@
-import { constant, join, Param, Sql, sql } from 'src/database/sql';
+import { constant, Identifier, join, Param, Sql, sql } from 'src/database/sql';
 import { recordKeySql } from 'src/outcomes/disclosure/cell-key';
 import { keySum } from 'src/outcomes/key-sums';
 import { addReasons, subtractReasons } from 'src/outcomes/reasons.repository';
@@ -7,7 +7,8 @@ import { addRoutes, FIRST_STAGE, NEXT_STEP, ROUTE_UNTIL, subtractRoutes } from '
 /*
  * The statements of the refresh. What it derives per record is kept (`enrolment_outcomes`,
  * `leaver_outcomes`), and the summaries are sums over those rows:
- * - a full refresh derives every record of the region and writes both in one pass;
+ * - a full refresh derives every record of the region and writes both in one pass, into new
+ *   tables that replace the region's partitions (kept-partitions.ts);
  * - a refresh of changed students takes their kept rows out of the summaries (`…Removed`),
  *   derives their records again and adds the new rows (`…Added`). An enrolment's outcome and a
  *   leaver's continuation depend only on the same student's records at member institutions (and
@@ -68,7 +69,7 @@ const LEAVER_MEASURES = ['n_leavers', 'n_continued'];
  * looked up per cohort (`cohort_segments`): the planner then estimates the rows reaching the
  * aggregation from the tables' statistics instead of from a CTE it knows nothing about.
  */
-const derivedEnrolments = (region: Param, members: Param, cohorts: Param, students: Students): Sql => sql`
+const derivedEnrolments = (region: Param, members: Param, cohorts: Param, students: Students, kept: Identifier): Sql => sql`
 secret AS (
   SELECT secret FROM disclosure_secrets WHERE id = 1
 ), segments AS (
@@ -125,7 +126,7 @@ secret AS (
     LEFT JOIN successors succ ON succ.old_code = b.programme_code
     LEFT JOIN programmes pg ON pg.sector = b.sector AND pg.code = b.programme_code
 ), stored AS (
-  INSERT INTO enrolment_outcomes (region_id, pseudonym, receiver_institution_id, enrolment_id, cohort, supplier_institution_id, supplier_vestiging,
+  INSERT INTO ${kept} (region_id, pseudonym, receiver_institution_id, enrolment_id, cohort, supplier_institution_id, supplier_vestiging,
                                   sector, programme_code, prior_diploma_type, definition_set_id, direct, outcome, rendement_deadline, diploma_in_time, record_key,
                                   first_stage, next_step, route_until, exit_reason)
   SELECT ${region}, pseudonym, institution_id, id, cohort, supplier_id, COALESCE(prior_vestiging, ''), sector, series_code, prior_diploma_type,
@@ -135,17 +136,8 @@ secret AS (
   RETURNING *
 )`;
 
-/**
- * A full refresh writes the region's kept leaver rows in the order of their key, so that the key's
- * index grows at its right edge instead of at a random page per row: once that index is larger
- * than the server's shared buffers (millions of leavers) each random insert reads and writes a page.
- * The "C" collation keeps the index from serving this order (an index scan of the leavers reads the
- * table at random) and orders pseudonyms, which are hexadecimal, as every collation does.
- */
-const KEPT_LEAVER_ORDER = sql`ORDER BY l.pseudonym COLLATE "C", l.institution_id, l.id`;
-
 /** The leavers of the given students (or all) at member schools, and whether they started in the region in the next cohort. */
-const derivedLeavers = (region: Param, members: Param, students: Students): Sql => sql`
+const derivedLeavers = (region: Param, members: Param, students: Students, kept: Identifier): Sql => sql`
 secret AS (
   SELECT secret FROM disclosure_secrets WHERE id = 1
 ), continued AS (
@@ -153,26 +145,26 @@ secret AS (
     FROM enrolments e
    WHERE e.institution_id = ANY(${members}::uuid[]) ${ofStudents(students, 'e.pseudonym')}
 ), stored AS (
-  INSERT INTO leaver_outcomes (region_id, pseudonym, supplier_institution_id, leaver_id, school_year, onderwijssoort, diploma, continued, record_key)
+  INSERT INTO ${kept} (region_id, pseudonym, supplier_institution_id, leaver_id, school_year, onderwijssoort, diploma, continued, record_key)
   SELECT ${region}, l.pseudonym, l.institution_id, l.id, l.school_year, l.onderwijssoort, l.diploma, c.pseudonym IS NOT NULL,
          ${constant(recordKeySql('(SELECT secret FROM secret)', 'l.id'))}
     FROM leavers l
     LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
    WHERE l.institution_id = ANY(${members}::uuid[]) ${ofStudents(students, 'l.pseudonym')}
-   ${students.all ? KEPT_LEAVER_ORDER : sql``}
   RETURNING *
 )`;
 
 const leaverCounts: Sql[] = [sql`count(*)::int`, sql`count(*) FILTER (WHERE continued)::int`];
 
 /**
- * Derives and keeps the students' enrolment outcomes and adds them to `outcome_summaries` (their
- * routes to `route_summaries`, their leavers' reasons to `reason_summaries`): for a
- * full refresh (after the region's rows were deleted) it writes every row; for changed students
- * it adds to the rows of their cells. Answers the cohorts it touched.
+ * Derives and keeps the students' enrolment outcomes (in `kept`: `enrolment_outcomes`, or the new
+ * table of a full refresh) and adds them to `outcome_summaries` (their routes to `route_summaries`,
+ * their leavers' reasons to `reason_summaries`): for a full refresh (after the region's summary rows
+ * were deleted) it writes every row; for changed students it adds to the rows of their cells.
+ * Answers the cohorts it touched.
  */
-export const addEnrolmentOutcomes = (region: Param, members: Param, cohorts: Param, students: Students, asOf: Sql): Sql => sql`
-WITH ${derivedEnrolments(region, members, cohorts, students)}, summed AS (
+export const addEnrolmentOutcomes = (region: Param, members: Param, cohorts: Param, students: Students, asOf: Sql, kept: Identifier): Sql => sql`
+WITH ${derivedEnrolments(region, members, cohorts, students, kept)}, summed AS (
 INSERT INTO outcome_summaries AS s (region_id, ${constant(OUTCOME_CELL)}, definition_set_id, ${constant(OUTCOME_MEASURES.join(', '))}, record_key_sum)
 SELECT ${region}, ${constant(OUTCOME_CELL)}, definition_set_id, ${join(outcomeCounts(asOf))}, ${modulo('sum(record_key)')}
   FROM stored
@@ -209,8 +201,8 @@ RETURNING s.cohort
 SELECT DISTINCT cohort FROM subtracted`;
 
 /** As `addEnrolmentOutcomes`, for leavers and `leaver_summaries`; answers the school years it touched. */
-export const addLeaverOutcomes = (region: Param, members: Param, students: Students): Sql => sql`
-WITH ${derivedLeavers(region, members, students)}, summed AS (
+export const addLeaverOutcomes = (region: Param, members: Param, students: Students, kept: Identifier): Sql => sql`
+WITH ${derivedLeavers(region, members, students, kept)}, summed AS (
 INSERT INTO leaver_summaries AS s (region_id, ${constant(LEAVER_CELL)}, ${constant(LEAVER_MEASURES.join(', '))}, record_key_sum)
 SELECT ${region}, ${constant(LEAVER_CELL)}, ${join(leaverCounts)}, ${modulo('sum(record_key)')}
   FROM stored

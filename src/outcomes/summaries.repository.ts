@@ -6,6 +6,7 @@ import { constant, ident, param, query, queryOne, Queryable, sql } from 'src/dat
 import { cellKeySumSql } from 'src/outcomes/disclosure/cell-key';
 import { COUNT_COLUMNS } from 'src/outcomes/figures';
 import { addEnrolmentOutcomes, addLeaverOutcomes, removeEnrolmentOutcomes, removeLeaverOutcomes, Students } from 'src/outcomes/derivation';
+import { beginKeptPartitions, KEPT_TABLES, swapKeptPartitions } from 'src/outcomes/kept-partitions';
 import { planRoutesAndLevels } from 'src/outcomes/routes.repository';
 
 export interface CohortRange {
@@ -31,9 +32,12 @@ export const MAX_CHANGED_STUDENTS = 100_000;
 
 const REFRESH_WORK_MEM = '64MB';
 
-const REGION_TABLES = ['refresh_pending_students', 'enrolment_outcomes', 'leaver_outcomes', 'outcome_summaries', 'leaver_summaries', 'route_summaries', 'reason_summaries', 'flow_summaries', 'withheld_cells'];
+/** The region's rows a full refresh deletes and writes again (its kept rows it replaces whole: kept-partitions.ts). */
+const REGION_TABLES = ['refresh_pending_students', 'outcome_summaries', 'leaver_summaries', 'route_summaries', 'reason_summaries', 'flow_summaries', 'withheld_cells'];
 
 const ALL_STUDENTS: Students = { all: true };
+/** Where a refresh of changed students writes their kept rows: the tables, which route them to the region's partition. */
+const KEPT = { enrolments: ident('enrolment_outcomes', KEPT_TABLES), leavers: ident('leaver_outcomes', KEPT_TABLES) };
 
 const FLOW_MEASURES = constant(COUNT_COLUMNS.map(([, column]) => column).join(', '));
 const FLOW_SUMS = constant(COUNT_COLUMNS.map(([, column]) => `sum(${column})`).join(', '));
@@ -92,10 +96,10 @@ export class SummariesRepository {
     });
     if (outcome.full) {
       // Fresh statistics for the views' planner after the summaries changed wholesale, and the
-      // region's old kept rows and changed-student list cleared away: autovacuum may not get to
-      // them before the next view or the next refresh of a few students (which finds those by index).
+      // region's changed-student list cleared away: autovacuum may not get to them before the
+      // next view or the next refresh of a few students. (The new kept rows were analyzed at their swap.)
       await query(this.dataSource, sql`ANALYZE outcome_summaries, flow_summaries, leaver_summaries`);
-      await query(this.dataSource, sql`VACUUM (ANALYZE) enrolment_outcomes, leaver_outcomes, refresh_pending_students`);
+      await query(this.dataSource, sql`VACUUM (ANALYZE) refresh_pending_students`);
     }
     return outcome;
   }
@@ -111,11 +115,14 @@ export class SummariesRepository {
     const memberIds = await this.memberIds(manager, regionId);
     const members = param(memberIds);
     const cohorts = param(cohortsBetween(await this.recordRange(regionId, manager)));
-    const rows = await query<{ cohort: number }>(manager, addEnrolmentOutcomes(region, members, cohorts, ALL_STUDENTS, sql`CURRENT_DATE`));
+    const kept = await beginKeptPartitions(manager, regionId);
+    const rows = await query<{ cohort: number }>(manager, addEnrolmentOutcomes(region, members, cohorts, ALL_STUDENTS, sql`CURRENT_DATE`, kept.enrolments));
     const refreshed = rows.map((row) => Number(row.cohort)).sort((a, b) => a - b);
-    await query(manager, addLeaverOutcomes(region, members, ALL_STUDENTS));
+    await query(manager, addLeaverOutcomes(region, members, ALL_STUDENTS, kept.leavers));
     await this.summariseFlows(manager, regionId, refreshed);
     await this.protectCohorts(manager, regionId, refreshed);
+    // Last, so that the exclusive lock of the swap is held only until the commit that follows.
+    await swapKeptPartitions(manager, regionId, kept);
     await this.recordRefresh(manager, regionId, refreshed, true);
     return { full: true, changed: true, cohorts: refreshed, students: null };
   }
@@ -135,8 +142,8 @@ export class SummariesRepository {
     const years = new Set<number>();
     for (const row of await query<{ cohort: number }>(manager, removeEnrolmentOutcomes(region, students, asOf))) cohorts.add(Number(row.cohort));
     for (const row of await query<{ school_year: number }>(manager, removeLeaverOutcomes(region, students))) years.add(Number(row.school_year));
-    for (const row of await query<{ cohort: number }>(manager, addEnrolmentOutcomes(region, members, cohortList, some, asOf))) cohorts.add(Number(row.cohort));
-    for (const row of await query<{ school_year: number }>(manager, addLeaverOutcomes(region, members, some))) years.add(Number(row.school_year));
+    for (const row of await query<{ cohort: number }>(manager, addEnrolmentOutcomes(region, members, cohortList, some, asOf, KEPT.enrolments))) cohorts.add(Number(row.cohort));
+    for (const row of await query<{ school_year: number }>(manager, addLeaverOutcomes(region, members, some, KEPT.leavers))) years.add(Number(row.school_year));
     const touched = [...cohorts].sort((a, b) => a - b);
     // A cell whose last record left is gone, as a full refresh would not write it.
     await query(manager, sql`DELETE FROM outcome_summaries WHERE region_id = ${region} AND cohort = ANY(${touched}::smallint[]) AND n = 0`);

@@ -275,12 +275,6 @@ SELECT set_config('work_mem', $1, true);
 DELETE FROM refresh_pending_students WHERE region_id = $1;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
-DELETE FROM enrolment_outcomes WHERE region_id = $1;
--- parameters: "00000000-0000-4000-8000-00000000000a"
-
-DELETE FROM leaver_outcomes WHERE region_id = $1;
--- parameters: "00000000-0000-4000-8000-00000000000a"
-
 DELETE FROM outcome_summaries WHERE region_id = $1;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
@@ -312,6 +306,12 @@ CROSS JOIN LATERAL (
 ) ends
 WHERE m.region_id = $1;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
+
+SELECT kept_partition_begin($1, $2::uuid) AS name;
+-- parameters: "enrolment_outcomes", "00000000-0000-4000-8000-00000000000a"
+
+SELECT kept_partition_begin($1, $2::uuid) AS name;
+-- parameters: "leaver_outcomes", "00000000-0000-4000-8000-00000000000a"
 
 WITH
 secret AS (
@@ -376,7 +376,7 @@ secret AS (
     LEFT JOIN successors succ ON succ.old_code = b.programme_code
     LEFT JOIN programmes pg ON pg.sector = b.sector AND pg.code = b.programme_code
 ), stored AS (
-  INSERT INTO enrolment_outcomes (region_id, pseudonym, receiver_institution_id, enrolment_id, cohort, supplier_institution_id, supplier_vestiging,
+  INSERT INTO enrolment_outcomes_0000000000004000800000000000000a_1 (region_id, pseudonym, receiver_institution_id, enrolment_id, cohort, supplier_institution_id, supplier_vestiging,
                                   sector, programme_code, prior_diploma_type, definition_set_id, direct, outcome, rendement_deadline, diploma_in_time, record_key,
                                   first_stage, next_step, route_until, exit_reason)
   SELECT $1, pseudonym, institution_id, id, cohort, supplier_id, COALESCE(prior_vestiging, ''), sector, series_code, prior_diploma_type,
@@ -423,13 +423,12 @@ secret AS (
     FROM enrolments e
    WHERE e.institution_id = ANY($1::uuid[])
 ), stored AS (
-  INSERT INTO leaver_outcomes (region_id, pseudonym, supplier_institution_id, leaver_id, school_year, onderwijssoort, diploma, continued, record_key)
+  INSERT INTO leaver_outcomes_0000000000004000800000000000000a_1 (region_id, pseudonym, supplier_institution_id, leaver_id, school_year, onderwijssoort, diploma, continued, record_key)
   SELECT $2, l.pseudonym, l.institution_id, l.id, l.school_year, l.onderwijssoort, l.diploma, c.pseudonym IS NOT NULL,
          ('x' || substr(md5((SELECT secret FROM secret) || ':' || l.id::text), 1, 8))::bit(32)::bigint
     FROM leavers l
     LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
    WHERE l.institution_id = ANY($1::uuid[])
-   ORDER BY l.pseudonym COLLATE "C", l.institution_id, l.id
   RETURNING *
 ), summed AS (
 INSERT INTO leaver_summaries AS s (region_id, supplier_institution_id, school_year, onderwijssoort, diploma, n_leavers, n_continued, record_key_sum)
@@ -456,6 +455,18 @@ SELECT region_id, cohort, supplier_institution_id, receiver_institution_id, sect
 DELETE FROM withheld_cells WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
 -- parameters: "00000000-0000-4000-8000-00000000000a", []
 
+SELECT kept_partition_index($1, $2);
+-- parameters: "enrolment_outcomes", "enrolment_outcomes_0000000000004000800000000000000a_1"
+
+SELECT kept_partition_index($1, $2);
+-- parameters: "leaver_outcomes", "leaver_outcomes_0000000000004000800000000000000a_1"
+
+SELECT kept_partition_swap($1, $2::uuid, $3);
+-- parameters: "enrolment_outcomes", "00000000-0000-4000-8000-00000000000a", "enrolment_outcomes_0000000000004000800000000000000a_1"
+
+SELECT kept_partition_swap($1, $2::uuid, $3);
+-- parameters: "leaver_outcomes", "00000000-0000-4000-8000-00000000000a", "leaver_outcomes_0000000000004000800000000000000a_1"
+
 INSERT INTO summary_refreshes (region_id, refreshed_at, cohorts, duration_ms, rendement_as_of)
 VALUES ($1, now(), $2::smallint[], 0, CURRENT_DATE)
 ON CONFLICT (region_id) DO UPDATE SET refreshed_at = now(), cohorts = EXCLUDED.cohorts,
@@ -464,7 +475,7 @@ ON CONFLICT (region_id) DO UPDATE SET refreshed_at = now(), cohorts = EXCLUDED.c
 
 ANALYZE outcome_summaries, flow_summaries, leaver_summaries;
 
-VACUUM (ANALYZE) enrolment_outcomes, leaver_outcomes, refresh_pending_students;
+VACUUM (ANALYZE) refresh_pending_students;
 
 -- SummariesRepository.recordDuration
 UPDATE summary_refreshes SET duration_ms = $1 WHERE region_id = $2;
