@@ -45,6 +45,15 @@ const outcomeCounts = (asOf: Sql): Sql[] => {
   ];
   return conditions.map((condition) => sql`count(*) FILTER (WHERE ${condition})::int`);
 };
+/**
+ * What the summary statements read of a kept row (the outcome, route and reason summaries): a full
+ * refresh holds every returned row of the region in a temporary store read three times, so the
+ * pseudonym, the widest column, stays out of it.
+ */
+const SUMMED_ENROLMENT = constant(
+  `${OUTCOME_CELL}, definition_set_id, enrolment_id, direct, outcome, rendement_deadline, diploma_in_time, record_key, first_stage, next_step, exit_reason`,
+);
+const SUMMED_LEAVER = constant(`${LEAVER_CELL}, continued, record_key`);
 const OUTCOME_MEASURES = ['n', 'n_direct', 'n_enrolled', 'n_switch_internal', 'n_switch_external', 'n_uitval', 'n_diploma', 'n_rendement_known', 'n_diploma_in_time'];
 const LEAVER_MEASURES = ['n_leavers', 'n_continued'];
 
@@ -133,7 +142,7 @@ secret AS (
          definition_set_id, prior_diploma_year >= cohort, outcome, rendement_deadline,
          COALESCE(end_reason = 'diploma' AND end_date < rendement_deadline, false), record_key, first_stage, next_step, route_until, exit_reason
     FROM derived
-  RETURNING *
+  RETURNING ${SUMMED_ENROLMENT}
 )`;
 
 /** The leavers of the given students (or all) at member schools, and whether they started in the region in the next cohort. */
@@ -151,7 +160,7 @@ secret AS (
     FROM leavers l
     LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
    WHERE l.institution_id = ANY(${members}::uuid[]) ${ofStudents(students, 'l.pseudonym')}
-  RETURNING *
+  RETURNING ${SUMMED_LEAVER}
 )`;
 
 const leaverCounts: Sql[] = [sql`count(*)::int`, sql`count(*) FILTER (WHERE continued)::int`];
@@ -182,7 +191,7 @@ SELECT DISTINCT cohort FROM summed`;
 /** Takes the students' kept enrolment outcomes out, and out of `outcome_summaries`, `route_summaries` and `reason_summaries`; answers the cohorts it touched. */
 export const removeEnrolmentOutcomes = (region: Param, students: Param, asOf: Sql): Sql => sql`
 WITH removed AS (
-  DELETE FROM enrolment_outcomes WHERE region_id = ${region} AND pseudonym = ANY(${students}::bpchar[]) RETURNING *
+  DELETE FROM enrolment_outcomes WHERE region_id = ${region} AND pseudonym = ANY(${students}::bpchar[]) RETURNING ${SUMMED_ENROLMENT}
 ), cells AS (
   SELECT ${constant(OUTCOME_CELL)}, ${join(outcomeCounts(asOf).map((count, i) => sql`${count} AS ${constant(OUTCOME_MEASURES[i])}`))}, sum(record_key) AS key
     FROM removed
@@ -217,7 +226,7 @@ SELECT DISTINCT school_year FROM summed`;
 /** As `removeEnrolmentOutcomes`, for leavers. */
 export const removeLeaverOutcomes = (region: Param, students: Param): Sql => sql`
 WITH removed AS (
-  DELETE FROM leaver_outcomes WHERE region_id = ${region} AND pseudonym = ANY(${students}::bpchar[]) RETURNING *
+  DELETE FROM leaver_outcomes WHERE region_id = ${region} AND pseudonym = ANY(${students}::bpchar[]) RETURNING ${SUMMED_LEAVER}
 ), cells AS (
   SELECT ${constant(LEAVER_CELL)}, count(*)::int AS n_leavers, count(*) FILTER (WHERE continued)::int AS n_continued, sum(record_key) AS key
     FROM removed

@@ -51,7 +51,7 @@ WHERE m.region_id = $1;
 -- parameters: "00000000-0000-4000-8000-00000000000a"
 
 WITH removed AS (
-  DELETE FROM enrolment_outcomes WHERE region_id = $1 AND pseudonym = ANY($2::bpchar[]) RETURNING *
+  DELETE FROM enrolment_outcomes WHERE region_id = $1 AND pseudonym = ANY($2::bpchar[]) RETURNING cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, enrolment_id, direct, outcome, rendement_deadline, diploma_in_time, record_key, first_stage, next_step, exit_reason
 ), cells AS (
   SELECT cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, count(*) FILTER (WHERE true)::int AS n, count(*) FILTER (WHERE direct)::int AS n_direct, count(*) FILTER (WHERE outcome = 'enrolled')::int AS n_enrolled, count(*) FILTER (WHERE outcome = 'switch_internal')::int AS n_switch_internal, count(*) FILTER (WHERE outcome = 'switch_external')::int AS n_switch_external, count(*) FILTER (WHERE outcome = 'uitval')::int AS n_uitval, count(*) FILTER (WHERE outcome = 'diploma')::int AS n_diploma, count(*) FILTER (WHERE rendement_deadline <= (SELECT rendement_as_of FROM summary_refreshes WHERE region_id = $1))::int AS n_rendement_known, count(*) FILTER (WHERE rendement_deadline <= (SELECT rendement_as_of FROM summary_refreshes WHERE region_id = $1) AND diploma_in_time)::int AS n_diploma_in_time, sum(record_key) AS key
     FROM removed
@@ -85,7 +85,7 @@ SELECT DISTINCT cohort FROM subtracted;
 -- parameters: "00000000-0000-4000-8000-00000000000a", ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"], ["switch_internal","switch_external","uitval"]
 
 WITH removed AS (
-  DELETE FROM leaver_outcomes WHERE region_id = $1 AND pseudonym = ANY($2::bpchar[]) RETURNING *
+  DELETE FROM leaver_outcomes WHERE region_id = $1 AND pseudonym = ANY($2::bpchar[]) RETURNING supplier_institution_id, school_year, onderwijssoort, diploma, continued, record_key
 ), cells AS (
   SELECT supplier_institution_id, school_year, onderwijssoort, diploma, count(*)::int AS n_leavers, count(*) FILTER (WHERE continued)::int AS n_continued, sum(record_key) AS key
     FROM removed
@@ -172,7 +172,7 @@ secret AS (
          definition_set_id, prior_diploma_year >= cohort, outcome, rendement_deadline,
          COALESCE(end_reason = 'diploma' AND end_date < rendement_deadline, false), record_key, first_stage, next_step, route_until, exit_reason
     FROM derived
-  RETURNING *
+  RETURNING cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, enrolment_id, direct, outcome, rendement_deadline, diploma_in_time, record_key, first_stage, next_step, exit_reason
 ), summed AS (
 INSERT INTO outcome_summaries AS s (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, n, n_direct, n_enrolled, n_switch_internal, n_switch_external, n_uitval, n_diploma, n_rendement_known, n_diploma_in_time, record_key_sum)
 SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, count(*) FILTER (WHERE true)::int, count(*) FILTER (WHERE direct)::int, count(*) FILTER (WHERE outcome = 'enrolled')::int, count(*) FILTER (WHERE outcome = 'switch_internal')::int, count(*) FILTER (WHERE outcome = 'switch_external')::int, count(*) FILTER (WHERE outcome = 'uitval')::int, count(*) FILTER (WHERE outcome = 'diploma')::int, count(*) FILTER (WHERE rendement_deadline <= (SELECT rendement_as_of FROM summary_refreshes WHERE region_id = $1))::int, count(*) FILTER (WHERE rendement_deadline <= (SELECT rendement_as_of FROM summary_refreshes WHERE region_id = $1) AND diploma_in_time)::int, (((sum(record_key)) % 4294967296) + 4294967296) % 4294967296
@@ -218,7 +218,7 @@ secret AS (
     FROM leavers l
     LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
    WHERE l.institution_id = ANY($1::uuid[]) AND l.pseudonym = ANY($2::bpchar[])
-  RETURNING *
+  RETURNING supplier_institution_id, school_year, onderwijssoort, diploma, continued, record_key
 ), summed AS (
 INSERT INTO leaver_summaries AS s (region_id, supplier_institution_id, school_year, onderwijssoort, diploma, n_leavers, n_continued, record_key_sum)
 SELECT $3, supplier_institution_id, school_year, onderwijssoort, diploma, count(*)::int, count(*) FILTER (WHERE continued)::int, (((sum(record_key)) % 4294967296) + 4294967296) % 4294967296
@@ -383,7 +383,7 @@ secret AS (
          definition_set_id, prior_diploma_year >= cohort, outcome, rendement_deadline,
          COALESCE(end_reason = 'diploma' AND end_date < rendement_deadline, false), record_key, first_stage, next_step, route_until, exit_reason
     FROM derived
-  RETURNING *
+  RETURNING cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, enrolment_id, direct, outcome, rendement_deadline, diploma_in_time, record_key, first_stage, next_step, exit_reason
 ), summed AS (
 INSERT INTO outcome_summaries AS s (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, n, n_direct, n_enrolled, n_switch_internal, n_switch_external, n_uitval, n_diploma, n_rendement_known, n_diploma_in_time, record_key_sum)
 SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, count(*) FILTER (WHERE true)::int, count(*) FILTER (WHERE direct)::int, count(*) FILTER (WHERE outcome = 'enrolled')::int, count(*) FILTER (WHERE outcome = 'switch_internal')::int, count(*) FILTER (WHERE outcome = 'switch_external')::int, count(*) FILTER (WHERE outcome = 'uitval')::int, count(*) FILTER (WHERE outcome = 'diploma')::int, count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE)::int, count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE AND diploma_in_time)::int, (((sum(record_key)) % 4294967296) + 4294967296) % 4294967296
@@ -429,7 +429,7 @@ secret AS (
     FROM leavers l
     LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
    WHERE l.institution_id = ANY($1::uuid[])
-  RETURNING *
+  RETURNING supplier_institution_id, school_year, onderwijssoort, diploma, continued, record_key
 ), summed AS (
 INSERT INTO leaver_summaries AS s (region_id, supplier_institution_id, school_year, onderwijssoort, diploma, n_leavers, n_continued, record_key_sum)
 SELECT $2, supplier_institution_id, school_year, onderwijssoort, diploma, count(*)::int, count(*) FILTER (WHERE continued)::int, (((sum(record_key)) % 4294967296) + 4294967296) % 4294967296
