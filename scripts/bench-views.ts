@@ -552,7 +552,7 @@ async function main(): Promise<void> {
           : '';
     const refreshLines = (name: string, timing: RefreshTiming): string[] => [
       `${name.padEnd(34)} ${fmtMs(timing.totalMs).padStart(9)}  = summaries transaction ${fmtMs(timing.summariesMs)} (${timing.cohorts} cohorts)`,
-      ...timing.statements.slice(0, 3).map((item) => `${''.padEnd(34)} ${''.padStart(9)}      of which ${item.statement}: ${fmtMs(item.ms)}${timeoutNote(item.ms)}`),
+      ...timing.statements.slice(0, 6).map((item) => `${''.padEnd(34)} ${''.padStart(9)}      of which ${item.statement}: ${fmtMs(item.ms)}${timeoutNote(item.ms)}`),
       `${''.padEnd(34)} ${''.padStart(9)}  + trendbreuk detection ${fmtMs(timing.detectionMs)}${timing.detection ? ` (read ${timing.detection.readMs} ms, statistics ${timing.detection.detectMs} ms, write ${timing.detection.writeMs} ms; ${fmtInt(timing.detectionCells)} cells, ${timing.detectionFindings} findings)` : ''}`,
       `${''.padEnd(34)} ${''.padStart(9)}  + range queries and bookkeeping ${fmtMs(timing.otherMs)}`,
     ];

@@ -73,7 +73,10 @@ const LEAVER_MEASURES = ['n_leavers', 'n_continued'];
  *   FOLLOWING AND 1 FOLLOWING`), and of several starting that day the one at the lowest
  *   institution id, then programme code. Only the next start date can lie in the switch window:
  *   any later one lies further from the end date;
- * - first year in the sector: its start date is the student's first in that sector.
+ * - first year in the sector: its start date is the student's first in that sector;
+ * - the route's next enrolment is the next one in the student's order of start date, institution
+ *   and programme (`lead`, which ignores the frame: it shares the window of the first years, whose
+ *   frame is the whole student, so that one pass computes both).
  * The member institutions and cohorts come as parameters, and each cohort's definition set is
  * looked up per cohort (`cohort_segments`): the planner then estimates the rows reaching the
  * aggregation from the tables' statistics instead of from a CTE it knows nothing about.
@@ -102,14 +105,14 @@ secret AS (
          END AS first_in_sector,
          min(e.start_date) OVER next_day AS next_start,
          min((e.institution_id::text || e.programme_code) COLLATE "C") OVER next_day AS next_place,
-         lead(e.sector) OVER route AS route_next_sector,
-         lead(COALESCE(lp.level, e.level, '')) OVER route AS route_next_level
+         lead(e.sector) OVER student AS route_next_sector,
+         lead(COALESCE(lp.level, e.level, '')) OVER student AS route_next_level
     FROM enrolments e
     LEFT JOIN programmes lp ON lp.sector = e.sector AND lp.code = e.programme_code
    WHERE e.institution_id = ANY(${members}::uuid[]) ${ofStudents(students, 'e.pseudonym')}
-  WINDOW student AS (PARTITION BY e.pseudonym COLLATE "C"),
-         next_day AS (student ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING),
-         route AS (student ORDER BY e.start_date, e.institution_id, e.programme_code)
+  WINDOW student AS (PARTITION BY e.pseudonym COLLATE "C" ORDER BY e.start_date, e.institution_id, e.programme_code
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
+         next_day AS (PARTITION BY e.pseudonym COLLATE "C" ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING)
 ), base AS (
   SELECT t.*, si.id AS supplier_id, s.definition_set_id, s.switch_window_months, s.reference_month, s.reference_day, s.reference_date
     FROM timeline t
@@ -145,12 +148,16 @@ secret AS (
   RETURNING ${SUMMED_ENROLMENT}
 )`;
 
-/** The leavers of the given students (or all) at member schools, and whether they started in the region in the next cohort. */
+/**
+ * The leavers of the given students (or all) at member schools, and whether they started in the
+ * region in the next cohort. In the "C" collation, so that a full refresh can meet the two sides
+ * sorted (`SummariesRepository.withMergedLeavers`).
+ */
 const derivedLeavers = (region: Param, members: Param, students: Students, kept: Identifier): Sql => sql`
 secret AS (
   SELECT secret FROM disclosure_secrets WHERE id = 1
 ), continued AS (
-  SELECT DISTINCT e.pseudonym, e.cohort
+  SELECT DISTINCT e.pseudonym COLLATE "C" AS pseudonym, e.cohort
     FROM enrolments e
    WHERE e.institution_id = ANY(${members}::uuid[]) ${ofStudents(students, 'e.pseudonym')}
 ), stored AS (
@@ -158,7 +165,7 @@ secret AS (
   SELECT ${region}, l.pseudonym, l.institution_id, l.id, l.school_year, l.onderwijssoort, l.diploma, c.pseudonym IS NOT NULL,
          ${constant(recordKeySql('(SELECT secret FROM secret)', 'l.id'))}
     FROM leavers l
-    LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
+    LEFT JOIN continued c ON c.pseudonym = l.pseudonym COLLATE "C" AND c.cohort = l.school_year + 1
    WHERE l.institution_id = ANY(${members}::uuid[]) ${ofStudents(students, 'l.pseudonym')}
   RETURNING ${SUMMED_LEAVER}
 )`;

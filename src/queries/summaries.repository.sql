@@ -126,14 +126,14 @@ secret AS (
          END AS first_in_sector,
          min(e.start_date) OVER next_day AS next_start,
          min((e.institution_id::text || e.programme_code) COLLATE "C") OVER next_day AS next_place,
-         lead(e.sector) OVER route AS route_next_sector,
-         lead(COALESCE(lp.level, e.level, '')) OVER route AS route_next_level
+         lead(e.sector) OVER student AS route_next_sector,
+         lead(COALESCE(lp.level, e.level, '')) OVER student AS route_next_level
     FROM enrolments e
     LEFT JOIN programmes lp ON lp.sector = e.sector AND lp.code = e.programme_code
    WHERE e.institution_id = ANY($3::uuid[]) AND e.pseudonym = ANY($4::bpchar[])
-  WINDOW student AS (PARTITION BY e.pseudonym COLLATE "C"),
-         next_day AS (student ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING),
-         route AS (student ORDER BY e.start_date, e.institution_id, e.programme_code)
+  WINDOW student AS (PARTITION BY e.pseudonym COLLATE "C" ORDER BY e.start_date, e.institution_id, e.programme_code
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
+         next_day AS (PARTITION BY e.pseudonym COLLATE "C" ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING)
 ), base AS (
   SELECT t.*, si.id AS supplier_id, s.definition_set_id, s.switch_window_months, s.reference_month, s.reference_day, s.reference_date
     FROM timeline t
@@ -208,7 +208,7 @@ WITH
 secret AS (
   SELECT secret FROM disclosure_secrets WHERE id = 1
 ), continued AS (
-  SELECT DISTINCT e.pseudonym, e.cohort
+  SELECT DISTINCT e.pseudonym COLLATE "C" AS pseudonym, e.cohort
     FROM enrolments e
    WHERE e.institution_id = ANY($1::uuid[]) AND e.pseudonym = ANY($2::bpchar[])
 ), stored AS (
@@ -216,7 +216,7 @@ secret AS (
   SELECT $3, l.pseudonym, l.institution_id, l.id, l.school_year, l.onderwijssoort, l.diploma, c.pseudonym IS NOT NULL,
          ('x' || substr(md5((SELECT secret FROM secret) || ':' || l.id::text), 1, 8))::bit(32)::bigint
     FROM leavers l
-    LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
+    LEFT JOIN continued c ON c.pseudonym = l.pseudonym COLLATE "C" AND c.cohort = l.school_year + 1
    WHERE l.institution_id = ANY($1::uuid[]) AND l.pseudonym = ANY($2::bpchar[])
   RETURNING supplier_institution_id, school_year, onderwijssoort, diploma, continued, record_key
 ), summed AS (
@@ -337,14 +337,14 @@ secret AS (
          END AS first_in_sector,
          min(e.start_date) OVER next_day AS next_start,
          min((e.institution_id::text || e.programme_code) COLLATE "C") OVER next_day AS next_place,
-         lead(e.sector) OVER route AS route_next_sector,
-         lead(COALESCE(lp.level, e.level, '')) OVER route AS route_next_level
+         lead(e.sector) OVER student AS route_next_sector,
+         lead(COALESCE(lp.level, e.level, '')) OVER student AS route_next_level
     FROM enrolments e
     LEFT JOIN programmes lp ON lp.sector = e.sector AND lp.code = e.programme_code
    WHERE e.institution_id = ANY($3::uuid[])
-  WINDOW student AS (PARTITION BY e.pseudonym COLLATE "C"),
-         next_day AS (student ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING),
-         route AS (student ORDER BY e.start_date, e.institution_id, e.programme_code)
+  WINDOW student AS (PARTITION BY e.pseudonym COLLATE "C" ORDER BY e.start_date, e.institution_id, e.programme_code
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
+         next_day AS (PARTITION BY e.pseudonym COLLATE "C" ORDER BY e.start_date GROUPS BETWEEN 1 FOLLOWING AND 1 FOLLOWING)
 ), base AS (
   SELECT t.*, si.id AS supplier_id, s.definition_set_id, s.switch_window_months, s.reference_month, s.reference_day, s.reference_date
     FROM timeline t
@@ -415,11 +415,15 @@ SELECT cohort, supplier_institution_id, receiver_institution_id, COALESCE(exit_r
 SELECT DISTINCT cohort FROM summed;
 -- parameters: "00000000-0000-4000-8000-00000000000a", [], [], ["switch_internal","switch_external","uitval"]
 
+SELECT current_setting('enable_hashjoin') AS setting;
+
+SELECT set_config('enable_hashjoin', 'off', true);
+
 WITH
 secret AS (
   SELECT secret FROM disclosure_secrets WHERE id = 1
 ), continued AS (
-  SELECT DISTINCT e.pseudonym, e.cohort
+  SELECT DISTINCT e.pseudonym COLLATE "C" AS pseudonym, e.cohort
     FROM enrolments e
    WHERE e.institution_id = ANY($1::uuid[])
 ), stored AS (
@@ -427,7 +431,7 @@ secret AS (
   SELECT $2, l.pseudonym, l.institution_id, l.id, l.school_year, l.onderwijssoort, l.diploma, c.pseudonym IS NOT NULL,
          ('x' || substr(md5((SELECT secret FROM secret) || ':' || l.id::text), 1, 8))::bit(32)::bigint
     FROM leavers l
-    LEFT JOIN continued c ON c.pseudonym = l.pseudonym AND c.cohort = l.school_year + 1
+    LEFT JOIN continued c ON c.pseudonym = l.pseudonym COLLATE "C" AND c.cohort = l.school_year + 1
    WHERE l.institution_id = ANY($1::uuid[])
   RETURNING supplier_institution_id, school_year, onderwijssoort, diploma, continued, record_key
 ), summed AS (
@@ -442,6 +446,9 @@ RETURNING s.school_year
 )
 SELECT DISTINCT school_year FROM summed;
 -- parameters: [], "00000000-0000-4000-8000-00000000000a"
+
+SELECT set_config('enable_hashjoin', $1, true);
+-- parameters: "on"
 
 DELETE FROM flow_summaries WHERE region_id = $1 AND cohort = ANY($2::smallint[]);
 -- parameters: "00000000-0000-4000-8000-00000000000a", []

@@ -205,6 +205,9 @@ describeOnPostgres('the service running as a role without ownership (PostgreSQL 
     const service = await createTestContextOn(serviceUrl);
     try {
       const institution = await ctx.newInstitution({ sectors: ['mbo', 'hbo'] });
+      // A region, so that the refresh the upload queues is a full one: it swaps in new partitions of kept rows.
+      const region = await ctx.newRegion();
+      await ctx.addMember(region, institution);
       const tokenOf = async (options: Parameters<TestContext['newClient']>[0]): Promise<string> => {
         const { clientId, secret } = await ctx.newClient(options);
         const response = await service.http.post('/v1/auth/token').send({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }).expect(200);
@@ -219,6 +222,10 @@ describeOnPostgres('the service running as a role without ownership (PostgreSQL 
       const jobs: Array<{ status: string; last_error: string | null }> = await ctx.dataSource.query(`SELECT status, last_error FROM jobs WHERE kind <> 'sweep-retention' AND kind <> 'abandoned-uploads'`);
       expect(jobs.length).toBeGreaterThan(0);
       expect(jobs).toEqual(jobs.map(() => ({ status: 'done', last_error: null })));
+      const partitions: Array<{ bound: string }> = await ctx.dataSource.query(
+        `SELECT pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'leaver_outcomes'::regclass`,
+      );
+      expect(partitions).toEqual([{ bound: `FOR VALUES IN ('${region.id}')` }]);
       const listed = await service.http.get('/v1/enrolments').set('Authorization', `Bearer ${token}`).expect(200);
       expect(listed.body.total).toBe(2);
       await service.http.post('/v1/enrolments:batch').set('Content-Type', 'application/json').send('{').expect(400);
