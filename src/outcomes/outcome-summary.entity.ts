@@ -1,40 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * Pre-aggregated outcomes: one row per region × cohort × supplier (vestiging) × receiver ×
- * programme × prior diploma type, refreshed after every change. Views read these rows and never
- * the records. Only flows whose both ends are members of the region are counted.
+ * The counts of an outcome cell, shared by the outcome rows and the flow rows (their sums without
+ * programme and vestiging), with the definition set they were counted under.
  */
-@Entity({ name: 'outcome_summaries' })
-@Index('idx_outcome_summaries_supplier', ['regionId', 'supplierInstitutionId', 'cohort'])
-@Index('idx_outcome_summaries_receiver', ['regionId', 'receiverInstitutionId', 'cohort'])
-export class OutcomeSummaryEntity {
-  @PrimaryColumn({ name: 'region_id', type: 'uuid' })
-  regionId!: string;
-
-  @PrimaryColumn({ type: 'smallint' })
-  cohort!: number;
-
-  @PrimaryColumn({ name: 'supplier_institution_id', type: 'uuid' })
-  supplierInstitutionId!: string;
-
-  /** '' when the record names no vestiging. */
-  @PrimaryColumn({ name: 'supplier_vestiging', type: 'varchar', length: 6 })
-  supplierVestiging!: string;
-
-  @PrimaryColumn({ name: 'receiver_institution_id', type: 'uuid' })
-  receiverInstitutionId!: string;
-
-  @PrimaryColumn({ type: 'varchar', length: 3 })
-  sector!: string;
-
-  /** After crebo succession, so a renamed qualification keeps one trend line. */
-  @PrimaryColumn({ name: 'programme_code', type: 'char', length: 5 })
-  programmeCode!: string;
-
-  @PrimaryColumn({ name: 'prior_diploma_type', type: 'varchar', length: 16 })
-  priorDiplomaType!: string;
-
+export abstract class OutcomeCounts {
   @Column({ name: 'definition_set_id', type: 'uuid' })
   definitionSetId!: string;
 
@@ -66,9 +36,45 @@ export class OutcomeSummaryEntity {
   @Column({ name: 'n_diploma_in_time', type: 'integer' })
   nDiplomaInTime!: number;
 
-  /** Sum of the cell's record keys (src/outcomes/disclosure/cell-key.ts), for consistent perturbation. */
+  /** Sum of the cell's record keys modulo 2^32 (src/outcomes/disclosure/cell-key.ts), for consistent perturbation. */
   @Column({ name: 'record_key_sum', type: 'bigint', default: 0 })
   recordKeySum!: string;
+}
+
+/**
+ * Pre-aggregated outcomes: one row per region × cohort × supplier (vestiging) × receiver ×
+ * programme × prior diploma type, refreshed after every change. Views read these rows and never
+ * the records. Only flows whose both ends are members of the region are counted.
+ */
+@Entity({ name: 'outcome_summaries' })
+@Index('idx_outcome_summaries_supplier', ['regionId', 'supplierInstitutionId', 'cohort'])
+@Index('idx_outcome_summaries_receiver', ['regionId', 'receiverInstitutionId', 'cohort'])
+export class OutcomeSummaryEntity extends OutcomeCounts {
+  @PrimaryColumn({ name: 'region_id', type: 'uuid' })
+  regionId!: string;
+
+  @PrimaryColumn({ type: 'smallint' })
+  cohort!: number;
+
+  @PrimaryColumn({ name: 'supplier_institution_id', type: 'uuid' })
+  supplierInstitutionId!: string;
+
+  /** '' when the record names no vestiging. */
+  @PrimaryColumn({ name: 'supplier_vestiging', type: 'varchar', length: 6 })
+  supplierVestiging!: string;
+
+  @PrimaryColumn({ name: 'receiver_institution_id', type: 'uuid' })
+  receiverInstitutionId!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 3 })
+  sector!: string;
+
+  /** After crebo succession, so a renamed qualification keeps one trend line. */
+  @PrimaryColumn({ name: 'programme_code', type: 'char', length: 5 })
+  programmeCode!: string;
+
+  @PrimaryColumn({ name: 'prior_diploma_type', type: 'varchar', length: 16 })
+  priorDiplomaType!: string;
 }
 
 /**
@@ -81,7 +87,7 @@ export class OutcomeSummaryEntity {
 @Entity({ name: 'flow_summaries' })
 @Index('idx_flow_summaries_supplier', ['regionId', 'supplierInstitutionId', 'cohort'])
 @Index('idx_flow_summaries_receiver', ['regionId', 'receiverInstitutionId', 'cohort'])
-export class FlowSummaryEntity {
+export class FlowSummaryEntity extends OutcomeCounts {
   @PrimaryColumn({ name: 'region_id', type: 'uuid' })
   regionId!: string;
 
@@ -99,40 +105,6 @@ export class FlowSummaryEntity {
 
   @PrimaryColumn({ name: 'prior_diploma_type', type: 'varchar', length: 16 })
   priorDiplomaType!: string;
-
-  @Column({ name: 'definition_set_id', type: 'uuid' })
-  definitionSetId!: string;
-
-  @Column({ type: 'integer' })
-  n!: number;
-
-  @Column({ name: 'n_direct', type: 'integer' })
-  nDirect!: number;
-
-  @Column({ name: 'n_enrolled', type: 'integer' })
-  nEnrolled!: number;
-
-  @Column({ name: 'n_switch_internal', type: 'integer' })
-  nSwitchInternal!: number;
-
-  @Column({ name: 'n_switch_external', type: 'integer' })
-  nSwitchExternal!: number;
-
-  @Column({ name: 'n_uitval', type: 'integer' })
-  nUitval!: number;
-
-  @Column({ name: 'n_diploma', type: 'integer' })
-  nDiploma!: number;
-
-  @Column({ name: 'n_rendement_known', type: 'integer' })
-  nRendementKnown!: number;
-
-  @Column({ name: 'n_diploma_in_time', type: 'integer' })
-  nDiplomaInTime!: number;
-
-  /** The rows' record-key sums, summed modulo 2^32 (as every cell key is). */
-  @Column({ name: 'record_key_sum', type: 'bigint', default: 0 })
-  recordKeySum!: string;
 }
 
 /** Leavers of a supplying school per school year, and how many reached follow-up education in the region. */
