@@ -61,8 +61,11 @@ BEGIN
   EXECUTE format('ANALYZE %I', new_table);
 END $$;
 
+-- The detach waits for every transaction that holds a lock on the parent table, and readers queue
+-- behind it: give up after a while (the refresh fails and its job is retried) rather than stall
+-- every reader of kept rows behind a long transaction.
 CREATE FUNCTION kept_partition_swap(parent text, region uuid, new_table text) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET lock_timeout = '10s' AS $$
 DECLARE
   old text;
 BEGIN
@@ -84,6 +87,15 @@ BEGIN
      OR new_table !~ ('^' || parent || '_[0-9a-f]{32}_[0-9]+$')
      OR NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = to_regclass(quote_ident(new_table)) AND c.relkind = 'r' AND NOT c.relispartition) THEN
     RAISE EXCEPTION 'not a new table of kept rows of %: %', parent, new_table;
+  END IF;
+END $$;
+
+-- Only the owner and the service's role may run them (ServiceRole).
+REVOKE EXECUTE ON FUNCTION kept_partition_begin(text, uuid), kept_partition_index(text, text), kept_partition_swap(text, uuid, text), kept_partition_check(text, text) FROM PUBLIC;
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'doorstroom_service') THEN
+    GRANT EXECUTE ON FUNCTION kept_partition_begin(text, uuid), kept_partition_index(text, text), kept_partition_swap(text, uuid, text) TO doorstroom_service;
   END IF;
 END $$;
 `;

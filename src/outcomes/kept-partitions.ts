@@ -10,9 +10,10 @@ import { Identifier, ident, query, Queryable, sql } from 'src/database/sql';
  * The steps are database functions that run as the tables' owner: the service may run as a role
  * that owns nothing. Until the swap no other transaction sees the new table; the swap itself holds
  * an exclusive lock on the two parent tables from the detach to the commit, which follows at once,
- * so readers of other regions' kept rows wait for milliseconds. Two full refreshes that both read
- * a parent table earlier in their transaction can deadlock at the swap; PostgreSQL then aborts one
- * and its refresh job is retried.
+ * so readers of other regions' kept rows wait for milliseconds. The detach waits at most 10 s for
+ * transactions that hold a parent table (`lock_timeout` of the swap function); then, or when two
+ * full refreshes that both read a parent table deadlock at the swap, the refresh rolls back with
+ * the old partition in place and its job is retried.
  */
 export const KEPT_TABLES = ['enrolment_outcomes', 'leaver_outcomes'] as const;
 export type KeptTable = (typeof KEPT_TABLES)[number];

@@ -130,6 +130,26 @@ describe('the kept rows of a region, in a partition of their own', () => {
     expect(stray).toEqual([]);
   });
 
+  // PostgreSQL only: PGlite has one connection, so nothing else can hold the table.
+  (process.env.TEST_DATABASE_URL ? it : it.skip)('gives up the swap when another transaction holds the table, keeping the old partition', async () => {
+    const { Client } = await import('pg');
+    const holder = new Client({ connectionString: (ctx.dataSource.options as { url: string }).url });
+    await holder.connect();
+    try {
+      const before = await partitionOf('enrolment_outcomes', regionA);
+      await holder.query('BEGIN');
+      await holder.query('SELECT count(*) FROM enrolment_outcomes');
+      await expect(refresh.refreshRegion(regionA.id, 'all')).rejects.toThrow(/lock timeout/);
+      await holder.query('ROLLBACK');
+      expect(await partitionOf('enrolment_outcomes', regionA)).toEqual(before);
+      // Once the table is free the refresh goes through.
+      await refresh.refreshRegion(regionA.id, 'all');
+      expect((await partitionOf('enrolment_outcomes', regionA)).name).not.toBe(before.name);
+    } finally {
+      await holder.end();
+    }
+  }, 60_000);
+
   it.each([
     ['begin on another table', `SELECT kept_partition_begin('enrolments', $1::uuid)`, /not a table of kept rows/],
     ['index another table', `SELECT kept_partition_index('enrolment_outcomes', 'enrolments')`, /not a new table of kept rows/],
@@ -139,6 +159,21 @@ describe('the kept rows of a region, in a partition of their own', () => {
     const current = await partitionOf('enrolment_outcomes', regionB);
     const parameters = [regionA.id, current.name].slice(0, (statement.match(/\$\d/g) ?? []).length);
     await expect(ctx.dataSource.query(statement, parameters)).rejects.toThrow(refusal);
+  });
+
+  it('may not be run by other roles', async () => {
+    const outsider = `kept_outsider_${randomUUID().slice(0, 8)}`;
+    await ctx.dataSource.query(`CREATE ROLE ${outsider} NOLOGIN`);
+    try {
+      await expect(
+        ctx.dataSource.transaction(async (manager) => {
+          await manager.query(`SET LOCAL ROLE ${outsider}`);
+          await manager.query(`SELECT kept_partition_begin('enrolment_outcomes', $1::uuid)`, [regionA.id]);
+        }),
+      ).rejects.toThrow(/permission denied for function/);
+    } finally {
+      await ctx.dataSource.query(`DROP ROLE ${outsider}`);
+    }
   });
 
   it("does the owner's part for the service's role, which may not do it itself", async () => {
