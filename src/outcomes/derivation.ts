@@ -1,8 +1,8 @@
 import { constant, Identifier, join, Param, Sql, sql } from 'src/database/sql';
 import { recordKeySql } from 'src/outcomes/disclosure/cell-key';
 import { keySum } from 'src/outcomes/key-sums';
-import { addReasons, subtractReasons } from 'src/outcomes/reasons.repository';
-import { addRoutes, FIRST_STAGE, NEXT_STEP, ROUTE_UNTIL, subtractRoutes } from 'src/outcomes/routes.repository';
+import { addReasons, REASON_KEY_SUM, REASON_OF, subtractReasons } from 'src/outcomes/reasons.repository';
+import { addRoutes, FIRST_STAGE, NEXT_STEP, ROUTE_KEY_SUM, ROUTE_PARTS, ROUTE_UNTIL, subtractRoutes } from 'src/outcomes/routes.repository';
 
 /*
  * The statements of the refresh. What it derives per record is kept (`enrolment_outcomes`,
@@ -177,21 +177,30 @@ const leaverCounts: Sql[] = [sql`count(*)::int`, sql`count(*) FILTER (WHERE cont
  * table of a full refresh) and adds them to `outcome_summaries` (their routes to `route_summaries`,
  * their leavers' reasons to `reason_summaries`): for a full refresh (after the region's summary rows
  * were deleted) it writes every row; for changed students it adds to the rows of their cells.
+ * The returned rows are summed once, at the finest grain of the three (outcome cell, route part,
+ * reason: a few rows per cell), and each summary from those grains: a full refresh returns
+ * millions of rows, and summing each summary over them on its own read and hashed them three times.
  * Answers the cohorts it touched.
  */
 export const addEnrolmentOutcomes = (region: Param, members: Param, cohorts: Param, students: Students, asOf: Sql, kept: Identifier): Sql => sql`
-WITH ${derivedEnrolments(region, members, cohorts, students, kept)}, summed AS (
+WITH ${derivedEnrolments(region, members, cohorts, students, kept)}, grains AS (
+  SELECT ${constant(OUTCOME_CELL)}, definition_set_id, ${ROUTE_PARTS}, ${REASON_OF} AS reason,
+         ${join(outcomeCounts(asOf).map((count, i) => sql`${count} AS ${constant(OUTCOME_MEASURES[i])}`))},
+         sum(record_key) AS key, ${ROUTE_KEY_SUM} AS route_key, ${REASON_KEY_SUM} AS reason_key
+    FROM stored
+   GROUP BY ${constant(OUTCOME_CELL)}, definition_set_id, ${ROUTE_PARTS}, ${REASON_OF}
+), summed AS (
 INSERT INTO outcome_summaries AS s (region_id, ${constant(OUTCOME_CELL)}, definition_set_id, ${constant(OUTCOME_MEASURES.join(', '))}, record_key_sum)
-SELECT ${region}, ${constant(OUTCOME_CELL)}, definition_set_id, ${join(outcomeCounts(asOf))}, ${modulo('sum(record_key)')}
-  FROM stored
+SELECT ${region}, ${constant(OUTCOME_CELL)}, definition_set_id, ${constant(OUTCOME_MEASURES.map((measure) => `sum(${measure})::int`).join(', '))}, ${modulo('sum(key)')}
+  FROM grains
  GROUP BY ${constant(OUTCOME_CELL)}, definition_set_id
     ON CONFLICT (region_id, ${constant(OUTCOME_CELL)}) DO UPDATE SET
        definition_set_id = EXCLUDED.definition_set_id,
        ${constant(OUTCOME_MEASURES.map((measure) => `${measure} = s.${measure} + EXCLUDED.${measure}`).join(', '))},
        record_key_sum = ${modulo('s.record_key_sum + EXCLUDED.record_key_sum')}
 RETURNING s.cohort
-), routed AS (${addRoutes(region, 'stored')}
-), reasoned AS (${addReasons(region, 'stored')}
+), routed AS (${addRoutes(region, 'grains')}
+), reasoned AS (${addReasons(region, 'grains')}
 )
 SELECT DISTINCT cohort FROM summed`;
 

@@ -1,4 +1,4 @@
-import { constant, Param, Sql, sql } from 'src/database/sql';
+import { constant, param, Param, Sql, sql } from 'src/database/sql';
 import { recordKeySql } from 'src/outcomes/disclosure/cell-key';
 import { keySum } from 'src/outcomes/key-sums';
 
@@ -31,11 +31,24 @@ SELECT ${constant(REASON_CELL)} AS reason, definition_set_id, count(*)::int AS n
  WHERE outcome = ANY(${[...LEAVER_OUTCOMES]}::text[])
  GROUP BY ${constant(REASON_CELL)}, definition_set_id`;
 
-/** Adds the reason rows of these kept enrolment rows (a CTE's name) to `reason_summaries` (a CTE body). */
-export const addReasons = (region: Param, rows: string): Sql => sql`
+const LEAVERS = param([...LEAVER_OUTCOMES]);
+
+/** The reason of a kept row that left its programme, NULL for the others: a part of the grains of a refresh (derivation.ts). */
+export const REASON_OF = sql`CASE WHEN outcome = ANY(${LEAVERS}::text[]) THEN COALESCE(exit_reason, 'unknown') END`;
+
+/** The reason keys of the kept rows that left their programme, summed (an aggregate over kept rows, for the grains). */
+export const REASON_KEY_SUM = sql`sum(${constant(REASON_KEY)}) FILTER (WHERE outcome = ANY(${LEAVERS}::text[]))`;
+
+/**
+ * Adds the reason rows of these grains (a CTE's name: kept rows summed by outcome cell, route part
+ * and reason, with `n` and `reason_key`) to `reason_summaries` (a CTE body).
+ */
+export const addReasons = (region: Param, grains: string): Sql => sql`
 INSERT INTO reason_summaries AS s (region_id, ${constant(REASON_COLUMNS)}, definition_set_id, n, record_key_sum)
-SELECT ${region}, ${constant(REASON_COLUMNS)}, definition_set_id, n, ${keySum('key')}
-  FROM (${leaversByReason(rows)}) c
+SELECT ${region}, ${constant(REASON_COLUMNS)}, definition_set_id, sum(n)::int, ${keySum('sum(reason_key)')}
+  FROM ${constant(grains)}
+ WHERE reason IS NOT NULL
+ GROUP BY ${constant(REASON_COLUMNS)}, definition_set_id
     ON CONFLICT (region_id, ${constant(REASON_COLUMNS)}) DO UPDATE SET
        definition_set_id = EXCLUDED.definition_set_id, n = s.n + EXCLUDED.n, record_key_sum = ${keySum('s.record_key_sum + EXCLUDED.record_key_sum')}`;
 

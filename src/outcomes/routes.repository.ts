@@ -66,11 +66,20 @@ const ROUTE_CELL = 'cohort, supplier_institution_id, supplier_vestiging, receive
  */
 const ROUTE_KEY = recordKeySql('(SELECT secret FROM disclosure_secrets WHERE id = 1)', "enrolment_id::text || ':' || next_step");
 
-/** Adds the route rows of these kept enrolment rows (a CTE's name) to `route_summaries` (a CTE body). */
-export const addRoutes = (region: Param, rows: string): Sql => sql`
+/** The route part of a kept row, by which the grains of a refresh are summed (derivation.ts). */
+export const ROUTE_PARTS = constant('first_stage, next_step');
+
+/** The route keys of kept rows summed (an aggregate over kept rows, for the grains). */
+export const ROUTE_KEY_SUM = constant(`sum(${ROUTE_KEY})`);
+
+/**
+ * Adds the route rows of these grains (a CTE's name: kept rows summed by outcome cell, route part
+ * and reason, with `n` and `route_key`) to `route_summaries` (a CTE body).
+ */
+export const addRoutes = (region: Param, grains: string): Sql => sql`
 INSERT INTO route_summaries AS s (region_id, ${constant(ROUTE_CELL)}, definition_set_id, n, record_key_sum)
-SELECT ${region}, ${constant(ROUTE_CELL)}, definition_set_id, count(*)::int, ${keySum(`sum(${ROUTE_KEY})`)}
-  FROM ${constant(rows)}
+SELECT ${region}, ${constant(ROUTE_CELL)}, definition_set_id, sum(n)::int, ${keySum('sum(route_key)')}
+  FROM ${constant(grains)}
  GROUP BY ${constant(ROUTE_CELL)}, definition_set_id
     ON CONFLICT (region_id, ${constant(ROUTE_CELL)}) DO UPDATE SET
        definition_set_id = EXCLUDED.definition_set_id, n = s.n + EXCLUDED.n, record_key_sum = ${keySum('s.record_key_sum + EXCLUDED.record_key_sum')}`;

@@ -173,10 +173,16 @@ secret AS (
          COALESCE(end_reason = 'diploma' AND end_date < rendement_deadline, false), record_key, first_stage, next_step, route_until, exit_reason
     FROM derived
   RETURNING cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, enrolment_id, direct, outcome, rendement_deadline, diploma_in_time, record_key, first_stage, next_step, exit_reason
+), grains AS (
+  SELECT cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, first_stage, next_step, CASE WHEN outcome = ANY($5::text[]) THEN COALESCE(exit_reason, 'unknown') END AS reason,
+         count(*) FILTER (WHERE true)::int AS n, count(*) FILTER (WHERE direct)::int AS n_direct, count(*) FILTER (WHERE outcome = 'enrolled')::int AS n_enrolled, count(*) FILTER (WHERE outcome = 'switch_internal')::int AS n_switch_internal, count(*) FILTER (WHERE outcome = 'switch_external')::int AS n_switch_external, count(*) FILTER (WHERE outcome = 'uitval')::int AS n_uitval, count(*) FILTER (WHERE outcome = 'diploma')::int AS n_diploma, count(*) FILTER (WHERE rendement_deadline <= (SELECT rendement_as_of FROM summary_refreshes WHERE region_id = $1))::int AS n_rendement_known, count(*) FILTER (WHERE rendement_deadline <= (SELECT rendement_as_of FROM summary_refreshes WHERE region_id = $1) AND diploma_in_time)::int AS n_diploma_in_time,
+         sum(record_key) AS key, sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || next_step::text), 1, 8))::bit(32)::bigint) AS route_key, sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || COALESCE(exit_reason, 'unknown')::text), 1, 8))::bit(32)::bigint) FILTER (WHERE outcome = ANY($5::text[])) AS reason_key
+    FROM stored
+   GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, first_stage, next_step, CASE WHEN outcome = ANY($5::text[]) THEN COALESCE(exit_reason, 'unknown') END
 ), summed AS (
 INSERT INTO outcome_summaries AS s (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, n, n_direct, n_enrolled, n_switch_internal, n_switch_external, n_uitval, n_diploma, n_rendement_known, n_diploma_in_time, record_key_sum)
-SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, count(*) FILTER (WHERE true)::int, count(*) FILTER (WHERE direct)::int, count(*) FILTER (WHERE outcome = 'enrolled')::int, count(*) FILTER (WHERE outcome = 'switch_internal')::int, count(*) FILTER (WHERE outcome = 'switch_external')::int, count(*) FILTER (WHERE outcome = 'uitval')::int, count(*) FILTER (WHERE outcome = 'diploma')::int, count(*) FILTER (WHERE rendement_deadline <= (SELECT rendement_as_of FROM summary_refreshes WHERE region_id = $1))::int, count(*) FILTER (WHERE rendement_deadline <= (SELECT rendement_as_of FROM summary_refreshes WHERE region_id = $1) AND diploma_in_time)::int, (((sum(record_key)) % 4294967296) + 4294967296) % 4294967296
-  FROM stored
+SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, sum(n)::int, sum(n_direct)::int, sum(n_enrolled)::int, sum(n_switch_internal)::int, sum(n_switch_external)::int, sum(n_uitval)::int, sum(n_diploma)::int, sum(n_rendement_known)::int, sum(n_diploma_in_time)::int, (((sum(key)) % 4294967296) + 4294967296) % 4294967296
+  FROM grains
  GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id
     ON CONFLICT (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type) DO UPDATE SET
        definition_set_id = EXCLUDED.definition_set_id,
@@ -185,19 +191,17 @@ SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institu
 RETURNING s.cohort
 ), routed AS (
 INSERT INTO route_summaries AS s (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, definition_set_id, n, record_key_sum)
-SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, definition_set_id, count(*)::int, (((sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || next_step::text), 1, 8))::bit(32)::bigint)) % 4294967296) + 4294967296) % 4294967296
-  FROM stored
+SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, definition_set_id, sum(n)::int, (((sum(route_key)) % 4294967296) + 4294967296) % 4294967296
+  FROM grains
  GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, definition_set_id
     ON CONFLICT (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step) DO UPDATE SET
        definition_set_id = EXCLUDED.definition_set_id, n = s.n + EXCLUDED.n, record_key_sum = (((s.record_key_sum + EXCLUDED.record_key_sum) % 4294967296) + 4294967296) % 4294967296
 ), reasoned AS (
 INSERT INTO reason_summaries AS s (region_id, cohort, supplier_institution_id, receiver_institution_id, reason, definition_set_id, n, record_key_sum)
-SELECT $1, cohort, supplier_institution_id, receiver_institution_id, reason, definition_set_id, n, (((key) % 4294967296) + 4294967296) % 4294967296
-  FROM (
-SELECT cohort, supplier_institution_id, receiver_institution_id, COALESCE(exit_reason, 'unknown') AS reason, definition_set_id, count(*)::int AS n, sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || COALESCE(exit_reason, 'unknown')::text), 1, 8))::bit(32)::bigint) AS key
-  FROM stored
- WHERE outcome = ANY($5::text[])
- GROUP BY cohort, supplier_institution_id, receiver_institution_id, COALESCE(exit_reason, 'unknown'), definition_set_id) c
+SELECT $1, cohort, supplier_institution_id, receiver_institution_id, reason, definition_set_id, sum(n)::int, (((sum(reason_key)) % 4294967296) + 4294967296) % 4294967296
+  FROM grains
+ WHERE reason IS NOT NULL
+ GROUP BY cohort, supplier_institution_id, receiver_institution_id, reason, definition_set_id
     ON CONFLICT (region_id, cohort, supplier_institution_id, receiver_institution_id, reason) DO UPDATE SET
        definition_set_id = EXCLUDED.definition_set_id, n = s.n + EXCLUDED.n, record_key_sum = (((s.record_key_sum + EXCLUDED.record_key_sum) % 4294967296) + 4294967296) % 4294967296
 )
@@ -384,10 +388,16 @@ secret AS (
          COALESCE(end_reason = 'diploma' AND end_date < rendement_deadline, false), record_key, first_stage, next_step, route_until, exit_reason
     FROM derived
   RETURNING cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, enrolment_id, direct, outcome, rendement_deadline, diploma_in_time, record_key, first_stage, next_step, exit_reason
+), grains AS (
+  SELECT cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, first_stage, next_step, CASE WHEN outcome = ANY($4::text[]) THEN COALESCE(exit_reason, 'unknown') END AS reason,
+         count(*) FILTER (WHERE true)::int AS n, count(*) FILTER (WHERE direct)::int AS n_direct, count(*) FILTER (WHERE outcome = 'enrolled')::int AS n_enrolled, count(*) FILTER (WHERE outcome = 'switch_internal')::int AS n_switch_internal, count(*) FILTER (WHERE outcome = 'switch_external')::int AS n_switch_external, count(*) FILTER (WHERE outcome = 'uitval')::int AS n_uitval, count(*) FILTER (WHERE outcome = 'diploma')::int AS n_diploma, count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE)::int AS n_rendement_known, count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE AND diploma_in_time)::int AS n_diploma_in_time,
+         sum(record_key) AS key, sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || next_step::text), 1, 8))::bit(32)::bigint) AS route_key, sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || COALESCE(exit_reason, 'unknown')::text), 1, 8))::bit(32)::bigint) FILTER (WHERE outcome = ANY($4::text[])) AS reason_key
+    FROM stored
+   GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, first_stage, next_step, CASE WHEN outcome = ANY($4::text[]) THEN COALESCE(exit_reason, 'unknown') END
 ), summed AS (
 INSERT INTO outcome_summaries AS s (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, n, n_direct, n_enrolled, n_switch_internal, n_switch_external, n_uitval, n_diploma, n_rendement_known, n_diploma_in_time, record_key_sum)
-SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, count(*) FILTER (WHERE true)::int, count(*) FILTER (WHERE direct)::int, count(*) FILTER (WHERE outcome = 'enrolled')::int, count(*) FILTER (WHERE outcome = 'switch_internal')::int, count(*) FILTER (WHERE outcome = 'switch_external')::int, count(*) FILTER (WHERE outcome = 'uitval')::int, count(*) FILTER (WHERE outcome = 'diploma')::int, count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE)::int, count(*) FILTER (WHERE rendement_deadline <= CURRENT_DATE AND diploma_in_time)::int, (((sum(record_key)) % 4294967296) + 4294967296) % 4294967296
-  FROM stored
+SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, sum(n)::int, sum(n_direct)::int, sum(n_enrolled)::int, sum(n_switch_internal)::int, sum(n_switch_external)::int, sum(n_uitval)::int, sum(n_diploma)::int, sum(n_rendement_known)::int, sum(n_diploma_in_time)::int, (((sum(key)) % 4294967296) + 4294967296) % 4294967296
+  FROM grains
  GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id
     ON CONFLICT (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type) DO UPDATE SET
        definition_set_id = EXCLUDED.definition_set_id,
@@ -396,19 +406,17 @@ SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institu
 RETURNING s.cohort
 ), routed AS (
 INSERT INTO route_summaries AS s (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, definition_set_id, n, record_key_sum)
-SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, definition_set_id, count(*)::int, (((sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || next_step::text), 1, 8))::bit(32)::bigint)) % 4294967296) + 4294967296) % 4294967296
-  FROM stored
+SELECT $1, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, definition_set_id, sum(n)::int, (((sum(route_key)) % 4294967296) + 4294967296) % 4294967296
+  FROM grains
  GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, definition_set_id
     ON CONFLICT (region_id, cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step) DO UPDATE SET
        definition_set_id = EXCLUDED.definition_set_id, n = s.n + EXCLUDED.n, record_key_sum = (((s.record_key_sum + EXCLUDED.record_key_sum) % 4294967296) + 4294967296) % 4294967296
 ), reasoned AS (
 INSERT INTO reason_summaries AS s (region_id, cohort, supplier_institution_id, receiver_institution_id, reason, definition_set_id, n, record_key_sum)
-SELECT $1, cohort, supplier_institution_id, receiver_institution_id, reason, definition_set_id, n, (((key) % 4294967296) + 4294967296) % 4294967296
-  FROM (
-SELECT cohort, supplier_institution_id, receiver_institution_id, COALESCE(exit_reason, 'unknown') AS reason, definition_set_id, count(*)::int AS n, sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || COALESCE(exit_reason, 'unknown')::text), 1, 8))::bit(32)::bigint) AS key
-  FROM stored
- WHERE outcome = ANY($4::text[])
- GROUP BY cohort, supplier_institution_id, receiver_institution_id, COALESCE(exit_reason, 'unknown'), definition_set_id) c
+SELECT $1, cohort, supplier_institution_id, receiver_institution_id, reason, definition_set_id, sum(n)::int, (((sum(reason_key)) % 4294967296) + 4294967296) % 4294967296
+  FROM grains
+ WHERE reason IS NOT NULL
+ GROUP BY cohort, supplier_institution_id, receiver_institution_id, reason, definition_set_id
     ON CONFLICT (region_id, cohort, supplier_institution_id, receiver_institution_id, reason) DO UPDATE SET
        definition_set_id = EXCLUDED.definition_set_id, n = s.n + EXCLUDED.n, record_key_sum = (((s.record_key_sum + EXCLUDED.record_key_sum) % 4294967296) + 4294967296) % 4294967296
 )
