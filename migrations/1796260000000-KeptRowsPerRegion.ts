@@ -18,6 +18,14 @@ const LEAVER_COLUMNS = `"region_id" uuid NOT NULL, "pseudonym" character(64) NOT
 const ROUTE_UNTIL_INDEX = `CREATE INDEX "idx_enrolment_outcomes_route_until" ON "enrolment_outcomes" ("region_id", "route_until") WHERE "route_until" IS NOT NULL`;
 
 const FUNCTIONS = `
+-- The region's current partition of a kept table, by its bound (NULL before its first full refresh).
+CREATE FUNCTION kept_partition_of(parent text, region uuid) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT c.relname::text
+    FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+   WHERE i.inhparent = parent::regclass AND pg_get_expr(c.relpartbound, c.oid) = format('FOR VALUES IN (%L)', region)
+$$;
+
 CREATE FUNCTION kept_partition_begin(parent text, region uuid) RETURNS text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -28,9 +36,7 @@ BEGIN
     RAISE EXCEPTION 'not a table of kept rows: %', parent;
   END IF;
   -- Named <table>_<region>_<generation>: one more than the partition it will replace.
-  SELECT COALESCE(max(substring(c.relname FROM '_([0-9]+)$')::int), 0) + 1 INTO generation
-    FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-   WHERE i.inhparent = parent::regclass AND pg_get_expr(c.relpartbound, c.oid) = format('FOR VALUES IN (%L)', region);
+  generation := COALESCE(substring(kept_partition_of(parent, region) FROM '_([0-9]+)$')::int, 0) + 1;
   new_table := format('%s_%s_%s', parent, replace(region::text, '-', ''), generation);
   -- The check lets ATTACH PARTITION trust the rows without reading them again.
   EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS, CONSTRAINT %I CHECK (region_id = %L))', new_table, parent, new_table || '_region', region);
@@ -70,9 +76,7 @@ DECLARE
   old text;
 BEGIN
   PERFORM kept_partition_check(parent, new_table);
-  SELECT c.relname INTO old
-    FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-   WHERE i.inhparent = parent::regclass AND pg_get_expr(c.relpartbound, c.oid) = format('FOR VALUES IN (%L)', region);
+  old := kept_partition_of(parent, region);
   IF old IS NOT NULL THEN
     EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', parent, old);
     EXECUTE format('DROP TABLE %I', old);
@@ -91,7 +95,7 @@ BEGIN
 END $$;
 
 -- Only the owner and the service's role may run them (ServiceRole).
-REVOKE EXECUTE ON FUNCTION kept_partition_begin(text, uuid), kept_partition_index(text, text), kept_partition_swap(text, uuid, text), kept_partition_check(text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION kept_partition_of(text, uuid), kept_partition_begin(text, uuid), kept_partition_index(text, text), kept_partition_swap(text, uuid, text), kept_partition_check(text, text) FROM PUBLIC;
 DO $$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'doorstroom_service') THEN
@@ -109,7 +113,7 @@ export class KeptRowsPerRegion1796260000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP FUNCTION kept_partition_begin(text, uuid), kept_partition_index(text, text), kept_partition_swap(text, uuid, text), kept_partition_check(text, text)`);
+    await queryRunner.query(`DROP FUNCTION kept_partition_begin(text, uuid), kept_partition_index(text, text), kept_partition_swap(text, uuid, text), kept_partition_check(text, text), kept_partition_of(text, uuid)`);
     await this.recreate(queryRunner, '');
   }
 

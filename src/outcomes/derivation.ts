@@ -45,6 +45,8 @@ const outcomeCounts = (asOf: Sql): Sql[] => {
   ];
   return conditions.map((condition) => sql`count(*) FILTER (WHERE ${condition})::int`);
 };
+/** The same counts, each named as its column of `outcome_summaries`. */
+const namedOutcomeCounts = (asOf: Sql): Sql => join(outcomeCounts(asOf).map((count, i) => sql`${count} AS ${constant(OUTCOME_MEASURES[i])}`));
 /**
  * What the summary statements read of a kept row (the outcome, route and reason summaries): a full
  * refresh holds every returned row of the region in a temporary store read three times, so the
@@ -185,7 +187,7 @@ const leaverCounts: Sql[] = [sql`count(*)::int`, sql`count(*) FILTER (WHERE cont
 export const addEnrolmentOutcomes = (region: Param, members: Param, cohorts: Param, students: Students, asOf: Sql, kept: Identifier): Sql => sql`
 WITH ${derivedEnrolments(region, members, cohorts, students, kept)}, grains AS (
   SELECT ${constant(OUTCOME_CELL)}, definition_set_id, ${ROUTE_PARTS}, ${REASON_OF} AS reason,
-         ${join(outcomeCounts(asOf).map((count, i) => sql`${count} AS ${constant(OUTCOME_MEASURES[i])}`))},
+         ${namedOutcomeCounts(asOf)},
          sum(record_key) AS key, ${ROUTE_KEY_SUM} AS route_key, ${REASON_KEY_SUM} AS reason_key
     FROM stored
    GROUP BY ${constant(OUTCOME_CELL)}, definition_set_id, ${ROUTE_PARTS}, ${REASON_OF}
@@ -209,7 +211,7 @@ export const removeEnrolmentOutcomes = (region: Param, students: Param, asOf: Sq
 WITH removed AS (
   DELETE FROM enrolment_outcomes WHERE region_id = ${region} AND pseudonym = ANY(${students}::bpchar[]) RETURNING ${SUMMED_ENROLMENT}
 ), cells AS (
-  SELECT ${constant(OUTCOME_CELL)}, ${join(outcomeCounts(asOf).map((count, i) => sql`${count} AS ${constant(OUTCOME_MEASURES[i])}`))}, sum(record_key) AS key
+  SELECT ${constant(OUTCOME_CELL)}, ${namedOutcomeCounts(asOf)}, sum(record_key) AS key
     FROM removed
    GROUP BY ${constant(OUTCOME_CELL)}
 ), subtracted AS (

@@ -24,14 +24,14 @@ const REASON_COLUMNS = 'cohort, supplier_institution_id, receiver_institution_id
  */
 const REASON_KEY = recordKeySql('(SELECT secret FROM disclosure_secrets WHERE id = 1)', "enrolment_id::text || ':' || COALESCE(exit_reason, 'unknown')");
 
+const LEAVERS = param([...LEAVER_OUTCOMES]);
+
 /** The leavers among these kept enrolment rows (a CTE's name), by reason cell. */
 const leaversByReason = (rows: string): Sql => sql`
 SELECT ${constant(REASON_CELL)} AS reason, definition_set_id, count(*)::int AS n, sum(${constant(REASON_KEY)}) AS key
   FROM ${constant(rows)}
- WHERE outcome = ANY(${[...LEAVER_OUTCOMES]}::text[])
+ WHERE outcome = ANY(${LEAVERS}::text[])
  GROUP BY ${constant(REASON_CELL)}, definition_set_id`;
-
-const LEAVERS = param([...LEAVER_OUTCOMES]);
 
 /** The reason of a kept row that left its programme, NULL for the others: a part of the grains of a refresh (derivation.ts). */
 export const REASON_OF = sql`CASE WHEN outcome = ANY(${LEAVERS}::text[]) THEN COALESCE(exit_reason, 'unknown') END`;
