@@ -5,6 +5,7 @@ import { DataSource, IsNull } from 'typeorm';
 import { ApiClientEntity } from 'src/auth/api-client.entity';
 import { isEmbedded } from 'src/database/data-source-options';
 import { queryOne, sql } from 'src/database/sql';
+import { preparedReadsOf } from 'src/database/prepared-reads';
 import { noteViewCounters, VIEW_COUNTER_COLUMNS, ViewCounterColumns, viewCountersOf } from 'src/database/view-counters';
 
 /** What a request's authentication needs of its client: everything but the secret's hash. */
@@ -60,7 +61,7 @@ export class ApiClientRepository {
   /** The active client by client id (null if none) with the view counters, which it notes for the request. */
   async findActiveWithViewCounters(clientId: string): Promise<ActiveClient | null> {
     const row = await queryOne<ViewCounterColumns & { [K in keyof ActiveClient]: ActiveClient[K] | null }>(
-      this.dataSource,
+      preparedReadsOf(this.dataSource.manager),
       sql`SELECT ${VIEW_COUNTER_COLUMNS}, c.id, c.client_id AS "clientId", c.institution_id AS "institutionId", c.region_id AS "regionId",
                  c.scopes, c.secret_rotated_at AS "secretRotatedAt"
             FROM (SELECT 1) AS one LEFT JOIN api_clients c ON c.client_id = ${clientId} AND c.revoked_at IS NULL`,

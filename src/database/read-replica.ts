@@ -4,7 +4,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { buildDataSourceOptions } from 'src/database/data-source-options';
-import { query, sql } from 'src/database/sql';
+import { isStalePlan, preparedReadsOf, releaseConnection } from 'src/database/prepared-reads';
+import { query, Queryable, sql } from 'src/database/sql';
 
 /** DATABASE_READ_URL and how the replica is used (null: no replica, every read goes to the primary). */
 export interface ReplicaSettings {
@@ -48,9 +49,10 @@ const snapshot = new AsyncLocalStorage<EntityManager>();
 
 /**
  * Where a view's reads go: the read replica's snapshot while a view is computed there (see
- * ReadReplica.read), else the primary. Only read-only statements of views use it.
+ * ReadReplica.read), else the primary; on PostgreSQL as prepared statements (PreparedReads).
+ * Only read-only statements of views use it.
  */
-export const viewReads = (primary: DataSource): EntityManager => snapshot.getStore() ?? primary.manager;
+export const viewReads = (primary: DataSource): Queryable => preparedReadsOf(snapshot.getStore() ?? primary.manager);
 
 // Errors that say the replica (or the way to it) is gone, rather than that the read was wrong:
 // SQLSTATE classes 08 and 57P0, too many connections, a socket error code, or pg's own messages.
@@ -168,6 +170,7 @@ export class ReadReplica implements OnApplicationShutdown {
 
   private async attempt<T>(work: () => Promise<T>, fresh: (manager: EntityManager, value: T) => Promise<boolean>): Promise<Attempt<T>> {
     let runner: QueryRunner | undefined;
+    let failure: unknown;
     try {
       runner = (await this.open()).createQueryRunner();
       await runner.connect();
@@ -186,6 +189,7 @@ export class ReadReplica implements OnApplicationShutdown {
       }
       return { kind: 'behind', value };
     } catch (error) {
+      failure = error;
       if (runner?.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       if (error instanceof HttpException) throw error;
       if (isConnectionError(error)) {
@@ -198,7 +202,7 @@ export class ReadReplica implements OnApplicationShutdown {
       }
       return { kind: 'failed' };
     } finally {
-      await runner?.release().catch(() => undefined);
+      if (runner) await releaseConnection(runner, isStalePlan(failure) ? failure : undefined).catch(() => undefined);
     }
   }
 

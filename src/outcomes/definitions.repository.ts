@@ -23,9 +23,18 @@ export class DefinitionsRepository {
     return this.dataSource.getRepository(DefinitionSetEntity).findOne({ where: { id } });
   }
 
-  /** On the read replica's snapshot while a view is computed there. */
+  /** On the read replica's snapshot while a view is computed there; every view reads these. */
   listForRegion(regionId: string): Promise<DefinitionSetEntity[]> {
-    return viewReads(this.dataSource).getRepository(DefinitionSetEntity).find({ where: { regionId }, order: { version: 'ASC' } });
+    return query<DefinitionSetEntity>(
+      viewReads(this.dataSource),
+      sql`SELECT id, region_id AS "regionId", version, name, notes, reference_month AS "referenceMonth", reference_day AS "referenceDay",
+                 switch_window_months AS "switchWindowMonths", switchers_count_as_uitval AS "switchersCountAsUitval",
+                 first_year_in_sector_only AS "firstYearInSectorOnly", voltijd_only AS "voltijdOnly", suppression_k AS "suppressionK",
+                 baseline_cohorts AS "baselineCohorts", min_baseline_cohorts AS "minBaselineCohorts", min_baseline_n AS "minBaselineN",
+                 min_current_n AS "minCurrentN", fdr_q AS "fdrQ", supply_low_ratio AS "supplyLowRatio", supply_high_ratio AS "supplyHighRatio",
+                 effective_from_cohort AS "effectiveFromCohort", activated_at AS "activatedAt", created_at AS "createdAt"
+            FROM definition_sets WHERE region_id = ${regionId} ORDER BY version`,
+    );
   }
 
   /** A new draft version, numbered after the region's last one. */

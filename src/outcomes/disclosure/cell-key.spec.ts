@@ -1,4 +1,8 @@
-import { addKeys, cellNoise, KEY_MODULUS, NOISE_BOUND, perturbedCount } from 'src/outcomes/disclosure/cell-key';
+import { createHash } from 'node:crypto';
+import { addKeys, cellNoise, DIGEST_MEMO_SIZE, KEY_MODULUS, NOISE_BOUND, perturbedCount } from 'src/outcomes/disclosure/cell-key';
+
+/** The noise as the method defines it, with no memo in between. */
+const definedNoise = (key: number, measure: string, bound: number): number => (createHash('sha256').update(`${measure}:${key}`).digest().readUInt32BE(0) % (2 * bound + 1)) - bound;
 
 describe('cell-key perturbation', () => {
   it('draws noise uniformly on −D…D, the same for the same key and measure', () => {
@@ -24,6 +28,22 @@ describe('cell-key perturbation', () => {
     // Independent draws agree one time in seven (1,000 of 7,000), give or take.
     expect(Math.abs(sameMeasure - 1_000)).toBeLessThan(150);
     expect(Math.abs(sameAfterRecord - 1_000)).toBeLessThan(150);
+  });
+
+  it('answers the defined noise whether or not the digest was kept, past the memo size and for other bounds', () => {
+    const probes = [0, 1, 4_294_967_295, 123_456_789].flatMap((key) => [
+      { key, measure: 'switch_external', bound: NOISE_BOUND },
+      { key, measure: 'switch_external', bound: 10 },
+      { key, measure: 'continued', bound: NOISE_BOUND },
+    ]);
+    const first = probes.map(({ key, measure, bound }) => cellNoise(key, measure, bound));
+    expect(first).toEqual(probes.map(({ key, measure, bound }) => definedNoise(key, measure, bound)));
+    // Asked again from the memo, then after it filled up and started again.
+    expect(probes.map(({ key, measure, bound }) => cellNoise(key, measure, bound))).toEqual(first);
+    let differing = 0;
+    for (let key = 1_000_000; key <= 1_000_000 + DIGEST_MEMO_SIZE; key++) if (cellNoise(key, 'fill', 1) !== definedNoise(key, 'fill', 1)) differing++;
+    expect(differing).toBe(0);
+    expect(probes.map(({ key, measure, bound }) => cellNoise(key, measure, bound))).toEqual(first);
   });
 
   it('keeps a perturbed count within 0…max and adds keys modulo 2^32', () => {

@@ -31,10 +31,28 @@ export const cellKeySumSql = (column: string): string => `(sum(${column}) % ${KE
 
 export const addKeys = (a: number, b: number): number => (a + b) % KEY_MODULUS;
 
+/** How many digests are kept; past it the memo starts again empty. A few MB at most. */
+export const DIGEST_MEMO_SIZE = 50_000;
+const digestWords = new Map<string, number>();
+
+/**
+ * The first 32 bits of sha256(`measure:key`). Every view request asks for the same cells again,
+ * and a digest cost more than the rest of a cell's figures, so the words are kept.
+ */
+function digestWord(measure: string, key: number): number {
+  const label = `${measure}:${key}`;
+  let word = digestWords.get(label);
+  if (word === undefined) {
+    if (digestWords.size >= DIGEST_MEMO_SIZE) digestWords.clear();
+    word = createHash('sha256').update(label).digest().readUInt32BE(0);
+    digestWords.set(label, word);
+  }
+  return word;
+}
+
 /** The noise of a cell for one measure: uniform on −bound…bound (D by default), fixed by the cell's key. */
 export function cellNoise(key: number, measure: string, bound: number = NOISE_BOUND): number {
-  const digest = createHash('sha256').update(`${measure}:${key}`).digest();
-  return (digest.readUInt32BE(0) % (2 * bound + 1)) - bound;
+  return (digestWord(measure, key) % (2 * bound + 1)) - bound;
 }
 
 /** A count with the cell's noise added, kept within what the cell can hold (0…max). */
