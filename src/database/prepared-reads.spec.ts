@@ -3,7 +3,7 @@ import { MAX_PREPARED_TEXTS, PreparedReads } from 'src/database/prepared-reads';
 describe('PreparedReads.nameOf', () => {
   it('names a text by its digest, the same name every time and another for another text', () => {
     const first = PreparedReads.nameOf('SELECT 1 AS one');
-    expect(first).toMatch(/^view_[A-Za-z0-9_-]{32}$/);
+    expect(first).toMatch(/^read_[A-Za-z0-9_-]{32}$/);
     expect(PreparedReads.nameOf('SELECT 1 AS one')).toBe(first);
     expect(PreparedReads.nameOf('SELECT 1 AS one ')).not.toBe(first);
   });

@@ -18,9 +18,15 @@ export const MAX_PREPARED_TEXTS = 512;
 export const isStalePlan = (error: unknown): boolean =>
   (error as { code?: unknown } | undefined)?.code === '0A000' && /cached plan must not change result type/.test(error instanceof Error ? error.message : String(error));
 
-/** Gives a connection back; with an error, pg's pool closes it instead of handing it out again. */
-export const releaseConnection = (runner: QueryRunner, error?: unknown): Promise<void> =>
-  (runner as unknown as { releasePostgresConnection(error?: unknown): Promise<void> }).releasePostgresConnection(error);
+/**
+ * Gives a connection back; with an error, pg's pool closes it instead of handing it out again.
+ * TypeORM's PostgreSQL query runner takes that error in `releasePostgresConnection`; a runner
+ * without it is released as usual.
+ */
+export const releaseConnection = (runner: QueryRunner, error?: unknown): Promise<void> => {
+  const postgres = runner as QueryRunner & { releasePostgresConnection?: (error?: unknown) => Promise<void> };
+  return typeof postgres.releasePostgresConnection === 'function' ? postgres.releasePostgresConnection(error) : runner.release();
+};
 
 /**
  * Read statements that every request runs (the client, the tenancy, a view's reads) as named
@@ -41,7 +47,7 @@ export class PreparedReads implements Queryable {
   static nameOf(text: string): string | undefined {
     const known = PreparedReads.names.get(text);
     if (known !== undefined || PreparedReads.names.size >= MAX_PREPARED_TEXTS) return known;
-    const name = `view_${createHash('sha256').update(text).digest('base64url').slice(0, 32)}`;
+    const name = `read_${createHash('sha256').update(text).digest('base64url').slice(0, 32)}`;
     PreparedReads.names.set(text, name);
     return name;
   }

@@ -22,7 +22,7 @@ describe('prepared reads', () => {
       const statement = sql`SELECT ${7}::int + 1 AS eight, ${'b'}::text AS letter`;
       for (let round = 0; round < 3; round++) expect(await query(reads, statement)).toEqual([{ eight: 8, letter: 'b' }]);
       await query(reads, sql`SELECT ${1}::int AS other`);
-      const prepared = await runner.query<Array<{ name: string; statement: string }>>(`SELECT name, statement FROM pg_prepared_statements ORDER BY statement COLLATE "C"`);
+      const prepared = (await runner.query(`SELECT name, statement FROM pg_prepared_statements ORDER BY statement COLLATE "C"`)) as Array<{ name: string; statement: string }>;
       if (!onPostgres()) {
         expect(reads).toBe(runner.manager);
         expect(prepared).toEqual([]);
