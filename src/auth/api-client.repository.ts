@@ -4,8 +4,8 @@ import { LRUCache } from 'lru-cache';
 import { DataSource, IsNull } from 'typeorm';
 import { ApiClientEntity } from 'src/auth/api-client.entity';
 import { isEmbedded } from 'src/database/data-source-options';
-import { queryOne, sql } from 'src/database/sql';
 import { preparedReadsOf } from 'src/database/prepared-reads';
+import { Queryable, queryOne, sql } from 'src/database/sql';
 import { noteViewCounters, VIEW_COUNTER_COLUMNS, ViewCounterColumns, viewCountersOf } from 'src/database/view-counters';
 
 /** What a request's authentication needs of its client: everything but the secret's hash. */
@@ -27,9 +27,12 @@ export class ApiClientRepository {
    * processes (replicas, the admin command) change clients, so every lookup reads.
    */
   private readonly active: LRUCache<string, ApiClientEntity> | undefined;
+  /** The per-request client read, prepared on PostgreSQL. */
+  private readonly reads: Queryable;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.active = isEmbedded(dataSource) ? new LRUCache<string, ApiClientEntity>({ max: 10_000 }) : undefined;
+    this.reads = preparedReadsOf(dataSource.manager);
   }
 
   private get repository() {
@@ -61,7 +64,7 @@ export class ApiClientRepository {
   /** The active client by client id (null if none) with the view counters, which it notes for the request. */
   async findActiveWithViewCounters(clientId: string): Promise<ActiveClient | null> {
     const row = await queryOne<ViewCounterColumns & { [K in keyof ActiveClient]: ActiveClient[K] | null }>(
-      preparedReadsOf(this.dataSource.manager),
+      this.reads,
       sql`SELECT ${VIEW_COUNTER_COLUMNS}, c.id, c.client_id AS "clientId", c.institution_id AS "institutionId", c.region_id AS "regionId",
                  c.scopes, c.secret_rotated_at AS "secretRotatedAt"
             FROM (SELECT 1) AS one LEFT JOIN api_clients c ON c.client_id = ${clientId} AND c.revoked_at IS NULL`,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { viewReads } from 'src/database/read-replica';
-import { execute, query, Sql, sql } from 'src/database/sql';
+import { constant, execute, query, Sql, sql } from 'src/database/sql';
 import { JobKind } from 'src/jobs/job-kinds';
 import { JobQueue } from 'src/jobs/job-queue';
 import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
@@ -14,6 +14,9 @@ const lockRegionDefinitions = (regionId: string): Sql => sql`SELECT pg_advisory_
 
 @Injectable()
 export class DefinitionsRepository {
+  /** The select list of `listForRegion`, from the entity's metadata (made at the first read). */
+  private columns?: Sql;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
@@ -23,18 +26,14 @@ export class DefinitionsRepository {
     return this.dataSource.getRepository(DefinitionSetEntity).findOne({ where: { id } });
   }
 
-  /** On the read replica's snapshot while a view is computed there; every view reads these. */
+  /**
+   * On the read replica's snapshot while a view is computed there; every view reads these. Plain
+   * SQL rather than TypeORM's `find` (its hydration cost a view request about 0.8 ms), with the
+   * entity's own columns, so that a column added to the entity is read here too.
+   */
   listForRegion(regionId: string): Promise<DefinitionSetEntity[]> {
-    return query<DefinitionSetEntity>(
-      viewReads(this.dataSource),
-      sql`SELECT id, region_id AS "regionId", version, name, notes, reference_month AS "referenceMonth", reference_day AS "referenceDay",
-                 switch_window_months AS "switchWindowMonths", switchers_count_as_uitval AS "switchersCountAsUitval",
-                 first_year_in_sector_only AS "firstYearInSectorOnly", voltijd_only AS "voltijdOnly", suppression_k AS "suppressionK",
-                 baseline_cohorts AS "baselineCohorts", min_baseline_cohorts AS "minBaselineCohorts", min_baseline_n AS "minBaselineN",
-                 min_current_n AS "minCurrentN", fdr_q AS "fdrQ", supply_low_ratio AS "supplyLowRatio", supply_high_ratio AS "supplyHighRatio",
-                 effective_from_cohort AS "effectiveFromCohort", activated_at AS "activatedAt", created_at AS "createdAt"
-            FROM definition_sets WHERE region_id = ${regionId} ORDER BY version`,
-    );
+    this.columns ??= constant(this.dataSource.getMetadata(DefinitionSetEntity).columns.map((column) => `${column.databaseName} AS "${column.propertyName}"`).join(', '));
+    return query<DefinitionSetEntity>(viewReads(this.dataSource), sql`SELECT ${this.columns} FROM definition_sets WHERE region_id = ${regionId} ORDER BY version`);
   }
 
   /** A new draft version, numbered after the region's last one. */

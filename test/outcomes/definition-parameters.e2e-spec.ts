@@ -1,4 +1,6 @@
 import { createTestContext, pseudonymFor, TestContext } from 'test/utils/test-context';
+import { DefinitionSetEntity } from 'src/outcomes/definition-set.entity';
+import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { InstitutionEntity } from 'src/institutions/institution.entity';
 import { RegionEntity } from 'src/institutions/region.entity';
 
@@ -69,6 +71,16 @@ describe('definition parameters', () => {
     await ctx.runJobs();
     return { standard, changed };
   };
+
+  it('the views read every parameter of every version, as the entity holds it', async () => {
+    const world = await scenario();
+    await activate(world, { suppressionK: 7, switchersCountAsUitval: true, fdrQ: 0.1, referenceMonth: 12 }, 2030);
+    const read = await ctx.app.get(DefinitionsRepository).listForRegion(world.region.id);
+    const entities = await ctx.dataSource.getRepository(DefinitionSetEntity).find({ where: { regionId: world.region.id }, order: { version: 'ASC' } });
+    expect(read.map((definition) => definition.version)).toEqual([1, 2]);
+    expect(read.map((definition) => ({ ...definition }))).toEqual(entities.map((definition) => ({ ...definition })));
+    expect(read[1]).toMatchObject({ suppressionK: 7, switchersCountAsUitval: true, fdrQ: 0.1, referenceMonth: 12, effectiveFromCohort: 2030 });
+  });
 
   it('refuses a version for a cohort that has been published, and names the last one', async () => {
     const world = await scenario();
