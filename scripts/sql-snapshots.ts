@@ -500,8 +500,8 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       viewVersions: (r) => r.viewVersions(),
       hasVersions: (r) => r.hasVersions(dataSource.manager, new Map([['global', '3'], [REGION, '7']]), REGION),
       scopeRows: {
-        'a supplier by receiver, with the benchmark': (r) => r.scopeRows({ side: 'supplier', regionId: REGION, institutionId: INSTITUTION }, 'receiver', 'all', INSTITUTION),
-        'a receiver by level': (r) => r.scopeRows({ side: 'receiver', regionId: REGION, institutionId: INSTITUTION }, 'level', 'all', null),
+        'a supplier by receiver, with the benchmark and the leavers': (r) => r.scopeRows({ side: 'supplier', regionId: REGION, institutionId: INSTITUTION }, 'receiver', 'all', { benchmarkWithout: INSTITUTION, withLeavers: true }),
+        'a receiver by level': (r) => r.scopeRows({ side: 'receiver', regionId: REGION, institutionId: INSTITUTION }, 'level', 'all'),
       },
       regionRows: {
         'the last cohort': (r) => r.regionRows(REGION, null),
@@ -513,7 +513,6 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
         'a receiver via sector': (r) => r.flows({ side: 'receiver', regionId: REGION, institutionId: INSTITUTION }, 'supplier', 'sector', 2022, 'all'),
       },
       cohortRange: (r) => r.cohortRange({ side: 'supplier', regionId: REGION, institutionId: INSTITUTION }),
-      leavers: (r) => r.leavers(REGION, INSTITUTION, 2020, 2024),
       institutionLabels: (r) => r.institutionLabels([INSTITUTION]),
       programmeLabels: (r) => r.programmeLabels(['25180']),
     }),

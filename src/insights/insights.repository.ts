@@ -6,7 +6,7 @@ import { constant, empty, ident, Identifier, param, query, queryOne, Sql, sql } 
 import { VIEW_COUNTER_COLUMNS, ViewCounterColumns, ViewCounters, viewCountersOf } from 'src/database/view-counters';
 import { cellKeySumSql, KEY_MODULUS } from 'src/outcomes/disclosure/cell-key';
 import { OwnPart } from 'src/outcomes/disclosure/pooled-split';
-import { Counts, countsFromRow, SUM_COUNTS_SQL } from 'src/outcomes/figures';
+import { COUNT_COLUMNS, Counts, countsFromRow, SUM_COUNTS_SQL } from 'src/outcomes/figures';
 
 /** Which column of outcome_summaries a breakdown groups by. */
 export const BREAKDOWN_COLUMNS = {
@@ -63,15 +63,47 @@ export interface FlowRow extends Counts {
   own: OwnPart;
 }
 
-/** What `scopeRows` reads: rows by cohort and key, the keys of the reference series, the benchmark. */
+/** What `scopeRows` reads: rows by cohort and key, the keys of the reference series, the benchmark, leavers and labels. */
 export interface ScopeRows {
   cells: CellRow[];
   sectors: Array<{ cohort: number; key: string }>;
   priorTypes: Array<{ cohort: number; key: string }>;
   benchmark: CellRow[];
+  /** The supplier's leavers per school year (every year; the view picks its window). */
+  leavers: LeaverRow[];
+  /** Brin and name by institution id: the reader's, and in a breakdown by institution every key's. */
+  labels: Map<string, { brin: string; name: string }>;
 }
 
+/** A view of one institution (not the coordinator's). */
+export type InstitutionViewScope = Exclude<ViewScope, { side: 'region' }>;
+
+type ScopeRow = CellRow &
+  OwnColumns & {
+    part: number;
+    sector: string | null;
+    prior: string | null;
+    labelBrin: string | null;
+    labelName: string | null;
+    nLeavers: number | null;
+    nContinued: number | null;
+    leaverKey: string | null;
+  };
+
 const NO_OWN_PART: OwnPart = { n: 0, nSwitchExternal: 0, nUitval: 0, key: 0 };
+
+/**
+ * A row of a view read as a CellRow. Its fields are named, not spread from the driver's row with a
+ * rest pattern: a view maps a few hundred rows per request, and the spread copies cost several
+ * times the rest of the mapping.
+ */
+const cellRowOf = (row: Partial<Record<keyof Counts, unknown>>, cohort: number, key: string, definitionSetId: string, own: OwnPart): CellRow => ({
+  cohort,
+  key,
+  definitionSetId,
+  ...countsFromRow(row),
+  own,
+});
 
 export interface LeaverRow {
   schoolYear: number;
@@ -92,6 +124,10 @@ const scopeFilter = (scope: ViewScope): Sql => {
 };
 
 const SUM_COUNTS = constant(SUM_COUNTS_SQL);
+/** The count columns of a part of a UNION that has no counts. */
+const NO_COUNTS = constant(COUNT_COLUMNS.map(() => 'NULL::int').join(', '));
+const NO_LABELS = constant('NULL::text AS "labelBrin", NULL::text AS "labelName"');
+const NO_LEAVERS = constant('NULL::int AS "nLeavers", NULL::int AS "nContinued", NULL::bigint AS "leaverKey"');
 const SUMMARY_TABLES = ['outcome_summaries', 'flow_summaries'];
 const OUTCOMES = ident('outcome_summaries', SUMMARY_TABLES);
 /** flow_summaries: the outcome rows summed over programme and vestiging, written by the refresh. */
@@ -137,39 +173,65 @@ export class InsightsRepository {
   }
 
   /**
-   * Everything an institution's view by a breakdown reads from the summaries, in one statement
-   * over every cohort of the scope (the window is chosen from them): the rows per cohort and key
-   * (as `cells`), the sectors and prior diploma types per cohort (which reference series apply),
-   * and, with `benchmarkWithout`, the region by prior diploma type without that receiver's intake.
-   * GROUPING tells the sets apart: below 4 the rows, 5 a sector, 6 a prior diploma type.
+   * Everything an institution's view by a breakdown reads, in one statement over every cohort of
+   * the scope (the window is chosen from them): the rows per cohort and key (as `cells`), the
+   * sectors and prior diploma types per cohort (which reference series apply), with
+   * `benchmarkWithout` the region by prior diploma type without that receiver's intake, with
+   * `withLeavers` the supplier's leavers per school year, and the labels: the reader's own brin and
+   * name and, in a breakdown by institution, those of every key. One statement rather than four
+   * because each round trip to the database costs a view request more than the rows it returns.
+   * `part` tells the sets apart: below 4 the rows (GROUPING), 5 a sector, 6 a prior diploma type,
+   * 7 the benchmark, 8 leavers, 9 the reader.
    */
-  async scopeRows(scope: ViewScope, breakdown: BreakdownColumn, own: OwnScope, benchmarkWithout: string | null): Promise<ScopeRows> {
+  async scopeRows(scope: InstitutionViewScope, breakdown: BreakdownColumn, own: OwnScope, options: { benchmarkWithout?: string; withLeavers?: boolean } = {}): Promise<ScopeRows> {
     const { key: column, join, table } = breakdownOf(breakdown);
+    const labels =
+      breakdown === 'receiver' || breakdown === 'supplier'
+        ? sql`(SELECT i.brin FROM institutions i WHERE i.id = ${column}) AS "labelBrin", (SELECT i.name FROM institutions i WHERE i.id = ${column}) AS "labelName"`
+        : NO_LABELS;
     const benchmark =
-      benchmarkWithout === null
+      options.benchmarkWithout === undefined
         ? empty
         : sql`
           UNION ALL
-          SELECT 7, cohort, prior_diploma_type::text, definition_set_id, NULL, NULL, ${SUM_COUNTS}, ${ownColumns('all')}
+          SELECT 7, cohort, prior_diploma_type::text, definition_set_id, NULL, NULL, ${SUM_COUNTS}, ${ownColumns('all')}, ${NO_LABELS}, ${NO_LEAVERS}
             FROM flow_summaries
-           WHERE region_id = ${scope.regionId} AND receiver_institution_id <> ${benchmarkWithout}::uuid
+           WHERE region_id = ${scope.regionId} AND receiver_institution_id <> ${options.benchmarkWithout}::uuid
            GROUP BY cohort, prior_diploma_type, definition_set_id`;
-    const rows = await query<CellRow & OwnColumns & { part: number; sector: string | null; prior: string | null }>(
+    const leavers = options.withLeavers
+      ? sql`
+          UNION ALL
+          SELECT 8, school_year, NULL, NULL, NULL, NULL, ${NO_COUNTS}, ${ownColumns('none')}, ${NO_LABELS},
+                 sum(n_leavers)::int, sum(n_continued)::int, ${KEY_SUM}
+            FROM leaver_summaries
+           WHERE region_id = ${scope.regionId} AND supplier_institution_id = ${scope.institutionId}
+           GROUP BY school_year`
+      : empty;
+    const rows = await query<ScopeRow>(
       viewReads(this.dataSource),
       sql`SELECT GROUPING(definition_set_id, s.sector, prior_diploma_type) AS part, cohort, ${column}::text AS key,
                  definition_set_id AS "definitionSetId", s.sector::text AS sector, prior_diploma_type::text AS prior,
-                 ${SUM_COUNTS}, ${ownColumns(own)}
+                 ${SUM_COUNTS}, ${ownColumns(own)}, ${labels}, ${NO_LEAVERS}
             FROM ${table} s${join}
            WHERE ${scopeFilter(scope)}
-           GROUP BY GROUPING SETS ((cohort, ${column}, definition_set_id), (cohort, s.sector), (cohort, prior_diploma_type))${benchmark}
+           GROUP BY GROUPING SETS ((cohort, ${column}, definition_set_id), (cohort, s.sector), (cohort, prior_diploma_type))${benchmark}${leavers}
+          UNION ALL
+          SELECT 9, NULL, id::text, NULL, NULL, NULL, ${NO_COUNTS}, ${ownColumns('none')}, brin, name, ${NO_LEAVERS}
+            FROM institutions WHERE id = ${scope.institutionId}
            ORDER BY part, cohort, key`,
     );
-    const result: ScopeRows = { cells: [], sectors: [], priorTypes: [], benchmark: [] };
-    for (const { part, sector, prior, ownN, ownSwitchExternal, ownUitval, ownKey, ...row } of rows) {
+    const result: ScopeRows = { cells: [], sectors: [], priorTypes: [], benchmark: [], leavers: [], labels: new Map() };
+    for (const row of rows) {
       const cohort = Number(row.cohort);
-      if (part === 5) result.sectors.push({ cohort, key: sector ?? '' });
-      else if (part === 6) result.priorTypes.push({ cohort, key: prior ?? '' });
-      else (part === 7 ? result.benchmark : result.cells).push({ ...row, cohort, own: toOwnPart({ ownN, ownSwitchExternal, ownUitval, ownKey }) });
+      if (row.part === 9) result.labels.set(row.key, { brin: row.labelBrin ?? '', name: row.labelName ?? '' });
+      else if (row.part === 8) result.leavers.push({ schoolYear: cohort, nLeavers: Number(row.nLeavers), nContinued: Number(row.nContinued), key: Number(row.leaverKey) });
+      else if (row.part === 5) result.sectors.push({ cohort, key: row.sector ?? '' });
+      else if (row.part === 6) result.priorTypes.push({ cohort, key: row.prior ?? '' });
+      else if (row.part === 7) result.benchmark.push(cellRowOf(row, cohort, row.key, row.definitionSetId, toOwnPart(row)));
+      else {
+        result.cells.push(cellRowOf(row, cohort, row.key, row.definitionSetId, toOwnPart(row)));
+        if (row.labelBrin !== null && row.labelName !== null) result.labels.set(row.key, { brin: row.labelBrin, name: row.labelName });
+      }
     }
     return result;
   }
@@ -195,10 +257,10 @@ export class InsightsRepository {
     );
     const sectors: CellRow[] = [];
     const matrix: Array<MatrixRow & { cohort: number }> = [];
-    for (const { part, supplierId, receiverId, key, definitionSetId, ...counts } of rows) {
-      const cohort = Number(counts.cohort);
-      if (part === 0) sectors.push({ ...counts, cohort, key, definitionSetId, own: NO_OWN_PART });
-      else matrix.push({ ...counts, cohort, supplierId, receiverId });
+    for (const row of rows) {
+      const cohort = Number(row.cohort);
+      if (row.part === 0) sectors.push(cellRowOf(row, cohort, row.key, row.definitionSetId, NO_OWN_PART));
+      else matrix.push({ cohort, supplierId: row.supplierId, receiverId: row.receiverId, ...countsFromRow(row) });
     }
     return { sectors, matrix };
   }
@@ -244,9 +306,9 @@ export class InsightsRepository {
     );
     const flowRows: FlowRow[] = [];
     const definitionRows: Array<{ definitionSetId: string }> = [];
-    for (const { part, cohort: _cohort, definitionSetId, ownN, ownSwitchExternal, ownUitval, ownKey, ...row } of rows) {
-      if (part === 0) definitionRows.push({ definitionSetId: definitionSetId ?? '' });
-      else flowRows.push({ sourceKey: row.sourceKey, targetKey: row.targetKey, ...countsFromRow(row), own: toOwnPart({ ownN, ownSwitchExternal, ownUitval, ownKey }) });
+    for (const row of rows) {
+      if (row.part === 0) definitionRows.push({ definitionSetId: row.definitionSetId ?? '' });
+      else flowRows.push({ sourceKey: row.sourceKey, targetKey: row.targetKey, ...countsFromRow(row), own: toOwnPart(row) });
     }
     return { cohort: cohort ?? (rows.length > 0 ? Number(rows[0].cohort) : null), rows: flowRows, definitionRows };
   }
@@ -255,16 +317,6 @@ export class InsightsRepository {
   async cohortRange(scope: ViewScope): Promise<{ min: number; max: number } | null> {
     const row = await queryOne<{ min: number | null; max: number | null }>(viewReads(this.dataSource), sql`SELECT min(cohort) AS min, max(cohort) AS max FROM outcome_summaries WHERE ${scopeFilter(scope)}`);
     return row && row.min !== null && row.max !== null ? { min: Number(row.min), max: Number(row.max) } : null;
-  }
-
-  async leavers(regionId: string, institutionId: string, fromYear: number, toYear: number): Promise<LeaverRow[]> {
-    const rows = await query<Omit<LeaverRow, 'key'> & { key: string }>(
-      viewReads(this.dataSource),
-      sql`SELECT school_year AS "schoolYear", sum(n_leavers)::int AS "nLeavers", sum(n_continued)::int AS "nContinued", ${KEY_SUM} AS key
-            FROM leaver_summaries WHERE region_id = ${regionId} AND supplier_institution_id = ${institutionId} AND school_year BETWEEN ${fromYear} AND ${toYear}
-           GROUP BY school_year ORDER BY school_year`,
-    );
-    return rows.map((row) => ({ ...row, key: Number(row.key) }));
   }
 
   /** Names for the keys that are institution ids. */

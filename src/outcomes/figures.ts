@@ -28,18 +28,34 @@ export const SUM_COUNTS_SQL = COUNT_COLUMNS.map(([key, column]) => `sum(${column
 
 export const emptyCounts = (): Counts => ({ n: 0, nDirect: 0, nEnrolled: 0, nSwitchInternal: 0, nSwitchExternal: 0, nUitval: 0, nDiploma: 0, nRendementKnown: 0, nDiplomaInTime: 0 });
 
-/** The counts of a row read with SUM_COUNTS_SQL (the driver may hand them over as strings). */
-export const countsFromRow = (row: Partial<Record<keyof Counts, unknown>>): Counts => {
-  const counts = emptyCounts();
-  for (const [key] of COUNT_COLUMNS) counts[key] = Number(row[key] ?? 0);
-  return counts;
-};
+/**
+ * The counts of a row read with SUM_COUNTS_SQL (the driver may hand them over as strings). Written
+ * out as one literal, as `addCounts` is: the views call both for every row of every request, and a
+ * literal gives every Counts one shape, where keyed stores in a loop cost several times as much.
+ */
+export const countsFromRow = (row: Partial<Record<keyof Counts, unknown>>): Counts => ({
+  n: Number(row.n ?? 0),
+  nDirect: Number(row.nDirect ?? 0),
+  nEnrolled: Number(row.nEnrolled ?? 0),
+  nSwitchInternal: Number(row.nSwitchInternal ?? 0),
+  nSwitchExternal: Number(row.nSwitchExternal ?? 0),
+  nUitval: Number(row.nUitval ?? 0),
+  nDiploma: Number(row.nDiploma ?? 0),
+  nRendementKnown: Number(row.nRendementKnown ?? 0),
+  nDiplomaInTime: Number(row.nDiplomaInTime ?? 0),
+});
 
-export const addCounts = (a: Counts, b: Counts): Counts => {
-  const sum = emptyCounts();
-  for (const [key] of COUNT_COLUMNS) sum[key] = a[key] + b[key];
-  return sum;
-};
+export const addCounts = (a: Counts, b: Counts): Counts => ({
+  n: a.n + b.n,
+  nDirect: a.nDirect + b.nDirect,
+  nEnrolled: a.nEnrolled + b.nEnrolled,
+  nSwitchInternal: a.nSwitchInternal + b.nSwitchInternal,
+  nSwitchExternal: a.nSwitchExternal + b.nSwitchExternal,
+  nUitval: a.nUitval + b.nUitval,
+  nDiploma: a.nDiploma + b.nDiploma,
+  nRendementKnown: a.nRendementKnown + b.nRendementKnown,
+  nDiplomaInTime: a.nDiplomaInTime + b.nDiplomaInTime,
+});
 
 /**
  * How a cell's figures were protected (docs/disclosure-control.md):

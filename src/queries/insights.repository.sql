@@ -7,33 +7,45 @@ SELECT CURRENT_DATE::text AS "countersToday", (SELECT coalesce(json_object_agg(s
 SELECT scope, version::text AS version FROM view_versions WHERE scope = ANY($1::text[]);
 -- parameters: ["global","00000000-0000-4000-8000-00000000000a"]
 
--- InsightsRepository.scopeRows (a supplier by receiver, with the benchmark)
+-- InsightsRepository.scopeRows (a supplier by receiver, with the benchmark and the leavers)
 SELECT GROUPING(definition_set_id, s.sector, prior_diploma_type) AS part, cohort, receiver_institution_id::text AS key,
                definition_set_id AS "definitionSetId", s.sector::text AS sector, prior_diploma_type::text AS prior,
                sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
-(sum(record_key_sum) % 4294967296)::bigint AS "ownKey"
+(sum(record_key_sum) % 4294967296)::bigint AS "ownKey", (SELECT i.brin FROM institutions i WHERE i.id = receiver_institution_id) AS "labelBrin", (SELECT i.name FROM institutions i WHERE i.id = receiver_institution_id) AS "labelName", NULL::int AS "nLeavers", NULL::int AS "nContinued", NULL::bigint AS "leaverKey"
           FROM flow_summaries s
          WHERE region_id = $1 AND supplier_institution_id = $2
          GROUP BY GROUPING SETS ((cohort, receiver_institution_id, definition_set_id), (cohort, s.sector), (cohort, prior_diploma_type))
         UNION ALL
         SELECT 7, cohort, prior_diploma_type::text, definition_set_id, NULL, NULL, sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
-(sum(record_key_sum) % 4294967296)::bigint AS "ownKey"
+(sum(record_key_sum) % 4294967296)::bigint AS "ownKey", NULL::text AS "labelBrin", NULL::text AS "labelName", NULL::int AS "nLeavers", NULL::int AS "nContinued", NULL::bigint AS "leaverKey"
           FROM flow_summaries
          WHERE region_id = $3 AND receiver_institution_id <> $4::uuid
          GROUP BY cohort, prior_diploma_type, definition_set_id
+        UNION ALL
+        SELECT 8, school_year, NULL, NULL, NULL, NULL, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, 0 AS "ownN", 0 AS "ownSwitchExternal", 0 AS "ownUitval", 0 AS "ownKey", NULL::text AS "labelBrin", NULL::text AS "labelName",
+               sum(n_leavers)::int, sum(n_continued)::int, (sum(record_key_sum) % 4294967296)::bigint
+          FROM leaver_summaries
+         WHERE region_id = $5 AND supplier_institution_id = $6
+         GROUP BY school_year
+        UNION ALL
+        SELECT 9, NULL, id::text, NULL, NULL, NULL, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, 0 AS "ownN", 0 AS "ownSwitchExternal", 0 AS "ownUitval", 0 AS "ownKey", brin, name, NULL::int AS "nLeavers", NULL::int AS "nContinued", NULL::bigint AS "leaverKey"
+          FROM institutions WHERE id = $7
          ORDER BY part, cohort, key;
--- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b"
+-- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000b"
 
 -- InsightsRepository.scopeRows (a receiver by level)
 SELECT GROUPING(definition_set_id, s.sector, prior_diploma_type) AS part, cohort, COALESCE(p.level, '')::text AS key,
                definition_set_id AS "definitionSetId", s.sector::text AS sector, prior_diploma_type::text AS prior,
                sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
-(sum(record_key_sum) % 4294967296)::bigint AS "ownKey"
+(sum(record_key_sum) % 4294967296)::bigint AS "ownKey", NULL::text AS "labelBrin", NULL::text AS "labelName", NULL::int AS "nLeavers", NULL::int AS "nContinued", NULL::bigint AS "leaverKey"
           FROM outcome_summaries s LEFT JOIN programmes p ON p.sector = s.sector AND p.code = s.programme_code
          WHERE region_id = $1 AND receiver_institution_id = $2
          GROUP BY GROUPING SETS ((cohort, COALESCE(p.level, ''), definition_set_id), (cohort, s.sector), (cohort, prior_diploma_type))
+        UNION ALL
+        SELECT 9, NULL, id::text, NULL, NULL, NULL, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, 0 AS "ownN", 0 AS "ownSwitchExternal", 0 AS "ownUitval", 0 AS "ownKey", brin, name, NULL::int AS "nLeavers", NULL::int AS "nContinued", NULL::bigint AS "leaverKey"
+          FROM institutions WHERE id = $3
          ORDER BY part, cohort, key;
--- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b"
+-- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000b"
 
 -- InsightsRepository.regionRows (the last cohort)
 SELECT 0 AS part, cohort, sector::text AS key, definition_set_id AS "definitionSetId", NULL AS "supplierId", NULL AS "receiverId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime"
@@ -88,12 +100,6 @@ SELECT GROUPING(definition_set_id) AS part, cohort, supplier_institution_id::tex
 -- InsightsRepository.cohortRange
 SELECT min(cohort) AS min, max(cohort) AS max FROM outcome_summaries WHERE region_id = $1 AND supplier_institution_id = $2;
 -- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b"
-
--- InsightsRepository.leavers
-SELECT school_year AS "schoolYear", sum(n_leavers)::int AS "nLeavers", sum(n_continued)::int AS "nContinued", (sum(record_key_sum) % 4294967296)::bigint AS key
- FROM leaver_summaries WHERE region_id = $1 AND supplier_institution_id = $2 AND school_year BETWEEN $3 AND $4
-GROUP BY school_year ORDER BY school_year;
--- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", 2020, 2024
 
 -- InsightsRepository.institutionLabels
 SELECT id::text AS id, brin, name FROM institutions WHERE id = ANY($1::uuid[]);
