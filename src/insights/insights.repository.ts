@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { viewReads } from 'src/database/read-replica';
 import { constant, empty, ident, Identifier, param, query, queryOne, Sql, sql } from 'src/database/sql';
 import { VIEW_COUNTER_COLUMNS, ViewCounterColumns, ViewCounters, viewCountersOf } from 'src/database/view-counters';
-import { cellKeySumSql, KEY_MODULUS } from 'src/outcomes/disclosure/cell-key';
+import { cellKeySumSql } from 'src/outcomes/disclosure/cell-key';
 import { OwnPart } from 'src/outcomes/disclosure/pooled-split';
 import { COUNT_COLUMNS, Counts, countsFromRow, SUM_COUNTS_SQL } from 'src/outcomes/figures';
 
@@ -39,18 +39,16 @@ export type OwnScope = 'none' | 'all';
 
 
 /**
- * The own-part columns of a grouped summary query. An institution can add an enrolment for any
- * pseudonym, and that record changes the outcome of other institutions' enrolments of the same
- * student (uitval becomes switch), so for an institution reader every row is its own part.
+ * The own-part column of a grouped summary query: the record-key sum of the part a reader could
+ * move. An institution can add an enrolment for any pseudonym, and that record changes the outcome
+ * of other institutions' enrolments of the same student (uitval becomes switch), so for an
+ * institution reader every row is its own part: its counts are the row's, read once (`ownPartOf`).
  */
-const ownColumns = (own: OwnScope): Sql =>
-  own === 'all'
-    ? sql`sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
-  (sum(record_key_sum) % ${constant(String(KEY_MODULUS))})::bigint AS "ownKey"`
-    : sql`0 AS "ownN", 0 AS "ownSwitchExternal", 0 AS "ownUitval", 0 AS "ownKey"`;
+const ownKeyColumn = (own: OwnScope): Sql => (own === 'all' ? sql`${KEY_SUM} AS "ownKey"` : sql`NULL::bigint AS "ownKey"`);
 
-type OwnColumns = { ownN: number | null; ownSwitchExternal: number | null; ownUitval: number | null; ownKey: string | null };
-const toOwnPart = (row: OwnColumns): OwnPart => ({ n: Number(row.ownN ?? 0), nSwitchExternal: Number(row.ownSwitchExternal ?? 0), nUitval: Number(row.ownUitval ?? 0), key: Number(row.ownKey ?? 0) });
+type OwnColumns = { ownKey: string | null };
+const ownPartOf = (own: OwnScope, counts: Counts, ownKey: string | null): OwnPart =>
+  own === 'all' ? { n: counts.n, nSwitchExternal: counts.nSwitchExternal, nUitval: counts.nUitval, key: Number(ownKey ?? 0) } : NO_OWN_PART;
 
 export interface MatrixRow extends Counts {
   supplierId: string;
@@ -97,13 +95,10 @@ const NO_OWN_PART: OwnPart = { n: 0, nSwitchExternal: 0, nUitval: 0, key: 0 };
  * rest pattern: a view maps a few hundred rows per request, and the spread copies cost several
  * times the rest of the mapping.
  */
-const cellRowOf = (row: Partial<Record<keyof Counts, unknown>>, cohort: number, key: string, definitionSetId: string, own: OwnPart): CellRow => ({
-  cohort,
-  key,
-  definitionSetId,
-  ...countsFromRow(row),
-  own,
-});
+const cellRowOf = (row: Partial<Record<keyof Counts, unknown>> & Partial<OwnColumns>, cohort: number, key: string, definitionSetId: string, own: OwnScope): CellRow => {
+  const counts = countsFromRow(row);
+  return { cohort, key, definitionSetId, ...counts, own: ownPartOf(own, counts, row.ownKey ?? null) };
+};
 
 export interface LeaverRow {
   schoolYear: number;
@@ -124,6 +119,8 @@ const scopeFilter = (scope: ViewScope): Sql => {
 };
 
 const SUM_COUNTS = constant(SUM_COUNTS_SQL);
+/** SUM_COUNTS for the rows set of `scopeRows` only: its sector and prior-type sets need no counts. */
+const SUM_COUNTS_OF_ROWS = constant(COUNT_COLUMNS.map(([key, column]) => `CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(${column})::int END AS "${key}"`).join(', '));
 /** The count columns of a part of a UNION that has no counts. */
 const NO_COUNTS = constant(COUNT_COLUMNS.map(() => 'NULL::int').join(', '));
 const NO_LABELS = constant('NULL::text AS "labelBrin", NULL::text AS "labelName"');
@@ -181,27 +178,28 @@ export class InsightsRepository {
    * name and, in a breakdown by institution, those of every key. One statement rather than four
    * because each round trip to the database costs a view request more than the rows it returns.
    * `part` tells the sets apart: below 4 the rows (GROUPING), 5 a sector, 6 a prior diploma type,
-   * 7 the benchmark, 8 leavers, 9 the reader.
+   * 7 the benchmark, 8 leavers, 9 an institution's label.
    */
   async scopeRows(scope: InstitutionViewScope, breakdown: BreakdownColumn, own: OwnScope, options: { benchmarkWithout?: string; withLeavers?: boolean } = {}): Promise<ScopeRows> {
     const { key: column, join, table } = breakdownOf(breakdown);
-    const labels =
+    // The reader's label, and in a breakdown by institution those of the institutions it shows.
+    const labelled =
       breakdown === 'receiver' || breakdown === 'supplier'
-        ? sql`(SELECT i.brin FROM institutions i WHERE i.id = ${column}) AS "labelBrin", (SELECT i.name FROM institutions i WHERE i.id = ${column}) AS "labelName"`
-        : NO_LABELS;
+        ? sql`id = ${scope.institutionId} OR id IN (SELECT ${column} FROM ${table} s WHERE ${scopeFilter(scope)})`
+        : sql`id = ${scope.institutionId}`;
     const benchmark =
       options.benchmarkWithout === undefined
         ? empty
         : sql`
           UNION ALL
-          SELECT 7, cohort, prior_diploma_type::text, definition_set_id, NULL, NULL, ${SUM_COUNTS}, ${ownColumns('all')}, ${NO_LABELS}, ${NO_LEAVERS}
+          SELECT 7, cohort, prior_diploma_type::text, definition_set_id, NULL, NULL, ${SUM_COUNTS}, ${ownKeyColumn('all')}, ${NO_LABELS}, ${NO_LEAVERS}
             FROM flow_summaries
            WHERE region_id = ${scope.regionId} AND receiver_institution_id <> ${options.benchmarkWithout}::uuid
            GROUP BY cohort, prior_diploma_type, definition_set_id`;
     const leavers = options.withLeavers
       ? sql`
           UNION ALL
-          SELECT 8, school_year, NULL, NULL, NULL, NULL, ${NO_COUNTS}, ${ownColumns('none')}, ${NO_LABELS},
+          SELECT 8, school_year, NULL, NULL, NULL, NULL, ${NO_COUNTS}, NULL, ${NO_LABELS},
                  sum(n_leavers)::int, sum(n_continued)::int, ${KEY_SUM}
             FROM leaver_summaries
            WHERE region_id = ${scope.regionId} AND supplier_institution_id = ${scope.institutionId}
@@ -211,13 +209,13 @@ export class InsightsRepository {
       viewReads(this.dataSource),
       sql`SELECT GROUPING(definition_set_id, s.sector, prior_diploma_type) AS part, cohort, ${column}::text AS key,
                  definition_set_id AS "definitionSetId", s.sector::text AS sector, prior_diploma_type::text AS prior,
-                 ${SUM_COUNTS}, ${ownColumns(own)}, ${labels}, ${NO_LEAVERS}
+                 ${SUM_COUNTS_OF_ROWS}, ${ownKeyColumn(own)}, ${NO_LABELS}, ${NO_LEAVERS}
             FROM ${table} s${join}
            WHERE ${scopeFilter(scope)}
            GROUP BY GROUPING SETS ((cohort, ${column}, definition_set_id), (cohort, s.sector), (cohort, prior_diploma_type))${benchmark}${leavers}
           UNION ALL
-          SELECT 9, NULL, id::text, NULL, NULL, NULL, ${NO_COUNTS}, ${ownColumns('none')}, brin, name, ${NO_LEAVERS}
-            FROM institutions WHERE id = ${scope.institutionId}
+          SELECT 9, NULL, id::text, NULL, NULL, NULL, ${NO_COUNTS}, NULL, brin, name, ${NO_LEAVERS}
+            FROM institutions WHERE ${labelled}
            ORDER BY part, cohort, key`,
     );
     const result: ScopeRows = { cells: [], sectors: [], priorTypes: [], benchmark: [], leavers: [], labels: new Map() };
@@ -227,11 +225,8 @@ export class InsightsRepository {
       else if (row.part === 8) result.leavers.push({ schoolYear: cohort, nLeavers: Number(row.nLeavers), nContinued: Number(row.nContinued), key: Number(row.leaverKey) });
       else if (row.part === 5) result.sectors.push({ cohort, key: row.sector ?? '' });
       else if (row.part === 6) result.priorTypes.push({ cohort, key: row.prior ?? '' });
-      else if (row.part === 7) result.benchmark.push(cellRowOf(row, cohort, row.key, row.definitionSetId, toOwnPart(row)));
-      else {
-        result.cells.push(cellRowOf(row, cohort, row.key, row.definitionSetId, toOwnPart(row)));
-        if (row.labelBrin !== null && row.labelName !== null) result.labels.set(row.key, { brin: row.labelBrin, name: row.labelName });
-      }
+      else if (row.part === 7) result.benchmark.push(cellRowOf(row, cohort, row.key, row.definitionSetId, 'all'));
+      else result.cells.push(cellRowOf(row, cohort, row.key, row.definitionSetId, own));
     }
     return result;
   }
@@ -259,7 +254,7 @@ export class InsightsRepository {
     const matrix: Array<MatrixRow & { cohort: number }> = [];
     for (const row of rows) {
       const cohort = Number(row.cohort);
-      if (row.part === 0) sectors.push(cellRowOf(row, cohort, row.key, row.definitionSetId, NO_OWN_PART));
+      if (row.part === 0) sectors.push(cellRowOf(row, cohort, row.key, row.definitionSetId, 'none'));
       else matrix.push({ cohort, supplierId: row.supplierId, receiverId: row.receiverId, ...countsFromRow(row) });
     }
     return { sectors, matrix };
@@ -298,7 +293,7 @@ export class InsightsRepository {
     const rows = await query<FlowRow & OwnColumns & { part: number; cohort: number; definitionSetId: string | null }>(
       viewReads(this.dataSource),
       sql`SELECT GROUPING(definition_set_id) AS part, cohort, ${source}::text AS "sourceKey", ${target}::text AS "targetKey", sector::text AS sector,
-                 definition_set_id AS "definitionSetId", ${SUM_COUNTS}, ${ownColumns(own)}
+                 definition_set_id AS "definitionSetId", ${SUM_COUNTS}, ${ownKeyColumn(own)}
             FROM flow_summaries
            WHERE ${filter} AND cohort = COALESCE(${cohort}::smallint, (SELECT max(cohort) FROM flow_summaries WHERE ${filter}))
            GROUP BY GROUPING SETS ((cohort, ${source}, ${target}), (cohort, sector, definition_set_id))
@@ -308,7 +303,10 @@ export class InsightsRepository {
     const definitionRows: Array<{ definitionSetId: string }> = [];
     for (const row of rows) {
       if (row.part === 0) definitionRows.push({ definitionSetId: row.definitionSetId ?? '' });
-      else flowRows.push({ sourceKey: row.sourceKey, targetKey: row.targetKey, ...countsFromRow(row), own: toOwnPart(row) });
+      else {
+        const counts = countsFromRow(row);
+        flowRows.push({ sourceKey: row.sourceKey, targetKey: row.targetKey, ...counts, own: ownPartOf(own, counts, row.ownKey) });
+      }
     }
     return { cohort: cohort ?? (rows.length > 0 ? Number(rows[0].cohort) : null), rows: flowRows, definitionRows };
   }

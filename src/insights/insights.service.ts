@@ -297,7 +297,9 @@ export class InsightsService {
     const byCohort = groupByCohort(rows);
     const benchmarkByCohort = groupByCohort(inWindow(read.benchmark));
     const tenant: CellSpec = scope.side === 'supplier' ? { supplier: institutionId } : { receiver: institutionId };
-    const rowCell = (row: CellRow): CellSpec => ({ ...tenant, [DIMENSION_OF[breakdown]]: row.key });
+    // Each row's cell, made once: the disclosure pattern is read for it and then asked about it.
+    const cellOf = new Map(rows.map((row): [CellRow, CellSpec] => [row, { ...tenant, [DIMENSION_OF[breakdown]]: row.key }]));
+    const rowCell = (row: CellRow): CellSpec => cellOf.get(row)!;
     const shown: CohortCell[] = [];
     for (const [cohort, cohortRows] of byCohort) {
       shown.push({ cohort, spec: tenant }, ...cohortRows.map((row) => ({ cohort, spec: rowCell(row) })));

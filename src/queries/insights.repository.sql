@@ -9,42 +9,39 @@ SELECT scope, version::text AS version FROM view_versions WHERE scope = ANY($1::
 
 -- InsightsRepository.scopeRows (a supplier by receiver, with the benchmark and the leavers)
 SELECT GROUPING(definition_set_id, s.sector, prior_diploma_type) AS part, cohort, receiver_institution_id::text AS key,
-               definition_set_id AS "definitionSetId", s.sector::text AS sector, prior_diploma_type::text AS prior,
-               sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
-(sum(record_key_sum) % 4294967296)::bigint AS "ownKey", (SELECT i.brin FROM institutions i WHERE i.id = receiver_institution_id) AS "labelBrin", (SELECT i.name FROM institutions i WHERE i.id = receiver_institution_id) AS "labelName", NULL::int AS "nLeavers", NULL::int AS "nContinued", NULL::bigint AS "leaverKey"
-          FROM flow_summaries s
-         WHERE region_id = $1 AND supplier_institution_id = $2
-         GROUP BY GROUPING SETS ((cohort, receiver_institution_id, definition_set_id), (cohort, s.sector), (cohort, prior_diploma_type))
-        UNION ALL
-        SELECT 7, cohort, prior_diploma_type::text, definition_set_id, NULL, NULL, sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
-(sum(record_key_sum) % 4294967296)::bigint AS "ownKey", NULL::text AS "labelBrin", NULL::text AS "labelName", NULL::int AS "nLeavers", NULL::int AS "nContinued", NULL::bigint AS "leaverKey"
-          FROM flow_summaries
-         WHERE region_id = $3 AND receiver_institution_id <> $4::uuid
-         GROUP BY cohort, prior_diploma_type, definition_set_id
-        UNION ALL
-        SELECT 8, school_year, NULL, NULL, NULL, NULL, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, 0 AS "ownN", 0 AS "ownSwitchExternal", 0 AS "ownUitval", 0 AS "ownKey", NULL::text AS "labelBrin", NULL::text AS "labelName",
-               sum(n_leavers)::int, sum(n_continued)::int, (sum(record_key_sum) % 4294967296)::bigint
-          FROM leaver_summaries
-         WHERE region_id = $5 AND supplier_institution_id = $6
-         GROUP BY school_year
-        UNION ALL
-        SELECT 9, NULL, id::text, NULL, NULL, NULL, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, 0 AS "ownN", 0 AS "ownSwitchExternal", 0 AS "ownUitval", 0 AS "ownKey", brin, name, NULL::int AS "nLeavers", NULL::int AS "nContinued", NULL::bigint AS "leaverKey"
-          FROM institutions WHERE id = $7
-         ORDER BY part, cohort, key;
--- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000b"
+       definition_set_id AS "definitionSetId", s.sector::text AS sector, prior_diploma_type::text AS prior,
+       CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n)::int END AS "n", CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n_direct)::int END AS "nDirect", CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n_enrolled)::int END AS "nEnrolled", CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n_switch_internal)::int END AS "nSwitchInternal", CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n_switch_external)::int END AS "nSwitchExternal", CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n_uitval)::int END AS "nUitval", CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n_diploma)::int END AS "nDiploma", CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n_rendement_known)::int END AS "nRendementKnown", CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n_diploma_in_time)::int END AS "nDiplomaInTime", (sum(record_key_sum) % 4294967296)::bigint AS "ownKey", NULL::text AS "labelBrin", NULL::text AS "labelName", NULL::int AS "nLeavers", NULL::int AS "nContinued", NULL::bigint AS "leaverKey"
+  FROM flow_summaries s
+ WHERE region_id = $1 AND supplier_institution_id = $2
+ GROUP BY GROUPING SETS ((cohort, receiver_institution_id, definition_set_id), (cohort, s.sector), (cohort, prior_diploma_type))
+UNION ALL
+SELECT 7, cohort, prior_diploma_type::text, definition_set_id, NULL, NULL, sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", (sum(record_key_sum) % 4294967296)::bigint AS "ownKey", NULL::text AS "labelBrin", NULL::text AS "labelName", NULL::int AS "nLeavers", NULL::int AS "nContinued", NULL::bigint AS "leaverKey"
+  FROM flow_summaries
+ WHERE region_id = $3 AND receiver_institution_id <> $4::uuid
+ GROUP BY cohort, prior_diploma_type, definition_set_id
+UNION ALL
+SELECT 8, school_year, NULL, NULL, NULL, NULL, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL, NULL::text AS "labelBrin", NULL::text AS "labelName",
+       sum(n_leavers)::int, sum(n_continued)::int, (sum(record_key_sum) % 4294967296)::bigint
+  FROM leaver_summaries
+ WHERE region_id = $5 AND supplier_institution_id = $6
+ GROUP BY school_year
+UNION ALL
+SELECT 9, NULL, id::text, NULL, NULL, NULL, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL, brin, name, NULL::int AS "nLeavers", NULL::int AS "nContinued", NULL::bigint AS "leaverKey"
+  FROM institutions WHERE id = $7 OR id IN (SELECT receiver_institution_id FROM flow_summaries s WHERE region_id = $8 AND supplier_institution_id = $9)
+ ORDER BY part, cohort, key;
+-- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b"
 
 -- InsightsRepository.scopeRows (a receiver by level)
 SELECT GROUPING(definition_set_id, s.sector, prior_diploma_type) AS part, cohort, COALESCE(p.level, '')::text AS key,
-               definition_set_id AS "definitionSetId", s.sector::text AS sector, prior_diploma_type::text AS prior,
-               sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
-(sum(record_key_sum) % 4294967296)::bigint AS "ownKey", NULL::text AS "labelBrin", NULL::text AS "labelName", NULL::int AS "nLeavers", NULL::int AS "nContinued", NULL::bigint AS "leaverKey"
-          FROM outcome_summaries s LEFT JOIN programmes p ON p.sector = s.sector AND p.code = s.programme_code
-         WHERE region_id = $1 AND receiver_institution_id = $2
-         GROUP BY GROUPING SETS ((cohort, COALESCE(p.level, ''), definition_set_id), (cohort, s.sector), (cohort, prior_diploma_type))
-        UNION ALL
-        SELECT 9, NULL, id::text, NULL, NULL, NULL, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, 0 AS "ownN", 0 AS "ownSwitchExternal", 0 AS "ownUitval", 0 AS "ownKey", brin, name, NULL::int AS "nLeavers", NULL::int AS "nContinued", NULL::bigint AS "leaverKey"
-          FROM institutions WHERE id = $3
-         ORDER BY part, cohort, key;
+       definition_set_id AS "definitionSetId", s.sector::text AS sector, prior_diploma_type::text AS prior,
+       CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n)::int END AS "n", CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n_direct)::int END AS "nDirect", CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n_enrolled)::int END AS "nEnrolled", CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n_switch_internal)::int END AS "nSwitchInternal", CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n_switch_external)::int END AS "nSwitchExternal", CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n_uitval)::int END AS "nUitval", CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n_diploma)::int END AS "nDiploma", CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n_rendement_known)::int END AS "nRendementKnown", CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(n_diploma_in_time)::int END AS "nDiplomaInTime", (sum(record_key_sum) % 4294967296)::bigint AS "ownKey", NULL::text AS "labelBrin", NULL::text AS "labelName", NULL::int AS "nLeavers", NULL::int AS "nContinued", NULL::bigint AS "leaverKey"
+  FROM outcome_summaries s LEFT JOIN programmes p ON p.sector = s.sector AND p.code = s.programme_code
+ WHERE region_id = $1 AND receiver_institution_id = $2
+ GROUP BY GROUPING SETS ((cohort, COALESCE(p.level, ''), definition_set_id), (cohort, s.sector), (cohort, prior_diploma_type))
+UNION ALL
+SELECT 9, NULL, id::text, NULL, NULL, NULL, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL, brin, name, NULL::int AS "nLeavers", NULL::int AS "nContinued", NULL::bigint AS "leaverKey"
+  FROM institutions WHERE id = $3
+ ORDER BY part, cohort, key;
 -- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000b"
 
 -- InsightsRepository.regionRows (the last cohort)
@@ -80,7 +77,7 @@ ORDER BY 1, 2;
 
 -- InsightsRepository.flows (the region via receiver, the last cohort)
 SELECT GROUPING(definition_set_id) AS part, cohort, supplier_institution_id::text AS "sourceKey", receiver_institution_id::text AS "targetKey", sector::text AS sector,
-      definition_set_id AS "definitionSetId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", 0 AS "ownN", 0 AS "ownSwitchExternal", 0 AS "ownUitval", 0 AS "ownKey"
+      definition_set_id AS "definitionSetId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", NULL::bigint AS "ownKey"
  FROM flow_summaries
 WHERE region_id = $1 AND cohort = COALESCE($2::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = $1))
 GROUP BY GROUPING SETS ((cohort, supplier_institution_id, receiver_institution_id), (cohort, sector, definition_set_id))
@@ -89,12 +86,11 @@ ORDER BY part DESC, "sourceKey", "targetKey", sector;
 
 -- InsightsRepository.flows (a receiver via sector)
 SELECT GROUPING(definition_set_id) AS part, cohort, supplier_institution_id::text AS "sourceKey", sector::text AS "targetKey", sector::text AS sector,
-               definition_set_id AS "definitionSetId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", sum(n)::int AS "ownN", sum(n_switch_external)::int AS "ownSwitchExternal", sum(n_uitval)::int AS "ownUitval",
-(sum(record_key_sum) % 4294967296)::bigint AS "ownKey"
-          FROM flow_summaries
-         WHERE region_id = $1 AND receiver_institution_id = $2 AND cohort = COALESCE($3::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = $1 AND receiver_institution_id = $2))
-         GROUP BY GROUPING SETS ((cohort, supplier_institution_id, sector), (cohort, sector, definition_set_id))
-         ORDER BY part DESC, "sourceKey", "targetKey", sector;
+      definition_set_id AS "definitionSetId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", (sum(record_key_sum) % 4294967296)::bigint AS "ownKey"
+ FROM flow_summaries
+WHERE region_id = $1 AND receiver_institution_id = $2 AND cohort = COALESCE($3::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = $1 AND receiver_institution_id = $2))
+GROUP BY GROUPING SETS ((cohort, supplier_institution_id, sector), (cohort, sector, definition_set_id))
+ORDER BY part DESC, "sourceKey", "targetKey", sector;
 -- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", 2022
 
 -- InsightsRepository.cohortRange
