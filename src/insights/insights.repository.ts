@@ -233,31 +233,43 @@ export class InsightsRepository {
 
   /**
    * The region report's reads in one statement: the region per cohort and sector over every
-   * cohort (the range and the trend, as `cells` by sector), and the supplier × receiver matrix of
-   * one cohort (the region's last when `cohort` is null).
+   * cohort (the range and the trend, as `cells` by sector), the supplier × receiver matrix of one
+   * cohort (the region's last when `cohort` is null), and the brin and name of every institution
+   * in that matrix (`labels`).
    */
-  async regionRows(regionId: string, cohort: number | null): Promise<{ sectors: CellRow[]; matrix: Array<MatrixRow & { cohort: number }> }> {
+  async regionRows(
+    regionId: string,
+    cohort: number | null,
+  ): Promise<{ sectors: CellRow[]; matrix: Array<MatrixRow & { cohort: number }>; labels: Map<string, { brin: string; name: string }> }> {
     const region = param(regionId);
-    const rows = await query<CellRow & MatrixRow & { part: number }>(
+    const matrixFilter = sql`region_id = ${region} AND cohort = COALESCE(${cohort}::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = ${region}))`;
+    const rows = await query<CellRow & MatrixRow & { part: number; labelBrin: string | null; labelName: string | null }>(
       viewReads(this.dataSource),
-      sql`SELECT 0 AS part, cohort, sector::text AS key, definition_set_id AS "definitionSetId", NULL AS "supplierId", NULL AS "receiverId", ${SUM_COUNTS}
+      sql`SELECT 0 AS part, cohort, sector::text AS key, definition_set_id AS "definitionSetId", NULL AS "supplierId", NULL AS "receiverId", ${SUM_COUNTS}, ${NO_LABELS}
             FROM flow_summaries WHERE region_id = ${region}
            GROUP BY cohort, sector, definition_set_id
           UNION ALL
-          SELECT 1, cohort, NULL, NULL, supplier_institution_id::text, receiver_institution_id::text, ${SUM_COUNTS}
+          SELECT 1, cohort, NULL, NULL, supplier_institution_id::text, receiver_institution_id::text, ${SUM_COUNTS}, ${NO_LABELS}
             FROM flow_summaries
-           WHERE region_id = ${region} AND cohort = COALESCE(${cohort}::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = ${region}))
+           WHERE ${matrixFilter}
            GROUP BY cohort, supplier_institution_id, receiver_institution_id
+          UNION ALL
+          SELECT 2, NULL, id::text, NULL, NULL, NULL, ${NO_COUNTS}, brin, name
+            FROM institutions
+           WHERE id IN (SELECT supplier_institution_id FROM flow_summaries WHERE ${matrixFilter})
+              OR id IN (SELECT receiver_institution_id FROM flow_summaries WHERE ${matrixFilter})
           ORDER BY part, cohort, key`,
     );
     const sectors: CellRow[] = [];
     const matrix: Array<MatrixRow & { cohort: number }> = [];
+    const labels = new Map<string, { brin: string; name: string }>();
     for (const row of rows) {
       const cohort = Number(row.cohort);
       if (row.part === 0) sectors.push(cellRowOf(row, cohort, row.key, row.definitionSetId, 'none'));
-      else matrix.push({ cohort, supplierId: row.supplierId, receiverId: row.receiverId, ...countsFromRow(row) });
+      else if (row.part === 1) matrix.push({ cohort, supplierId: row.supplierId, receiverId: row.receiverId, ...countsFromRow(row) });
+      else labels.set(row.key, { brin: row.labelBrin ?? '', name: row.labelName ?? '' });
     }
-    return { sectors, matrix };
+    return { sectors, matrix, labels };
   }
 
   /**

@@ -71,7 +71,7 @@ export class InsightsService {
   private async computeRegionReport(region: RegionRef, query: RegionReportQueryDto): Promise<RegionReportDto> {
     const definitions = await this.loadDefinitions(region.id);
     // One read: the range and the trend over every cohort, the matrix of the chosen cohort.
-    const { sectors, matrix } = await this.repository.regionRows(region.id, query.cohort ?? null);
+    const { sectors, matrix, labels } = await this.repository.regionRows(region.id, query.cohort ?? null);
     const range = sectors.length > 0 ? { min: sectors[0].cohort, max: sectors[sectors.length - 1].cohort } : null;
     const cohort = query.cohort ?? range?.max ?? null;
     const empty: RegionReportDto = {
@@ -105,7 +105,6 @@ export class InsightsService {
     const cohortDefinition = definitions.forCohort(cohortRows);
     const supplierIds = [...new Set(rows.map((row) => row.supplierId))].sort();
     const receiverIds = [...new Set(rows.map((row) => row.receiverId))].sort();
-    const labels = await this.repository.institutionLabels([...supplierIds, ...receiverIds]);
     const brinOf = (id: string): string => labels.get(id)?.brin ?? id;
     supplierIds.sort((a, b) => brinOf(a).localeCompare(brinOf(b)));
     receiverIds.sort((a, b) => brinOf(a).localeCompare(brinOf(b)));
