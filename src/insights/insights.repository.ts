@@ -70,11 +70,17 @@ export interface ScopeRows {
   /** The supplier's leavers per school year (every year; the view picks its window). */
   leavers: LeaverRow[];
   /** Brin and name by institution id: the reader's, and in a breakdown by institution every key's. */
-  labels: Map<string, { brin: string; name: string }>;
+  labels: Map<string, InstitutionLabel>;
 }
 
 /** A view of one institution (not the coordinator's). */
-export type InstitutionViewScope = Exclude<ViewScope, { side: 'region' }>;
+export type InstitutionScope = Exclude<ViewScope, { side: 'region' }>;
+
+/** What a view shows for an institution: its brin and name. */
+export interface InstitutionLabel {
+  brin: string;
+  name: string;
+}
 
 type ScopeRow = CellRow &
   OwnColumns & {
@@ -121,6 +127,8 @@ const scopeFilter = (scope: ViewScope): Sql => {
 const SUM_COUNTS = constant(SUM_COUNTS_SQL);
 /** SUM_COUNTS for the rows set of `scopeRows` only: its sector and prior-type sets need no counts. */
 const SUM_COUNTS_OF_ROWS = constant(COUNT_COLUMNS.map(([key, column]) => `CASE WHEN GROUPING(definition_set_id) = 0 THEN sum(${column})::int END AS "${key}"`).join(', '));
+/** The count columns of a CTE that summed them with SUM_COUNTS. */
+const COUNT_NAMES = constant(COUNT_COLUMNS.map(([key]) => `"${key}"`).join(', '));
 /** The count columns of a part of a UNION that has no counts. */
 const NO_COUNTS = constant(COUNT_COLUMNS.map(() => 'NULL::int').join(', '));
 const NO_LABELS = constant('NULL::text AS "labelBrin", NULL::text AS "labelName"');
@@ -180,7 +188,7 @@ export class InsightsRepository {
    * `part` tells the sets apart: below 4 the rows (GROUPING), 5 a sector, 6 a prior diploma type,
    * 7 the benchmark, 8 leavers, 9 an institution's label.
    */
-  async scopeRows(scope: InstitutionViewScope, breakdown: BreakdownColumn, own: OwnScope, options: { benchmarkWithout?: string; withLeavers?: boolean } = {}): Promise<ScopeRows> {
+  async scopeRows(scope: InstitutionScope, breakdown: BreakdownColumn, own: OwnScope, options: { benchmarkWithout?: string; withLeavers?: boolean } = {}): Promise<ScopeRows> {
     const { key: column, join, table } = breakdownOf(breakdown);
     // The reader's label, and in a breakdown by institution those of the institutions it shows.
     const labelled =
@@ -240,29 +248,31 @@ export class InsightsRepository {
   async regionRows(
     regionId: string,
     cohort: number | null,
-  ): Promise<{ sectors: CellRow[]; matrix: Array<MatrixRow & { cohort: number }>; labels: Map<string, { brin: string; name: string }> }> {
+  ): Promise<{ sectors: CellRow[]; matrix: Array<MatrixRow & { cohort: number }>; labels: Map<string, InstitutionLabel> }> {
     const region = param(regionId);
-    const matrixFilter = sql`region_id = ${region} AND cohort = COALESCE(${cohort}::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = ${region}))`;
+    // The matrix once (a CTE used twice is computed once): its rows, and the ids its labels are for.
     const rows = await query<CellRow & MatrixRow & { part: number; labelBrin: string | null; labelName: string | null }>(
       viewReads(this.dataSource),
-      sql`SELECT 0 AS part, cohort, sector::text AS key, definition_set_id AS "definitionSetId", NULL AS "supplierId", NULL AS "receiverId", ${SUM_COUNTS}, ${NO_LABELS}
+      sql`WITH matrix AS (
+            SELECT cohort, supplier_institution_id, receiver_institution_id, ${SUM_COUNTS}
+              FROM flow_summaries
+             WHERE region_id = ${region} AND cohort = COALESCE(${cohort}::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = ${region}))
+             GROUP BY cohort, supplier_institution_id, receiver_institution_id)
+          SELECT 0 AS part, cohort, sector::text AS key, definition_set_id AS "definitionSetId", NULL AS "supplierId", NULL AS "receiverId", ${SUM_COUNTS}, ${NO_LABELS}
             FROM flow_summaries WHERE region_id = ${region}
            GROUP BY cohort, sector, definition_set_id
           UNION ALL
-          SELECT 1, cohort, NULL, NULL, supplier_institution_id::text, receiver_institution_id::text, ${SUM_COUNTS}, ${NO_LABELS}
-            FROM flow_summaries
-           WHERE ${matrixFilter}
-           GROUP BY cohort, supplier_institution_id, receiver_institution_id
+          SELECT 1, cohort, NULL, NULL, supplier_institution_id::text, receiver_institution_id::text, ${COUNT_NAMES}, ${NO_LABELS}
+            FROM matrix
           UNION ALL
           SELECT 2, NULL, id::text, NULL, NULL, NULL, ${NO_COUNTS}, brin, name
             FROM institutions
-           WHERE id IN (SELECT supplier_institution_id FROM flow_summaries WHERE ${matrixFilter})
-              OR id IN (SELECT receiver_institution_id FROM flow_summaries WHERE ${matrixFilter})
+           WHERE id IN (SELECT supplier_institution_id FROM matrix) OR id IN (SELECT receiver_institution_id FROM matrix)
           ORDER BY part, cohort, key`,
     );
     const sectors: CellRow[] = [];
     const matrix: Array<MatrixRow & { cohort: number }> = [];
-    const labels = new Map<string, { brin: string; name: string }>();
+    const labels = new Map<string, InstitutionLabel>();
     for (const row of rows) {
       const cohort = Number(row.cohort);
       if (row.part === 0) sectors.push(cellRowOf(row, cohort, row.key, row.definitionSetId, 'none'));
@@ -330,7 +340,7 @@ export class InsightsRepository {
   }
 
   /** Names for the keys that are institution ids. */
-  async institutionLabels(ids: string[]): Promise<Map<string, { brin: string; name: string }>> {
+  async institutionLabels(ids: string[]): Promise<Map<string, InstitutionLabel>> {
     if (ids.length === 0) return new Map();
     const rows = await query<{ id: string; brin: string; name: string }>(viewReads(this.dataSource), sql`SELECT id::text AS id, brin, name FROM institutions WHERE id = ANY(${ids}::uuid[])`);
     return new Map(rows.map((row) => [row.id, { brin: row.brin, name: row.name }]));

@@ -18,7 +18,7 @@ import {
   RegionReportQueryDto,
   TrendPointDto,
 } from 'src/insights/dto/insights.dto';
-import { BreakdownColumn, CellRow, InsightsRepository, ViewScope } from 'src/insights/insights.repository';
+import { BreakdownColumn, CellRow, InsightsRepository, InstitutionLabel, InstitutionScope, ViewScope } from 'src/insights/insights.repository';
 import { ViewCache } from 'src/insights/view-cache';
 import { ViewReferences } from 'src/insights/view-references';
 import { CellSpec } from 'src/outcomes/disclosure/cells';
@@ -26,7 +26,7 @@ import { CohortCell, DisclosureService } from 'src/outcomes/disclosure/disclosur
 import { addCounts, Counts, countsFromRow, emptyCounts, Protection, toFigures } from 'src/outcomes/figures';
 import { DefinitionsRepository } from 'src/outcomes/definitions.repository';
 import { toDefinitionReference } from 'src/outcomes/definitions.service';
-import { DEFAULT_WINDOW, DIMENSION_OF, Definitions, doorstroomFigures, groupByCohort, InstitutionScope, LEFT_OUTCOME, LEVEL_LABELS, Labeller, OUTCOMES, ProtectedCounts, SUPPRESSED_NODE, splitFor } from 'src/insights/view-parts';
+import { DEFAULT_WINDOW, DIMENSION_OF, Definitions, doorstroomFigures, groupByCohort, LEFT_OUTCOME, LEVEL_LABELS, Labeller, OUTCOMES, ProtectedCounts, SUPPRESSED_NODE, splitFor } from 'src/insights/view-parts';
 
 @Injectable()
 export class InsightsService {
@@ -372,8 +372,8 @@ export class InsightsService {
     breakdown: BreakdownColumn,
     institutionId: string,
     keys: string[],
-    labels: ReadonlyMap<string, { brin: string; name: string }>,
-  ): Promise<{ institution: { brin: string; name: string } | undefined; labelOf: Labeller }> {
+    labels: ReadonlyMap<string, InstitutionLabel>,
+  ): Promise<{ institution: InstitutionLabel | undefined; labelOf: Labeller }> {
     const institution = labels.get(institutionId);
     switch (breakdown) {
       case 'receiver':

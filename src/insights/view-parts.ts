@@ -1,4 +1,4 @@
-import { BreakdownColumn, LeaverRow, ViewScope } from 'src/insights/insights.repository';
+import { BreakdownColumn, LeaverRow } from 'src/insights/insights.repository';
 import { DoorstroomDto, FlowNodeDto } from 'src/insights/dto/insights.dto';
 import { Dimension } from 'src/outcomes/disclosure/cells';
 import { OwnPart, perturbedContinued, perturbOwnSplit } from 'src/outcomes/disclosure/pooled-split';
@@ -54,7 +54,6 @@ export const splitFor = (counts: Counts, own: OwnPart, ownIsWholeCell: boolean):
   return { counts, protection: 'split-withheld' };
 };
 
-export type InstitutionScope = Exclude<ViewScope, { side: 'region' }>;
 export type Labeller = (key: string) => { key: string; label: string };
 
 export const SUPPRESSED_NODE: FlowNodeDto = { id: 'suppressed', label: 'Overig (kleine aantallen)', kind: 'suppressed' };

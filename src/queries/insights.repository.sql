@@ -45,36 +45,40 @@ SELECT 9, NULL, id::text, NULL, NULL, NULL, NULL::int, NULL::int, NULL::int, NUL
 -- parameters: "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000b"
 
 -- InsightsRepository.regionRows (the last cohort)
+WITH matrix AS (
+  SELECT cohort, supplier_institution_id, receiver_institution_id, sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime"
+    FROM flow_summaries
+   WHERE region_id = $1 AND cohort = COALESCE($2::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = $1))
+   GROUP BY cohort, supplier_institution_id, receiver_institution_id)
 SELECT 0 AS part, cohort, sector::text AS key, definition_set_id AS "definitionSetId", NULL AS "supplierId", NULL AS "receiverId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", NULL::text AS "labelBrin", NULL::text AS "labelName"
   FROM flow_summaries WHERE region_id = $1
  GROUP BY cohort, sector, definition_set_id
 UNION ALL
-SELECT 1, cohort, NULL, NULL, supplier_institution_id::text, receiver_institution_id::text, sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", NULL::text AS "labelBrin", NULL::text AS "labelName"
-  FROM flow_summaries
- WHERE region_id = $1 AND cohort = COALESCE($2::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = $1))
- GROUP BY cohort, supplier_institution_id, receiver_institution_id
+SELECT 1, cohort, NULL, NULL, supplier_institution_id::text, receiver_institution_id::text, "n", "nDirect", "nEnrolled", "nSwitchInternal", "nSwitchExternal", "nUitval", "nDiploma", "nRendementKnown", "nDiplomaInTime", NULL::text AS "labelBrin", NULL::text AS "labelName"
+  FROM matrix
 UNION ALL
 SELECT 2, NULL, id::text, NULL, NULL, NULL, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, brin, name
   FROM institutions
- WHERE id IN (SELECT supplier_institution_id FROM flow_summaries WHERE region_id = $1 AND cohort = COALESCE($2::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = $1)))
-    OR id IN (SELECT receiver_institution_id FROM flow_summaries WHERE region_id = $1 AND cohort = COALESCE($2::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = $1)))
+ WHERE id IN (SELECT supplier_institution_id FROM matrix) OR id IN (SELECT receiver_institution_id FROM matrix)
 ORDER BY part, cohort, key;
 -- parameters: "00000000-0000-4000-8000-00000000000a", null
 
 -- InsightsRepository.regionRows (a cohort)
+WITH matrix AS (
+  SELECT cohort, supplier_institution_id, receiver_institution_id, sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime"
+    FROM flow_summaries
+   WHERE region_id = $1 AND cohort = COALESCE($2::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = $1))
+   GROUP BY cohort, supplier_institution_id, receiver_institution_id)
 SELECT 0 AS part, cohort, sector::text AS key, definition_set_id AS "definitionSetId", NULL AS "supplierId", NULL AS "receiverId", sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", NULL::text AS "labelBrin", NULL::text AS "labelName"
   FROM flow_summaries WHERE region_id = $1
  GROUP BY cohort, sector, definition_set_id
 UNION ALL
-SELECT 1, cohort, NULL, NULL, supplier_institution_id::text, receiver_institution_id::text, sum(n)::int AS "n", sum(n_direct)::int AS "nDirect", sum(n_enrolled)::int AS "nEnrolled", sum(n_switch_internal)::int AS "nSwitchInternal", sum(n_switch_external)::int AS "nSwitchExternal", sum(n_uitval)::int AS "nUitval", sum(n_diploma)::int AS "nDiploma", sum(n_rendement_known)::int AS "nRendementKnown", sum(n_diploma_in_time)::int AS "nDiplomaInTime", NULL::text AS "labelBrin", NULL::text AS "labelName"
-  FROM flow_summaries
- WHERE region_id = $1 AND cohort = COALESCE($2::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = $1))
- GROUP BY cohort, supplier_institution_id, receiver_institution_id
+SELECT 1, cohort, NULL, NULL, supplier_institution_id::text, receiver_institution_id::text, "n", "nDirect", "nEnrolled", "nSwitchInternal", "nSwitchExternal", "nUitval", "nDiploma", "nRendementKnown", "nDiplomaInTime", NULL::text AS "labelBrin", NULL::text AS "labelName"
+  FROM matrix
 UNION ALL
 SELECT 2, NULL, id::text, NULL, NULL, NULL, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, brin, name
   FROM institutions
- WHERE id IN (SELECT supplier_institution_id FROM flow_summaries WHERE region_id = $1 AND cohort = COALESCE($2::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = $1)))
-    OR id IN (SELECT receiver_institution_id FROM flow_summaries WHERE region_id = $1 AND cohort = COALESCE($2::smallint, (SELECT max(cohort) FROM flow_summaries WHERE region_id = $1)))
+ WHERE id IN (SELECT supplier_institution_id FROM matrix) OR id IN (SELECT receiver_institution_id FROM matrix)
 ORDER BY part, cohort, key;
 -- parameters: "00000000-0000-4000-8000-00000000000a", 2022
 
