@@ -183,7 +183,7 @@ export class InsightsRepository {
    * sectors and prior diploma types per cohort (which reference series apply), with
    * `benchmarkWithout` the region by prior diploma type without that receiver's intake, with
    * `withLeavers` the supplier's leavers per school year, and the labels: the reader's own brin and
-   * name and, in a breakdown by institution, those of every key. One statement rather than four
+   * name and, in a breakdown by institution, those of every key. One statement rather than three
    * because each round trip to the database costs a view request more than the rows it returns.
    * `part` tells the sets apart: below 4 the rows (GROUPING), 5 a sector, 6 a prior diploma type,
    * 7 the benchmark, 8 leavers, 9 an institution's label.
