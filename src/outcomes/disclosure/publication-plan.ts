@@ -27,9 +27,16 @@ export async function planPublication(cells: MicroCell[], k: number): Promise<Pu
   }
   const highs = await lpSolver();
   const planner = new Planner(highs, cells, k);
-  planner.run();
+  await planner.run();
   return planner.plan();
 }
+
+/**
+ * Lets the process answer its other requests. A plan runs in the API process (the refresh worker)
+ * and can take seconds of CPU for one cohort; without a pause between readers every request and
+ * every pool checkout waits behind it, and checkouts past their timeout fail together.
+ */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Figures of the last plan made in this process, for the benchmark and the logs. */
 export interface PlanStatistics {
@@ -86,7 +93,7 @@ class Planner {
     this.statistics = { readers: 0, microcells: this.micros.length, cells: this.cells.size, primary: this.primary.length, complementary: 0, checks: 0, certified: 0, lpSolves: 0, unprotectable: 0, republished: 0 };
   }
 
-  run(): void {
+  async run(): Promise<void> {
     const readers = readersOf(this.micros);
     this.statistics.readers = readers.length;
     for (const perReader of this.passed.values()) perReader.push(...readers.map(() => new Uint8Array(this.primary.length)));
@@ -97,11 +104,12 @@ class Planner {
     let changed = true;
     while (changed) {
       changed = false;
-      readers.forEach((reader, index) => {
+      for (const [index, reader] of readers.entries()) {
         if (this.protectFor(reader, index)) changed = true;
-      });
+        await yieldToEventLoop();
+      }
     }
-    this.republishRedundant(readers);
+    await this.republishRedundant(readers);
     lastStatistics = { ...this.statistics, complementary: this.suppressed.size - this.primary.length };
   }
 
@@ -151,7 +159,7 @@ class Planner {
    * as many LP solves as the plan itself took and stops there (a count, so the plan stays
    * deterministic); what it leaves withheld is merely not published.
    */
-  private republishRedundant(readers: Reader[]): void {
+  private async republishRedundant(readers: Reader[]): Promise<void> {
     const budget = 2 * this.statistics.lpSolves;
     const primary = new Set(this.primary);
     const complementary = [...this.suppressed]
@@ -164,6 +172,7 @@ class Planner {
       const affected = readers.filter((reader) => sees(reader, cell.family, cell.spec));
       if (affected.every((reader) => this.audits(reader, cell))) this.statistics.republished += 1;
       else this.suppressed.add(cell.key);
+      await yieldToEventLoop();
     }
   }
 
