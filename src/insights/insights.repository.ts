@@ -101,9 +101,9 @@ const NO_OWN_PART: OwnPart = { n: 0, nSwitchExternal: 0, nUitval: 0, key: 0 };
  * rest pattern: a view maps a few hundred rows per request, and the spread copies cost several
  * times the rest of the mapping.
  */
-const cellRowOf = (row: Partial<Record<keyof Counts, unknown>> & Partial<OwnColumns>, cohort: number, key: string, definitionSetId: string, own: OwnScope): CellRow => {
+const cellRowOf = (row: Partial<Record<keyof Counts, unknown>> & Partial<OwnColumns> & { cohort: number; key: string; definitionSetId: string }, own: OwnScope): CellRow => {
   const counts = countsFromRow(row);
-  return { cohort, key, definitionSetId, ...counts, own: ownPartOf(own, counts, row.ownKey ?? null) };
+  return { cohort: Number(row.cohort), key: row.key, definitionSetId: row.definitionSetId, ...counts, own: ownPartOf(own, counts, row.ownKey ?? null) };
 };
 
 export interface LeaverRow {
@@ -233,8 +233,8 @@ export class InsightsRepository {
       else if (row.part === 8) result.leavers.push({ schoolYear: cohort, nLeavers: Number(row.nLeavers), nContinued: Number(row.nContinued), key: Number(row.leaverKey) });
       else if (row.part === 5) result.sectors.push({ cohort, key: row.sector ?? '' });
       else if (row.part === 6) result.priorTypes.push({ cohort, key: row.prior ?? '' });
-      else if (row.part === 7) result.benchmark.push(cellRowOf(row, cohort, row.key, row.definitionSetId, 'all'));
-      else result.cells.push(cellRowOf(row, cohort, row.key, row.definitionSetId, own));
+      else if (row.part === 7) result.benchmark.push(cellRowOf(row, 'all'));
+      else result.cells.push(cellRowOf(row, own));
     }
     return result;
   }
@@ -275,7 +275,7 @@ export class InsightsRepository {
     const labels = new Map<string, InstitutionLabel>();
     for (const row of rows) {
       const cohort = Number(row.cohort);
-      if (row.part === 0) sectors.push(cellRowOf(row, cohort, row.key, row.definitionSetId, 'none'));
+      if (row.part === 0) sectors.push(cellRowOf(row, 'none'));
       else if (row.part === 1) matrix.push({ cohort, supplierId: row.supplierId, receiverId: row.receiverId, ...countsFromRow(row) });
       else labels.set(row.key, { brin: row.labelBrin ?? '', name: row.labelName ?? '' });
     }
