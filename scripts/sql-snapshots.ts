@@ -34,6 +34,7 @@ import { RouteViewsRepository } from 'src/insights/route-views.repository';
 import { SurveysRepository } from 'src/surveys/surveys.repository';
 import { planRoutesAndLevels } from 'src/outcomes/routes.repository';
 import { DisclosureRepository } from 'src/outcomes/disclosure/disclosure.repository';
+import { PublicationPlanner } from 'src/outcomes/disclosure/publication-planner';
 import { RetentionRepository } from 'src/retention/retention.repository';
 import { PeopleRepository } from 'src/people/people.repository';
 import { SessionsRepository } from 'src/session/sessions.repository';
@@ -158,6 +159,7 @@ interface Repositories {
   dataSource: DataSource;
   jobs: JobsRepository;
   ingest: IngestRepository;
+  planner: PublicationPlanner;
 }
 
 interface Snapshot {
@@ -191,7 +193,7 @@ const inTransaction =
     }
   };
 
-function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
+function snapshots({ dataSource, jobs, ingest, planner }: Repositories): Snapshot[] {
   const inTx = (work: (tx: IngestTransaction) => Promise<unknown>): Example<IngestRepository> => inTransaction(ingest, work);
   const enrolmentChunk = ENROLMENTS.newChunk();
   const leaverChunk = LEAVERS.newChunk();
@@ -538,10 +540,9 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       },
     }),
     // Part of the refresh's transaction (SummariesRepository.protectCohorts), in a transaction that is rolled back.
-    // Part of the refresh's transaction (SummariesRepository.protectCohorts), in a transaction that is rolled back.
     snapshot('routes.repository', 'planRoutesAndLevels', { planRoutesAndLevels }, {
       planRoutesAndLevels: {
-        'the cohorts a refresh touched': () => rolledBack(dataSource, (manager) => planRoutesAndLevels(manager, REGION, [2022, 2023])),
+        'the cohorts a refresh touched': () => rolledBack(dataSource, (manager) => planRoutesAndLevels(manager, planner, REGION, [2022, 2023])),
       },
     }),
     snapshot('people.repository', 'PeopleRepository', new PeopleRepository(dataSource), {
@@ -588,7 +589,7 @@ function snapshots({ dataSource, jobs, ingest }: Repositories): Snapshot[] {
       deleteSession: (r) => r.deleteSession(PERSON),
       deleteExpired: (r) => r.deleteExpired(3_600),
     }),
-    snapshot('summaries.repository', 'SummariesRepository', new SummariesRepository(dataSource, { database: { refreshTimeoutMs: 1_800_000 } } as AppConfig), {
+    snapshot('summaries.repository', 'SummariesRepository', new SummariesRepository(dataSource, { database: { refreshTimeoutMs: 1_800_000 } } as AppConfig, planner), {
       recordRange: (r) => r.recordRange(REGION),
       refresh: {
         'the students changed since the last refresh (seeded: one)': (r) => r.refresh(REGION, 'changed'),
@@ -653,12 +654,13 @@ export async function renderSqlSnapshots(): Promise<Map<string, string>> {
   const database = await createScratchDatabase(undefined);
   const recorder = new Recorder();
   const dataSource = new DataSource({ ...buildDataSourceOptions(database.target, { poolSize: 2, statementTimeoutMs: 60_000 }, ENTITIES), logger: recorder });
+  const planner = new PublicationPlanner();
   try {
     await dataSource.initialize();
     await runMigrations(dataSource);
     const jobs = new JobsRepository(dataSource);
     const files = new Map<string, string>();
-    for (const { file, examples, seed } of snapshots({ dataSource, jobs, ingest: new IngestRepository(dataSource) })) {
+    for (const { file, examples, seed } of snapshots({ dataSource, jobs, ingest: new IngestRepository(dataSource), planner })) {
       await seed?.();
       const sections: string[] = [];
       for (const { label, run } of examples) {
@@ -678,6 +680,7 @@ export async function renderSqlSnapshots(): Promise<Map<string, string>> {
     }
     return files;
   } finally {
+    await planner.onApplicationShutdown();
     if (dataSource.isInitialized) await dataSource.destroy();
     await database.close();
   }

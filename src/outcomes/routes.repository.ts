@@ -3,7 +3,7 @@ import { constant, Param, query, Sql, sql } from 'src/database/sql';
 import { keySum } from 'src/outcomes/key-sums';
 import { recordKeySql } from 'src/outcomes/disclosure/cell-key';
 import { MicroCell, ROUTE } from 'src/outcomes/disclosure/cells';
-import { planPublication } from 'src/outcomes/disclosure/publication-plan';
+import type { PublicationPlanner } from 'src/outcomes/disclosure/publication-planner';
 
 /*
  * The part of the summary refresh that issue 16 added: the route of every enrolment, derived and
@@ -123,7 +123,7 @@ export function splitIntoRouteParts(outcomes: Array<Row & { level: string }>, ro
  * refresh's transaction, after their outcome and route rows were written (derivation.ts) and
  * their withheld cells cleared.
  */
-export async function planRoutesAndLevels(manager: EntityManager, regionId: string, cohorts: number[]): Promise<void> {
+export async function planRoutesAndLevels(manager: EntityManager, planner: PublicationPlanner, regionId: string, cohorts: number[]): Promise<void> {
   if (cohorts.length === 0) return;
   const outcomes = await query<Row & { level: string; k: number }>(
     manager,
@@ -147,13 +147,12 @@ export async function planRoutesAndLevels(manager: EntityManager, regionId: stri
     routes.map(numbers),
   );
   for (const [cohort, cells] of [...micros.entries()].sort(([a], [b]) => a - b)) {
-    const plan = await planPublication(cells, kOf.get(cohort)!);
-    const withheld = [...plan.suppressed].sort();
+    const { withheld, primary } = await planner.plan(cells, kOf.get(cohort)!);
     if (withheld.length === 0) continue;
     await query(
       manager,
       sql`INSERT INTO withheld_cells (region_id, cohort, cell_key, reason)
-          SELECT ${regionId}, ${cohort}, cell_key, CASE WHEN cell_key = ANY(${[...plan.primary]}::text[]) THEN 'primary' ELSE 'complementary' END
+          SELECT ${regionId}, ${cohort}, cell_key, CASE WHEN cell_key = ANY(${primary}::text[]) THEN 'primary' ELSE 'complementary' END
             FROM unnest(${withheld}::text[]) AS w(cell_key)`,
     );
   }

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from 'src/config/app-config';
 import { constant, ident, param, query, queryOne, Queryable, sql } from 'src/database/sql';
 import { cellKeySumSql } from 'src/outcomes/disclosure/cell-key';
+import { PublicationPlanner } from 'src/outcomes/disclosure/publication-planner';
 import { COUNT_COLUMNS } from 'src/outcomes/figures';
 import { addEnrolmentOutcomes, addLeaverOutcomes, removeEnrolmentOutcomes, removeLeaverOutcomes, Students } from 'src/outcomes/derivation';
 import { beginKeptPartitions, KEPT_TABLES, swapKeptPartitions } from 'src/outcomes/kept-partitions';
@@ -53,6 +54,7 @@ export class SummariesRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly planner: PublicationPlanner,
   ) {
     this.timeoutMs = config.database.refreshTimeoutMs;
   }
@@ -231,7 +233,7 @@ export class SummariesRepository {
   private async protectCohorts(manager: EntityManager, regionId: string, cohorts: number[]): Promise<void> {
     // Also for a cohort whose last cell left (the plan below covers the cohorts that have cells).
     await query(manager, sql`DELETE FROM withheld_cells WHERE region_id = ${regionId} AND cohort = ANY(${cohorts}::smallint[])`);
-    await planRoutesAndLevels(manager, regionId, cohorts);
+    await planRoutesAndLevels(manager, this.planner, regionId, cohorts);
   }
 
   private async recordRefresh(manager: EntityManager, regionId: string, cohorts: number[], full: boolean): Promise<void> {

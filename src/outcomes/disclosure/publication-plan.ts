@@ -27,16 +27,9 @@ export async function planPublication(cells: MicroCell[], k: number): Promise<Pu
   }
   const highs = await lpSolver();
   const planner = new Planner(highs, cells, k);
-  await planner.run();
+  planner.run();
   return planner.plan();
 }
-
-/**
- * Lets the process answer its other requests. A plan runs in the API process (the refresh worker)
- * and can take seconds of CPU for one cohort; without a pause between readers every request and
- * every pool checkout waits behind it, and checkouts past their timeout fail together.
- */
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Figures of the last plan made in this process, for the benchmark and the logs. */
 export interface PlanStatistics {
@@ -93,7 +86,7 @@ class Planner {
     this.statistics = { readers: 0, microcells: this.micros.length, cells: this.cells.size, primary: this.primary.length, complementary: 0, checks: 0, certified: 0, lpSolves: 0, unprotectable: 0, republished: 0 };
   }
 
-  async run(): Promise<void> {
+  run(): void {
     const readers = readersOf(this.micros);
     this.statistics.readers = readers.length;
     for (const perReader of this.passed.values()) perReader.push(...readers.map(() => new Uint8Array(this.primary.length)));
@@ -104,12 +97,11 @@ class Planner {
     let changed = true;
     while (changed) {
       changed = false;
-      for (const [index, reader] of readers.entries()) {
+      readers.forEach((reader, index) => {
         if (this.protectFor(reader, index)) changed = true;
-        await yieldToEventLoop();
-      }
+      });
     }
-    await this.republishRedundant(readers);
+    this.republishRedundant(readers);
     lastStatistics = { ...this.statistics, complementary: this.suppressed.size - this.primary.length };
   }
 
@@ -159,7 +151,7 @@ class Planner {
    * as many LP solves as the plan itself took and stops there (a count, so the plan stays
    * deterministic); what it leaves withheld is merely not published.
    */
-  private async republishRedundant(readers: Reader[]): Promise<void> {
+  private republishRedundant(readers: Reader[]): void {
     const budget = 2 * this.statistics.lpSolves;
     const primary = new Set(this.primary);
     const complementary = [...this.suppressed]
@@ -172,7 +164,6 @@ class Planner {
       const affected = readers.filter((reader) => sees(reader, cell.family, cell.spec));
       if (affected.every((reader) => this.audits(reader, cell))) this.statistics.republished += 1;
       else this.suppressed.add(cell.key);
-      await yieldToEventLoop();
     }
   }
 
