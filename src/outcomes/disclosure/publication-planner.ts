@@ -8,8 +8,10 @@ import type { PlanTask, WithheldCellKeys } from 'src/outcomes/disclosure/plan-th
  * Makes the publication plans of a refresh on a thread of their own. A plan is seconds of CPU
  * for a large cohort; on the API's thread it held every request and every pool checkout behind
  * it (docs/reliability.md). One thread: plans of a region's cohorts run one after another as
- * before, and the API keeps the other core. An idle thread ends after a while and does not keep
- * the process alive; at shutdown, plans already asked for are finished first.
+ * before, and the API keeps the other core. The thread starts with the process's first plan and
+ * then stays (its start, with the solver's, is a few hundred milliseconds: as much as the whole
+ * refresh after a small upload); idle, it does not keep the process alive. At shutdown, plans
+ * already asked for are finished first.
  */
 @Injectable()
 export class PublicationPlanner implements OnApplicationShutdown {
@@ -53,17 +55,14 @@ export class PublicationPlanner implements OnApplicationShutdown {
   }
 }
 
-const IDLE_THREAD_MS = 30_000;
-
 function newThreads(): Piscina<PlanTask, WithheldCellKeys> {
   // Built, the thread runs the compiled plan-thread.js next to this file; from the sources (the
   // tests, the scripts) it runs plan-thread.ts through the same TypeScript loader as they do.
   const fromSources = extname(__filename) === '.ts';
   return new Piscina<PlanTask, WithheldCellKeys>({
     filename: join(__dirname, `plan-thread${extname(__filename)}`),
-    minThreads: 0,
+    minThreads: 1,
     maxThreads: 1,
-    idleTimeout: IDLE_THREAD_MS,
     ...(fromSources && {
       execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
       env: { ...process.env, TS_NODE_PROJECT: resolve(__dirname, '../../../tsconfig.json') },
