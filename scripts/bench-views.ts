@@ -50,6 +50,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import 'reflect-metadata';
 import { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
@@ -213,6 +214,9 @@ interface RefreshTiming {
   summaryRows: number;
   /** Statements of the summaries transaction that took 50 ms or more, longest first. */
   statements: Array<{ statement: string; ms: number }>;
+  /** How long the process's event loop was held at most, and at the 99th percentile, meanwhile: what every request in this process would have waited. */
+  eventLoopDelayMaxMs: number;
+  eventLoopDelayP99Ms: number;
 }
 
 /** A readable name for a statement of the summaries transaction. */
@@ -282,10 +286,13 @@ async function timedRefresh(context: Context, regionId: string, run: (refresh: R
     return lastRun;
   };
   const statements: Array<{ statement: string; ms: number }> = [];
+  const eventLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+  eventLoopDelay.enable();
   const started = now();
   try {
     await withStatementTimes(app.get(DataSource), statements, () => run(refresh));
   } finally {
+    eventLoopDelay.disable();
     summaries.refresh = originalRefresh;
     detection.detectRegion = originalDetect;
   }
@@ -303,6 +310,8 @@ async function timedRefresh(context: Context, regionId: string, run: (refresh: R
     cohorts,
     summaryRows: Number(row?.n ?? 0),
     statements: statements.sort((a, b) => b.ms - a.ms),
+    eventLoopDelayMaxMs: eventLoopDelay.max / 1e6,
+    eventLoopDelayP99Ms: eventLoopDelay.percentile(99) / 1e6,
   };
 }
 
@@ -555,6 +564,7 @@ async function main(): Promise<void> {
       ...timing.statements.slice(0, 6).map((item) => `${''.padEnd(34)} ${''.padStart(9)}      of which ${item.statement}: ${fmtMs(item.ms)}${timeoutNote(item.ms)}`),
       `${''.padEnd(34)} ${''.padStart(9)}  + trendbreuk detection ${fmtMs(timing.detectionMs)}${timing.detection ? ` (read ${timing.detection.readMs} ms, statistics ${timing.detection.detectMs} ms, write ${timing.detection.writeMs} ms; ${fmtInt(timing.detectionCells)} cells, ${timing.detectionFindings} findings)` : ''}`,
       `${''.padEnd(34)} ${''.padStart(9)}  + range queries and bookkeeping ${fmtMs(timing.otherMs)}`,
+      `${''.padEnd(34)} ${''.padStart(9)}  event loop held meanwhile at most ${fmtMs(timing.eventLoopDelayMaxMs)} (p99 ${fmtMs(timing.eventLoopDelayP99Ms)}): what a request to this process waited`,
     ];
     const perCohort = [...loaded.enrolmentsPerCohort.entries()].sort((a, b) => a[0] - b[0]);
     const lines = [
