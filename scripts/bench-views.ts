@@ -446,8 +446,9 @@ async function main(): Promise<void> {
       log(`ANALYZE outcome_summaries, leaver_summaries (--analyze-summaries): ${fmtMs(msSince(analyzeStarted))}`);
     }
     const [autovacuum]: Array<{ setting: string }> = await context.app.get(DataSource).query(`SELECT current_setting('autovacuum') AS setting`);
-    await context.close();
-    context = undefined;
+    // The context stays open, idle, for the refreshes of steps 5 and 6: they run in the process
+    // that ran the full refresh, as in a running worker, whose publication-plan thread (and the
+    // solver's code in it) is warm after its first refresh.
 
     // The upload of step 5, generated now so that no CPU work falls between the measurements.
     const uploadCohort = Math.min(2025, Math.max(...[...loaded.enrolmentsPerCohort.keys()].filter((cohort) => cohort <= 2025)));
@@ -519,7 +520,6 @@ async function main(): Promise<void> {
     await service.stop();
     service = undefined;
 
-    context = await openContext(url, jwtSecret);
     const pending: Array<{ kind: string; payload: unknown }> = await context.app.get(DataSource).query(`SELECT kind, payload FROM jobs WHERE status = 'pending' ORDER BY id`);
     log(`incremental refresh: running the queued job(s) ${JSON.stringify(pending)} (JobRunner.runDue)…`);
     let jobsRun = 0;

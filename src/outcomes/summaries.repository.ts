@@ -85,6 +85,8 @@ export class SummariesRepository {
    * passed since (the rendement counts move with the calendar), or when too many students changed.
    */
   async refresh(regionId: string, scope: 'all' | 'changed'): Promise<RefreshOutcome> {
+    // The publication plans come last; their thread starts meanwhile.
+    this.planner.prepare();
     const outcome = await this.dataSource.transaction(async (manager: EntityManager) => {
       // The API's statement timeout is sized for requests; a large region's refresh needs longer.
       await query(manager, sql`SELECT set_config('statement_timeout', ${String(this.timeoutMs)}, true)`);

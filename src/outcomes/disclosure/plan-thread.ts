@@ -1,5 +1,12 @@
 import type { MicroCell } from 'src/outcomes/disclosure/cells';
+import { lpSolver } from 'src/outcomes/disclosure/lp-solver';
 import { planPublication } from 'src/outcomes/disclosure/publication-plan';
+
+// The solver's WebAssembly compiles while the thread starts, not in the first plan; a failure
+// here is the first plan's to report (lpSolver tries again then). The first plans of a new
+// thread still run slower (about a second for a 400-microcell cohort, then a quarter of that)
+// while its code warms up; the thread stays, so a process pays that once.
+lpSolver().catch(() => undefined);
 
 /** One cohort to plan: its microcells and the threshold of its definition set. */
 export interface PlanTask {

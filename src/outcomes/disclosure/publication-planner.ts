@@ -1,4 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import type { MicroCell } from 'src/outcomes/disclosure/cells';
@@ -8,10 +10,10 @@ import type { PlanTask, WithheldCellKeys } from 'src/outcomes/disclosure/plan-th
  * Makes the publication plans of a refresh on a thread of their own. A plan is seconds of CPU
  * for a large cohort; on the API's thread it held every request and every pool checkout behind
  * it (docs/reliability.md). One thread: plans of a region's cohorts run one after another as
- * before, and the API keeps the other core. The thread starts with the process's first plan and
- * then stays (its start, with the solver's, is a few hundred milliseconds: as much as the whole
- * refresh after a small upload); idle, it does not keep the process alive. At shutdown, plans
- * already asked for are finished first.
+ * before, and the API keeps the other core. The thread starts with the process's first refresh
+ * and then stays (its start, with the solver's, is a few hundred milliseconds: as much as the
+ * whole refresh after a small upload); idle, it does not keep the process alive. At shutdown,
+ * plans already asked for are finished first.
  */
 @Injectable()
 export class PublicationPlanner implements OnApplicationShutdown {
@@ -20,6 +22,15 @@ export class PublicationPlanner implements OnApplicationShutdown {
   private readonly pending = new Set<Promise<unknown>>();
 
   private readonly logger = new Logger(PublicationPlanner.name);
+
+  /**
+   * Starts the thread, if it is not running, without waiting for it: a refresh calls this before
+   * its statements, so that the thread and its solver are loaded by the time the first plan is
+   * asked for (in a process that has not planned yet, e.g. just after a restart).
+   */
+  prepare(): void {
+    this.threads ??= this.startThreads();
+  }
 
   plan(cells: MicroCell[], k: number): Promise<WithheldCellKeys> {
     this.threads ??= this.startThreads();
@@ -56,16 +67,45 @@ export class PublicationPlanner implements OnApplicationShutdown {
 }
 
 function newThreads(): Piscina<PlanTask, WithheldCellKeys> {
-  // Built, the thread runs the compiled plan-thread.js next to this file; from the sources (the
-  // tests, the scripts) it runs plan-thread.ts through the same TypeScript loader as they do.
-  const fromSources = extname(__filename) === '.ts';
   return new Piscina<PlanTask, WithheldCellKeys>({
-    filename: join(__dirname, `plan-thread${extname(__filename)}`),
+    filename: threadFile(),
     minThreads: 1,
     maxThreads: 1,
-    ...(fromSources && {
-      execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
-      env: { ...process.env, TS_NODE_PROJECT: resolve(__dirname, '../../../tsconfig.json') },
-    }),
+    // An idle thread runs its event loop instead of blocking on Atomics.wait, so that what it
+    // loads at its start (the solver) finishes before the first plan. Plans are few and large:
+    // the faster hand-over of small tasks buys nothing here.
+    atomics: 'disabled',
   });
+}
+
+/**
+ * Built, the thread runs the compiled plan-thread.js next to this file. From the sources (the
+ * tests, the scripts) it runs plan-thread.ts bundled by esbuild (a development dependency, as the
+ * sources are) into one file under node_modules/.cache, from where the packages it requires
+ * resolve: loading TypeScript itself in each new thread took about a second.
+ */
+function threadFile(): string {
+  if (extname(__filename) !== '.ts') return join(__dirname, 'plan-thread.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- only from the sources, where the development dependencies are installed
+  const { buildSync } = require('esbuild') as typeof import('esbuild');
+  const root = resolve(__dirname, '../../..');
+  const [output] = buildSync({
+    entryPoints: [join(__dirname, 'plan-thread.ts')],
+    tsconfig: join(root, 'tsconfig.json'),
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    logLevel: 'error',
+  }).outputFiles;
+  const folder = join(root, 'node_modules', '.cache', 'doorstroom-plan-thread');
+  const file = join(folder, `plan-thread-${createHash('sha256').update(output.contents).digest('hex').slice(0, 16)}.cjs`);
+  if (!existsSync(file)) {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(`${file}.${process.pid}`, output.contents);
+    renameSync(`${file}.${process.pid}`, file);
+  }
+  return file;
 }
