@@ -38,12 +38,14 @@
  *  2. the records, streamed from the generator in chunks with plain `INSERT … SELECT FROM
  *     unnest(…)` (the ingest API has its own benchmark), then VACUUM ANALYZE;
  *  3. a full refresh (RefreshService.refreshRegion(region, 'all')) in the application context,
- *     timed as: range queries, the summaries transaction, trendbreuk detection;
+ *     timed as: range queries, the summaries transaction, trendbreuk detection, with the longest
+ *     and 99th-percentile delay of the context's event loop meanwhile;
  *  4. the built service as a child process (NODE_ENV=production, WORKER_ENABLED=false so that
  *     nothing runs behind the measurements) and autocannon on each endpoint, the trivial
  *     endpoint first and last;
  *  5. POST /v1/enrolments:batch with 10,000 new enrolments of the last cohort (92HA), then the
- *     refresh job that upload queued, run from the durable queue (JobRunner.runDue);
+ *     refresh job that upload queued, run from the durable queue (JobRunner.runDue) in the
+ *     context of step 3, which stayed open;
  *  6. a second full refresh, which replaces the kept rows the first one wrote.
  */
 import { randomBytes } from 'node:crypto';
