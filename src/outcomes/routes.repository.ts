@@ -137,7 +137,7 @@ export function splitIntoRouteParts(outcomes: OutcomeRow[], routes: RouteRow[]):
  */
 export async function planRoutesAndLevels(manager: EntityManager, planner: PublicationPlanner, regionId: string, cohorts: number[]): Promise<void> {
   if (cohorts.length === 0) return;
-  const outcomes = await query<Row & { level: string; k: number }>(
+  const outcomes = await query<OutcomeRow & { k: number }>(
     manager,
     sql`SELECT s.cohort, s.supplier_institution_id::text AS supplier, s.supplier_vestiging AS vestiging, s.receiver_institution_id::text AS receiver,
                s.sector, s.programme_code AS programme, s.prior_diploma_type AS prior, COALESCE(p.level, '') AS level, s.n, d.suppression_k AS k
@@ -146,17 +146,15 @@ export async function planRoutesAndLevels(manager: EntityManager, planner: Publi
           LEFT JOIN programmes p ON p.sector = s.sector AND p.code = s.programme_code
          WHERE s.region_id = ${regionId} AND s.cohort = ANY(${cohorts}::smallint[])`,
   );
-  const routes = await query<Row & { first: string; next: string }>(
+  const routes = await query<RouteRow>(
     manager,
     sql`SELECT cohort, supplier_institution_id::text AS supplier, supplier_vestiging AS vestiging, receiver_institution_id::text AS receiver,
                sector, programme_code AS programme, prior_diploma_type AS prior, first_stage AS first, next_step AS next, n
           FROM route_summaries WHERE region_id = ${regionId} AND cohort = ANY(${cohorts}::smallint[])`,
   );
-  const kOf = new Map(outcomes.map((row) => [Number(row.cohort), Number(row.k)]));
-  const micros = splitIntoRouteParts(
-    outcomes.map((row): OutcomeRow => ({ cohort: Number(row.cohort), supplier: row.supplier, vestiging: row.vestiging, receiver: row.receiver, sector: row.sector, programme: row.programme, prior: row.prior, level: row.level, n: Number(row.n) })),
-    routes.map((row): RouteRow => ({ cohort: Number(row.cohort), supplier: row.supplier, vestiging: row.vestiging, receiver: row.receiver, sector: row.sector, programme: row.programme, prior: row.prior, first: row.first, next: row.next, n: Number(row.n) })),
-  );
+  // cohort (smallint), n and k (integer) arrive as numbers: the rows go to the split as they are.
+  const kOf = new Map(outcomes.map((row) => [row.cohort, row.k]));
+  const micros = splitIntoRouteParts(outcomes, routes);
   for (const [cohort, cells] of [...micros.entries()].sort(([a], [b]) => a - b)) {
     const { withheld, primary } = await planner.plan(cells, kOf.get(cohort)!);
     if (withheld.length === 0) continue;
