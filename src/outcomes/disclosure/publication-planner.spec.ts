@@ -1,4 +1,7 @@
 import fc from 'fast-check';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { planPublication } from 'src/outcomes/disclosure/publication-plan';
 import { PublicationPlanner } from 'src/outcomes/disclosure/publication-planner';
 import { caseArb } from 'test/utils/random-regions';
@@ -31,7 +34,7 @@ describe('PublicationPlanner (plans on a thread of their own)', () => {
     await expect(planner.plan([cell], 5)).resolves.toMatchObject({ primary: expect.arrayContaining(['supplier=S|receiver=M']) });
   });
 
-  it('finishes the plans asked for before shutdown, and starts its thread again when asked after it', async () => {
+  it('finishes the plans asked for before shutdown; one asked after it starts a thread that closes again once idle', async () => {
     const own = new PublicationPlanner();
     const cells = [
       { supplier: 'S', vestiging: '', receiver: 'M', sector: 'mbo', programme: '25180', prior: 'vmbo-b', n: 3 },
@@ -44,7 +47,43 @@ describe('PublicationPlanner (plans on a thread of their own)', () => {
     const before = await pending;
     expect(before.primary).toContain('supplier=S|receiver=M');
     expect(before.withheld.length).toBeGreaterThan(before.primary.length);
+    expect(own.running).toBe(false);
+    // A job still finishing after shutdown gets its plan, and the thread it started closes again.
     await expect(own.plan(cells, 5)).resolves.toEqual(before);
+    await waitUntil(() => !own.running);
     await own.onApplicationShutdown();
   });
+
+  it('fails the plans queued on a thread that cannot start, and starts a working one for the next plan', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'plan-thread-'));
+    const broken = join(folder, 'broken-plan-thread.cjs');
+    writeFileSync(broken, "throw new Error('this plan thread cannot start');\n");
+    class SwitchablePlanner extends PublicationPlanner {
+      file: string | undefined = broken;
+      protected override threadFile(): string {
+        return this.file ?? super.threadFile();
+      }
+    }
+    const own = new SwitchablePlanner();
+    const cell = { supplier: 'S', vestiging: '', receiver: 'M', sector: 'mbo', programme: '25180', prior: 'vmbo-b', n: 30 };
+    try {
+      // Both queued on the thread that fails: both must be rejected, not left waiting for ever.
+      const outcomes = await Promise.allSettled([own.plan([cell], 5), own.plan([cell], 5)]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+      expect(own.running).toBe(false);
+      own.file = undefined;
+      await expect(own.plan([cell], 5)).resolves.toEqual({ withheld: [], primary: [] });
+    } finally {
+      await own.onApplicationShutdown();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

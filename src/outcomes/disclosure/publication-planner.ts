@@ -13,13 +13,18 @@ import type { PlanTask, WithheldCellKeys } from 'src/outcomes/disclosure/plan-th
  * before, and the API keeps the other core. The thread starts with the process's first refresh
  * and then stays (its start, with the solver's, is a few hundred milliseconds: as much as the
  * whole refresh after a small upload); idle, it does not keep the process alive. At shutdown,
- * plans already asked for are finished first.
+ * plans already asked for are finished first, and a plan asked for later still gets its answer.
  */
 @Injectable()
 export class PublicationPlanner implements OnApplicationShutdown {
   private threads: Piscina<PlanTask, WithheldCellKeys> | undefined;
   /** Plans asked for and not yet answered (the pool's own close drops those still queued). */
   private readonly pending = new Set<Promise<unknown>>();
+  /**
+   * Set by shutdown: a plan asked for after it (a job still finishing its refresh) starts a
+   * thread that closes again once it has no plan left, as nobody else would close it.
+   */
+  private stopped = false;
 
   private readonly logger = new Logger(PublicationPlanner.name);
 
@@ -35,19 +40,35 @@ export class PublicationPlanner implements OnApplicationShutdown {
   plan(cells: MicroCell[], k: number): Promise<WithheldCellKeys> {
     this.threads ??= this.startThreads();
     const answer = this.threads.run({ cells, k });
-    const settled: Promise<unknown> = answer.then(
-      () => this.pending.delete(settled),
-      () => this.pending.delete(settled),
-    );
+    const done = (): void => {
+      this.pending.delete(settled);
+      if (this.stopped && this.pending.size === 0) void this.closeThreads();
+    };
+    const settled: Promise<unknown> = answer.then(done, done);
     this.pending.add(settled);
     return answer;
   }
 
+  /** Whether a thread is running (or starting). */
+  get running(): boolean {
+    return this.threads !== undefined;
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.pending);
+    await this.closeThreads();
+  }
+
+  private async closeThreads(): Promise<void> {
     const threads = this.threads;
     this.threads = undefined;
-    await Promise.all(this.pending);
     await threads?.close();
+  }
+
+  /** The file the thread runs (a seam for the tests, which also give it a broken one). */
+  protected threadFile(): string {
+    return planThreadFile();
   }
 
   /**
@@ -56,7 +77,7 @@ export class PublicationPlanner implements OnApplicationShutdown {
    * rolls back and its job is retried), and the next plan starts a new one.
    */
   private startThreads(): Piscina<PlanTask, WithheldCellKeys> {
-    const threads = newThreads();
+    const threads = newThreads(this.threadFile());
     threads.on('error', (error: unknown) => {
       this.logger.error({ err: error }, 'a publication plan thread failed; the next plan starts a new one');
       if (this.threads === threads) this.threads = undefined;
@@ -66,9 +87,9 @@ export class PublicationPlanner implements OnApplicationShutdown {
   }
 }
 
-function newThreads(): Piscina<PlanTask, WithheldCellKeys> {
+function newThreads(filename: string): Piscina<PlanTask, WithheldCellKeys> {
   return new Piscina<PlanTask, WithheldCellKeys>({
-    filename: threadFile(),
+    filename,
     minThreads: 1,
     maxThreads: 1,
     // An idle thread runs its event loop instead of blocking on Atomics.wait, so that what it
@@ -84,7 +105,7 @@ function newThreads(): Piscina<PlanTask, WithheldCellKeys> {
  * sources are) into one file under node_modules/.cache, from where the packages it requires
  * resolve: loading TypeScript itself in each new thread took about a second.
  */
-function threadFile(): string {
+function planThreadFile(): string {
   if (extname(__filename) !== '.ts') return join(__dirname, 'plan-thread.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- only from the sources, where the development dependencies are installed
   const { buildSync } = require('esbuild') as typeof import('esbuild');
