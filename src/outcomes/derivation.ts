@@ -175,6 +175,19 @@ secret AS (
 const leaverCounts: Sql[] = [sql`count(*)::int`, sql`count(*) FILTER (WHERE continued)::int`];
 
 /**
+ * Kept enrolment rows (a CTE's name) summed at the finest grain of the three summaries: outcome
+ * cell, route part and reason, with the outcome counts and the record, route and reason key sums.
+ * Adding rows and taking them out both go through it, so that the two agree on what each summary
+ * counts.
+ */
+const grainsOf = (rows: string, asOf: Sql): Sql => sql`
+  SELECT ${constant(OUTCOME_CELL)}, definition_set_id, ${ROUTE_PARTS}, ${REASON_OF} AS reason,
+         ${namedOutcomeCounts(asOf)},
+         sum(record_key) AS key, ${ROUTE_KEY_SUM} AS route_key, ${REASON_KEY_SUM} AS reason_key
+    FROM ${constant(rows)}
+   GROUP BY ${constant(OUTCOME_CELL)}, definition_set_id, ${ROUTE_PARTS}, ${REASON_OF}`;
+
+/**
  * Derives and keeps the students' enrolment outcomes (in `kept`: `enrolment_outcomes`, or the new
  * table of a full refresh) and adds them to `outcome_summaries` (their routes to `route_summaries`,
  * their leavers' reasons to `reason_summaries`): for a full refresh (after the region's summary rows
@@ -185,12 +198,7 @@ const leaverCounts: Sql[] = [sql`count(*)::int`, sql`count(*) FILTER (WHERE cont
  * Answers the cohorts it touched.
  */
 export const addEnrolmentOutcomes = (region: Param, members: Param, cohorts: Param, students: Students, asOf: Sql, kept: Identifier): Sql => sql`
-WITH ${derivedEnrolments(region, members, cohorts, students, kept)}, grains AS (
-  SELECT ${constant(OUTCOME_CELL)}, definition_set_id, ${ROUTE_PARTS}, ${REASON_OF} AS reason,
-         ${namedOutcomeCounts(asOf)},
-         sum(record_key) AS key, ${ROUTE_KEY_SUM} AS route_key, ${REASON_KEY_SUM} AS reason_key
-    FROM stored
-   GROUP BY ${constant(OUTCOME_CELL)}, definition_set_id, ${ROUTE_PARTS}, ${REASON_OF}
+WITH ${derivedEnrolments(region, members, cohorts, students, kept)}, grains AS (${grainsOf('stored', asOf)}
 ), summed AS (
 INSERT INTO outcome_summaries AS s (region_id, ${constant(OUTCOME_CELL)}, definition_set_id, ${constant(OUTCOME_MEASURES.join(', '))}, record_key_sum)
 SELECT ${region}, ${constant(OUTCOME_CELL)}, definition_set_id, ${constant(OUTCOME_MEASURES.map((measure) => `sum(${measure})::int`).join(', '))}, ${modulo('sum(key)')}
@@ -206,24 +214,27 @@ RETURNING s.cohort
 )
 SELECT DISTINCT cohort FROM summed`;
 
-/** Takes the students' kept enrolment outcomes out, and out of `outcome_summaries`, `route_summaries` and `reason_summaries`; answers the cohorts it touched. */
+/**
+ * Takes the students' kept enrolment outcomes out, and out of `outcome_summaries`, `route_summaries`
+ * and `reason_summaries` (from the same grains as `addEnrolmentOutcomes` adds); answers the cohorts
+ * it touched.
+ */
 export const removeEnrolmentOutcomes = (region: Param, students: Param, asOf: Sql): Sql => sql`
 WITH removed AS (
   DELETE FROM enrolment_outcomes WHERE region_id = ${region} AND pseudonym = ANY(${students}::bpchar[]) RETURNING ${SUMMED_ENROLMENT}
-), cells AS (
-  SELECT ${constant(OUTCOME_CELL)}, ${namedOutcomeCounts(asOf)}, sum(record_key) AS key
-    FROM removed
-   GROUP BY ${constant(OUTCOME_CELL)}
+), grains AS (${grainsOf('removed', asOf)}
 ), subtracted AS (
 UPDATE outcome_summaries s
    SET ${constant(OUTCOME_MEASURES.map((measure) => `${measure} = s.${measure} - c.${measure}`).join(', '))},
        record_key_sum = ${modulo('s.record_key_sum - c.key')}
-  FROM cells c
+  FROM (SELECT ${constant(OUTCOME_CELL)}, ${constant(OUTCOME_MEASURES.map((measure) => `sum(${measure})::int AS ${measure}`).join(', '))}, sum(key) AS key
+          FROM grains
+         GROUP BY ${constant(OUTCOME_CELL)}) c
  WHERE s.region_id = ${region}
    AND ${constant(OUTCOME_CELL.split(', ').map((column) => `s.${column} = c.${column}`).join(' AND '))}
 RETURNING s.cohort
-), routes_subtracted AS (${subtractRoutes(region, 'removed')}
-), reasons_subtracted AS (${subtractReasons(region, 'removed')}
+), routes_subtracted AS (${subtractRoutes(region, 'grains')}
+), reasons_subtracted AS (${subtractReasons(region, 'grains')}
 )
 SELECT DISTINCT cohort FROM subtracted`;
 

@@ -14,8 +14,7 @@ import { keySum } from 'src/outcomes/key-sums';
 /** The outcomes that count as leaving the programme: the cohort's switchers and uitval. */
 export const LEAVER_OUTCOMES = ['switch_internal', 'switch_external', 'uitval'] as const;
 
-/** The cell of a reason row, in key order; a leaver without a recorded reason counts as `unknown`. */
-const REASON_CELL = "cohort, supplier_institution_id, receiver_institution_id, COALESCE(exit_reason, 'unknown')";
+/** The cell of a reason row, in key order (`reason`: see REASON_OF). */
 const REASON_COLUMNS = 'cohort, supplier_institution_id, receiver_institution_id, reason';
 
 /**
@@ -26,14 +25,10 @@ const REASON_KEY = recordKeySql('(SELECT secret FROM disclosure_secrets WHERE id
 
 const LEAVERS = param([...LEAVER_OUTCOMES]);
 
-/** The leavers among these kept enrolment rows (a CTE's name), by reason cell. */
-const leaversByReason = (rows: string): Sql => sql`
-SELECT ${constant(REASON_CELL)} AS reason, definition_set_id, count(*)::int AS n, sum(${constant(REASON_KEY)}) AS key
-  FROM ${constant(rows)}
- WHERE outcome = ANY(${LEAVERS}::text[])
- GROUP BY ${constant(REASON_CELL)}, definition_set_id`;
-
-/** The reason of a kept row that left its programme, NULL for the others: a part of the grains of a refresh (derivation.ts). */
+/**
+ * The reason of a kept row that left its programme (`unknown` where none was recorded), NULL for
+ * the others: a part of the grains of a refresh (derivation.ts).
+ */
 export const REASON_OF = sql`CASE WHEN outcome = ANY(${LEAVERS}::text[]) THEN COALESCE(exit_reason, 'unknown') END`;
 
 /** The reason keys of the kept rows that left their programme, summed (an aggregate over kept rows, for the grains). */
@@ -52,10 +47,13 @@ SELECT ${region}, ${constant(REASON_COLUMNS)}, definition_set_id, sum(n)::int, $
     ON CONFLICT (region_id, ${constant(REASON_COLUMNS)}) DO UPDATE SET
        definition_set_id = EXCLUDED.definition_set_id, n = s.n + EXCLUDED.n, record_key_sum = ${keySum('s.record_key_sum + EXCLUDED.record_key_sum')}`;
 
-/** Takes the reason rows of these kept enrolment rows (a CTE's name) out of `reason_summaries` (a CTE body). */
-export const subtractReasons = (region: Param, rows: string): Sql => sql`
+/** Takes the reason rows of these grains (as for `addReasons`) out of `reason_summaries` (a CTE body). */
+export const subtractReasons = (region: Param, grains: string): Sql => sql`
 UPDATE reason_summaries s
    SET n = s.n - c.n, record_key_sum = ${keySum('s.record_key_sum - c.key')}
-  FROM (${leaversByReason(rows)}) c
+  FROM (SELECT ${constant(REASON_COLUMNS)}, sum(n)::int AS n, sum(reason_key) AS key
+          FROM ${constant(grains)}
+         WHERE reason IS NOT NULL
+         GROUP BY ${constant(REASON_COLUMNS)}) c
  WHERE s.region_id = ${region}
    AND ${constant(REASON_COLUMNS.split(', ').map((column) => `s.${column} = c.${column}`).join(' AND '))}`;

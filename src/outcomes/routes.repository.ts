@@ -84,11 +84,11 @@ SELECT ${region}, ${constant(ROUTE_CELL)}, definition_set_id, sum(n)::int, ${key
     ON CONFLICT (region_id, ${constant(ROUTE_CELL)}) DO UPDATE SET
        definition_set_id = EXCLUDED.definition_set_id, n = s.n + EXCLUDED.n, record_key_sum = ${keySum('s.record_key_sum + EXCLUDED.record_key_sum')}`;
 
-/** Takes the route rows of these kept enrolment rows (a CTE's name) out of `route_summaries` (a CTE body). */
-export const subtractRoutes = (region: Param, rows: string): Sql => sql`
+/** Takes the route rows of these grains (as for `addRoutes`) out of `route_summaries` (a CTE body). */
+export const subtractRoutes = (region: Param, grains: string): Sql => sql`
 UPDATE route_summaries s
    SET n = s.n - c.n, record_key_sum = ${keySum('s.record_key_sum - c.key')}
-  FROM (SELECT ${constant(ROUTE_CELL)}, count(*)::int AS n, sum(${constant(ROUTE_KEY)}) AS key FROM ${constant(rows)} GROUP BY ${constant(ROUTE_CELL)}) c
+  FROM (SELECT ${constant(ROUTE_CELL)}, sum(n)::int AS n, sum(route_key) AS key FROM ${constant(grains)} GROUP BY ${constant(ROUTE_CELL)}) c
  WHERE s.region_id = ${region}
    AND ${constant(ROUTE_CELL.split(', ').map((column) => `s.${column} = c.${column}`).join(' AND '))}`;
 

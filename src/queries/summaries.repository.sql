@@ -52,32 +52,35 @@ WHERE m.region_id = $1;
 
 WITH removed AS (
   DELETE FROM enrolment_outcomes WHERE region_id = $1 AND pseudonym = ANY($2::bpchar[]) RETURNING cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, enrolment_id, direct, outcome, rendement_deadline, diploma_in_time, record_key, first_stage, next_step, exit_reason
-), cells AS (
-  SELECT cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, count(*) FILTER (WHERE true)::int AS n, count(*) FILTER (WHERE direct)::int AS n_direct, count(*) FILTER (WHERE outcome = 'enrolled')::int AS n_enrolled, count(*) FILTER (WHERE outcome = 'switch_internal')::int AS n_switch_internal, count(*) FILTER (WHERE outcome = 'switch_external')::int AS n_switch_external, count(*) FILTER (WHERE outcome = 'uitval')::int AS n_uitval, count(*) FILTER (WHERE outcome = 'diploma')::int AS n_diploma, count(*) FILTER (WHERE rendement_deadline <= (SELECT rendement_as_of FROM summary_refreshes WHERE region_id = $1))::int AS n_rendement_known, count(*) FILTER (WHERE rendement_deadline <= (SELECT rendement_as_of FROM summary_refreshes WHERE region_id = $1) AND diploma_in_time)::int AS n_diploma_in_time, sum(record_key) AS key
+), grains AS (
+  SELECT cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, first_stage, next_step, CASE WHEN outcome = ANY($3::text[]) THEN COALESCE(exit_reason, 'unknown') END AS reason,
+         count(*) FILTER (WHERE true)::int AS n, count(*) FILTER (WHERE direct)::int AS n_direct, count(*) FILTER (WHERE outcome = 'enrolled')::int AS n_enrolled, count(*) FILTER (WHERE outcome = 'switch_internal')::int AS n_switch_internal, count(*) FILTER (WHERE outcome = 'switch_external')::int AS n_switch_external, count(*) FILTER (WHERE outcome = 'uitval')::int AS n_uitval, count(*) FILTER (WHERE outcome = 'diploma')::int AS n_diploma, count(*) FILTER (WHERE rendement_deadline <= (SELECT rendement_as_of FROM summary_refreshes WHERE region_id = $1))::int AS n_rendement_known, count(*) FILTER (WHERE rendement_deadline <= (SELECT rendement_as_of FROM summary_refreshes WHERE region_id = $1) AND diploma_in_time)::int AS n_diploma_in_time,
+         sum(record_key) AS key, sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || next_step::text), 1, 8))::bit(32)::bigint) AS route_key, sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || COALESCE(exit_reason, 'unknown')::text), 1, 8))::bit(32)::bigint) FILTER (WHERE outcome = ANY($3::text[])) AS reason_key
     FROM removed
-   GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type
+   GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, definition_set_id, first_stage, next_step, CASE WHEN outcome = ANY($3::text[]) THEN COALESCE(exit_reason, 'unknown') END
 ), subtracted AS (
 UPDATE outcome_summaries s
    SET n = s.n - c.n, n_direct = s.n_direct - c.n_direct, n_enrolled = s.n_enrolled - c.n_enrolled, n_switch_internal = s.n_switch_internal - c.n_switch_internal, n_switch_external = s.n_switch_external - c.n_switch_external, n_uitval = s.n_uitval - c.n_uitval, n_diploma = s.n_diploma - c.n_diploma, n_rendement_known = s.n_rendement_known - c.n_rendement_known, n_diploma_in_time = s.n_diploma_in_time - c.n_diploma_in_time,
        record_key_sum = (((s.record_key_sum - c.key) % 4294967296) + 4294967296) % 4294967296
-  FROM cells c
+  FROM (SELECT cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, sum(n)::int AS n, sum(n_direct)::int AS n_direct, sum(n_enrolled)::int AS n_enrolled, sum(n_switch_internal)::int AS n_switch_internal, sum(n_switch_external)::int AS n_switch_external, sum(n_uitval)::int AS n_uitval, sum(n_diploma)::int AS n_diploma, sum(n_rendement_known)::int AS n_rendement_known, sum(n_diploma_in_time)::int AS n_diploma_in_time, sum(key) AS key
+          FROM grains
+         GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type) c
  WHERE s.region_id = $1
    AND s.cohort = c.cohort AND s.supplier_institution_id = c.supplier_institution_id AND s.supplier_vestiging = c.supplier_vestiging AND s.receiver_institution_id = c.receiver_institution_id AND s.sector = c.sector AND s.programme_code = c.programme_code AND s.prior_diploma_type = c.prior_diploma_type
 RETURNING s.cohort
 ), routes_subtracted AS (
 UPDATE route_summaries s
    SET n = s.n - c.n, record_key_sum = (((s.record_key_sum - c.key) % 4294967296) + 4294967296) % 4294967296
-  FROM (SELECT cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, count(*)::int AS n, sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || next_step::text), 1, 8))::bit(32)::bigint) AS key FROM removed GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step) c
+  FROM (SELECT cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step, sum(n)::int AS n, sum(route_key) AS key FROM grains GROUP BY cohort, supplier_institution_id, supplier_vestiging, receiver_institution_id, sector, programme_code, prior_diploma_type, first_stage, next_step) c
  WHERE s.region_id = $1
    AND s.cohort = c.cohort AND s.supplier_institution_id = c.supplier_institution_id AND s.supplier_vestiging = c.supplier_vestiging AND s.receiver_institution_id = c.receiver_institution_id AND s.sector = c.sector AND s.programme_code = c.programme_code AND s.prior_diploma_type = c.prior_diploma_type AND s.first_stage = c.first_stage AND s.next_step = c.next_step
 ), reasons_subtracted AS (
 UPDATE reason_summaries s
    SET n = s.n - c.n, record_key_sum = (((s.record_key_sum - c.key) % 4294967296) + 4294967296) % 4294967296
-  FROM (
-SELECT cohort, supplier_institution_id, receiver_institution_id, COALESCE(exit_reason, 'unknown') AS reason, definition_set_id, count(*)::int AS n, sum(('x' || substr(md5((SELECT secret FROM disclosure_secrets WHERE id = 1) || ':' || enrolment_id::text || ':' || COALESCE(exit_reason, 'unknown')::text), 1, 8))::bit(32)::bigint) AS key
-  FROM removed
- WHERE outcome = ANY($3::text[])
- GROUP BY cohort, supplier_institution_id, receiver_institution_id, COALESCE(exit_reason, 'unknown'), definition_set_id) c
+  FROM (SELECT cohort, supplier_institution_id, receiver_institution_id, reason, sum(n)::int AS n, sum(reason_key) AS key
+          FROM grains
+         WHERE reason IS NOT NULL
+         GROUP BY cohort, supplier_institution_id, receiver_institution_id, reason) c
  WHERE s.region_id = $1
    AND s.cohort = c.cohort AND s.supplier_institution_id = c.supplier_institution_id AND s.receiver_institution_id = c.receiver_institution_id AND s.reason = c.reason
 )
