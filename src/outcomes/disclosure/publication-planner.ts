@@ -25,6 +25,8 @@ export class PublicationPlanner implements OnApplicationShutdown {
    * thread that closes again once it has no plan left, as nobody else would close it.
    */
   private stopped = false;
+  /** The closes of pools begun so far: shutdown waits for them, also for one the last plan began. */
+  private closing: Promise<void> = Promise.resolve();
 
   private readonly logger = new Logger(PublicationPlanner.name);
 
@@ -42,7 +44,9 @@ export class PublicationPlanner implements OnApplicationShutdown {
     const answer = this.threads.run({ cells, k });
     const done = (): void => {
       this.pending.delete(settled);
-      if (this.stopped && this.pending.size === 0) void this.closeThreads();
+      if (this.stopped && this.pending.size === 0) {
+        this.closeThreads().catch((error: unknown) => this.logger.warn({ err: error }, 'closing the publication plan thread failed'));
+      }
     };
     const settled: Promise<unknown> = answer.then(done, done);
     this.pending.add(settled);
@@ -60,10 +64,11 @@ export class PublicationPlanner implements OnApplicationShutdown {
     await this.closeThreads();
   }
 
-  private async closeThreads(): Promise<void> {
+  private closeThreads(): Promise<void> {
     const threads = this.threads;
     this.threads = undefined;
-    await threads?.close();
+    if (threads) this.closing = Promise.all([this.closing, threads.close()]).then(() => undefined);
+    return this.closing;
   }
 
   /** The file the thread runs (a seam for the tests, which also give it a broken one). */
