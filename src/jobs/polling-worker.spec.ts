@@ -1,4 +1,5 @@
 import { PollingWorker } from 'src/jobs/polling-worker';
+import { until } from 'test/utils/until';
 
 /** A queue in memory: each item takes `workMs`; `drain` checks `stop` before each take. */
 class FakeWorker extends PollingWorker {
@@ -40,14 +41,6 @@ class FakeWorker extends PollingWorker {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Waits until `condition` holds (bounded: the machine may be busy with other tests). */
-const until = async (condition: () => boolean, timeoutMs = 5_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await sleep(2);
-  }
-};
 
 describe('PollingWorker: the loop every queue shares', () => {
   it('recovers before it drains, and keeps polling', async () => {

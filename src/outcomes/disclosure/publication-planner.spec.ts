@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { planPublication } from 'src/outcomes/disclosure/publication-plan';
 import { PublicationPlanner } from 'src/outcomes/disclosure/publication-planner';
 import { caseArb } from 'test/utils/random-regions';
+import { until } from 'test/utils/until';
 
 // The refresh makes its plans on a thread of their own; what that thread answers must be the plan
 // this process would have made, and a plan asked for before shutdown must still be answered.
@@ -50,7 +51,7 @@ describe('PublicationPlanner (plans on a thread of their own)', () => {
     expect(own.running).toBe(false);
     // A job still finishing after shutdown gets its plan, and the thread it started closes again.
     await expect(own.plan(cells, 5)).resolves.toEqual(before);
-    await waitUntil(() => !own.running);
+    await until(() => !own.running, { timeoutMs: 10_000, everyMs: 20 });
     await own.onApplicationShutdown();
   });
 
@@ -79,11 +80,3 @@ describe('PublicationPlanner (plans on a thread of their own)', () => {
     }
   });
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
