@@ -180,6 +180,9 @@ const leaverCounts: Sql[] = [sql`count(*)::int`, sql`count(*) FILTER (WHERE cont
  * Adding rows and taking them out both go through it, so that the two agree on what each summary
  * counts.
  */
+/** The outcome counts of grains summed per outcome cell, each named as its column. */
+const GRAIN_SUMS = constant(OUTCOME_MEASURES.map((measure) => `sum(${measure})::int AS ${measure}`).join(', '));
+
 const grainsOf = (rows: string, asOf: Sql): Sql => sql`
   SELECT ${constant(OUTCOME_CELL)}, definition_set_id, ${ROUTE_PARTS}, ${REASON_OF} AS reason,
          ${namedOutcomeCounts(asOf)},
@@ -201,7 +204,7 @@ export const addEnrolmentOutcomes = (region: Param, members: Param, cohorts: Par
 WITH ${derivedEnrolments(region, members, cohorts, students, kept)}, grains AS (${grainsOf('stored', asOf)}
 ), summed AS (
 INSERT INTO outcome_summaries AS s (region_id, ${constant(OUTCOME_CELL)}, definition_set_id, ${constant(OUTCOME_MEASURES.join(', '))}, record_key_sum)
-SELECT ${region}, ${constant(OUTCOME_CELL)}, definition_set_id, ${constant(OUTCOME_MEASURES.map((measure) => `sum(${measure})::int`).join(', '))}, ${modulo('sum(key)')}
+SELECT ${region}, ${constant(OUTCOME_CELL)}, definition_set_id, ${GRAIN_SUMS}, ${modulo('sum(key)')}
   FROM grains
  GROUP BY ${constant(OUTCOME_CELL)}, definition_set_id
     ON CONFLICT (region_id, ${constant(OUTCOME_CELL)}) DO UPDATE SET
@@ -227,7 +230,7 @@ WITH removed AS (
 UPDATE outcome_summaries s
    SET ${constant(OUTCOME_MEASURES.map((measure) => `${measure} = s.${measure} - c.${measure}`).join(', '))},
        record_key_sum = ${modulo('s.record_key_sum - c.key')}
-  FROM (SELECT ${constant(OUTCOME_CELL)}, ${constant(OUTCOME_MEASURES.map((measure) => `sum(${measure})::int AS ${measure}`).join(', '))}, sum(key) AS key
+  FROM (SELECT ${constant(OUTCOME_CELL)}, ${GRAIN_SUMS}, sum(key) AS key
           FROM grains
          GROUP BY ${constant(OUTCOME_CELL)}) c
  WHERE s.region_id = ${region}
